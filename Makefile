@@ -1,0 +1,107 @@
+# Baton — top-level Makefile.
+#
+#   make [ARCH=x86_64|arm64]   build the kernel (and, on x86-64, the EFI loader)
+#   make run                   boot under QEMU and show the kernel's output
+#   make test                  host unit tests + every boot case; last line
+#                              "N passed, N failed"
+#   make test-host             host unit tests only (ASan + UBSan)
+#   make test-boot CASE=name   one boot case (tests/boot/cases/)
+#   make clean
+#
+# Everything is built under build/<arch>/. Missing tools are installed by
+# tools/deps (Debian packages; see DESIGN.md section 11).
+
+ARCH ?= x86_64
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+BUILD := build/$(ARCH)
+SYSROOT_ARM64 := build/sysroot-arm64
+
+ifeq ($(ARCH),x86_64)
+CROSS :=
+KERNEL_CFLAGS_ARCH := -m64 -mcmodel=kernel -mno-red-zone -mgeneral-regs-only
+LIBFDT := /usr/lib/x86_64-linux-gnu/libfdt.a
+FDT_HEADERS := /usr/include
+KERNEL := $(BUILD)/baton.elf
+else ifeq ($(ARCH),arm64)
+CROSS := aarch64-linux-gnu-
+KERNEL_CFLAGS_ARCH := -mgeneral-regs-only -mcmodel=small
+LIBFDT := $(SYSROOT_ARM64)/usr/lib/aarch64-linux-gnu/libfdt.a
+FDT_HEADERS := $(SYSROOT_ARM64)/usr/include
+KERNEL := $(BUILD)/Image
+else
+$(error ARCH must be x86_64 or arm64, not '$(ARCH)')
+endif
+
+CC := $(CROSS)gcc
+LD := $(CROSS)ld
+OBJCOPY := $(CROSS)objcopy
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wpointer-arith -Wundef -Wvla -Wcast-align \
+	-Wno-address-of-packed-member
+
+# -nostdinc: the kernel sees the compiler's freestanding headers, ours, and
+# a copy of libfdt.h/fdt.h -- never the C library's.
+FREESTANDING := -std=gnu11 -ffreestanding -nostdinc \
+	-isystem $(shell $(CC) -print-file-name=include) \
+	-Iinclude -Iinclude/fdt -I$(BUILD)/fdt-include
+
+KERNEL_CFLAGS := $(FREESTANDING) $(WARNINGS) $(KERNEL_CFLAGS_ARCH) -O2 -g \
+	-fno-pic -fno-pie -fstack-protector-strong -fno-omit-frame-pointer \
+	-fno-asynchronous-unwind-tables -fno-common -MMD -MP
+
+KERNEL_SRCS := $(wildcard kernel/*.c) $(wildcard drivers/uart/*.c) \
+	$(wildcard arch/$(ARCH)/*.c) $(wildcard arch/$(ARCH)/*.S)
+KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(KERNEL_SRCS)))
+
+# Files with rules of their own (see the comments in each).
+NOBUILTIN := -fno-builtin -fno-tree-loop-distribute-patterns
+$(BUILD)/kernel/string.o: KERNEL_CFLAGS += $(NOBUILTIN)
+$(BUILD)/kernel/stackprotector.o: KERNEL_CFLAGS += -fno-stack-protector
+
+.PHONY: all kernel run test test-host test-boot clean deps
+all: kernel $(if $(filter x86_64,$(ARCH)),efi)
+kernel: $(KERNEL)
+
+$(BUILD)/fdt-include/libfdt.h $(BUILD)/fdt-include/fdt.h: | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	cp $(FDT_HEADERS)/$(notdir $@) $@
+
+FDT_COPIES := $(BUILD)/fdt-include/libfdt.h $(BUILD)/fdt-include/fdt.h
+
+$(BUILD)/%.o: %.c $(FDT_COPIES)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+$(BUILD)/baton.elf $(BUILD)/baton-arm64.elf: $(KERNEL_OBJS) linker/$(ARCH).ld $(LIBFDT)
+	@echo "  LD      $@"
+	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack \
+		-T linker/$(ARCH).ld -o $@ $(KERNEL_OBJS) $(LIBFDT)
+
+$(BUILD)/Image: $(BUILD)/baton-arm64.elf
+	@echo "  OBJCOPY $@"
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+# The deps script runs when a tool or package file we need is missing.
+$(BUILD)/.deps:
+	@tools/deps --check >/dev/null 2>&1 || tools/deps
+	@mkdir -p $(BUILD) && touch $@
+$(LIBFDT): | $(BUILD)/.deps
+deps:
+	tools/deps
+
+include boot/efi/efi.mk
+include tests/host/host.mk
+include tests/boot/boot.mk
+
+clean:
+	rm -rf build/x86_64 build/arm64 build/host
+
+-include $(KERNEL_OBJS:.o=.d)

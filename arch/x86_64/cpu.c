@@ -1,0 +1,75 @@
+/*
+ * cpu.c — the x86-64 side of include/arch/: halting, early setup, port I/O,
+ * the early mappings, and the emergency console on COM1.
+ */
+#include "x86.h"
+#include "printk.h"
+#include "arch/cpu.h"
+#include "arch/mmu.h"
+#include "arch/pio.h"
+
+const char arch_name[] = "x86_64";
+const bool arch_has_pio = true;
+
+/* entry.S's direct map covers the low 4 GiB with 2 MiB pages. */
+#define EARLY_DIRECT_MAP_END GiB(4)
+
+void arch_halt(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+void arch_early_init(void)
+{
+	traps_init();
+	tsc_calibrate();
+}
+
+void arch_init(const void *fdt)
+{
+	acpi_init(fdt);
+}
+
+phys_addr_t arch_image_phys_base(void)
+{
+	return image_phys_base;
+}
+
+u8 arch_pio_read8(u16 port)
+{
+	return inb(port);
+}
+
+void arch_pio_write8(u16 port, u8 value)
+{
+	outb(port, value);
+}
+
+/* COM1 as the firmware left it; bounded wait so a missing UART cannot hang
+ * a panic. */
+void arch_emergency_putc(char c)
+{
+	for (int i = 0; i < 100000 && !(inb(0x3f8 + 5) & 0x20); i++)
+		;
+	outb(0x3f8, (u8)c);
+}
+
+bool arch_map_early(phys_addr_t phys, u64 size)
+{
+	return phys < EARLY_DIRECT_MAP_END && size <= EARLY_DIRECT_MAP_END - phys;
+}
+
+void *arch_ioremap(phys_addr_t phys, u64 size)
+{
+	/* Below 4 GiB devices are already mapped; the MTRRs the firmware set
+	 * make MMIO uncached there. */
+	return arch_map_early(phys, size) ? phys_to_virt(phys) : NULL;
+}
+
+void arch_poweroff(void)
+{
+	acpi_poweroff();
+	pr_err("poweroff: ACPI did not turn the machine off; halting");
+	arch_halt();
+}

@@ -1,0 +1,96 @@
+/*
+ * traps.c — the IDT and what happens on an exception: a register dump and
+ * a panic. Nothing is expected to fault in Baton, except the breakpoint the
+ * trap self-test raises on purpose, which is counted and resumed.
+ */
+#include "x86.h"
+#include "ktest.h"
+#include "panic.h"
+#include "printk.h"
+#include "arch/cpu.h"
+
+struct idt_entry {
+	u16 offset_lo;
+	u16 selector;
+	u8 ist;
+	u8 type_attr; /* 0x8e: present, DPL 0, 64-bit interrupt gate */
+	u16 offset_mid;
+	u32 offset_hi;
+	u32 zero;
+} __packed;
+_Static_assert(sizeof(struct idt_entry) == 16, "the CPU's IDT gate is 16 bytes");
+
+static struct idt_entry idt[32] __aligned(16);
+extern const char trap_vectors[]; /* 32 stubs, 16 bytes apart */
+static unsigned breakpoints_seen;
+
+static const char *const names[32] = {
+	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
+	"invalid opcode", "device not available", "double fault", "coprocessor overrun",
+	"invalid TSS", "segment not present", "stack fault", "general protection",
+	"page fault", "reserved", "x87 FP error", "alignment check", "machine check",
+	"SIMD FP error", "virtualization", "control protection",
+};
+
+void traps_init(void)
+{
+	struct {
+		u16 limit;
+		u64 base;
+	} __packed idtr = { sizeof(idt) - 1, (u64)(uintptr_t)idt };
+
+	for (int v = 0; v < 32; v++) {
+		u64 a = (u64)(uintptr_t)(trap_vectors + 16 * v);
+
+		idt[v] = (struct idt_entry){
+			.offset_lo = a & 0xffff, .selector = KERNEL_CS, .type_attr = 0x8e,
+			.offset_mid = (a >> 16) & 0xffff, .offset_hi = a >> 32,
+		};
+	}
+	__asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
+void arch_dump_registers(const struct trap_frame *f)
+{
+	pr_err(" rip %016llx  rsp %016llx  rflags %016llx", (unsigned long long)f->rip,
+	       (unsigned long long)f->rsp, (unsigned long long)f->rflags);
+	pr_err(" rax %016llx  rbx %016llx  rcx %016llx", (unsigned long long)f->rax,
+	       (unsigned long long)f->rbx, (unsigned long long)f->rcx);
+	pr_err(" rdx %016llx  rsi %016llx  rdi %016llx", (unsigned long long)f->rdx,
+	       (unsigned long long)f->rsi, (unsigned long long)f->rdi);
+	pr_err(" rbp %016llx  r8  %016llx  r9  %016llx", (unsigned long long)f->rbp,
+	       (unsigned long long)f->r8, (unsigned long long)f->r9);
+	pr_err(" r10 %016llx  r11 %016llx  r12 %016llx", (unsigned long long)f->r10,
+	       (unsigned long long)f->r11, (unsigned long long)f->r12);
+	pr_err(" r13 %016llx  r14 %016llx  r15 %016llx", (unsigned long long)f->r13,
+	       (unsigned long long)f->r14, (unsigned long long)f->r15);
+	pr_err(" cs %04llx ss %04llx  cr2 %016llx", (unsigned long long)f->cs,
+	       (unsigned long long)f->ss, (unsigned long long)read_cr2());
+}
+
+void x86_trap(struct trap_frame *f);
+void x86_trap(struct trap_frame *f)
+{
+	if (f->vector == 3) { /* int3 resumes after itself */
+		breakpoints_seen++;
+		return;
+	}
+	pr_err("exception %llu (%s), error code 0x%llx", (unsigned long long)f->vector,
+	       names[f->vector] ? names[f->vector] : "reserved",
+	       (unsigned long long)f->error);
+	arch_dump_registers(f);
+	panic("unexpected exception %llu at %016llx", (unsigned long long)f->vector,
+	      (unsigned long long)f->rip);
+}
+
+/* The exception path works both ways: in through the IDT, out through iretq
+ * with every register as it was. */
+KTEST(trap, breakpoint_resumes)
+{
+	unsigned before = breakpoints_seen;
+	u64 r12 = 0x1234567890abcdefULL;
+
+	__asm__ volatile("int3" : "+r"(r12) : : "memory");
+	KT_EXPECT(t, breakpoints_seen == before + 1);
+	KT_EXPECT(t, r12 == 0x1234567890abcdefULL);
+}

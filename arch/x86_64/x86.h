@@ -1,0 +1,83 @@
+/*
+ * x86.h — x86-64 instructions as inline functions, and the constants of the
+ * x86 arch code. Private to arch/x86_64/.
+ */
+#ifndef BATON_X86_H
+#define BATON_X86_H
+
+#include "types.h"
+
+#define MSR_FS_BASE 0xc0000100
+
+/* Segment selectors of the kernel GDT (entry.S). */
+#define KERNEL_CS 0x08
+#define KERNEL_DS 0x10
+
+static inline u8 inb(u16 port)
+{
+	u8 v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void outb(u16 port, u8 v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline u16 inw(u16 port)
+{
+	u16 v;
+
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void outw(u16 port, u16 v)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline u64 rdtsc(void)
+{
+	u32 lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((u64)hi << 32) | lo;
+}
+
+static inline void cpuid(u32 leaf, u32 sub, u32 r[4])
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(sub));
+}
+
+static inline u64 read_cr2(void)
+{
+	u64 v;
+
+	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+/* The register state saved by the exception stubs (vectors.S), lowest
+ * address first. The layout is shared with assembly. */
+struct trap_frame {
+	u64 r15, r14, r13, r12, r11, r10, r9, r8;
+	u64 rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	u64 vector, error;
+	u64 rip, cs, rflags, rsp, ss; /* pushed by the CPU */
+};
+_Static_assert(sizeof(struct trap_frame) == 22 * 8,
+	       "struct trap_frame must match the push order in vectors.S");
+
+void tsc_calibrate(void);
+void traps_init(void);
+void acpi_init(const void *fdt);
+void acpi_poweroff(void);
+
+/* Set by entry.S: where the loader put the image. */
+extern u64 image_phys_base;
+
+#endif

@@ -1,0 +1,114 @@
+/*
+ * ns16550.c — the PC-style UART: COM1 on x86-64 (I/O ports under /isa), or
+ * memory-mapped on boards, with the FDT's reg-shift and reg-io-width.
+ *
+ * If the node gives clock-frequency, the line is programmed to
+ * current-speed (default 115200) 8N1; otherwise it is used as the firmware
+ * left it.
+ */
+#include "console.h"
+#include "uart.h"
+#include "bootfdt.h"
+#include "io.h"
+#include "printk.h"
+#include "arch/mmu.h"
+#include "arch/pio.h"
+#include <libfdt.h>
+
+enum { THR = 0, DLL = 0, IER = 1, DLM = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5 };
+#define LSR_THRE 0x20
+#define LCR_DLAB 0x80
+#define LCR_8N1 0x03
+
+static struct ns16550 {
+	struct console con;
+	bool port_io;
+	u64 base;       /* port number or virtual address */
+	unsigned shift; /* register stride is 1 << shift */
+	unsigned width; /* 1 or 4 bytes */
+} uart;
+
+static u8 reg_read(struct ns16550 *u, unsigned reg)
+{
+	u64 off = (u64)reg << u->shift;
+
+	if (u->port_io)
+		return arch_pio_read8((u16)(u->base + off));
+	if (u->width == 4)
+		return (u8)mmio_read32((void *)(uintptr_t)(u->base + off));
+	return mmio_read8((void *)(uintptr_t)(u->base + off));
+}
+
+static void reg_write(struct ns16550 *u, unsigned reg, u8 v)
+{
+	u64 off = (u64)reg << u->shift;
+
+	if (u->port_io)
+		arch_pio_write8((u16)(u->base + off), v);
+	else if (u->width == 4)
+		mmio_write32((void *)(uintptr_t)(u->base + off), v);
+	else
+		mmio_write8((void *)(uintptr_t)(u->base + off), v);
+}
+
+static void ns16550_putc(struct console *con, char c)
+{
+	struct ns16550 *u = con->priv;
+
+	for (int i = 0; i < 1000000 && !(reg_read(u, LSR) & LSR_THRE); i++)
+		;
+	reg_write(u, THR, (u8)c);
+}
+
+static bool ns16550_probe(const void *fdt, int node)
+{
+	struct fdt_reg reg;
+	u32 clock, baud;
+
+	if (bootfdt_reg(fdt, node, 0, &reg) < 0)
+		return false;
+	uart.port_io = reg.io_port;
+	uart.shift = bootfdt_u32(fdt, node, "reg-shift", 0);
+	uart.width = bootfdt_u32(fdt, node, "reg-io-width", 1);
+	if (uart.shift > 4 || (uart.width != 1 && uart.width != 4)) {
+		pr_err("ns16550: reg-shift %u / reg-io-width %u not supported", uart.shift, uart.width);
+		return false;
+	}
+	if (uart.port_io) {
+		if (!arch_has_pio || reg.addr > 0xffff) {
+			pr_err("ns16550: I/O port 0x%llx not reachable", (unsigned long long)reg.addr);
+			return false;
+		}
+		uart.base = reg.addr;
+	} else {
+		void *va = arch_ioremap(reg.addr, reg.size ? reg.size : 8u << uart.shift);
+
+		if (!va)
+			return false;
+		uart.base = (u64)(uintptr_t)va;
+	}
+
+	clock = bootfdt_u32(fdt, node, "clock-frequency", 0);
+	baud = bootfdt_u32(fdt, node, "current-speed", 115200);
+	if (clock && baud) {
+		u32 div = (clock + 8 * baud) / (16 * baud);
+
+		reg_write(&uart, IER, 0);
+		reg_write(&uart, LCR, LCR_DLAB);
+		reg_write(&uart, DLL, div & 0xff);
+		reg_write(&uart, DLM, (div >> 8) & 0xff);
+		reg_write(&uart, LCR, LCR_8N1);
+		reg_write(&uart, FCR, 0x07); /* FIFOs on and cleared */
+		reg_write(&uart, MCR, 0x03); /* DTR, RTS */
+	}
+	uart.con = (struct console){ .name = "ns16550", .putc = ns16550_putc, .priv = &uart };
+	console_register(&uart.con);
+	return true;
+}
+
+static const char *const ns16550_compat[] = { "ns16550a", "ns16550", "ns8250", NULL };
+
+const struct uart_driver ns16550_driver = {
+	.compatible = ns16550_compat,
+	.probe = ns16550_probe,
+};

@@ -1,0 +1,54 @@
+/*
+ * pl011.c — the ARM PrimeCell UART: QEMU virt's console and many boards'.
+ * Used as the firmware left it (baud rate included); only enabled if off.
+ */
+#include "console.h"
+#include "uart.h"
+#include "bootfdt.h"
+#include "io.h"
+#include "arch/mmu.h"
+
+#define UARTDR 0x00
+#define UARTFR 0x18
+#define UARTCR 0x30
+#define FR_TXFF (1 << 5)
+#define CR_UARTEN (1 << 0)
+#define CR_TXE (1 << 8)
+
+static struct {
+	struct console con;
+	u8 *base;
+} uart;
+
+static void pl011_putc(struct console *con, char c)
+{
+	(void)con;
+	for (int i = 0; i < 1000000 && (mmio_read32(uart.base + UARTFR) & FR_TXFF); i++)
+		;
+	mmio_write32(uart.base + UARTDR, (u8)c);
+}
+
+static bool pl011_probe(const void *fdt, int node)
+{
+	struct fdt_reg reg;
+	u32 cr;
+
+	if (bootfdt_reg(fdt, node, 0, &reg) < 0 || reg.io_port)
+		return false;
+	uart.base = arch_ioremap(reg.addr, reg.size ? reg.size : 0x1000);
+	if (!uart.base)
+		return false;
+	cr = mmio_read32(uart.base + UARTCR);
+	if ((cr & (CR_UARTEN | CR_TXE)) != (CR_UARTEN | CR_TXE))
+		mmio_write32(uart.base + UARTCR, cr | CR_UARTEN | CR_TXE);
+	uart.con = (struct console){ .name = "pl011", .putc = pl011_putc };
+	console_register(&uart.con);
+	return true;
+}
+
+static const char *const pl011_compat[] = { "arm,pl011", NULL };
+
+const struct uart_driver pl011_driver = {
+	.compatible = pl011_compat,
+	.probe = pl011_probe,
+};

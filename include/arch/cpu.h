@@ -1,0 +1,39 @@
+/*
+ * arch/cpu.h — CPU control hooks. Each architecture implements these in
+ * arch/<arch>/; generic code calls nothing else of the CPU.
+ */
+#ifndef BATON_ARCH_CPU_H
+#define BATON_ARCH_CPU_H
+
+#include "compiler.h"
+#include "types.h"
+
+/* The architecture's name as the kernel prints it: "x86_64", "arm64". */
+extern const char arch_name[];
+
+/* Stop this CPU for good: interrupts off, wait forever. */
+__noreturn void arch_halt(void);
+
+/* Turn the machine off, or halt if the platform gives no way to. */
+__noreturn void arch_poweroff(void);
+
+/* Set up what the arch needs before anything reads the FDT: exception
+ * vectors, the FPU for libfdt, the CPU counter. Runs once, first thing. */
+void arch_early_init(void);
+
+/* Arch setup that needs the boot FDT (PSCI conduit, ACPI tables, ...).
+ * fdt is the validated boot FDT, mapped. */
+void arch_init(const void *fdt);
+
+/* Print the registers of the interrupted context, for panics. */
+struct trap_frame;
+void arch_dump_registers(const struct trap_frame *tf);
+
+/* Write one character to the platform's conventional early console, if it
+ * has one (COM1 on a PC), for panics before the FDT names a console. */
+void arch_emergency_putc(char c);
+
+/* Physical address at which the kernel image was loaded. */
+phys_addr_t arch_image_phys_base(void);
+
+#endif

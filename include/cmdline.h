@@ -1,0 +1,42 @@
+/*
+ * cmdline.h — the kernel command line, Linux style.
+ *
+ * /chosen/bootargs is a list of words separated by spaces: "key=value",
+ * "key" alone, or key="a value with spaces". Each subsystem declares the keys
+ * it takes next to its code:
+ *
+ *     static int set_loglevel(const char *val) { ... return 0 or -1; }
+ *     CMDLINE_PARAM("loglevel", set_loglevel, "console log level, 0..7");
+ *
+ * and cmdline_parse() calls the handler of each key it meets. Unknown keys
+ * and values a handler rejects are warned about and skipped; a bad word never
+ * stops the boot.
+ */
+#ifndef BATON_CMDLINE_H
+#define BATON_CMDLINE_H
+
+#include "compiler.h"
+#include "types.h"
+
+#define CMDLINE_MAX 1024 /* bytes, with the terminating NUL */
+
+struct cmdline_param {
+	const char *key;
+	/* val is NULL for a bare "key". Return 0 if taken, -1 if rejected. */
+	int (*set)(const char *val);
+	const char *help;
+};
+
+#define CMDLINE_PARAM(k, fn, h)                                            \
+	static const struct cmdline_param __cmdline_##fn                     \
+		__section("cmdline_params") __used __aligned(8) = { k, fn, h }
+
+/* Parse line and call the handlers. Returns the number of words that were
+ * warned about (unknown keys, rejected values, syntax errors). */
+int cmdline_parse(const char *line);
+
+/* Parse an unsigned number, decimal or 0x-hex, with an optional K/M/G
+ * suffix; the whole string must be used. Returns 0 or -1. */
+int cmdline_parse_u64(const char *s, u64 *out);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * console.h — where printk's lines go.
+ *
+ * One console at a time: the UART that /chosen/stdout-path names. A driver
+ * fills in a struct console and registers it; printk replays the log
+ * gathered before that moment.
+ */
+#ifndef BATON_CONSOLE_H
+#define BATON_CONSOLE_H
+
+#include "types.h"
+
+struct console {
+	const char *name;
+	void (*putc)(struct console *con, char c);
+	void *priv;
+};
+
+void console_register(struct console *con);
+struct console *console_current(void);
+
+/* Write a string to the console, "\n" as "\r\n". Without a console the text
+ * goes to the arch's emergency output, if any. */
+void console_write(const char *s, size_t n);
+
+#endif

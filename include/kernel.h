@@ -1,0 +1,23 @@
+/*
+ * kernel.h — the kernel's entry from the arch code, and the image's bounds.
+ */
+#ifndef BATON_KERNEL_H
+#define BATON_KERNEL_H
+
+#include "compiler.h"
+#include "types.h"
+
+#define BATON_VERSION "0.1"
+
+/* Linker-script symbols: the image from its first byte to the end of bss,
+ * at its link (virtual) address. */
+extern char _kernel_start[], _kernel_end[];
+
+/* Called by the arch entry code on the boot CPU, on the kernel stack, at the
+ * link address, with the boot FDT's physical address. */
+__noreturn void kernel_main(phys_addr_t fdt_phys);
+
+/* The boot FDT, mapped and validated (NULL until kernel_main has it). */
+extern const void *boot_fdt;
+
+#endif

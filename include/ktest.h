@@ -1,0 +1,53 @@
+/*
+ * ktest.h — the kernel's self-tests, run at boot when the command line asks.
+ *
+ *     KTEST(fdt, memory_sorted)
+ *     {
+ *             KT_EXPECT(t, n > 0);
+ *     }
+ *
+ * declares test "fdt.memory_sorted". `ktest=all` runs every test,
+ * `ktest=fdt,cmdline` the named suites. Each test prints one line,
+ *     ktest: fdt.memory_sorted: ok
+ *     ktest: fdt.memory_sorted: FAIL kernel/foo.c:12: n > 0
+ * and the run ends with "ktest: N passed, N failed", which the boot test
+ * runner (tests/boot/run) reads from the serial log.
+ */
+#ifndef BATON_KTEST_H
+#define BATON_KTEST_H
+
+#include "compiler.h"
+#include "types.h"
+
+struct ktest_ctx {
+	const void *fdt;   /* the boot FDT, for tests that look at the machine */
+	const char *fail;  /* first failed expectation, or NULL */
+	char why[160];
+};
+
+struct ktest {
+	const char *suite;
+	const char *name;
+	void (*fn)(struct ktest_ctx *t);
+};
+
+#define KTEST(suite, name)                                                  \
+	static void ktest_##suite##_##name(struct ktest_ctx *t);            \
+	static const struct ktest __ktest_##suite##_##name                  \
+		__section("ktests") __used __aligned(8) = {                 \
+			#suite, #name, ktest_##suite##_##name };             \
+	static void ktest_##suite##_##name(struct ktest_ctx *t)
+
+/* Record a failure (the first one wins) and go on. */
+__printf(2, 3) void ktest_fail(struct ktest_ctx *t, const char *fmt, ...);
+
+#define KT_EXPECT(t, cond)                                                  \
+	do {                                                                \
+		if (!(cond))                                                \
+			ktest_fail(t, "%s:%d: %s", __FILE__, __LINE__, #cond); \
+	} while (0)
+
+/* Run the tests the command line selected (ktest=); returns failures. */
+int ktest_run(const void *fdt);
+
+#endif

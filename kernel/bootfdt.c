@@ -1,0 +1,309 @@
+/*
+ * bootfdt.c — validates the boot FDT and reads the machine out of it:
+ * memory, reservations, the command line, device registers.
+ *
+ * kernel_main calls bootfdt_check first, before anything else touches the
+ * blob; a blob that fails stops the boot with the sentence it returns. The
+ * host unit tests (tests/host/test_bootfdt.c) feed it malformed blobs.
+ */
+#include "bootfdt.h"
+#include "printk.h"
+#include "kstring.h"
+#include <libfdt.h>
+
+const char *bootfdt_check(const void *fdt, u64 avail)
+{
+	static char why[128];
+	u32 total;
+	int err;
+
+	if (!fdt)
+		return "there is none (address 0)";
+	if (avail < sizeof(struct fdt_header))
+		return "it is smaller than an FDT header";
+	if (fdt_magic(fdt) != FDT_MAGIC) {
+		snprintf(why, sizeof(why), "bad magic 0x%08x (expected 0x%08x)",
+			 fdt_magic(fdt), FDT_MAGIC);
+		return why;
+	}
+	total = fdt_totalsize(fdt);
+	if (total > BOOTFDT_MAX_SIZE || total > avail) {
+		snprintf(why, sizeof(why), "totalsize %u is larger than the %llu bytes allowed",
+			 total, (unsigned long long)MIN(avail, (u64)BOOTFDT_MAX_SIZE));
+		return why;
+	}
+	/* Header fields, block bounds, then every tag of the structure block
+	 * and every property name offset. */
+	err = fdt_check_full(fdt, total);
+	if (err) {
+		snprintf(why, sizeof(why), "damaged: %s", fdt_strerror(err));
+		return why;
+	}
+	if (fdt_path_offset(fdt, "/") < 0)
+		return "it has no root node";
+	return NULL;
+}
+
+/* Cell counts that govern the reg of node's children. Only 1 and 2 address
+ * cells fit a u64; anything else is refused by the callers. */
+static int addr_cells(const void *fdt, int node)
+{
+	return fdt_address_cells(fdt, node);
+}
+
+static int size_cells(const void *fdt, int node)
+{
+	return fdt_size_cells(fdt, node);
+}
+
+static u64 read_cells(const fdt32_t *p, int n)
+{
+	u64 v = 0;
+
+	while (n--)
+		v = (v << 32) | fdt32_to_cpu(*p++);
+	return v;
+}
+
+static void sort_ranges(struct mem_range *r, int n)
+{
+	for (int i = 1; i < n; i++) { /* insertion sort: n is small */
+		struct mem_range t = r[i];
+		int j = i;
+
+		for (; j > 0 && r[j - 1].base > t.base; j--)
+			r[j] = r[j - 1];
+		r[j] = t;
+	}
+}
+
+/* Append the reg entries of node to out[*n..max). */
+static int read_reg_ranges(const void *fdt, int node, struct mem_range *out,
+			   int *n, int max, const char *what)
+{
+	int parent = fdt_parent_offset(fdt, node);
+	int ac = parent >= 0 ? addr_cells(fdt, parent) : -1;
+	int sc = parent >= 0 ? size_cells(fdt, parent) : -1;
+	const fdt32_t *reg;
+	int len, entry;
+
+	if (ac < 1 || ac > 2 || sc < 0 || sc > 2) {
+		pr_err("bootfdt: %s %s: #address-cells %d / #size-cells %d not supported",
+		       what, fdt_get_name(fdt, node, NULL), ac, sc);
+		return -1;
+	}
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!reg)
+		return 0;
+	entry = (ac + sc) * 4;
+	if (len % entry) {
+		pr_err("bootfdt: %s %s: reg is %d bytes, not a multiple of %d",
+		       what, fdt_get_name(fdt, node, NULL), len, entry);
+		return -1;
+	}
+	for (int i = 0; i < len / entry; i++) {
+		u64 base = read_cells(reg + i * (ac + sc), ac);
+		u64 size = read_cells(reg + i * (ac + sc) + ac, sc);
+
+		if (size == 0)
+			continue;
+		if (base + size < base) {
+			pr_err("bootfdt: %s %s: range 0x%llx+0x%llx wraps around",
+			       what, fdt_get_name(fdt, node, NULL),
+			       (unsigned long long)base, (unsigned long long)size);
+			return -1;
+		}
+		if (*n >= max) {
+			pr_err("bootfdt: more than %d %s ranges", max, what);
+			return -1;
+		}
+		out[*n].base = base;
+		out[*n].size = size;
+		(*n)++;
+	}
+	return 0;
+}
+
+int bootfdt_memory(const void *fdt, struct mem_range *out, int max)
+{
+	int node, n = 0, merged = 0;
+
+	fdt_for_each_subnode(node, fdt, 0) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+
+		if (!type || strcmp(type, "memory") != 0)
+			continue;
+		if (read_reg_ranges(fdt, node, out, &n, max, "memory") < 0)
+			return -1;
+	}
+	sort_ranges(out, n);
+	for (int i = 0; i < n; i++) {
+		if (merged && out[merged - 1].base + out[merged - 1].size > out[i].base) {
+			pr_err("bootfdt: memory ranges 0x%llx and 0x%llx overlap",
+			       (unsigned long long)out[merged - 1].base,
+			       (unsigned long long)out[i].base);
+			return -1;
+		}
+		if (merged && out[merged - 1].base + out[merged - 1].size == out[i].base)
+			out[merged - 1].size += out[i].size;
+		else
+			out[merged++] = out[i];
+	}
+	return merged;
+}
+
+int bootfdt_reserved(const void *fdt, struct mem_range *out, int max)
+{
+	int n = 0, node, rmem;
+
+	for (int i = 0; i < fdt_num_mem_rsv(fdt); i++) {
+		u64 base, size;
+
+		if (fdt_get_mem_rsv(fdt, i, &base, &size) < 0)
+			break;
+		if (size == 0)
+			continue;
+		if (n >= max || base + size < base) {
+			pr_err("bootfdt: memory reservation %d is bad or one too many", i);
+			return -1;
+		}
+		out[n].base = base;
+		out[n].size = size;
+		n++;
+	}
+	rmem = fdt_path_offset(fdt, "/reserved-memory");
+	if (rmem >= 0) {
+		fdt_for_each_subnode(node, fdt, rmem) {
+			if (read_reg_ranges(fdt, node, out, &n, max, "reserved-memory") < 0)
+				return -1;
+		}
+	}
+	return n;
+}
+
+const char *bootfdt_bootargs(const void *fdt)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen"), len;
+	const char *args;
+
+	if (chosen < 0)
+		return "";
+	args = fdt_getprop(fdt, chosen, "bootargs", &len);
+	if (!args || len < 1 || args[len - 1] != '\0') {
+		if (args)
+			pr_warn("bootfdt: /chosen/bootargs is not a string, ignored");
+		return "";
+	}
+	return args;
+}
+
+bool bootfdt_chosen_u64(const void *fdt, const char *name, u64 *out)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen"), len;
+	const fdt32_t *p;
+
+	if (chosen < 0)
+		return false;
+	p = fdt_getprop(fdt, chosen, name, &len);
+	if (!p || (len != 4 && len != 8))
+		return false;
+	*out = read_cells(p, len / 4);
+	return true;
+}
+
+u32 bootfdt_u32(const void *fdt, int node, const char *name, u32 def)
+{
+	const fdt32_t *p;
+	int len;
+
+	p = fdt_getprop(fdt, node, name, &len);
+	return p && len == 4 ? fdt32_to_cpu(*p) : def;
+}
+
+static bool is_isa(const void *fdt, int node)
+{
+	const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+
+	return (type && strcmp(type, "isa") == 0) ||
+	       fdt_node_check_compatible(fdt, node, "isa") == 0;
+}
+
+/* Translate addr (a child address of bus) into bus's parent's space through
+ * bus's "ranges". Returns 0, or -1 if no range covers it. */
+static int translate_up(const void *fdt, int bus, u64 *addr)
+{
+	int parent = fdt_parent_offset(fdt, bus);
+	int cac = addr_cells(fdt, bus), pac, csc = size_cells(fdt, bus);
+	const fdt32_t *r;
+	int len, entry;
+
+	r = fdt_getprop(fdt, bus, "ranges", &len);
+	if (!r) {
+		pr_err("bootfdt: %s has no ranges: its children are not reachable",
+		       fdt_get_name(fdt, bus, NULL));
+		return -1;
+	}
+	if (len == 0)
+		return 0; /* empty ranges: identity */
+	pac = addr_cells(fdt, parent);
+	if (cac < 1 || cac > 2 || pac < 1 || pac > 2 || csc < 1 || csc > 2) {
+		pr_err("bootfdt: %s: ranges cell counts not supported",
+		       fdt_get_name(fdt, bus, NULL));
+		return -1;
+	}
+	entry = cac + pac + csc;
+	for (int i = 0; i + entry * 4 <= len; i += entry * 4) {
+		const fdt32_t *e = r + i / 4;
+		u64 child = read_cells(e, cac);
+		u64 par = read_cells(e + cac, pac);
+		u64 size = read_cells(e + cac + pac, csc);
+
+		if (*addr >= child && *addr - child < size) {
+			*addr = par + (*addr - child);
+			return 0;
+		}
+	}
+	pr_err("bootfdt: %s: no range covers 0x%llx",
+	       fdt_get_name(fdt, bus, NULL), (unsigned long long)*addr);
+	return -1;
+}
+
+int bootfdt_reg(const void *fdt, int node, int index, struct fdt_reg *out)
+{
+	int parent = fdt_parent_offset(fdt, node);
+	int ac, sc, len, entry;
+	const fdt32_t *reg;
+
+	if (parent < 0)
+		return -1;
+	ac = addr_cells(fdt, parent);
+	sc = size_cells(fdt, parent);
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	out->io_port = false;
+	if (!reg || ac < 1 || ac > 2 || sc < 0 || sc > 2 ||
+	    (index + 1) * (ac + sc) * 4 > len) {
+		pr_err("bootfdt: %s: no usable reg entry %d", fdt_get_name(fdt, node, NULL), index);
+		return -1;
+	}
+	entry = ac + sc;
+	reg += index * entry;
+
+	if (is_isa(fdt, parent)) {
+		/* ISA binding: cell 0 is the space (1 = I/O, 0 = memory). */
+		if (ac != 2)
+			return -1;
+		out->io_port = fdt32_to_cpu(reg[0]) & 1;
+		out->addr = fdt32_to_cpu(reg[1]);
+		out->size = read_cells(reg + ac, sc);
+		if (out->io_port)
+			return 0; /* ports are not translated through memory buses */
+	} else {
+		out->addr = read_cells(reg, ac);
+		out->size = read_cells(reg + ac, sc);
+	}
+	for (int bus = parent; bus > 0; bus = fdt_parent_offset(fdt, bus)) {
+		if (translate_up(fdt, bus, &out->addr) < 0)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,144 @@
+/*
+ * cmdline.c — splits /chosen/bootargs into words and hands each to the
+ * subsystem that declared its key with CMDLINE_PARAM.
+ *
+ * Called once by kernel_main after the boot FDT is validated. It copies the
+ * line into its own buffer, so the FDT may go away afterwards.
+ */
+#include "cmdline.h"
+#include "printk.h"
+#include "kstring.h"
+
+extern const struct cmdline_param __start_cmdline_params[];
+extern const struct cmdline_param __stop_cmdline_params[];
+
+static const struct cmdline_param *find_param(const char *key)
+{
+	for (const struct cmdline_param *p = __start_cmdline_params;
+	     p < __stop_cmdline_params; p++) {
+		if (strcmp(p->key, key) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+int cmdline_parse(const char *line)
+{
+	static char buf[CMDLINE_MAX];
+	size_t len = strnlen(line, CMDLINE_MAX);
+	int warnings = 0;
+	char *p = buf;
+
+	if (len == CMDLINE_MAX) {
+		pr_warn("cmdline: longer than %d bytes, the rest is ignored", CMDLINE_MAX - 1);
+		len = CMDLINE_MAX - 1;
+		warnings++;
+	}
+	memcpy(buf, line, len);
+	buf[len] = '\0';
+
+	while (*p) {
+		char *key, *val = NULL, *w;
+		const struct cmdline_param *param;
+
+		while (is_space(*p))
+			p++;
+		if (!*p)
+			break;
+
+		/* One word: key, then =value, where a value may be "quoted".
+		 * The word is rewritten in place without its quotes. */
+		key = w = p;
+		while (*p && !is_space(*p) && *p != '=')
+			*w++ = *p++;
+		if (*p == '=') {
+			p++;
+			*w++ = '\0';
+			val = w;
+			if (*p == '"') {
+				p++;
+				while (*p && *p != '"')
+					*w++ = *p++;
+				if (*p != '"') {
+					pr_warn("cmdline: unterminated quote in '%s=', ignored", key);
+					return warnings + 1;
+				}
+				p++;
+				if (*p && !is_space(*p)) {
+					pr_warn("cmdline: junk after the quoted value of '%s=', ignored", key);
+					warnings++;
+					while (*p && !is_space(*p))
+						p++;
+					continue;
+				}
+			} else {
+				while (*p && !is_space(*p))
+					*w++ = *p++;
+			}
+		}
+		if (*p)
+			p++;
+		*w = '\0';
+
+		if (!*key) {
+			pr_warn("cmdline: '=%s' has no key, ignored", val ? val : "");
+			warnings++;
+			continue;
+		}
+		param = find_param(key);
+		if (!param) {
+			pr_warn("cmdline: unknown parameter '%s', ignored", key);
+			warnings++;
+		} else if (param->set(val) != 0) {
+			pr_warn("cmdline: bad value for '%s': '%s' (%s), ignored",
+				key, val ? val : "", param->help);
+			warnings++;
+		}
+	}
+	return warnings;
+}
+
+int cmdline_parse_u64(const char *s, u64 *out)
+{
+	unsigned base = 10, shift = 0;
+	const char *digits;
+	u64 v = 0;
+
+	if (!s || !*s)
+		return -1;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	for (digits = s; *s; s++) {
+		unsigned d;
+
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			d = *s - 'A' + 10;
+		else
+			break;
+		if (v > (~0ULL - d) / base)
+			return -1; /* overflow */
+		v = v * base + d;
+	}
+	if (s == digits)
+		return -1; /* no digits at all */
+	switch (*s) {
+	case 'K': case 'k': shift = 10; s++; break;
+	case 'M': case 'm': shift = 20; s++; break;
+	case 'G': case 'g': shift = 30; s++; break;
+	}
+	if (*s || (shift && v > (~0ULL >> shift)))
+		return -1;
+	*out = v << shift;
+	return 0;
+}

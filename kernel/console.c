@@ -1,0 +1,36 @@
+/*
+ * console.c — the one console printk writes to, once a driver registers it
+ * (drivers/uart/uart.c picks the device). Before that, and in panics without
+ * one, text goes to the arch's emergency output.
+ */
+#include "console.h"
+#include "printk.h"
+#include "arch/cpu.h"
+
+static struct console *current;
+
+struct console *console_current(void)
+{
+	return current;
+}
+
+void console_write(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (current) {
+			if (s[i] == '\n')
+				current->putc(current, '\r');
+			current->putc(current, s[i]);
+		} else {
+			if (s[i] == '\n')
+				arch_emergency_putc('\r');
+			arch_emergency_putc(s[i]);
+		}
+	}
+}
+
+void console_register(struct console *con)
+{
+	current = con;
+	printk_replay();
+}

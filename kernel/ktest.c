@@ -1,0 +1,77 @@
+/*
+ * ktest.c — runs the self-tests declared with KTEST() across the kernel.
+ *
+ * `ktest=` on the command line selects them: "all", or a comma-separated
+ * list of suites. The tests live in the linker section "ktests".
+ */
+#include "ktest.h"
+#include "cmdline.h"
+#include "printk.h"
+#include "kstring.h"
+
+extern const struct ktest __start_ktests[];
+extern const struct ktest __stop_ktests[];
+
+static char selection[128];
+
+static int set_ktest(const char *val)
+{
+	if (!val || !*val || strlen(val) >= sizeof(selection))
+		return -1;
+	memcpy(selection, val, strlen(val) + 1);
+	return 0;
+}
+CMDLINE_PARAM("ktest", set_ktest, "self-tests to run: all, or suite,suite,...");
+
+void ktest_fail(struct ktest_ctx *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (t->fail)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(t->why, sizeof(t->why), fmt, ap);
+	va_end(ap);
+	t->fail = t->why;
+}
+
+static bool selected(const char *suite)
+{
+	size_t n = strlen(suite);
+
+	if (strcmp(selection, "all") == 0)
+		return true;
+	for (const char *p = selection; *p;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+
+		if (len == n && strncmp(p, suite, n) == 0)
+			return true;
+		p += len + (comma ? 1 : 0);
+	}
+	return false;
+}
+
+int ktest_run(const void *fdt)
+{
+	int passed = 0, failed = 0;
+
+	if (!selection[0])
+		return 0;
+	for (const struct ktest *k = __start_ktests; k < __stop_ktests; k++) {
+		struct ktest_ctx t = { .fdt = fdt };
+
+		if (!selected(k->suite))
+			continue;
+		k->fn(&t);
+		if (t.fail) {
+			pr_info("ktest: %s.%s: FAIL %s", k->suite, k->name, t.fail);
+			failed++;
+		} else {
+			pr_info("ktest: %s.%s: ok", k->suite, k->name);
+			passed++;
+		}
+	}
+	pr_info("ktest: %d passed, %d failed", passed, failed);
+	return failed;
+}

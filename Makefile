@@ -60,7 +60,7 @@ NOBUILTIN := -fno-builtin -fno-tree-loop-distribute-patterns
 $(BUILD)/kernel/string.o: KERNEL_CFLAGS += $(NOBUILTIN)
 $(BUILD)/kernel/stackprotector.o: KERNEL_CFLAGS += -fno-stack-protector
 
-.PHONY: all kernel run test test-host test-boot clean deps
+.PHONY: all kernel run test clean deps
 all: kernel $(if $(filter x86_64,$(ARCH)),efi)
 kernel: $(KERNEL)
 
@@ -96,6 +96,24 @@ $(BUILD)/.deps:
 $(LIBFDT): | $(BUILD)/.deps
 deps:
 	tools/deps
+
+# make run: boot the default loader for ARCH under QEMU, serial on the
+# terminal. RUN_ARGS is the kernel command line.
+RUN_ARGS ?=
+RUN_DIR := $(BUILD)/runs/make-run
+run: all
+ifeq ($(ARCH),x86_64)
+	@rm -rf $(RUN_DIR) && mkdir -p $(RUN_DIR)/esp/EFI/BOOT
+	@cp $(BUILD)/BOOTX64.EFI $(BUILD)/baton.elf $(RUN_DIR)/esp/EFI/BOOT/
+	@printf '%s\n' "$(RUN_ARGS)" > $(RUN_DIR)/esp/EFI/BOOT/cmdline.txt
+	tools/qemu x86_64-ovmf $(RUN_DIR)/esp
+else
+	tools/qemu arm64-direct $(BUILD)/Image "$(RUN_ARGS)"
+endif
+
+# make test: everything, ending in "N passed, N failed".
+test: | $(BUILD)/.deps
+	@tests/run
 
 include boot/efi/efi.mk
 include tests/host/host.mk

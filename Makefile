@@ -59,6 +59,8 @@ KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(KERNEL_SRCS)))
 NOBUILTIN := -fno-builtin -fno-tree-loop-distribute-patterns
 $(BUILD)/kernel/string.o: KERNEL_CFLAGS += $(NOBUILTIN)
 $(BUILD)/kernel/stackprotector.o: KERNEL_CFLAGS += -fno-stack-protector
+# arm64's early page tables are built by C with the MMU off (mmu.c).
+$(BUILD)/arch/arm64/mmu.o: KERNEL_CFLAGS += -fno-stack-protector -mstrict-align
 
 .PHONY: all kernel run test clean deps
 all: kernel $(if $(filter x86_64,$(ARCH)),efi)

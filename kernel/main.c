@@ -41,7 +41,7 @@ static const void *boot_fdt_map(phys_addr_t phys)
 static void print_size(const char *what, u64 base, u64 size)
 {
 	pr_info("  %-9s 0x%016llx-0x%016llx %8llu KiB", what, (unsigned long long)base,
-		(unsigned long long)(base + size - 1), (unsigned long long)(size >> 10));
+		(unsigned long long)(base + size - 1), (unsigned long long)((size + 1023) >> 10));
 }
 
 /* The memory map as the kernel sees it, from the boot FDT alone. */
@@ -58,6 +58,11 @@ static void memory_report(const void *fdt, phys_addr_t fdt_phys)
 	for (int i = 0; i < n; i++) {
 		print_size("ram", r[i].base, r[i].size);
 		total += r[i].size;
+		/* The direct map: all RAM reachable through phys_to_virt. */
+		if (!arch_map_early(r[i].base, r[i].size))
+			pr_warn("memory: 0x%llx-0x%llx cannot be mapped yet; left out",
+				(unsigned long long)r[i].base,
+				(unsigned long long)(r[i].base + r[i].size - 1));
 	}
 	n = bootfdt_reserved(fdt, r, ARRAY_SIZE(r));
 	for (int i = 0; i < n; i++)

@@ -1,0 +1,33 @@
+/*
+ * arm64.h — system-register access and the arm64 arch code's private
+ * declarations. Private to arch/arm64/.
+ */
+#ifndef BATON_ARM64_H
+#define BATON_ARM64_H
+
+#include "compiler.h"
+#include "types.h"
+
+#define read_sysreg(r)                                            \
+	({                                                        \
+		u64 v_;                                           \
+		__asm__ volatile("mrs %0, " #r : "=r"(v_));       \
+		v_;                                               \
+	})
+
+/* The register state vectors.S saves, lowest address first; shared with
+ * assembly. */
+struct trap_frame {
+	u64 x[31];  /* x0..x30 */
+	u64 sp;     /* the interrupted sp */
+	u64 elr, spsr, esr, far;
+};
+_Static_assert(sizeof(struct trap_frame) == 36 * 8,
+	       "struct trap_frame must match the layout in vectors.S");
+
+extern u64 image_phys_base;
+
+void psci_init(const void *fdt);
+void psci_system_off(void);
+
+#endif

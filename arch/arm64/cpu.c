@@ -1,0 +1,62 @@
+/*
+ * cpu.c — the arm64 side of include/arch/: halting, early setup, the
+ * generic timer as the clock. arm64 has no port I/O and no conventional
+ * early console; before the FDT names a UART there is nowhere to write.
+ */
+#include "arm64.h"
+#include "arch/counter.h"
+#include "arch/cpu.h"
+#include "arch/pio.h"
+
+const char arch_name[] = "arm64";
+const bool arch_has_pio = false;
+
+void arch_halt(void)
+{
+	for (;;)
+		__asm__ volatile("msr daifset, #0xf; wfi");
+}
+
+void arch_early_init(void)
+{
+	/* Vectors, FP/SIMD and the MMU are already set up by head.S. */
+}
+
+void arch_init(const void *fdt)
+{
+	psci_init(fdt);
+}
+
+void arch_poweroff(void)
+{
+	psci_system_off();
+	arch_halt();
+}
+
+void arch_emergency_putc(char c)
+{
+	(void)c;
+}
+
+u8 arch_pio_read8(u16 port)
+{
+	(void)port;
+	return 0xff;
+}
+
+void arch_pio_write8(u16 port, u8 value)
+{
+	(void)port;
+	(void)value;
+}
+
+u64 arch_counter_read(void)
+{
+	__asm__ volatile("isb" ::: "memory");
+	return read_sysreg(cntvct_el0);
+}
+
+u64 arch_counter_freq(void)
+{
+	return read_sysreg(cntfrq_el0);
+}

@@ -1,0 +1,146 @@
+/*
+ * head.S — the arm64 Image header and where every arm64 boot begins
+ * (DESIGN.md section 3, Documentation/arch/arm64/booting.rst).
+ *
+ * Entered by QEMU -kernel, U-Boot booti, the EFI loader or kexec with the
+ * MMU off, D-cache off, x0 = FDT physical address, at EL2 or EL1, anywhere
+ * 2 MiB-aligned. This code:
+ *   1. drops from EL2 to EL1 if needed,
+ *   2. enables FP/SIMD (Debian's libfdt uses it), clears bss,
+ *   3. builds the first page tables with early_map() -- C, run with the
+ *      MMU off at the physical address (see mmu.c),
+ *   4. turns the MMU on and jumps to the link address,
+ *   5. sets the vectors and the stack-protector guard, calls kernel_main.
+ */
+#define SCTLR_EL1_RES1	0x30d00800
+#define SCTLR_M		(1 << 0)
+#define SCTLR_C		(1 << 2)
+#define SCTLR_I		(1 << 12)
+
+/* Address of sym, PC-relative: right with the MMU off and on alike. */
+	.macro	adr_l, reg, sym
+	adrp	\reg, \sym
+	add	\reg, \reg, :lo12:\sym
+	.endm
+
+	.section .head.text, "ax"
+	.globl _head
+_head:
+	b	primary_entry			/* code0 */
+	.long	0				/* code1 */
+	.quad	0				/* text_offset */
+	.quad	_image_size			/* image_size, bss included */
+	.quad	0xa				/* flags: LE, 4K pages, anywhere */
+	.quad	0, 0, 0				/* res2..res4 */
+	.ascii	"ARM\x64"			/* magic */
+	.long	0				/* res5: no PE header yet */
+
+primary_entry:
+	mov	x19, x0				/* FDT, kept until kernel_main */
+	adr	x20, _head			/* physical base */
+	tst	x20, #0x1fffff
+	b.ne	.Lhang
+
+	/* 1. EL2 -> EL1: EL1 is AArch64, gets the counters, FP untrapped. */
+	mrs	x0, CurrentEL
+	cmp	x0, #(2 << 2)
+	b.ne	1f
+	mov	x0, #(1 << 31)			/* HCR_EL2.RW */
+	msr	hcr_el2, x0
+	mov	x0, #3				/* EL1PCTEN | EL1PCEN */
+	msr	cnthctl_el2, x0
+	msr	cntvoff_el2, xzr
+	mov	x0, #0x33ff			/* CPTR_EL2: RES1 bits, TFP = 0 */
+	msr	cptr_el2, x0
+	ldr	x0, =SCTLR_EL1_RES1
+	msr	sctlr_el1, x0
+	mov	x0, #0x3c5			/* EL1h, DAIF masked */
+	msr	spsr_el2, x0
+	adr	x0, 1f
+	msr	elr_el2, x0
+	eret
+1:
+	/* Known state at EL1: MMU and caches off, no alignment checks. */
+	ldr	x0, =SCTLR_EL1_RES1
+	msr	sctlr_el1, x0
+	isb
+	mov	x0, #(3 << 20)			/* CPACR_EL1.FPEN: no FP traps */
+	msr	cpacr_el1, x0
+	isb
+
+	/* 2. bss and a physical stack. */
+	adr_l	x0, __bss_start
+	adr_l	x1, _kernel_end
+2:	stp	xzr, xzr, [x0], #16
+	cmp	x0, x1
+	b.lo	2b
+	adr_l	x0, boot_stack_top
+	mov	sp, x0
+
+	/* 3. Page tables; early_map(phys_base) returns TTBR0 in x0, TTBR1 in x1. */
+	mov	x0, x20
+	bl	early_map
+	mov	x21, x0
+	mov	x22, x1
+
+	/* Everything written with the MMU off went around the caches: drop
+	 * any stale lines over bss before reading it through them. */
+	adr_l	x0, __bss_start
+	adr_l	x1, _kernel_end
+	mrs	x3, ctr_el0
+	ubfx	x3, x3, #16, #4			/* DminLine: log2(words) */
+	mov	x2, #4
+	lsl	x2, x2, x3
+3:	dc	ivac, x0
+	add	x0, x0, x2
+	cmp	x0, x1
+	b.lo	3b
+	dsb	sy
+
+	/* 4. MMU on. */
+	bl	mmu_regs_value			/* x0 = MAIR, x1 = TCR */
+	msr	mair_el1, x0
+	msr	tcr_el1, x1
+	msr	ttbr0_el1, x21
+	msr	ttbr1_el1, x22
+	isb
+	tlbi	vmalle1
+	dsb	nsh
+	isb
+	ldr	x0, =(SCTLR_EL1_RES1 | SCTLR_M | SCTLR_C | SCTLR_I)
+	msr	sctlr_el1, x0
+	isb
+	ldr	x0, =.Lhigh
+	br	x0
+
+.Lhigh:
+	/* 5. At the link address now. */
+	ldr	x0, =boot_stack_top
+	mov	sp, x0
+	ldr	x0, =vectors
+	msr	vbar_el1, x0
+	isb
+	ldr	x0, =image_phys_base
+	str	x20, [x0]
+	mrs	x1, cntpct_el0			/* a guard that differs per boot */
+	ldr	x2, =0x9e3779b97f4a7c15
+	mul	x1, x1, x2
+	and	x1, x1, #~0xff
+	ldr	x0, =__stack_chk_guard
+	str	x1, [x0]
+	mov	x29, xzr
+	mov	x30, xzr
+	mov	x0, x19
+	bl	kernel_main
+.Lhang:
+	wfe
+	b	.Lhang
+
+	.ltorg
+
+	.section .bss
+	.balign 16
+boot_stack:	.skip 32768
+boot_stack_top:
+
+	.section .note.GNU-stack, "", %progbits

@@ -1,0 +1,201 @@
+/*
+ * mmu.c — arm64 page tables: 4 KiB granule, 48-bit VAs, 4 levels, blocks
+ * only (1 GiB at level 1, 2 MiB at level 2).
+ *
+ * Two roots:
+ *   TTBR0 (low VAs): the identity map of the image, needed for the moment
+ *                    the MMU turns on (and later by kexec's trampoline);
+ *   TTBR1 (high VAs): the image at KERNEL_VBASE, and the direct map at
+ *                    PAGE_OFFSET, filled on demand by arch_map_early (RAM)
+ *                    and arch_ioremap (devices).
+ *
+ * early_map() runs from head.S with the MMU OFF, at the physical address.
+ * That is why this file is built with -mstrict-align (no unaligned
+ * accesses on Device memory) and without the stack protector (the guard is
+ * not set yet), and why it reaches its globals PC-relative only (no
+ * pointers stored in data). Tables come from a pool in bss; `va_of_pa`
+ * turns a table's physical address into a pointer in both worlds.
+ */
+#include "arm64.h"
+#include "kernel.h"
+#include "kstring.h"
+#include "printk.h"
+#include "arch/cpu.h"
+#include "arch/mmu.h"
+
+#define PTE_VALID (1UL << 0)
+#define PTE_TABLE (1UL << 1)     /* with VALID: next-level table (L0-L2) */
+#define PTE_ATTR(i) ((u64)(i) << 2)
+#define PTE_SH_INNER (3UL << 8)
+#define PTE_AF (1UL << 10)
+#define PTE_PXN (1UL << 53)
+#define PTE_UXN (1UL << 54)
+#define PTE_ADDR_MASK 0x0000fffffffff000UL
+
+/* MAIR slots. */
+#define ATTR_DEVICE 0 /* Device-nGnRE */
+#define ATTR_NORMAL 1 /* Normal, write-back, read/write-allocate */
+#define MAIR_VALUE ((0x04UL << (8 * ATTR_DEVICE)) | (0xffUL << (8 * ATTR_NORMAL)))
+
+#define BLOCK_NORMAL (PTE_VALID | PTE_ATTR(ATTR_NORMAL) | PTE_SH_INNER | PTE_AF)
+#define BLOCK_DEVICE (PTE_VALID | PTE_ATTR(ATTR_DEVICE) | PTE_AF | PTE_PXN | PTE_UXN)
+
+#define POOL_PAGES 32
+static u64 pool[POOL_PAGES][512] __aligned(4096);
+static unsigned pool_used;
+static u64 *root_low, *root_high; /* as pointers valid in the current world */
+static u64 va_of_pa;              /* pointer = phys + va_of_pa */
+
+u64 image_phys_base;
+
+static u64 *table_ptr(u64 pte)
+{
+	return (u64 *)(uintptr_t)((pte & PTE_ADDR_MASK) + va_of_pa);
+}
+
+static u64 table_phys(const u64 *t)
+{
+	return (u64)(uintptr_t)t - va_of_pa;
+}
+
+static u64 *new_table(void)
+{
+	u64 *t;
+
+	if (pool_used == POOL_PAGES)
+		return NULL;
+	/* &pool is PC-relative: physical with the MMU off, virtual after. */
+	t = pool[pool_used++];
+	for (int i = 0; i < 512; i++)
+		t[i] = 0;
+	return t;
+}
+
+/*
+ * Map [va, va + size) to pa with block descriptors of type attrs. va, pa
+ * and size are 2 MiB aligned. Invariant of the tables built here: an entry
+ * is either 0, a table, or a block, and a block is never split: mapping
+ * over an existing block succeeds only if it maps the same pa with the same
+ * attributes.
+ */
+static bool map_blocks(u64 *root, u64 va, u64 pa, u64 size, u64 attrs)
+{
+	while (size) {
+		u64 *t = root;
+		int level;
+
+		for (level = 0; level < 3; level++) {
+			unsigned shift = 39 - 9 * level;
+			u64 *e = &t[(va >> shift) & 511];
+			u64 block = 1UL << shift;
+
+			if (level >= 1 && IS_ALIGNED(va | pa, block) && size >= block &&
+			    *e == 0) {
+				*e = pa | attrs;
+				va += block;
+				pa += block;
+				size -= block;
+				break;
+			}
+			if (level >= 1 && (*e & (PTE_VALID | PTE_TABLE)) == PTE_VALID) {
+				/* Already a block: fine if it is this very mapping. */
+				u64 off = va & (block - 1);
+
+				if ((*e & PTE_ADDR_MASK) + off != pa ||
+				    (*e & ~PTE_ADDR_MASK) != attrs)
+					return false;
+				u64 step = MIN(size, block - off);
+				va += step;
+				pa += step;
+				size -= step;
+				break;
+			}
+			if (level == 2)
+				return false; /* 2 MiB is the smallest we map */
+			if (*e == 0) {
+				u64 *next = new_table();
+
+				if (!next)
+					return false;
+				*e = table_phys(next) | PTE_VALID | PTE_TABLE;
+			}
+			t = table_ptr(*e);
+		}
+	}
+	return true;
+}
+
+/* MMU off, physical addresses: see the file comment. x0 = TTBR0, x1 = TTBR1
+ * come back in a struct returned in registers. */
+struct ttbrs {
+	u64 ttbr0, ttbr1;
+};
+
+struct ttbrs early_map(u64 phys_base);
+struct ttbrs early_map(u64 phys_base)
+{
+	u64 size = ALIGN_UP((u64)(_kernel_end - _kernel_start), MiB(2));
+	struct ttbrs r = { 0, 0 };
+
+	va_of_pa = 0;
+	root_low = new_table();
+	root_high = new_table();
+	if (!map_blocks(root_low, phys_base, phys_base, size, BLOCK_NORMAL) ||
+	    !map_blocks(root_high, KERNEL_VBASE, phys_base, size, BLOCK_NORMAL))
+		return r; /* cannot happen with the pool sized as it is */
+	r.ttbr0 = table_phys(root_low);
+	r.ttbr1 = table_phys(root_high);
+	/* From the MMU-on world, tables are reached through the image map. */
+	va_of_pa = KERNEL_VBASE - phys_base;
+	root_low = (u64 *)(uintptr_t)(r.ttbr0 + va_of_pa);
+	root_high = (u64 *)(uintptr_t)(r.ttbr1 + va_of_pa);
+	return r;
+}
+
+/* MAIR_EL1 and TCR_EL1 for head.S (x0, x1). */
+struct mmu_regs {
+	u64 mair, tcr;
+};
+
+struct mmu_regs mmu_regs_value(void);
+struct mmu_regs mmu_regs_value(void)
+{
+	u64 parange = read_sysreg(id_aa64mmfr0_el1) & 0xf;
+	u64 tcr = 16UL                  /* T0SZ: 48-bit low half */
+		| (1UL << 8) | (1UL << 10) /* IRGN0/ORGN0: WBWA walks */
+		| (3UL << 12)            /* SH0: inner shareable */
+		| (16UL << 16)           /* T1SZ: 48-bit high half */
+		| (1UL << 24) | (1UL << 26) | (3UL << 28)
+		| (2UL << 30)            /* TG1: 4 KiB */
+		| (MIN(parange, 5UL) << 32); /* IPS = the CPU's PA range */
+
+	return (struct mmu_regs){ MAIR_VALUE, tcr };
+}
+
+static bool map_high(phys_addr_t phys, u64 size, u64 attrs)
+{
+	u64 base = ALIGN_DOWN(phys, MiB(2));
+	u64 end = ALIGN_UP(phys + size, MiB(2));
+	bool ok;
+
+	if (phys + size < phys || end > (1UL << 48))
+		return false;
+	ok = map_blocks(root_high, PAGE_OFFSET + base, base, end - base, attrs);
+	__asm__ volatile("dsb ishst; tlbi vmalle1is; dsb ish; isb" ::: "memory");
+	return ok;
+}
+
+bool arch_map_early(phys_addr_t phys, u64 size)
+{
+	return map_high(phys, size, BLOCK_NORMAL);
+}
+
+void *arch_ioremap(phys_addr_t phys, u64 size)
+{
+	return map_high(phys, size, BLOCK_DEVICE) ? phys_to_virt(phys) : NULL;
+}
+
+phys_addr_t arch_image_phys_base(void)
+{
+	return image_phys_base;
+}

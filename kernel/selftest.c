@@ -120,3 +120,16 @@ KTEST(counter, advances)
 	KT_EXPECT(t, arch_counter_freq() >= 1000000);
 	KT_EXPECT(t, b > a);
 }
+
+/* The exception path works both ways: in through the vectors, out to the
+ * next instruction with the interrupted state intact. */
+KTEST(trap, breakpoint_resumes)
+{
+	unsigned before = arch_breakpoint_count();
+	volatile u64 canary = 0x1234567890abcdefULL;
+
+	arch_breakpoint();
+	arch_breakpoint();
+	KT_EXPECT(t, arch_breakpoint_count() == before + 2);
+	KT_EXPECT(t, canary == 0x1234567890abcdefULL);
+}

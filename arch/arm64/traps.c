@@ -4,7 +4,6 @@
  * raises on purpose, which is counted and stepped over.
  */
 #include "arm64.h"
-#include "ktest.h"
 #include "panic.h"
 #include "printk.h"
 #include "arch/cpu.h"
@@ -45,13 +44,12 @@ void arm64_trap(struct trap_frame *f, u64 kind)
 	panic("unexpected exception at %016llx", (unsigned long long)f->elr);
 }
 
-/* In through VBAR_EL1, out through eret with every register as it was. */
-KTEST(trap, breakpoint_resumes)
+void arch_breakpoint(void)
 {
-	unsigned before = breakpoints_seen;
-	u64 v = 0x1234567890abcdefULL;
+	__asm__ volatile("brk #0" ::: "memory");
+}
 
-	__asm__ volatile("brk #0" : "+r"(v) : : "memory");
-	KT_EXPECT(t, breakpoints_seen == before + 1);
-	KT_EXPECT(t, v == 0x1234567890abcdefULL);
+unsigned arch_breakpoint_count(void)
+{
+	return breakpoints_seen;
 }

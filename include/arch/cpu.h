@@ -33,6 +33,11 @@ void arch_dump_registers(const struct trap_frame *tf);
  * has one (COM1 on a PC), for panics before the FDT names a console. */
 void arch_emergency_putc(char c);
 
+/* Raise a breakpoint exception on purpose. The exception handler counts it
+ * and resumes after the instruction (the trap self-test). */
+void arch_breakpoint(void);
+unsigned arch_breakpoint_count(void);
+
 /* Physical address at which the kernel image was loaded. */
 phys_addr_t arch_image_phys_base(void);
 

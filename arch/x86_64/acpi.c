@@ -88,7 +88,8 @@ static const struct acpi_header *find_fadt(u64 rsdp_phys)
 	rsdp = phys_to_virt(rsdp_phys);
 	if (memcmp(rsdp, "RSD PTR ", 8) != 0 || !checksum_ok(rsdp, 20))
 		return NULL;
-	xsdt = rsdp[15] >= 2 && checksum_ok(rsdp, read32(rsdp, 20));
+	/* ACPI 2.0+: the 36-byte extended RSDP has its own checksum. */
+	xsdt = rsdp[15] >= 2 && read32(rsdp, 20) == 36 && checksum_ok(rsdp, 36);
 	sdt = xsdt ? table_at(read64(rsdp, 24), "XSDT") : table_at(read32(rsdp, 16), "RSDT");
 	if (!sdt)
 		return NULL;

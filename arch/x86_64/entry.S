@@ -148,12 +148,15 @@ _start:
 	hlt
 	jmp	.Lhang
 
-	.section .rodata
+	/* Writable: traps_init fills the TSS descriptor and ltr marks it busy. */
+	.section .data
 	.balign 16
+	.globl gdt
 gdt:
 	.quad	0				/* null */
 	.quad	0x00af9a000000ffff		/* 0x08: 64-bit code, DPL 0 */
 	.quad	0x00cf92000000ffff		/* 0x10: data, DPL 0 */
+	.quad	0, 0				/* 0x18: the TSS (traps.c) */
 gdt_end:
 gdt_desc:
 	.word	gdt_end - gdt - 1

@@ -2,6 +2,10 @@
  * traps.c — the IDT and what happens on an exception: a register dump and
  * a panic. Nothing is expected to fault in Baton, except the breakpoint the
  * trap self-test raises on purpose, which is counted and resumed.
+ *
+ * Double faults and NMIs run on a stack of their own (IST1 of the TSS), so
+ * that a kernel stack overflow still ends in a register dump, not a triple
+ * fault and a silent reset.
  */
 #include "x86.h"
 #include "panic.h"
@@ -19,7 +23,21 @@ struct idt_entry {
 } __packed;
 _Static_assert(sizeof(struct idt_entry) == 16, "the CPU's IDT gate is 16 bytes");
 
+/* The 64-bit TSS: only the interrupt stack table is used. */
+struct tss {
+	u32 reserved0;
+	u64 rsp[3];
+	u64 reserved1;
+	u64 ist[7];
+	u64 reserved2;
+	u16 reserved3;
+	u16 iomap_base;
+} __packed;
+_Static_assert(sizeof(struct tss) == 104, "the CPU's 64-bit TSS is 104 bytes");
+
 static struct idt_entry idt[32] __aligned(16);
+static struct tss tss __aligned(16);
+static u8 ist_stack[16384] __aligned(16);
 extern const char trap_vectors[]; /* 32 stubs, 16 bytes apart */
 static unsigned breakpoints_seen;
 
@@ -38,12 +56,24 @@ void traps_init(void)
 		u64 base;
 	} __packed idtr = { sizeof(idt) - 1, (u64)(uintptr_t)idt };
 
+	u64 t = (u64)(uintptr_t)&tss;
+
+	/* TSS descriptor: limit, base split over two GDT slots, type 0x89
+	 * (present, available 64-bit TSS). */
+	tss.ist[0] = (u64)(uintptr_t)(ist_stack + sizeof(ist_stack));
+	tss.iomap_base = sizeof(tss);
+	gdt[KERNEL_TSS / 8] = (sizeof(tss) - 1) | ((t & 0xffffff) << 16) | (0x89UL << 40) |
+			      (((t >> 24) & 0xff) << 56);
+	gdt[KERNEL_TSS / 8 + 1] = t >> 32;
+	__asm__ volatile("ltr %w0" : : "r"(KERNEL_TSS));
+
 	for (int v = 0; v < 32; v++) {
 		u64 a = (u64)(uintptr_t)(trap_vectors + 16 * v);
 
 		idt[v] = (struct idt_entry){
 			.offset_lo = a & 0xffff, .selector = KERNEL_CS, .type_attr = 0x8e,
 			.offset_mid = (a >> 16) & 0xffff, .offset_hi = a >> 32,
+			.ist = (v == 2 || v == 8) ? 1 : 0, /* NMI, double fault */
 		};
 	}
 	__asm__ volatile("lidt %0" : : "m"(idtr));

@@ -12,6 +12,9 @@
 /* Segment selectors of the kernel GDT (entry.S). */
 #define KERNEL_CS 0x08
 #define KERNEL_DS 0x10
+#define KERNEL_TSS 0x18
+
+extern u64 gdt[5];
 
 static inline u8 inb(u16 port)
 {

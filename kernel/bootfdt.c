@@ -274,8 +274,10 @@ int bootfdt_reg(const void *fdt, int node, int index, struct fdt_reg *out)
 	int ac, sc, len, entry;
 	const fdt32_t *reg;
 
-	if (parent < 0)
+	if (parent < 0) {
+		pr_err("bootfdt: the root node has no reg");
 		return -1;
+	}
 	ac = addr_cells(fdt, parent);
 	sc = size_cells(fdt, parent);
 	reg = fdt_getprop(fdt, node, "reg", &len);
@@ -290,8 +292,11 @@ int bootfdt_reg(const void *fdt, int node, int index, struct fdt_reg *out)
 
 	if (is_isa(fdt, parent)) {
 		/* ISA binding: cell 0 is the space (1 = I/O, 0 = memory). */
-		if (ac != 2)
+		if (ac != 2) {
+			pr_err("bootfdt: %s: ISA bus with #address-cells %d, not 2",
+			       fdt_get_name(fdt, parent, NULL), ac);
 			return -1;
+		}
 		out->io_port = fdt32_to_cpu(reg[0]) & 1;
 		out->addr = fdt32_to_cpu(reg[1]);
 		out->size = read_cells(reg + ac, sc);

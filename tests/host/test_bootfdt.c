@@ -1,0 +1,624 @@
+/*
+ * test_bootfdt.c — kernel/bootfdt.c against blobs built here with libfdt's
+ * read-write API: sound ones, damaged ones, and sound ones holding silly
+ * values.
+ *
+ * Every test builds its tree in one static buffer with tree(), then adds
+ * nodes and properties by path (offsets move as the tree grows). Blobs given
+ * to bootfdt_check are copied into heap blocks of exactly the size claimed
+ * available, so ASan catches any read past it.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <libfdt.h>
+
+#include "harness.h"
+#include "host.h"
+#include "bootfdt.h"
+
+#define TREE_SIZE 16384
+
+static fdt64_t tree_buf[TREE_SIZE / 8];
+
+/* An empty tree with the root's #address-cells/#size-cells (none if < 0),
+ * and the log captured from here on. */
+static void *tree(int ac, int sc)
+{
+	void *fdt = tree_buf;
+
+	REQUIRE(fdt_create_empty_tree(fdt, TREE_SIZE) == 0);
+	if (ac >= 0)
+		REQUIRE(fdt_setprop_u32(fdt, 0, "#address-cells", ac) == 0);
+	if (sc >= 0)
+		REQUIRE(fdt_setprop_u32(fdt, 0, "#size-cells", sc) == 0);
+	host_console_register();
+	host_log_clear();
+	return fdt;
+}
+
+static int at(void *fdt, const char *path)
+{
+	int node = fdt_path_offset(fdt, path);
+
+	REQUIRE(node >= 0);
+	return node;
+}
+
+static void add(void *fdt, const char *parent, const char *name)
+{
+	REQUIRE(fdt_add_subnode(fdt, at(fdt, parent), name) >= 0);
+}
+
+static void str(void *fdt, const char *path, const char *prop, const char *val)
+{
+	REQUIRE(fdt_setprop_string(fdt, at(fdt, path), prop, val) == 0);
+}
+
+static void raw(void *fdt, const char *path, const char *prop, const void *val, int len)
+{
+	REQUIRE(fdt_setprop(fdt, at(fdt, path), prop, val, len) == 0);
+}
+
+static void cells_n(void *fdt, const char *path, const char *prop, const u32 *v, int n)
+{
+	fdt32_t be[16];
+
+	REQUIRE(n <= 16);
+	for (int i = 0; i < n; i++)
+		be[i] = cpu_to_fdt32(v[i]);
+	raw(fdt, path, prop, be, n * 4);
+}
+
+/* CELLS(fdt, "/memory@0", "reg", 0, 0, 0, 0x1000): a property of u32 cells. */
+#define CELLS(fdt, path, prop, ...)                                        \
+	cells_n(fdt, path, prop, (const u32[]){ __VA_ARGS__ },               \
+		sizeof((const u32[]){ __VA_ARGS__ }) / 4)
+
+/* A /memory node (device_type "memory") with reg cells. */
+#define MEMORY(fdt, name, ...)                                             \
+	do {                                                                 \
+		add(fdt, "/", name);                                         \
+		str(fdt, "/" name, "device_type", "memory");                 \
+		CELLS(fdt, "/" name, "reg", __VA_ARGS__);                    \
+	} while (0)
+
+/* A heap copy of the first n bytes of fdt, in a block of exactly n bytes.
+ * The caller frees it. */
+static void *copy(const void *fdt, size_t n)
+{
+	void *p = malloc(n);
+
+	REQUIRE(p);
+	memcpy(p, fdt, n);
+	return p;
+}
+
+static void *packed_sample(void)
+{
+	void *fdt = tree(2, 2);
+
+	MEMORY(fdt, "memory@80000000", 0, 0x80000000, 0, 0x10000000);
+	add(fdt, "/", "chosen");
+	str(fdt, "/chosen", "bootargs", "console=ttyS0");
+	REQUIRE(fdt_pack(fdt) == 0);
+	return fdt;
+}
+
+/* bootfdt_check */
+
+TEST(bootfdt, check_accepts_sound_blob)
+{
+	void *fdt = packed_sample();
+	u32 total = fdt_totalsize(fdt);
+	void *blob = copy(fdt, total);
+
+	EXPECT_STR(bootfdt_check(blob, total), NULL);
+	free(blob);
+	/* Room after the blob is fine; so is free space inside it. */
+	EXPECT_STR(bootfdt_check(tree(2, 2), TREE_SIZE), NULL);
+	EXPECT_STR(bootfdt_check(tree_buf, 2 * BOOTFDT_MAX_SIZE), NULL);
+}
+
+TEST(bootfdt, check_null)
+{
+	EXPECT_STR(bootfdt_check(NULL, 4096), "there is none (address 0)");
+}
+
+TEST(bootfdt, check_smaller_than_header)
+{
+	void *fdt = packed_sample();
+	void *blob = copy(fdt, sizeof(struct fdt_header) - 1);
+
+	EXPECT_STR(bootfdt_check(blob, sizeof(struct fdt_header) - 1),
+		   "it is smaller than an FDT header");
+	EXPECT_STR(bootfdt_check(blob, 0), "it is smaller than an FDT header");
+	free(blob);
+}
+
+TEST(bootfdt, check_bad_magic)
+{
+	void *fdt = packed_sample();
+	u32 total = fdt_totalsize(fdt);
+	void *blob = copy(fdt, total);
+
+	fdt_set_magic(blob, 0x12345678);
+	EXPECT_STR(bootfdt_check(blob, total), "bad magic 0x12345678 (expected 0xd00dfeed)");
+	fdt_set_magic(blob, 0xedfe0dd0); /* a byte-swapped blob */
+	EXPECT_STR(bootfdt_check(blob, total), "bad magic 0xedfe0dd0 (expected 0xd00dfeed)");
+	free(blob);
+}
+
+TEST(bootfdt, check_truncated)
+{
+	void *fdt = tree(2, 2); /* totalsize is TREE_SIZE, 16384 */
+	void *blob = copy(fdt, 4000);
+
+	EXPECT_STR(bootfdt_check(blob, 4000),
+		   "totalsize 16384 is larger than the 4000 bytes allowed");
+	free(blob);
+}
+
+TEST(bootfdt, check_too_large)
+{
+	void *fdt = packed_sample();
+	char *big = calloc(1, 2 * BOOTFDT_MAX_SIZE);
+
+	REQUIRE(big);
+	memcpy(big, fdt, fdt_totalsize(fdt));
+	fdt_set_totalsize(big, BOOTFDT_MAX_SIZE + 4);
+	EXPECT_STR(bootfdt_check(big, 2 * BOOTFDT_MAX_SIZE),
+		   "totalsize 2097156 is larger than the 2097152 bytes allowed");
+	free(big);
+}
+
+TEST(bootfdt, check_damaged_structure)
+{
+	void *fdt = packed_sample();
+	u32 total = fdt_totalsize(fdt);
+	void *blob = copy(fdt, total);
+	int chosen = at(blob, "/chosen");
+	fdt32_t bad = cpu_to_fdt32(0x77); /* no such tag */
+
+	/* The FDT_BEGIN_NODE tag of /chosen becomes garbage. */
+	memcpy((char *)blob + fdt_off_dt_struct(blob) + chosen, &bad, sizeof(bad));
+	EXPECT_STR(bootfdt_check(blob, total), "damaged: FDT_ERR_BADSTRUCTURE");
+	free(blob);
+}
+
+TEST(bootfdt, check_damaged_header_and_names)
+{
+	void *fdt = packed_sample();
+	u32 total = fdt_totalsize(fdt);
+	void *blob = copy(fdt, total);
+	struct fdt_property *prop;
+	const char *why;
+	int len;
+
+	/* The strings block said to lie beyond the end of the blob. */
+	fdt_set_off_dt_strings(blob, total + 64);
+	why = bootfdt_check(blob, total);
+	EXPECT(why && strncmp(why, "damaged: FDT_ERR_", 17) == 0);
+	free(blob);
+
+	/* A property whose name offset points past the strings block. */
+	blob = copy(fdt, total);
+	prop = fdt_get_property_w(blob, at(blob, "/chosen"), "bootargs", &len);
+	REQUIRE(prop);
+	prop->nameoff = cpu_to_fdt32(fdt_size_dt_strings(blob) + 100);
+	why = bootfdt_check(blob, total);
+	EXPECT(why && strncmp(why, "damaged: FDT_ERR_", 17) == 0);
+	free(blob);
+}
+
+/* bootfdt_memory */
+
+TEST(bootfdt, memory_sorted)
+{
+	void *fdt = tree(2, 2);
+	struct mem_range r[8];
+
+	MEMORY(fdt, "memory@80000000", 0, 0x80000000, 0, 0x10000000);
+	MEMORY(fdt, "memory@100000000", 1, 0, 0, 0x1000);
+	MEMORY(fdt, "memory@0", 0, 0, 0, 0x1000000);
+	add(fdt, "/", "soc"); /* a reg without device_type "memory": not RAM */
+	CELLS(fdt, "/soc", "reg", 0, 0x40000000, 0, 0x1000);
+
+	REQUIRE(bootfdt_memory(fdt, r, 8) == 3);
+	EXPECT_EQ(r[0].base, 0);
+	EXPECT_EQ(r[0].size, 0x1000000);
+	EXPECT_EQ(r[1].base, 0x80000000);
+	EXPECT_EQ(r[1].size, 0x10000000);
+	EXPECT_EQ(r[2].base, 0x100000000);
+	EXPECT_EQ(r[2].size, 0x1000);
+	EXPECT_STR(host_log(), "");
+}
+
+TEST(bootfdt, memory_one_cell)
+{
+	void *fdt = tree(1, 1);
+	struct mem_range r[4];
+
+	MEMORY(fdt, "memory", 0x1000, 0x1000, 0x0, 0x1000);
+	REQUIRE(bootfdt_memory(fdt, r, 4) == 1); /* touching: merged */
+	EXPECT_EQ(r[0].base, 0);
+	EXPECT_EQ(r[0].size, 0x2000);
+}
+
+TEST(bootfdt, memory_adjacent_merged)
+{
+	void *fdt = tree(2, 2);
+	struct mem_range r[8];
+
+	MEMORY(fdt, "memory@2000", 0, 0x2000, 0, 0x2000);
+	MEMORY(fdt, "memory@0", 0, 0, 0, 0x1000, 0, 0x1000, 0, 0x1000);
+	MEMORY(fdt, "memory@10000", 0, 0x10000, 0, 0x1000);
+
+	REQUIRE(bootfdt_memory(fdt, r, 8) == 2);
+	EXPECT_EQ(r[0].base, 0);
+	EXPECT_EQ(r[0].size, 0x4000);
+	EXPECT_EQ(r[1].base, 0x10000);
+	EXPECT_EQ(r[1].size, 0x1000);
+}
+
+TEST(bootfdt, memory_overlap_rejected)
+{
+	void *fdt = tree(2, 2);
+	struct mem_range r[8];
+
+	MEMORY(fdt, "memory@1000", 0, 0x1000, 0, 0x1000);
+	MEMORY(fdt, "memory@0", 0, 0, 0, 0x2000);
+	EXPECT_EQ(bootfdt_memory(fdt, r, 8), -1);
+	EXPECT_LOG("bootfdt: memory ranges 0x0 and 0x1000 overlap\r\n");
+}
+
+TEST(bootfdt, memory_duplicate_rejected)
+{
+	void *fdt = tree(2, 2);
+	struct mem_range r[8];
+
+	MEMORY(fdt, "memory@1000", 0, 0x1000, 0, 0x1000, 0, 0x1000, 0, 0x1000);
+	EXPECT_EQ(bootfdt_memory(fdt, r, 8), -1);
+	EXPECT_LOG("overlap");
+}
+
+TEST(bootfdt, memory_bad_reg_length)
+{
+	void *fdt = tree(2, 2);
+	struct mem_range r[8];
+
+	MEMORY(fdt, "memory@0", 0, 0, 0);
+	EXPECT_EQ(bootfdt_memory(fdt, r, 8), -1);
+	EXPECT_LOG("bootfdt: memory memory@0: reg is 12 bytes, not a multiple of 16\r\n");
+}
+
+TEST(bootfdt, memory_three_address_cells)
+{
+	void *fdt = tree(3, 2);
+	struct mem_range r[8];
+
+	MEMORY(fdt, "memory@0", 0, 0, 0, 0, 0x1000);
+	EXPECT_EQ(bootfdt_memory(fdt, r, 8), -1);
+	EXPECT_LOG("bootfdt: memory memory@0: #address-cells 3 / #size-cells 2 not supported\r\n");
+}
+
+TEST(bootfdt, memory_too_many)
+{
+	void *fdt = tree(2, 2);
+	struct mem_range r[3];
+
+	MEMORY(fdt, "memory@0", 0, 0, 0, 0x1000, 0, 0x10000, 0, 0x1000,
+	       0, 0x20000, 0, 0x1000);
+	EXPECT_EQ(bootfdt_memory(fdt, r, 2), -1);
+	EXPECT_LOG("bootfdt: more than 2 memory ranges\r\n");
+	host_log_clear();
+	EXPECT_EQ(bootfdt_memory(fdt, r, 3), 3); /* exactly max is fine */
+	EXPECT_STR(host_log(), "");
+}
+
+TEST(bootfdt, memory_zero_size_skipped)
+{
+	void *fdt = tree(2, 2);
+	struct mem_range r[1];
+
+	MEMORY(fdt, "memory@0", 0, 0, 0, 0, 0, 0x1000, 0, 0x1000, 0, 0x5000, 0, 0);
+	REQUIRE(bootfdt_memory(fdt, r, 1) == 1); /* the empty ones take no slot */
+	EXPECT_EQ(r[0].base, 0x1000);
+	EXPECT_EQ(r[0].size, 0x1000);
+}
+
+TEST(bootfdt, memory_wrap_rejected)
+{
+	void *fdt = tree(2, 2);
+	struct mem_range r[4];
+
+	MEMORY(fdt, "memory@fffffffffffff000", 0xffffffff, 0xfffff000, 0, 0x2000);
+	EXPECT_EQ(bootfdt_memory(fdt, r, 4), -1);
+	EXPECT_LOG("bootfdt: memory memory@fffffffffffff000: range 0xfffffffffffff000+0x2000 wraps around\r\n");
+}
+
+TEST(bootfdt, memory_none)
+{
+	void *fdt = tree(2, 2);
+	struct mem_range r[4];
+
+	EXPECT_EQ(bootfdt_memory(fdt, r, 4), 0);
+	add(fdt, "/", "memory@0"); /* device_type "memory" but no reg */
+	str(fdt, "/memory@0", "device_type", "memory");
+	EXPECT_EQ(bootfdt_memory(fdt, r, 4), 0);
+}
+
+/* bootfdt_reserved */
+
+TEST(bootfdt, reserved_block_and_nodes)
+{
+	void *fdt = tree(2, 2);
+	struct mem_range r[8];
+
+	REQUIRE(fdt_add_mem_rsv(fdt, 0x8000000, 0x10000) == 0);
+	REQUIRE(fdt_add_mem_rsv(fdt, 0x9000000, 0) == 0); /* empty: skipped */
+	add(fdt, "/", "reserved-memory");
+	CELLS(fdt, "/reserved-memory", "#address-cells", 1);
+	CELLS(fdt, "/reserved-memory", "#size-cells", 1);
+	raw(fdt, "/reserved-memory", "ranges", NULL, 0);
+	add(fdt, "/reserved-memory", "fw@90000000");
+	CELLS(fdt, "/reserved-memory/fw@90000000", "reg", 0x90000000, 0x100000);
+	add(fdt, "/reserved-memory", "pool"); /* dynamic: a size, no reg */
+	CELLS(fdt, "/reserved-memory/pool", "size", 0x400000);
+	add(fdt, "/reserved-memory", "two@a0000000");
+	CELLS(fdt, "/reserved-memory/two@a0000000", "reg", 0xa0000000, 0x1000,
+	      0x80000000, 0x2000);
+
+	/* The reservation block first, then the children in tree order:
+	 * fdt_add_subnode puts a new node before its siblings, so that is
+	 * two@a0000000, pool, fw@90000000. Not sorted, not merged. */
+	REQUIRE(bootfdt_reserved(fdt, r, 8) == 4);
+	EXPECT_EQ(r[0].base, 0x8000000);
+	EXPECT_EQ(r[0].size, 0x10000);
+	EXPECT_EQ(r[1].base, 0xa0000000);
+	EXPECT_EQ(r[1].size, 0x1000);
+	EXPECT_EQ(r[2].base, 0x80000000);
+	EXPECT_EQ(r[2].size, 0x2000);
+	EXPECT_EQ(r[3].base, 0x90000000);
+	EXPECT_EQ(r[3].size, 0x100000);
+
+	EXPECT_EQ(bootfdt_reserved(fdt, r, 3), -1);
+	EXPECT_LOG("bootfdt: more than 3 reserved-memory ranges\r\n");
+	EXPECT_EQ(bootfdt_reserved(fdt, r, 0), -1);
+	EXPECT_LOG("bootfdt: memory reservation 0 is bad or one too many\r\n");
+}
+
+TEST(bootfdt, reserved_none)
+{
+	void *fdt = tree(2, 2);
+	struct mem_range r[2];
+
+	EXPECT_EQ(bootfdt_reserved(fdt, r, 2), 0);
+}
+
+/* bootfdt_bootargs, bootfdt_chosen_u64, bootfdt_u32 */
+
+TEST(bootfdt, bootargs)
+{
+	void *fdt = tree(2, 2);
+
+	EXPECT_STR(bootfdt_bootargs(fdt), ""); /* no /chosen */
+	add(fdt, "/", "chosen");
+	EXPECT_STR(bootfdt_bootargs(fdt), ""); /* no bootargs */
+	str(fdt, "/chosen", "bootargs", "console=ttyS0 loglevel=7");
+	EXPECT_STR(bootfdt_bootargs(fdt), "console=ttyS0 loglevel=7");
+	EXPECT_STR(host_log(), "");
+}
+
+TEST(bootfdt, bootargs_not_a_string)
+{
+	void *fdt = tree(2, 2);
+
+	add(fdt, "/", "chosen");
+	raw(fdt, "/chosen", "bootargs", "abc", 3); /* no NUL */
+	EXPECT_STR(bootfdt_bootargs(fdt), "");
+	EXPECT_LOG("bootfdt: /chosen/bootargs is not a string, ignored\r\n");
+	host_log_clear();
+	raw(fdt, "/chosen", "bootargs", NULL, 0);
+	EXPECT_STR(bootfdt_bootargs(fdt), "");
+	EXPECT_LOG("is not a string");
+}
+
+TEST(bootfdt, chosen_u64)
+{
+	void *fdt = tree(2, 2);
+	u64 v = 0xbad;
+
+	EXPECT(!bootfdt_chosen_u64(fdt, "linux,initrd-start", &v)); /* no /chosen */
+	add(fdt, "/", "chosen");
+	EXPECT(!bootfdt_chosen_u64(fdt, "linux,initrd-start", &v)); /* absent */
+	CELLS(fdt, "/chosen", "linux,initrd-start", 0x12345678);
+	CELLS(fdt, "/chosen", "linux,initrd-end", 0x1, 0x80000000);
+	CELLS(fdt, "/chosen", "three", 1, 2, 3);
+	raw(fdt, "/chosen", "two-bytes", "ab", 2);
+	EXPECT_EQ(v, 0xbad);
+
+	EXPECT(bootfdt_chosen_u64(fdt, "linux,initrd-start", &v));
+	EXPECT_EQ(v, 0x12345678);
+	EXPECT(bootfdt_chosen_u64(fdt, "linux,initrd-end", &v));
+	EXPECT_EQ(v, 0x180000000);
+	v = 0xbad;
+	EXPECT(!bootfdt_chosen_u64(fdt, "three", &v));
+	EXPECT(!bootfdt_chosen_u64(fdt, "two-bytes", &v));
+	EXPECT_EQ(v, 0xbad);
+}
+
+TEST(bootfdt, u32)
+{
+	void *fdt = tree(2, 2);
+
+	add(fdt, "/", "dev");
+	CELLS(fdt, "/dev", "clock-frequency", 1843200);
+	CELLS(fdt, "/dev", "wide", 1, 2);
+	EXPECT_EQ(bootfdt_u32(fdt, at(fdt, "/dev"), "clock-frequency", 7), 1843200);
+	EXPECT_EQ(bootfdt_u32(fdt, at(fdt, "/dev"), "absent", 7), 7);
+	EXPECT_EQ(bootfdt_u32(fdt, at(fdt, "/dev"), "wide", 7), 7);
+}
+
+/* bootfdt_reg */
+
+TEST(bootfdt, reg_plain)
+{
+	void *fdt = tree(2, 2);
+	struct fdt_reg reg;
+
+	add(fdt, "/", "uart@9000000");
+	CELLS(fdt, "/uart@9000000", "reg", 0, 0x9000000, 0, 0x1000, 0x1, 0x0, 0, 0x20);
+	REQUIRE(bootfdt_reg(fdt, at(fdt, "/uart@9000000"), 0, &reg) == 0);
+	EXPECT_EQ(reg.addr, 0x9000000);
+	EXPECT_EQ(reg.size, 0x1000);
+	EXPECT(!reg.io_port);
+	REQUIRE(bootfdt_reg(fdt, at(fdt, "/uart@9000000"), 1, &reg) == 0);
+	EXPECT_EQ(reg.addr, 0x100000000);
+	EXPECT_EQ(reg.size, 0x20);
+
+	EXPECT_EQ(bootfdt_reg(fdt, at(fdt, "/uart@9000000"), 2, &reg), -1);
+	EXPECT_LOG("bootfdt: uart@9000000: no usable reg entry 2\r\n");
+	EXPECT_EQ(bootfdt_reg(fdt, 0, 0, &reg), -1); /* the root has no parent */
+}
+
+TEST(bootfdt, reg_through_simple_bus)
+{
+	void *fdt = tree(2, 2);
+	struct fdt_reg reg;
+
+	/* /soc: 1 address cell, 1 size cell; child 0x0 is CPU 0xfe000000. */
+	add(fdt, "/", "soc");
+	str(fdt, "/soc", "compatible", "simple-bus");
+	CELLS(fdt, "/soc", "#address-cells", 1);
+	CELLS(fdt, "/soc", "#size-cells", 1);
+	CELLS(fdt, "/soc", "ranges", 0x7e000000, 0x0, 0xfe000000, 0x1800000,
+	      0x0, 0x0, 0xc0000000, 0x1000000);
+	add(fdt, "/soc", "serial@7e201000");
+	CELLS(fdt, "/soc/serial@7e201000", "reg", 0x7e201000, 0x200);
+	add(fdt, "/soc", "timer@3000");
+	CELLS(fdt, "/soc/timer@3000", "reg", 0x3000, 0x100);
+	add(fdt, "/soc", "lost@50000000");
+	CELLS(fdt, "/soc/lost@50000000", "reg", 0x50000000, 0x100);
+
+	REQUIRE(bootfdt_reg(fdt, at(fdt, "/soc/serial@7e201000"), 0, &reg) == 0);
+	EXPECT_EQ(reg.addr, 0xfe201000); /* first range */
+	EXPECT_EQ(reg.size, 0x200);
+	REQUIRE(bootfdt_reg(fdt, at(fdt, "/soc/timer@3000"), 0, &reg) == 0);
+	EXPECT_EQ(reg.addr, 0xc0003000); /* second range */
+
+	EXPECT_EQ(bootfdt_reg(fdt, at(fdt, "/soc/lost@50000000"), 0, &reg), -1);
+	EXPECT_LOG("bootfdt: soc: no range covers 0x50000000\r\n");
+}
+
+TEST(bootfdt, reg_through_nested_buses)
+{
+	void *fdt = tree(2, 2);
+	struct fdt_reg reg;
+
+	add(fdt, "/", "soc");
+	CELLS(fdt, "/soc", "#address-cells", 1);
+	CELLS(fdt, "/soc", "#size-cells", 1);
+	CELLS(fdt, "/soc", "ranges", 0x0, 0x1, 0x0, 0x10000000);
+	add(fdt, "/soc", "bus@200000");
+	CELLS(fdt, "/soc/bus@200000", "#address-cells", 1);
+	CELLS(fdt, "/soc/bus@200000", "#size-cells", 1);
+	CELLS(fdt, "/soc/bus@200000", "ranges", 0x0, 0x200000, 0x10000);
+	add(fdt, "/soc/bus@200000", "dev@40");
+	CELLS(fdt, "/soc/bus@200000/dev@40", "reg", 0x40, 0x10);
+
+	REQUIRE(bootfdt_reg(fdt, at(fdt, "/soc/bus@200000/dev@40"), 0, &reg) == 0);
+	EXPECT_EQ(reg.addr, 0x100200040);
+	EXPECT_EQ(reg.size, 0x10);
+}
+
+TEST(bootfdt, reg_empty_ranges_identity)
+{
+	void *fdt = tree(2, 2);
+	struct fdt_reg reg;
+
+	add(fdt, "/", "soc");
+	CELLS(fdt, "/soc", "#address-cells", 2);
+	CELLS(fdt, "/soc", "#size-cells", 2);
+	raw(fdt, "/soc", "ranges", NULL, 0);
+	add(fdt, "/soc", "uart@fe215040");
+	CELLS(fdt, "/soc/uart@fe215040", "reg", 0, 0xfe215040, 0, 0x40);
+
+	REQUIRE(bootfdt_reg(fdt, at(fdt, "/soc/uart@fe215040"), 0, &reg) == 0);
+	EXPECT_EQ(reg.addr, 0xfe215040);
+	EXPECT_EQ(reg.size, 0x40);
+}
+
+TEST(bootfdt, reg_bus_without_ranges)
+{
+	void *fdt = tree(2, 2);
+	struct fdt_reg reg;
+
+	add(fdt, "/", "i2c@1000");
+	CELLS(fdt, "/i2c@1000", "#address-cells", 1);
+	CELLS(fdt, "/i2c@1000", "#size-cells", 0);
+	add(fdt, "/i2c@1000", "rtc@68");
+	CELLS(fdt, "/i2c@1000/rtc@68", "reg", 0x68);
+
+	EXPECT_EQ(bootfdt_reg(fdt, at(fdt, "/i2c@1000/rtc@68"), 0, &reg), -1);
+	EXPECT_LOG("bootfdt: i2c@1000 has no ranges: its children are not reachable\r\n");
+}
+
+TEST(bootfdt, reg_isa_io_port)
+{
+	void *fdt = tree(2, 2);
+	struct fdt_reg reg;
+
+	add(fdt, "/", "isa");
+	str(fdt, "/isa", "device_type", "isa");
+	CELLS(fdt, "/isa", "#address-cells", 2);
+	CELLS(fdt, "/isa", "#size-cells", 1);
+	/* Memory space 0 of the bus is CPU memory at the same address. */
+	CELLS(fdt, "/isa", "ranges", 0, 0, 0, 0, 0x100000);
+	add(fdt, "/isa", "serial@i3f8");
+	CELLS(fdt, "/isa/serial@i3f8", "reg", 1, 0x3f8, 8);
+	add(fdt, "/isa", "vga@a0000");
+	CELLS(fdt, "/isa/vga@a0000", "reg", 0, 0xa0000, 0x20000);
+
+	REQUIRE(bootfdt_reg(fdt, at(fdt, "/isa/serial@i3f8"), 0, &reg) == 0);
+	EXPECT(reg.io_port);
+	EXPECT_EQ(reg.addr, 0x3f8);
+	EXPECT_EQ(reg.size, 8);
+
+	REQUIRE(bootfdt_reg(fdt, at(fdt, "/isa/vga@a0000"), 0, &reg) == 0);
+	EXPECT(!reg.io_port);
+	EXPECT_EQ(reg.addr, 0xa0000);
+	EXPECT_EQ(reg.size, 0x20000);
+}
+
+TEST(bootfdt, reg_isa_by_compatible)
+{
+	void *fdt = tree(2, 2);
+	struct fdt_reg reg;
+
+	add(fdt, "/", "bus");
+	str(fdt, "/bus", "compatible", "isa");
+	CELLS(fdt, "/bus", "#address-cells", 2);
+	CELLS(fdt, "/bus", "#size-cells", 1);
+	add(fdt, "/bus", "serial@i2f8");
+	CELLS(fdt, "/bus/serial@i2f8", "reg", 1, 0x2f8, 8);
+
+	REQUIRE(bootfdt_reg(fdt, at(fdt, "/bus/serial@i2f8"), 0, &reg) == 0);
+	EXPECT(reg.io_port);
+	EXPECT_EQ(reg.addr, 0x2f8);
+}
+
+TEST(bootfdt, reg_isa_wrong_cells)
+{
+	void *fdt = tree(2, 2);
+	struct fdt_reg reg;
+
+	add(fdt, "/", "isa");
+	str(fdt, "/isa", "device_type", "isa");
+	CELLS(fdt, "/isa", "#address-cells", 1);
+	CELLS(fdt, "/isa", "#size-cells", 1);
+	add(fdt, "/isa", "serial@i3f8");
+	CELLS(fdt, "/isa/serial@i3f8", "reg", 0x3f8, 8);
+
+	EXPECT_EQ(bootfdt_reg(fdt, at(fdt, "/isa/serial@i3f8"), 0, &reg), -1);
+	EXPECT_LOG("bootfdt: isa: ISA bus with #address-cells 1, not 2\r\n");
+}

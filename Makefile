@@ -6,7 +6,7 @@
 #                              "N passed, N failed"
 #   make test-host             host unit tests only (ASan + UBSan)
 #   make test-boot CASE=name   one boot case (tests/boot/cases/)
-#   make clean
+#   make clean                 (distclean also drops build/sysroot-arm64)
 #
 # Everything is built under build/<arch>/. Missing tools are installed by
 # tools/deps (Debian packages; see DESIGN.md section 11).
@@ -62,7 +62,7 @@ $(BUILD)/kernel/stackprotector.o: KERNEL_CFLAGS += -fno-stack-protector
 # arm64's early page tables are built by C with the MMU off (mmu.c).
 $(BUILD)/arch/arm64/mmu.o: KERNEL_CFLAGS += -fno-stack-protector -mstrict-align
 
-.PHONY: all kernel run test clean deps
+.PHONY: all kernel run test clean distclean deps
 all: kernel $(if $(filter x86_64,$(ARCH)),efi)
 kernel: $(KERNEL)
 
@@ -121,7 +121,10 @@ include boot/efi/efi.mk
 include tests/host/host.mk
 include tests/boot/boot.mk
 
+# clean keeps build/sysroot-arm64 (downloaded packages); distclean does not.
 clean:
-	rm -rf build/x86_64 build/arm64 build/host
+	rm -rf build/x86_64 build/arm64 build/host build/logs
+distclean:
+	rm -rf build
 
 -include $(KERNEL_OBJS:.o=.d)

@@ -51,7 +51,7 @@ KERNEL_CFLAGS := $(FREESTANDING) $(WARNINGS) $(KERNEL_CFLAGS_ARCH) -O2 -g \
 	-fno-pic -fno-pie -fstack-protector-strong -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fno-common -MMD -MP
 
-KERNEL_SRCS := $(wildcard kernel/*.c) $(wildcard drivers/uart/*.c) \
+KERNEL_SRCS := $(wildcard kernel/*.c) $(wildcard mm/*.c) $(wildcard drivers/uart/*.c) \
 	$(wildcard arch/$(ARCH)/*.c) $(wildcard arch/$(ARCH)/*.S)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(KERNEL_SRCS)))
 

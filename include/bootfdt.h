@@ -46,6 +46,10 @@ const char *bootfdt_bootargs(const void *fdt);
 /* /chosen/<name> as one u64 (one or two cells); false when absent/bad. */
 bool bootfdt_chosen_u64(const void *fdt, const char *name, u64 *out);
 
+/* /chosen/<name> = <u64 base, u64 size> (16 bytes); false when absent,
+ * malformed, empty or wrapping. */
+bool bootfdt_chosen_range(const void *fdt, const char *name, struct mem_range *out);
+
 /* Register window index of node, translated through the parents' "ranges"
  * to a CPU address. Returns 0, or -1 (and logs why). */
 int bootfdt_reg(const void *fdt, int node, int index, struct fdt_reg *reg);

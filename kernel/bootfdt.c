@@ -211,6 +211,21 @@ bool bootfdt_chosen_u64(const void *fdt, const char *name, u64 *out)
 	return true;
 }
 
+bool bootfdt_chosen_range(const void *fdt, const char *name, struct mem_range *out)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen"), len;
+	const fdt32_t *p;
+
+	if (chosen < 0)
+		return false;
+	p = fdt_getprop(fdt, chosen, name, &len);
+	if (!p || len != 16)
+		return false;
+	out->base = read_cells(p, 2);
+	out->size = read_cells(p + 2, 2);
+	return out->size != 0 && out->base + out->size > out->base;
+}
+
 u32 bootfdt_u32(const void *fdt, int node, const char *name, u32 def)
 {
 	const fdt32_t *p;

@@ -10,6 +10,7 @@
 #include "console.h"
 #include "ktest.h"
 #include "kstring.h"
+#include "memblock.h"
 #include "printk.h"
 #include "arch/counter.h"
 #include "arch/cpu.h"
@@ -132,4 +133,22 @@ KTEST(trap, breakpoint_resumes)
 	arch_breakpoint();
 	KT_EXPECT(t, arch_breakpoint_count() == before + 2);
 	KT_EXPECT(t, canary == 0x1234567890abcdefULL);
+}
+
+/* memblock knows what the kernel occupies, and allocates around it. */
+KTEST(memblock, boot_layout)
+{
+	phys_addr_t image = arch_image_phys_base(), a;
+
+	KT_EXPECT(t, memblock_memory_size() > 0);
+	KT_EXPECT(t, memblock_is_reserved(image, (u64)(_kernel_end - _kernel_start)));
+	KT_EXPECT(t, memblock_is_reserved(virt_to_phys(t->fdt), fdt_totalsize(t->fdt)));
+	a = memblock_alloc(PAGE_SIZE, PAGE_SIZE);
+	KT_EXPECT(t, a != 0 && IS_ALIGNED(a, PAGE_SIZE));
+	if (a) {
+		memset(phys_to_virt(a), 0x5a, PAGE_SIZE); /* in RAM, mapped */
+		KT_EXPECT(t, memblock_is_reserved(a, PAGE_SIZE));
+		memblock_unreserve(a, PAGE_SIZE);
+	}
+	memblock_check();
 }

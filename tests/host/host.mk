@@ -23,6 +23,7 @@ HOST_CC := clang
 HOST_BIN := $(HOST_BUILD)/host-tests
 
 HOST_KERNEL_SRCS := kernel/cmdline.c kernel/bootfdt.c kernel/format.c \
+	kernel/panic.c mm/memblock.c \
 	kernel/printk.c kernel/console.c
 HOST_TEST_SRCS := $(wildcard tests/host/test_*.c)
 HOST_SRCS := $(HOST_KERNEL_SRCS) $(HOST_TEST_SRCS) tests/host/harness.c \
@@ -35,7 +36,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer $(HOST_SANITIZE) \
 	$(WARNINGS) -Wno-unknown-warning-option -Iinclude -MMD -MP
 HOST_RENAME := -Dvsnprintf=kvsnprintf -Dsnprintf=ksnprintf
 
-$(HOST_BUILD)/kernel/%.o $(HOST_BUILD)/tests/host/test_%.o: HOST_CFLAGS += $(HOST_RENAME)
+$(HOST_BUILD)/kernel/%.o $(HOST_BUILD)/mm/%.o $(HOST_BUILD)/tests/host/test_%.o: HOST_CFLAGS += $(HOST_RENAME)
 
 .PHONY: test-host
 test-host: $(HOST_BIN)

@@ -8,6 +8,7 @@
 #include "kernel.h"
 #include "bootfdt.h"
 #include "bootmem.h"
+#include "buddy.h"
 #include "cmdline.h"
 #include "console.h"
 #include "ktest.h"
@@ -58,6 +59,9 @@ void kernel_main(phys_addr_t fdt_phys)
 	uart_console_init(boot_fdt);
 	arch_init(boot_fdt);
 	bootmem_init(boot_fdt, fdt_phys);
+	if (!buddy_init())
+		panic("mm: the page allocator could not start");
+	buddy_dump();
 	ktest_run(boot_fdt);
 
 	pr_info("baton: nothing left to do, powering off");

@@ -10,6 +10,7 @@
 #include "console.h"
 #include "ktest.h"
 #include "kstring.h"
+#include "buddy.h"
 #include "memblock.h"
 #include "printk.h"
 #include "arch/counter.h"
@@ -135,20 +136,48 @@ KTEST(trap, breakpoint_resumes)
 	KT_EXPECT(t, canary == 0x1234567890abcdefULL);
 }
 
-/* memblock knows what the kernel occupies, and allocates around it. */
+/* memblock knows what the kernel occupies; once the buddy allocator has
+ * taken over, memblock hands out nothing more. */
 KTEST(memblock, boot_layout)
 {
-	phys_addr_t image = arch_image_phys_base(), a;
+	phys_addr_t image = arch_image_phys_base();
 
 	KT_EXPECT(t, memblock_memory_size() > 0);
 	KT_EXPECT(t, memblock_is_reserved(image, (u64)(_kernel_end - _kernel_start)));
 	KT_EXPECT(t, memblock_is_reserved(virt_to_phys(t->fdt), fdt_totalsize(t->fdt)));
-	a = memblock_alloc(PAGE_SIZE, PAGE_SIZE);
-	KT_EXPECT(t, a != 0 && IS_ALIGNED(a, PAGE_SIZE));
-	if (a) {
-		memset(phys_to_virt(a), 0x5a, PAGE_SIZE); /* in RAM, mapped */
-		KT_EXPECT(t, memblock_is_reserved(a, PAGE_SIZE));
-		memblock_unreserve(a, PAGE_SIZE);
-	}
+	KT_EXPECT(t, memblock_alloc(PAGE_SIZE, PAGE_SIZE) == 0);
 	memblock_check();
+}
+
+/* The page allocator on the real machine: blocks of every order are
+ * aligned, writable, never the kernel's or the FDT's, and all of it goes
+ * back, merged, to exactly the free counts it started with. */
+KTEST(buddy, every_order_and_back)
+{
+	struct buddy_stats before, after;
+	struct page *p[MAX_ORDER + 1];
+
+	buddy_check();
+	buddy_stats(&before);
+	KT_EXPECT(t, before.free_pages > 0 && before.free_pages <= before.managed_pages);
+	for (unsigned k = 0; k <= MAX_ORDER; k++) {
+		p[k] = alloc_pages(k % 2 ? __GFP_ZERO : GFP_KERNEL, k);
+		KT_EXPECT(t, p[k] != NULL);
+		if (!p[k])
+			continue;
+		KT_EXPECT(t, page_to_pfn(p[k]) % (1UL << k) == 0);
+		KT_EXPECT(t, !memblock_is_reserved(page_to_phys(p[k]), PAGE_SIZE << k));
+		memset(page_address(p[k]), 0xa5, PAGE_SIZE << k);
+	}
+	KT_EXPECT(t, !free_page_desc(p[0], 1)); /* wrong order: refused */
+	for (unsigned k = 0; k <= MAX_ORDER; k++) {
+		if (p[k])
+			__free_pages(p[k], k);
+	}
+	KT_EXPECT(t, p[0] == NULL || !free_page_desc(p[0], 0)); /* double free: refused */
+	buddy_check();
+	buddy_stats(&after);
+	KT_EXPECT(t, after.free_pages == before.free_pages);
+	for (unsigned k = 0; k <= MAX_ORDER; k++)
+		KT_EXPECT(t, after.nr_free[k] == before.nr_free[k]);
 }

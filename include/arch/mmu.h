@@ -14,8 +14,15 @@
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
-#define PAGE_OFFSET 0xffff800000000000UL
 #define KERNEL_VBASE 0xffffffff80000000UL
+#if __STDC_HOSTED__
+/* The host unit tests' "physical memory" is an mmap'd arena; its offset is
+ * set by tests/host/fake_arch.c. */
+extern uintptr_t host_page_offset;
+#define PAGE_OFFSET host_page_offset
+#else
+#define PAGE_OFFSET 0xffff800000000000UL
+#endif
 
 static inline void *phys_to_virt(phys_addr_t pa)
 {

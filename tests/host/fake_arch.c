@@ -8,6 +8,7 @@
  * tests read through host.h. Halting is a test failure: it aborts.
  */
 #include <stdio.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -15,6 +16,7 @@
 #include "console.h"
 #include "arch/counter.h"
 #include "arch/cpu.h"
+#include "arch/mmu.h"
 
 static char log_text[1 << 20];
 static size_t log_len;
@@ -91,4 +93,19 @@ void arch_poweroff(void)
 {
 	fprintf(stderr, "fake_arch: arch_poweroff called (a panic?); the log so far:\n%s\n", log_text);
 	abort();
+}
+
+/* Fake RAM: phys_to_virt(p) = p + host_page_offset lands in the arena. */
+uintptr_t host_page_offset;
+
+void *host_ram(phys_addr_t phys_base, u64 size)
+{
+	void *mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (mem == MAP_FAILED) {
+		perror("fake_arch: mmap of the RAM arena");
+		abort();
+	}
+	host_page_offset = (uintptr_t)mem - phys_base;
+	return mem;
 }

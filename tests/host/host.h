@@ -24,4 +24,8 @@ void host_console_register(void);
  * arch_counter_freq returns freq (by default: CLOCK_MONOTONIC in ns, 1e9). */
 void host_counter_fix(u64 ticks, u64 freq);
 
+/* Fake RAM for mm/: size bytes that the kernel code sees at physical
+ * address phys_base (phys_to_virt works on them). One arena per test. */
+void *host_ram(phys_addr_t phys_base, u64 size);
+
 #endif

@@ -108,6 +108,10 @@ static inline struct page *virt_to_page(const void *addr)
 	return pfn_to_page(virt_to_phys(addr) >> PAGE_SHIFT);
 }
 
+/* Give every page of an allocated block a new memdesc word (a slab that
+ * becomes its own descriptor, KHO restoring a block). */
+void memdesc_set(struct page *page, unsigned int order, unsigned long md);
+
 /* Allocate the memmap from memblock for all of memblock's RAM, every word
  * RESERVED. Returns false if memblock cannot hold it. */
 bool memdesc_init(void);

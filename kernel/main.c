@@ -9,6 +9,8 @@
 #include "bootfdt.h"
 #include "bootmem.h"
 #include "buddy.h"
+#include "folio.h"
+#include "slab.h"
 #include "cmdline.h"
 #include "console.h"
 #include "ktest.h"
@@ -61,7 +63,10 @@ void kernel_main(phys_addr_t fdt_phys)
 	bootmem_init(boot_fdt, fdt_phys);
 	if (!buddy_init())
 		panic("mm: the page allocator could not start");
+	slab_init();
+	folio_init();
 	buddy_dump();
+	slab_dump();
 	ktest_run(boot_fdt);
 
 	pr_info("baton: nothing left to do, powering off");

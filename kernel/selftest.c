@@ -11,6 +11,8 @@
 #include "ktest.h"
 #include "kstring.h"
 #include "buddy.h"
+#include "folio.h"
+#include "slab.h"
 #include "memblock.h"
 #include "printk.h"
 #include "arch/counter.h"
@@ -180,4 +182,27 @@ KTEST(buddy, every_order_and_back)
 	KT_EXPECT(t, after.free_pages == before.free_pages);
 	for (unsigned k = 0; k <= MAX_ORDER; k++)
 		KT_EXPECT(t, after.nr_free[k] == before.nr_free[k]);
+}
+
+/* kmalloc of every size class and a large one, kfree through the memdesc,
+ * folios with references, on the real machine. */
+KTEST(slab, kmalloc_and_folios)
+{
+	static const size_t sizes[] = { 8, 24, 96, 200, 512, 4096, 3 * 4096 + 1 };
+	void *p[ARRAY_SIZE(sizes)];
+	struct folio *f;
+
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		p[i] = kmalloc(sizes[i], GFP_KERNEL);
+		KT_EXPECT(t, p[i] != NULL && ksize(p[i]) >= sizes[i]);
+		if (p[i])
+			memset(p[i], (int)i, sizes[i]);
+	}
+	KT_EXPECT(t, virt_to_folio(p[ARRAY_SIZE(sizes) - 1]) != NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++)
+		kfree(p[i]);
+	f = folio_alloc(GFP_KERNEL, 4);
+	KT_EXPECT(t, f && page_folio(f->page + 15) == f && folio_size(f) == 16 * PAGE_SIZE);
+	if (f)
+		folio_put(f);
 }

@@ -1,0 +1,93 @@
+/*
+ * kmalloc.c — kmalloc/kfree: general-purpose allocation in size classes.
+ *
+ * Requests up to 4096 bytes go to the smallest size class that fits, one
+ * slab cache per class (made at boot by kmalloc_init). Larger ones are
+ * folios of the smallest order that fits, so kfree of either kind is
+ * decided by the memdesc word of the pointer's page: SLAB or FOLIO.
+ */
+#include "slab.h"
+#include "buddy.h"
+#include "folio.h"
+#include "compiler.h"
+#include "kstring.h"
+#include "panic.h"
+#include "printk.h"
+
+static const u32 class_size[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096 };
+static const char *const class_name[] = {
+	"kmalloc-8", "kmalloc-16", "kmalloc-32", "kmalloc-64", "kmalloc-96", "kmalloc-128",
+	"kmalloc-192", "kmalloc-256", "kmalloc-512", "kmalloc-1k", "kmalloc-2k", "kmalloc-4k",
+};
+static struct kmem_cache *classes[ARRAY_SIZE(class_size)];
+
+void kmalloc_init(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(class_size); i++) {
+		classes[i] = kmem_cache_create(class_name[i], class_size[i], 0);
+		if (!classes[i])
+			panic("kmalloc: cannot create %s", class_name[i]);
+	}
+}
+
+static int class_of(size_t size)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(class_size); i++) {
+		if (size <= class_size[i])
+			return (int)i;
+	}
+	return -1;
+}
+
+void *kmalloc(size_t size, gfp_t gfp)
+{
+	int c;
+	unsigned order = 0;
+	struct folio *f;
+
+	if (size == 0)
+		return NULL;
+	c = class_of(size);
+	if (c >= 0)
+		return kmem_cache_alloc(classes[c], gfp);
+	while ((PAGE_SIZE << order) < size) {
+		if (++order > MAX_ORDER)
+			return NULL;
+	}
+	f = folio_alloc(gfp, order);
+	return f ? folio_address(f) : NULL;
+}
+
+void *kzalloc(size_t size, gfp_t gfp)
+{
+	return kmalloc(size, gfp | __GFP_ZERO);
+}
+
+void kfree(const void *p)
+{
+	u64 pfn;
+	struct folio *f;
+
+	if (!p)
+		return;
+	pfn = virt_to_phys(p) >> PAGE_SHIFT;
+	if (pfn_valid(pfn) && (f = page_folio(pfn_to_page(pfn))) != NULL) {
+		if (p != folio_address(f)) {
+			pr_err("kfree: %p is inside a large allocation, not its start; ignored", p);
+			return;
+		}
+		folio_put(f);
+		return;
+	}
+	slab_free_any(p); /* refuses and reports anything else */
+}
+
+size_t ksize(const void *p)
+{
+	u64 pfn = virt_to_phys(p) >> PAGE_SHIFT;
+	struct folio *f;
+
+	if (pfn_valid(pfn) && (f = page_folio(pfn_to_page(pfn))) != NULL)
+		return folio_size(f);
+	return slab_object_size(p);
+}

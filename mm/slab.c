@@ -1,0 +1,360 @@
+/*
+ * slab.c — object caches (include/slab.h). A slab is a block of 2^order
+ * pages cut into equal slots; a cache is the slabs of one object size.
+ *
+ * Each slab has a descriptor, struct slab, allocated separately, and every
+ * page of the slab names it in its memdesc word -- that is how kfree and
+ * kmem_cache_free find the slab, and through it the cache, from a bare
+ * pointer.
+ *
+ * The bootstrap problem: struct slab objects come from a cache too
+ * (slab_desc_cache), whose slabs need descriptors of their own. Asking that
+ * cache for its own descriptor would recurse forever. So slab_desc_cache's
+ * slabs describe themselves: when it grows, the new slab's first slot *is*
+ * the new slab's struct slab (allocated at birth, freed only with the slab).
+ * Every other cache -- including the ones holding struct kmem_cache and
+ * struct folio -- gets its descriptors from slab_desc_cache like anyone
+ * else. The boot caches are static structs, so no allocation is needed
+ * before the first one is made.
+ *
+ * Free slots are chained through their first word; a bitmap per slab says
+ * which slots are allocated, so a double free, or a pointer that is not a
+ * slot, is caught and reported instead of corrupting the chain.
+ */
+#include "slab.h"
+#include "buddy.h"
+#include "compiler.h"
+#include "kstring.h"
+#include "panic.h"
+#include "printk.h"
+
+#define SLAB_MAX_OBJECTS 512
+#define SLAB_MAX_ORDER 3
+
+/*
+ * Invariants of a slab s of cache c:
+ *   inuse = popcount(used) = objects - length(freelist)   (a self-describing
+ *   slab counts its own descriptor as in use);
+ *   s is on c->partial when 0 < inuse < objects (beyond its descriptor),
+ *   on c->full when inuse == objects, and it is c->empty when nothing but
+ *   its descriptor is in use; a cache keeps at most one empty slab.
+ */
+struct slab {
+	struct kmem_cache *cache;
+	struct slab *next, *prev;   /* on cache->partial or cache->full */
+	struct page *page;
+	u8 *base;                   /* slot 0 */
+	void *freelist;
+	u32 inuse;
+	u64 used[SLAB_MAX_OBJECTS / 64];
+} __aligned(16);
+
+struct slab_list {
+	struct slab *first;
+};
+
+struct kmem_cache {
+	const char *name;
+	u32 object_size, size, align, order, objects;
+	bool self_describing;       /* slab_desc_cache only */
+	struct slab_list partial, full;
+	struct slab *empty;
+	u64 nr_slabs, active;       /* active: objects handed out */
+	struct kmem_cache *next;    /* all caches, for statistics */
+};
+
+static struct kmem_cache slab_desc_cache, cache_cache;
+static struct kmem_cache *all_caches;
+
+static void list_add_slab(struct slab_list *l, struct slab *s)
+{
+	s->prev = NULL;
+	s->next = l->first;
+	if (l->first)
+		l->first->prev = s;
+	l->first = s;
+}
+
+static void list_del_slab(struct slab_list *l, struct slab *s)
+{
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		l->first = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	s->next = s->prev = NULL;
+}
+
+static u32 own_slots(const struct kmem_cache *c)
+{
+	return c->self_describing ? 1 : 0;
+}
+
+static void cache_setup(struct kmem_cache *c, const char *name, size_t size, size_t align)
+{
+	memset(c, 0, sizeof(*c));
+	if (!align) {
+		align = 8;
+		while (align < 64 && align * 2 <= size && (size & (align * 2 - 1)) == 0)
+			align *= 2;
+	}
+	c->name = name;
+	c->object_size = size;
+	c->align = align;
+	c->size = ALIGN_UP(MAX(size, (size_t)8), align);
+	for (c->order = 0; c->order < SLAB_MAX_ORDER; c->order++) {
+		if ((PAGE_SIZE << c->order) / c->size >= 8)
+			break;
+	}
+	c->objects = MIN((u32)((PAGE_SIZE << c->order) / c->size), (u32)SLAB_MAX_OBJECTS);
+	c->next = all_caches;
+	all_caches = c;
+}
+
+static void *slot(const struct slab *s, u32 i)
+{
+	return s->base + (u64)i * s->cache->size;
+}
+
+/* Chain slots [from, objects) into the freelist, lowest first. */
+static void init_freelist(struct slab *s, u32 from)
+{
+	s->freelist = NULL;
+	for (u32 i = s->cache->objects; i-- > from;) {
+		*(void **)slot(s, i) = s->freelist;
+		s->freelist = slot(s, i);
+	}
+}
+
+static struct slab *slab_new(struct kmem_cache *c, gfp_t gfp)
+{
+	struct page *page;
+	struct slab *s;
+
+	if (c->self_describing) {
+		/* The slab is its own descriptor's home: take the pages, put
+		 * the descriptor in slot 0, then tag the pages with it. */
+		page = alloc_pages(gfp & ~__GFP_ZERO, c->order);
+		if (!page)
+			return NULL;
+		s = page_address(page);
+		memset(s, 0, sizeof(*s));
+		memdesc_set(page, c->order, memdesc_ptr(MEMDESC_SLAB, s));
+	} else {
+		s = kmem_cache_alloc(&slab_desc_cache, gfp & ~__GFP_ZERO);
+		if (!s)
+			return NULL;
+		memset(s, 0, sizeof(*s));
+		page = alloc_page_desc(gfp & ~__GFP_ZERO, c->order, memdesc_ptr(MEMDESC_SLAB, s));
+		if (!page) {
+			kmem_cache_free(&slab_desc_cache, s);
+			return NULL;
+		}
+	}
+	s->cache = c;
+	s->page = page;
+	s->base = page_address(page);
+	init_freelist(s, own_slots(c));
+	if (c->self_describing) {
+		s->used[0] = 1;
+		s->inuse = 1;
+	}
+	c->nr_slabs++;
+	return s;
+}
+
+static void slab_release(struct slab *s)
+{
+	struct kmem_cache *c = s->cache;
+
+	c->nr_slabs--;
+	free_page_desc(s->page, c->order);
+	if (!c->self_describing)
+		kmem_cache_free(&slab_desc_cache, s);
+}
+
+void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
+{
+	struct slab *s = c->partial.first;
+	void *obj;
+	u32 i;
+
+	if (!s) {
+		s = c->empty;
+		c->empty = NULL;
+		if (!s)
+			s = slab_new(c, gfp);
+		if (!s)
+			return NULL;
+		list_add_slab(&c->partial, s);
+	}
+	obj = s->freelist;
+	s->freelist = *(void **)obj;
+	i = (u32)(((u8 *)obj - s->base) / c->size);
+	s->used[i / 64] |= 1UL << (i % 64);
+	s->inuse++;
+	c->active++;
+	if (s->inuse == c->objects) {
+		list_del_slab(&c->partial, s);
+		list_add_slab(&c->full, s);
+	}
+	if (gfp & __GFP_ZERO)
+		memset(obj, 0, c->object_size);
+	return obj;
+}
+
+/* The slab obj lives in, or NULL (with the reason logged) when obj is not
+ * an allocated slot of any slab. */
+static struct slab *slab_of(const void *obj, const char *who)
+{
+	u64 pfn = virt_to_phys(obj) >> PAGE_SHIFT;
+	struct slab *s;
+	u64 off;
+	u32 i;
+
+	if (!pfn_valid(pfn) || memdesc_type(pfn_to_page(pfn)->memdesc) != MEMDESC_SLAB) {
+		pr_err("%s: %p is not slab memory; ignored", who, obj);
+		return NULL;
+	}
+	s = memdesc_to_ptr(pfn_to_page(pfn)->memdesc);
+	off = (u64)((const u8 *)obj - s->base);
+	i = (u32)(off / s->cache->size);
+	if (off % s->cache->size || i >= s->cache->objects || i < own_slots(s->cache)) {
+		pr_err("%s: %p is not the start of an object of cache %s; ignored", who, obj,
+		       s->cache->name);
+		return NULL;
+	}
+	if (!(s->used[i / 64] & (1UL << (i % 64)))) {
+		pr_err("%s: %p of cache %s is free already (double free?); ignored", who, obj,
+		       s->cache->name);
+		return NULL;
+	}
+	return s;
+}
+
+static void slab_free_obj(struct slab *s, void *obj)
+{
+	struct kmem_cache *c = s->cache;
+	u32 i = (u32)(((u8 *)obj - s->base) / c->size);
+
+	s->used[i / 64] &= ~(1UL << (i % 64));
+	*(void **)obj = s->freelist;
+	s->freelist = obj;
+	if (s->inuse-- == c->objects) {
+		list_del_slab(&c->full, s);
+		list_add_slab(&c->partial, s);
+	}
+	c->active--;
+	if (s->inuse == own_slots(c)) {
+		list_del_slab(&c->partial, s);
+		if (c->empty)
+			slab_release(s); /* keep one empty slab, no more */
+		else
+			c->empty = s;
+	}
+}
+
+void kmem_cache_free(struct kmem_cache *c, void *obj)
+{
+	struct slab *s;
+
+	if (!obj)
+		return;
+	s = slab_of(obj, "kmem_cache_free");
+	if (!s)
+		return;
+	if (s->cache != c) {
+		pr_err("kmem_cache_free: %p belongs to cache %s, not %s; ignored", obj,
+		       s->cache->name, c->name);
+		return;
+	}
+	slab_free_obj(s, obj);
+}
+
+bool slab_free_any(const void *obj)
+{
+	struct slab *s = slab_of(obj, "kfree");
+
+	if (s)
+		slab_free_obj(s, (void *)obj);
+	return s != NULL;
+}
+
+size_t slab_object_size(const void *obj)
+{
+	struct slab *s = slab_of(obj, "ksize");
+
+	return s ? s->cache->size : 0;
+}
+
+struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align)
+{
+	struct kmem_cache *c;
+
+	if (size == 0 || size > KMALLOC_MAX_CACHE_SIZE || (align & (align - 1)) ||
+	    align > PAGE_SIZE)
+		return NULL;
+	c = kmem_cache_alloc(&cache_cache, GFP_KERNEL);
+	if (c)
+		cache_setup(c, name, size, align);
+	return c;
+}
+
+bool kmem_cache_destroy(struct kmem_cache *c)
+{
+	if (!c)
+		return true;
+	if (c->active) {
+		pr_err("kmem_cache_destroy: cache %s still has %llu objects; not destroyed",
+		       c->name, (unsigned long long)c->active);
+		return false;
+	}
+	if (c->empty)
+		slab_release(c->empty);
+	for (struct kmem_cache **p = &all_caches; *p; p = &(*p)->next) {
+		if (*p == c) {
+			*p = c->next;
+			break;
+		}
+	}
+	kmem_cache_free(&cache_cache, c);
+	return true;
+}
+
+void kmem_cache_for_each(void (*fn)(const struct kmem_cache_stats *st, void *arg), void *arg)
+{
+	for (struct kmem_cache *c = all_caches; c; c = c->next) {
+		struct kmem_cache_stats st = {
+			.name = c->name, .object_size = c->object_size, .slot_size = c->size,
+			.objects_per_slab = c->objects, .slab_order = c->order,
+			.slabs = c->nr_slabs, .active_objects = c->active,
+			.total_objects = c->nr_slabs * (c->objects - own_slots(c)),
+		};
+		fn(&st, arg);
+	}
+}
+
+static void dump_one(const struct kmem_cache_stats *st, void *arg)
+{
+	(void)arg;
+	if (st->slabs)
+		pr_info("slab: %-16s %5u B  %4llu/%-4llu objects  %3llu slabs of %u page%s",
+			st->name, st->object_size, (unsigned long long)st->active_objects,
+			(unsigned long long)st->total_objects, (unsigned long long)st->slabs,
+			1u << st->slab_order, st->slab_order ? "s" : "");
+}
+
+void slab_dump(void)
+{
+	kmem_cache_for_each(dump_one, NULL);
+}
+
+void slab_init(void)
+{
+	all_caches = NULL;
+	cache_setup(&slab_desc_cache, "slab", sizeof(struct slab), 16);
+	slab_desc_cache.self_describing = true;
+	cache_setup(&cache_cache, "kmem_cache", sizeof(struct kmem_cache), 0);
+	kmalloc_init();
+}

@@ -6,6 +6,7 @@
 #                              "N passed, N failed"
 #   make test-host             host unit tests only (ASan + UBSan)
 #   make test-boot CASE=name   one boot case (tests/boot/cases/)
+#   make bench                 host benchmarks of mm/ against glibc, jemalloc, mimalloc
 #   make clean                 (distclean also drops build/sysroot-arm64)
 #
 # Everything is built under build/<arch>/. Missing tools are installed by
@@ -120,6 +121,7 @@ test: | $(BUILD)/.deps
 include boot/efi/efi.mk
 include tests/host/host.mk
 include tests/boot/boot.mk
+include tests/bench/bench.mk
 
 # clean keeps build/sysroot-arm64 (downloaded packages); distclean does not.
 clean:

@@ -13,6 +13,7 @@
 #include "buddy.h"
 #include "folio.h"
 #include "slab.h"
+#include "vmalloc.h"
 #include "memblock.h"
 #include "printk.h"
 #include "arch/counter.h"
@@ -205,4 +206,30 @@ KTEST(slab, kmalloc_and_folios)
 	KT_EXPECT(t, f && page_folio(f->page + 15) == f && folio_size(f) == 16 * PAGE_SIZE);
 	if (f)
 		folio_put(f);
+}
+
+/* vmalloc through the real page tables: contiguous, aliased to its pages,
+ * a guard page after it, and nothing left behind by vfree. */
+KTEST(vmalloc, map_alias_guard)
+{
+	struct vmalloc_stats st;
+	phys_addr_t pa;
+	u8 *p = vmalloc(3 * PAGE_SIZE);
+
+	KT_EXPECT(t, p && is_vmalloc_addr(p));
+	if (!p)
+		return;
+	memset(p, 0x6b, 3 * PAGE_SIZE);
+	for (int i = 0; i < 3; i++) {
+		struct page *pg = vmalloc_to_page(p + i * PAGE_SIZE);
+
+		KT_EXPECT(t, pg && ((u8 *)page_address(pg))[100] == 0x6b);
+		KT_EXPECT(t, arch_kernel_page_phys((unsigned long)p + i * PAGE_SIZE, &pa) &&
+			     pg && pa == page_to_phys(pg));
+	}
+	KT_EXPECT(t, !arch_kernel_page_phys((unsigned long)p + 3 * PAGE_SIZE, &pa));
+	vfree(p);
+	KT_EXPECT(t, !arch_kernel_page_phys((unsigned long)p, &pa));
+	vmalloc_stats(&st);
+	KT_EXPECT(t, st.areas == 0 && st.pages == 0);
 }

@@ -17,6 +17,7 @@
  * turns a table's physical address into a pointer in both worlds.
  */
 #include "arm64.h"
+#include "buddy.h"
 #include "kernel.h"
 #include "kstring.h"
 #include "printk.h"
@@ -48,9 +49,17 @@ static u64 va_of_pa;              /* pointer = phys + va_of_pa */
 
 u64 image_phys_base;
 
+/* Tables from the bss pool are reached through the image mapping (or at
+ * their physical address with the MMU off); tables from the page
+ * allocator, later, through the direct map. */
 static u64 *table_ptr(u64 pte)
 {
-	return (u64 *)(uintptr_t)((pte & PTE_ADDR_MASK) + va_of_pa);
+	u64 pa = pte & PTE_ADDR_MASK;
+	u64 pool_pa = (u64)(uintptr_t)pool - va_of_pa;
+
+	if (pa >= pool_pa && pa < pool_pa + sizeof(pool))
+		return (u64 *)(uintptr_t)(pa + va_of_pa);
+	return phys_to_virt(pa);
 }
 
 static u64 table_phys(const u64 *t)
@@ -198,4 +207,66 @@ void *arch_ioremap(phys_addr_t phys, u64 size)
 phys_addr_t arch_image_phys_base(void)
 {
 	return image_phys_base;
+}
+
+/* 4 KiB pages for vmalloc: level-3 tables under TTBR1, from the page
+ * allocator. Returns the level-3 entry for va, or NULL. */
+#define PAGE_NORMAL (PTE_VALID | PTE_TABLE | PTE_ATTR(ATTR_NORMAL) | PTE_SH_INNER | PTE_AF | \
+		     PTE_UXN)
+
+static u64 *walk_4k(unsigned long va, bool create)
+{
+	u64 *t = root_high;
+
+	for (int level = 0; level < 3; level++) {
+		u64 *e = &t[(va >> (39 - 9 * level)) & 511];
+
+		if (*e == 0) {
+			struct page *pg;
+
+			if (!create)
+				return NULL;
+			pg = alloc_page_desc(__GFP_ZERO, 0, memdesc_make(MEMDESC_PGTABLE, 0));
+			if (!pg)
+				return NULL;
+			__asm__ volatile("dsb ishst" ::: "memory"); /* zeroes before the link */
+			*e = page_to_phys(pg) | PTE_VALID | PTE_TABLE;
+		} else if ((*e & (PTE_VALID | PTE_TABLE)) != (PTE_VALID | PTE_TABLE)) {
+			return NULL; /* a block: not vmalloc's */
+		}
+		t = table_ptr(*e);
+	}
+	return &t[(va >> 12) & 511];
+}
+
+bool arch_map_kernel_page(unsigned long va, phys_addr_t pa)
+{
+	u64 *pte = walk_4k(va, true);
+
+	if (!pte)
+		return false;
+	*pte = pa | PAGE_NORMAL;
+	__asm__ volatile("dsb ishst; isb" ::: "memory");
+	return true;
+}
+
+void arch_unmap_kernel_page(unsigned long va)
+{
+	u64 *pte = walk_4k(va, false);
+
+	if (!pte)
+		return;
+	*pte = 0;
+	__asm__ volatile("dsb ishst; tlbi vaae1is, %0; dsb ish; isb"
+			 : : "r"(va >> 12) : "memory");
+}
+
+bool arch_kernel_page_phys(unsigned long va, phys_addr_t *pa)
+{
+	u64 *pte = walk_4k(va, false);
+
+	if (!pte || !(*pte & PTE_VALID))
+		return false;
+	*pa = (*pte & PTE_ADDR_MASK) | (va & (PAGE_SIZE - 1));
+	return true;
 }

@@ -7,8 +7,10 @@
  * emergency output and the host console write into a capture buffer that
  * tests read through host.h. Halting is a test failure: it aborts.
  */
+#define _GNU_SOURCE /* memfd_create */
 #include <stdio.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -95,17 +97,86 @@ void arch_poweroff(void)
 	abort();
 }
 
-/* Fake RAM: phys_to_virt(p) = p + host_page_offset lands in the arena. */
-uintptr_t host_page_offset;
+/*
+ * Fake RAM and a fake MMU. The arena is a memfd mapped once as the direct
+ * map (phys_to_virt(p) = p + host_page_offset). The vmalloc range is a
+ * stretch of address space reserved PROT_NONE; "mapping a page" there maps
+ * the memfd's page at that offset a second time, so a vmalloc address and
+ * the direct-map address of its page really alias, as on a machine, and an
+ * unmapped (guard) page really faults.
+ */
+uintptr_t host_page_offset, host_vmalloc_start;
+static phys_addr_t ram_base;
+static u64 ram_size;
+static int ram_fd = -1;
 
 void *host_ram(phys_addr_t phys_base, u64 size)
 {
-	void *mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *mem, *vm;
 
-	if (mem == MAP_FAILED) {
-		perror("fake_arch: mmap of the RAM arena");
+	ram_fd = memfd_create("baton-ram", 0);
+	if (ram_fd < 0 || ftruncate(ram_fd, (off_t)size) < 0) {
+		perror("fake_arch: memfd for the RAM arena");
 		abort();
 	}
+	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, ram_fd, 0);
+	vm = mmap(NULL, VMALLOC_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		  -1, 0);
+	if (mem == MAP_FAILED || vm == MAP_FAILED) {
+		perror("fake_arch: mmap of the RAM arena or the vmalloc range");
+		abort();
+	}
+	ram_base = phys_base;
+	ram_size = size;
 	host_page_offset = (uintptr_t)mem - phys_base;
+	host_vmalloc_start = (uintptr_t)vm;
 	return mem;
+}
+
+/* The fake MMU keeps its own table of what it mapped, one word per page of
+ * the vmalloc range that is in use (a sparse array would do; tests map few
+ * pages). */
+#define FAKE_PT_SLOTS (1u << 20)
+static phys_addr_t fake_pt[FAKE_PT_SLOTS]; /* phys + 1, 0 = unmapped */
+
+static bool fake_slot(unsigned long va, u64 *slot)
+{
+	u64 i = (va - host_vmalloc_start) / PAGE_SIZE;
+
+	if (va < host_vmalloc_start || i >= FAKE_PT_SLOTS)
+		return false;
+	*slot = i;
+	return true;
+}
+
+bool arch_map_kernel_page(unsigned long va, phys_addr_t pa)
+{
+	u64 slot;
+
+	if (!fake_slot(va, &slot) || pa < ram_base || pa - ram_base >= ram_size ||
+	    mmap((void *)va, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, ram_fd,
+		 (off_t)(pa - ram_base)) == MAP_FAILED)
+		return false;
+	fake_pt[slot] = pa + 1;
+	return true;
+}
+
+void arch_unmap_kernel_page(unsigned long va)
+{
+	u64 slot;
+
+	if (!fake_slot(va, &slot))
+		return;
+	mmap((void *)va, PAGE_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	fake_pt[slot] = 0;
+}
+
+bool arch_kernel_page_phys(unsigned long va, phys_addr_t *pa)
+{
+	u64 slot;
+
+	if (!fake_slot(va, &slot) || !fake_pt[slot])
+		return false;
+	*pa = fake_pt[slot] - 1 + (va & (PAGE_SIZE - 1));
+	return true;
 }

@@ -1,0 +1,83 @@
+/*
+ * pgtable.c — x86-64 kernel page tables at 4 KiB granularity, for vmalloc
+ * (the hooks of include/arch/mmu.h). Four levels: PML4, PDPT, PD, PT, each
+ * 512 entries; a walk starts from CR3, which entry.S pointed at its boot
+ * tables. Tables added here come from the page allocator (memdesc
+ * PGTABLE) and are reached through the direct map.
+ */
+#include "x86.h"
+#include "buddy.h"
+#include "arch/mmu.h"
+
+#define PTE_P (1UL << 0)
+#define PTE_W (1UL << 1)
+#define PTE_PS (1UL << 7)
+#define PTE_ADDR 0x000ffffffffff000UL
+
+static u64 *table(u64 entry)
+{
+	return phys_to_virt(entry & PTE_ADDR);
+}
+
+static u64 *root(void)
+{
+	u64 cr3;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	return table(cr3);
+}
+
+/* The level-1 entry for va, creating tables on the way when create. */
+static u64 *walk(unsigned long va, bool create)
+{
+	u64 *t = root();
+
+	for (int shift = 39; shift > 12; shift -= 9) {
+		u64 *e = &t[(va >> shift) & 511];
+
+		if (!(*e & PTE_P)) {
+			struct page *pg;
+
+			if (!create)
+				return NULL;
+			pg = alloc_page_desc(__GFP_ZERO, 0, memdesc_make(MEMDESC_PGTABLE, 0));
+			if (!pg)
+				return NULL;
+			*e = page_to_phys(pg) | PTE_P | PTE_W;
+		} else if (*e & PTE_PS) {
+			return NULL; /* a large page: not vmalloc's */
+		}
+		t = table(*e);
+	}
+	return &t[(va >> 12) & 511];
+}
+
+bool arch_map_kernel_page(unsigned long va, phys_addr_t pa)
+{
+	u64 *pte = walk(va, true);
+
+	if (!pte)
+		return false;
+	*pte = pa | PTE_P | PTE_W;
+	return true;
+}
+
+void arch_unmap_kernel_page(unsigned long va)
+{
+	u64 *pte = walk(va, false);
+
+	if (pte) {
+		*pte = 0;
+		__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+	}
+}
+
+bool arch_kernel_page_phys(unsigned long va, phys_addr_t *pa)
+{
+	u64 *pte = walk(va, false);
+
+	if (!pte || !(*pte & PTE_P))
+		return false;
+	*pa = (*pte & PTE_ADDR) | (va & (PAGE_SIZE - 1));
+	return true;
+}

@@ -1,0 +1,36 @@
+/*
+ * vmalloc.h — virtually contiguous memory made of scattered pages.
+ *
+ *     p = vmalloc(n);       vfree(p);
+ *     p = kvmalloc(n, gfp); kvfree(p);   (kmalloc when it is small enough)
+ *
+ * Each area is whole pages in [VMALLOC_START, VMALLOC_END), followed by one
+ * unmapped guard page, so running off its end faults instead of landing in
+ * the next area.
+ */
+#ifndef BATON_VMALLOC_H
+#define BATON_VMALLOC_H
+
+#include "gfp.h"
+#include "page.h"
+
+void *vmalloc(size_t size);
+void *vzalloc(size_t size);
+/* Refuses, with a message, an address vmalloc did not return. */
+void vfree(const void *addr);
+
+/* kmalloc up to KVMALLOC_KMALLOC_MAX, vmalloc above (or when kmalloc fails). */
+#define KVMALLOC_KMALLOC_MAX (4 * PAGE_SIZE)
+void *kvmalloc(size_t size, gfp_t gfp);
+void kvfree(const void *addr);
+
+bool is_vmalloc_addr(const void *addr);
+/* The page behind a vmalloc address, or NULL. */
+struct page *vmalloc_to_page(const void *addr);
+
+struct vmalloc_stats {
+	u64 areas, pages;
+};
+void vmalloc_stats(struct vmalloc_stats *st);
+
+#endif

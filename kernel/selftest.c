@@ -233,3 +233,41 @@ KTEST(vmalloc, map_alias_guard)
 	vmalloc_stats(&st);
 	KT_EXPECT(t, st.areas == 0 && st.pages == 0);
 }
+
+/* Run the machine out of memory on purpose: every allocator says NULL,
+ * nothing breaks, and freeing it all gives back exactly what there was.
+ * The blocks taken are chained through their own first words. */
+KTEST(mm, out_of_memory_and_back)
+{
+	struct buddy_stats before, after;
+	void *chain = NULL;
+	u64 taken = 0;
+
+	buddy_stats(&before);
+	for (int k = MAX_ORDER; k >= 0; k--) {
+		struct page *p;
+
+		while ((p = alloc_pages(GFP_KERNEL, k)) != NULL) {
+			*(void **)page_address(p) = chain;
+			*((u64 *)page_address(p) + 1) = (u64)k;
+			chain = page_address(p);
+			taken += 1UL << k;
+		}
+	}
+	buddy_stats(&after);
+	KT_EXPECT(t, after.free_pages == 0 && taken == before.free_pages);
+	KT_EXPECT(t, kmalloc(PAGE_SIZE * 2, GFP_KERNEL) == NULL); /* needs a new folio */
+	KT_EXPECT(t, vmalloc(PAGE_SIZE * 2) == NULL);
+	while (chain) {
+		void *next = *(void **)chain;
+		unsigned k = (unsigned)*((u64 *)chain + 1);
+
+		__free_pages(virt_to_page(chain), k);
+		chain = next;
+	}
+	buddy_check();
+	buddy_stats(&after);
+	KT_EXPECT(t, after.free_pages == before.free_pages);
+	for (int k = 0; k <= MAX_ORDER; k++)
+		KT_EXPECT(t, after.nr_free[k] == before.nr_free[k]);
+}

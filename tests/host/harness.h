@@ -25,6 +25,7 @@
 
 #include <stdbool.h>
 #include "compiler.h"
+#include "types.h"
 
 struct host_test {
 	const char *suite;
@@ -61,6 +62,15 @@ void host_expect_log(const char *file, int line, const char *text, bool present)
 /* The captured output (host_log(), tests/host/host.h) contains text, or not. */
 #define EXPECT_LOG(text) host_expect_log(__FILE__, __LINE__, (text), true)
 #define EXPECT_NO_LOG(text) host_expect_log(__FILE__, __LINE__, (text), false)
+
+/* A fixed-seed xorshift64 for randomized tests: the same run every time. */
+static inline u64 host_rand(u64 *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
+}
 
 #define REQUIRE(cond)                                                      \
 	do {                                                                 \

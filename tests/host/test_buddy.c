@@ -186,13 +186,6 @@ struct live {
 };
 
 static u64 rng_state = 0x9e3779b97f4a7c15ULL;
-static u64 rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
 
 /* Stamp the first and last word of every page of a block. */
 static void stamp(struct page *p, unsigned order, u64 v)
@@ -228,7 +221,7 @@ TEST(buddy, million_random_operations_against_a_model)
 	REQUIRE(live && owned);
 	model_free = start.free_pages;
 	for (long op = 0; op < 1000000; op++) {
-		u64 r = rnd();
+		u64 r = host_rand(&rng_state);
 
 		if (nlive == 0 || (r & 3) < 2) {
 			/* Orders biased small: 0 half the time, up to MAX_ORDER. */

@@ -46,14 +46,6 @@ static u32 *small_count;  /* per page: granules held by small owners */
 static struct kmem_cache *cache;
 static u64 rng = 0x2545f4914f6cdd1dULL;
 
-static u64 rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 /* Call fn on each direct-map stretch [addr, addr + len) of an allocation. */
 static void each_piece(const struct alloc *a, void (*fn)(u8 *addr, u64 len, u32 id))
 {
@@ -229,7 +221,7 @@ TEST(mm, million_mixed_operations_against_a_model)
 	start_total = total(0);
 
 	for (long op = 0; op < OPS; op++) {
-		u64 r = rnd();
+		u64 r = host_rand(&rng);
 
 		if (nlive < MAX_LIVE && (nlive == 0 || (r & 3) < 2)) {
 			struct alloc *a = &live[nlive];

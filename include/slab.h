@@ -51,10 +51,12 @@ void slab_dump(void);
 /* Bring up the slab allocator and the kmalloc caches; needs buddy. */
 void slab_init(void);
 
-/* Between mm/slab.c and mm/kmalloc.c: free a slab object of any cache (the
- * cache comes from the memdesc); its slot size. Both refuse, with a
- * message, a pointer that is not an allocated slab object. */
-bool slab_free_any(const void *obj);
+/* Between mm/slab.c and mm/kmalloc.c. slab_free_any frees a slab object of
+ * any cache (the cache comes from the memdesc): 1 when freed, 0 when obj is
+ * not slab memory at all (nothing said), -1 when it is slab memory but not
+ * an allocated object (refused and reported). slab_object_size gives the
+ * slot size, 0 (reported) for anything else. */
+int slab_free_any(const void *obj);
 size_t slab_object_size(const void *obj);
 void kmalloc_init(void);
 

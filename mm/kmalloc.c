@@ -21,8 +21,16 @@ static const char *const class_name[] = {
 };
 static struct kmem_cache *classes[ARRAY_SIZE(class_size)];
 
+/* Small sizes find their class in one look-up: small_class[(size - 1) / 8]
+ * for sizes 1..256 (e.g. 100 -> entry 12 -> the 128-byte class). */
+static u8 small_class[256 / 8];
+
+static int class_of(size_t size);
+
 void kmalloc_init(void)
 {
+	for (size_t i = 0; i < ARRAY_SIZE(small_class); i++)
+		small_class[i] = (u8)class_of(i * 8 + 8);
 	for (size_t i = 0; i < ARRAY_SIZE(class_size); i++) {
 		classes[i] = kmem_cache_create(class_name[i], class_size[i], 0);
 		if (!classes[i])
@@ -47,7 +55,7 @@ void *kmalloc(size_t size, gfp_t gfp)
 
 	if (size == 0)
 		return NULL;
-	c = class_of(size);
+	c = size <= 256 ? small_class[(size - 1) / 8] : class_of(size);
 	if (c >= 0)
 		return kmem_cache_alloc(classes[c], gfp);
 	while ((PAGE_SIZE << order) < size) {
@@ -68,18 +76,19 @@ void kfree(const void *p)
 	u64 pfn;
 	struct folio *f;
 
-	if (!p)
+	if (!p || slab_free_any(p) != 0) /* the common case: a slab object */
 		return;
 	pfn = virt_to_phys(p) >> PAGE_SHIFT;
-	if (pfn_valid(pfn) && (f = page_folio(pfn_to_page(pfn))) != NULL) {
-		if (p != folio_address(f)) {
-			pr_err("kfree: %p is inside a large allocation, not its start; ignored", p);
-			return;
-		}
-		folio_put(f);
+	f = pfn_valid(pfn) ? page_folio(pfn_to_page(pfn)) : NULL;
+	if (!f) {
+		pr_err("kfree: %p is not slab memory; ignored", p);
 		return;
 	}
-	slab_free_any(p); /* refuses and reports anything else */
+	if (p != folio_address(f)) {
+		pr_err("kfree: %p is inside a large allocation, not its start; ignored", p);
+		return;
+	}
+	folio_put(f);
 }
 
 size_t ksize(const void *p)

@@ -56,6 +56,7 @@ struct slab_list {
 struct kmem_cache {
 	const char *name;
 	u32 object_size, size, align, order, objects;
+	u32 reciprocal;             /* ceil(2^32 / size): slot index without a divide */
 	bool self_describing;       /* slab_desc_cache only */
 	struct slab_list partial, full;
 	struct slab *empty;
@@ -108,6 +109,7 @@ static void cache_setup(struct kmem_cache *c, const char *name, size_t size, siz
 			break;
 	}
 	c->objects = MIN((u32)((PAGE_SIZE << c->order) / c->size), (u32)SLAB_MAX_OBJECTS);
+	c->reciprocal = (u32)(((1ULL << 32) + c->size - 1) / c->size);
 	c->next = all_caches;
 	all_caches = c;
 }
@@ -115,6 +117,17 @@ static void cache_setup(struct kmem_cache *c, const char *name, size_t size, siz
 static void *slot(const struct slab *s, u32 i)
 {
 	return s->base + (u64)i * s->cache->size;
+}
+
+/*
+ * The slot index of byte offset off, as off / size without dividing:
+ * (off * ceil(2^32 / size)) >> 32. Exact here: the rounding error is below
+ * off / 2^32 <= 2^15 / 2^32, smaller than the 1/size >= 2^-12 by which a
+ * non-multiple stays away from the next integer.
+ */
+static u32 slot_index(const struct kmem_cache *c, u64 off)
+{
+	return (u32)((off * c->reciprocal) >> 32);
 }
 
 /* Chain slots [from, objects) into the freelist, lowest first. */
@@ -191,7 +204,7 @@ void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
 	}
 	obj = s->freelist;
 	s->freelist = *(void **)obj;
-	i = (u32)(((u8 *)obj - s->base) / c->size);
+	i = slot_index(c, (u64)((u8 *)obj - s->base));
 	s->used[i / 64] |= 1UL << (i % 64);
 	s->inuse++;
 	c->active++;
@@ -204,23 +217,26 @@ void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
 	return obj;
 }
 
-/* The slab obj lives in, or NULL (with the reason logged) when obj is not
- * an allocated slot of any slab. */
-static struct slab *slab_of(const void *obj, const char *who)
+/* Which slot of which slab obj is. Returns the slab and sets *index, or
+ * NULL with the reason logged (not slab memory, not a slot start, not
+ * allocated). */
+static struct slab *slab_of(const void *obj, const char *who, u32 *index)
 {
 	u64 pfn = virt_to_phys(obj) >> PAGE_SHIFT;
+	unsigned long md;
 	struct slab *s;
 	u64 off;
 	u32 i;
 
-	if (!pfn_valid(pfn) || memdesc_type(pfn_to_page(pfn)->memdesc) != MEMDESC_SLAB) {
+	md = pfn_valid(pfn) ? pfn_to_page(pfn)->memdesc : 0;
+	if (memdesc_type(md) != MEMDESC_SLAB) {
 		pr_err("%s: %p is not slab memory; ignored", who, obj);
 		return NULL;
 	}
-	s = memdesc_to_ptr(pfn_to_page(pfn)->memdesc);
+	s = memdesc_to_ptr(md);
 	off = (u64)((const u8 *)obj - s->base);
-	i = (u32)(off / s->cache->size);
-	if (off % s->cache->size || i >= s->cache->objects || i < own_slots(s->cache)) {
+	i = slot_index(s->cache, off);
+	if ((u64)i * s->cache->size != off || i >= s->cache->objects || i < own_slots(s->cache)) {
 		pr_err("%s: %p is not the start of an object of cache %s; ignored", who, obj,
 		       s->cache->name);
 		return NULL;
@@ -230,13 +246,13 @@ static struct slab *slab_of(const void *obj, const char *who)
 		       s->cache->name);
 		return NULL;
 	}
+	*index = i;
 	return s;
 }
 
-static void slab_free_obj(struct slab *s, void *obj)
+static void slab_free_obj(struct slab *s, void *obj, u32 i)
 {
 	struct kmem_cache *c = s->cache;
-	u32 i = (u32)(((u8 *)obj - s->base) / c->size);
 
 	s->used[i / 64] &= ~(1UL << (i % 64));
 	*(void **)obj = s->freelist;
@@ -258,10 +274,11 @@ static void slab_free_obj(struct slab *s, void *obj)
 void kmem_cache_free(struct kmem_cache *c, void *obj)
 {
 	struct slab *s;
+	u32 i;
 
 	if (!obj)
 		return;
-	s = slab_of(obj, "kmem_cache_free");
+	s = slab_of(obj, "kmem_cache_free", &i);
 	if (!s)
 		return;
 	if (s->cache != c) {
@@ -269,21 +286,28 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
 		       s->cache->name, c->name);
 		return;
 	}
-	slab_free_obj(s, obj);
+	slab_free_obj(s, obj, i);
 }
 
-bool slab_free_any(const void *obj)
+int slab_free_any(const void *obj)
 {
-	struct slab *s = slab_of(obj, "kfree");
+	u64 pfn = virt_to_phys(obj) >> PAGE_SHIFT;
+	struct slab *s;
+	u32 i;
 
-	if (s)
-		slab_free_obj(s, (void *)obj);
-	return s != NULL;
+	if (!pfn_valid(pfn) || memdesc_type(pfn_to_page(pfn)->memdesc) != MEMDESC_SLAB)
+		return 0;
+	s = slab_of(obj, "kfree", &i);
+	if (!s)
+		return -1;
+	slab_free_obj(s, (void *)obj, i);
+	return 1;
 }
 
 size_t slab_object_size(const void *obj)
 {
-	struct slab *s = slab_of(obj, "ksize");
+	u32 i;
+	struct slab *s = slab_of(obj, "ksize", &i);
 
 	return s ? s->cache->size : 0;
 }

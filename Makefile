@@ -125,7 +125,7 @@ include tests/bench/bench.mk
 
 # clean keeps build/sysroot-arm64 (downloaded packages); distclean does not.
 clean:
-	rm -rf build/x86_64 build/arm64 build/host build/logs
+	rm -rf build/x86_64 build/arm64 build/host build/bench build/logs
 distclean:
 	rm -rf build
 

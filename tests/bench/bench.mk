@@ -1,4 +1,59 @@
-# tests/bench/bench.mk — `make bench` (being written).
+# tests/bench/bench.mk — `make bench`: host benchmarks of mm/ against glibc
+# malloc, jemalloc and mimalloc, all in one process (tests/bench/bench.c
+# says how it measures). A benchmark, not a test: it is not part of
+# `make test`, and it exits 0 whether or not the goals it reports are met.
+# Included by the top-level Makefile; everything lands in build/bench/,
+# whatever ARCH is.
+#
+# The kernel files are the real mm/ ones plus what they call (printk and
+# its console, format, panic, cmdline for printk's parameter), compiled as
+# tests/host/host.mk compiles them -- against the C library, with
+# vsnprintf/snprintf renamed to the kernel's -- but as a release build:
+# -O2, no sanitizers, -DNDEBUG, frame pointers kept as in the kernel.
+# tests/host/fake_arch.c is the host's arch, shared with the unit tests;
+# the harness is not linked.
+#
+# Link order matters: libjemalloc comes first, so that malloc/free in the
+# process are jemalloc's (libmimalloc exports them too, and __libc_malloc
+# and friends as well: tests/bench/glibc.c takes glibc's own from
+# libc.so.6 with dlsym). The bench prints where each entry point resolves
+# to. libjemalloc-dev and libmimalloc-dev come from tools/deps.
+
+BENCH_BUILD := build/bench
+BENCH_CC := gcc
+BENCH_BIN := $(BENCH_BUILD)/mm-bench
+
+BENCH_KERNEL_SRCS := mm/memblock.c mm/memdesc.c mm/buddy.c mm/slab.c mm/kmalloc.c \
+	mm/folio.c kernel/printk.c kernel/console.c kernel/format.c kernel/panic.c \
+	kernel/cmdline.c
+BENCH_OWN_SRCS := tests/bench/bench.c tests/bench/baton.c tests/bench/glibc.c \
+	tests/bench/jemalloc.c tests/bench/mimalloc.c
+BENCH_SRCS := $(BENCH_KERNEL_SRCS) tests/host/fake_arch.c $(BENCH_OWN_SRCS)
+BENCH_OBJS := $(patsubst %.c,$(BENCH_BUILD)/%.o,$(BENCH_SRCS))
+
+BENCH_OPT := -O2 -DNDEBUG -fno-omit-frame-pointer -fno-pie
+BENCH_CFLAGS := -std=gnu11 $(BENCH_OPT) $(WARNINGS) -Iinclude -Itests/host -MMD -MP
+BENCH_RENAME := -Dvsnprintf=kvsnprintf -Dsnprintf=ksnprintf
+BENCH_LIBS := -ljemalloc -lmimalloc
+
+$(patsubst %.c,$(BENCH_BUILD)/%.o,$(BENCH_KERNEL_SRCS)): BENCH_CFLAGS += $(BENCH_RENAME)
+# The report names the compiler and the flags mm/ was built with.
+$(BENCH_BUILD)/tests/bench/bench.o: BENCH_CFLAGS += '-DBENCH_CFLAGS_STR="$(BENCH_OPT)"'
+
+# The report is shown as it comes and kept in build/bench/report.txt; the
+# bench's own exit status (0 unless it crashed) is make's.
 .PHONY: bench
-bench:
-	@echo "bench: not written yet"
+bench: $(BENCH_BIN)
+	$(Q){ $(BENCH_BIN); echo $$? > $(BENCH_BUILD)/status; } | tee $(BENCH_BUILD)/report.txt; \
+		exit $$(cat $(BENCH_BUILD)/status)
+
+$(BENCH_BIN): $(BENCH_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(BENCH_CC) -no-pie -o $@ $(BENCH_OBJS) $(BENCH_LIBS)
+
+$(BENCH_BUILD)/%.o: %.c tests/bench/bench.mk | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(BENCH_CC) $(BENCH_CFLAGS) -c $< -o $@
+
+-include $(BENCH_OBJS:.o=.d)

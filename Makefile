@@ -46,13 +46,14 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 # a copy of libfdt.h/fdt.h -- never the C library's.
 FREESTANDING := -std=gnu11 -ffreestanding -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include) \
-	-Iinclude -Iinclude/fdt -I$(BUILD)/fdt-include
+	-I. -Iinclude -Iinclude/fdt -I$(BUILD)/fdt-include
 
 KERNEL_CFLAGS := $(FREESTANDING) $(WARNINGS) $(KERNEL_CFLAGS_ARCH) -O2 -g \
 	-fno-pic -fno-pie -fstack-protector-strong -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fno-common -MMD -MP
 
-KERNEL_SRCS := $(wildcard kernel/*.c) $(wildcard mm/*.c) $(wildcard drivers/uart/*.c) \
+KERNEL_SRCS := $(wildcard kernel/*.c) $(wildcard mm/*.c) $(wildcard kho/*.c) \
+	$(wildcard drivers/uart/*.c) \
 	$(wildcard arch/$(ARCH)/*.c) $(wildcard arch/$(ARCH)/*.S)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(KERNEL_SRCS)))
 

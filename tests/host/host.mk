@@ -24,7 +24,7 @@ HOST_BIN := $(HOST_BUILD)/host-tests
 
 HOST_KERNEL_SRCS := kernel/cmdline.c kernel/bootfdt.c kernel/format.c \
 	kernel/panic.c mm/memblock.c mm/memdesc.c mm/buddy.c mm/slab.c \
-	mm/kmalloc.c mm/folio.c mm/vmalloc.c \
+	mm/kmalloc.c mm/folio.c mm/vmalloc.c kho/radix.c \
 	kernel/printk.c kernel/console.c
 HOST_TEST_SRCS := $(wildcard tests/host/test_*.c)
 HOST_SRCS := $(HOST_KERNEL_SRCS) $(HOST_TEST_SRCS) tests/host/harness.c tests/host/mm_boot.c \
@@ -34,10 +34,10 @@ HOST_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(HOST_SRCS))
 HOST_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
 # WARNINGS is written for gcc: clang skips any warning it does not know.
 HOST_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer $(HOST_SANITIZE) \
-	$(WARNINGS) -Wno-unknown-warning-option -Iinclude -MMD -MP
+	$(WARNINGS) -Wno-unknown-warning-option -I. -Iinclude -MMD -MP
 HOST_RENAME := -Dvsnprintf=kvsnprintf -Dsnprintf=ksnprintf
 
-$(HOST_BUILD)/kernel/%.o $(HOST_BUILD)/mm/%.o $(HOST_BUILD)/tests/host/test_%.o: HOST_CFLAGS += $(HOST_RENAME)
+$(HOST_BUILD)/kernel/%.o $(HOST_BUILD)/mm/%.o $(HOST_BUILD)/kho/%.o $(HOST_BUILD)/tests/host/test_%.o: HOST_CFLAGS += $(HOST_RENAME)
 
 .PHONY: test-host
 test-host: $(HOST_BIN)

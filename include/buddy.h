@@ -33,6 +33,11 @@ struct page *alloc_page_desc(gfp_t gfp, unsigned int order, unsigned long memdes
  * refused with a message and left alone; returns false then. */
 bool free_page_desc(struct page *page, unsigned int order);
 
+/* A block that was never the allocator's (KHO: restored preserved memory)
+ * becomes its own: the caller has given it an allocated memdesc word, and
+ * from now on free_page_desc takes it like any other block. */
+void buddy_adopt(struct page *page, unsigned int order);
+
 struct page *alloc_pages(gfp_t gfp, unsigned int order);
 void __free_pages(struct page *page, unsigned int order);
 

@@ -43,6 +43,10 @@ static inline struct folio *virt_to_folio(const void *addr)
 	return page_folio(virt_to_page(addr));
 }
 
+/* A bare descriptor, for KHO's restore (which brings its own pages). */
+struct folio *folio_desc_alloc(void);
+void folio_desc_free(struct folio *folio);
+
 /* Set up the folio descriptor cache; needs the slab allocator. */
 void folio_init(void);
 

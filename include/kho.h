@@ -15,6 +15,7 @@
 #define BATON_KHO_H
 
 #include "types.h"
+#include "kho/abi.h"
 
 struct folio;
 struct page;
@@ -50,5 +51,61 @@ struct kho_radix_walker {
 	void *arg;
 };
 int kho_radix_walk(phys_addr_t root, const struct kho_radix_walker *w, const char **why);
+
+
+/* Forget all KHO state: a fresh kernel has none (and the host tests start
+ * each generation this way). */
+void kho_reset(void);
+
+/* ---- The outgoing kernel (kho/preserve.c, kho/serialize.c) ---- */
+
+#define KHO_MAX_SCRATCH 4
+
+/* First boot: carve a scratch area of size bytes out of memblock (before
+ * the buddy allocator takes the rest). A KHO boot reuses the areas it was
+ * handed instead (kho_scan). */
+int kho_scratch_reserve(u64 size);
+
+/* Preserve a folio / a run of pages for the next kernel. Refused: memory
+ * inside scratch, not the allocator's, preserved already. */
+int kho_preserve_folio(struct folio *folio);
+int kho_unpreserve_folio(struct folio *folio);
+int kho_preserve_pages(struct page *page, u64 nr_pages);
+int kho_unpreserve_pages(struct page *page, u64 nr_pages);
+
+/* Build the handover: the root FDT page (preserved) and the scratch array
+ * (preserved), for /chosen linux,kho-fdt and linux,kho-scratch. */
+struct kho_handover {
+	phys_addr_t fdt, fdt_size;
+	phys_addr_t scratch, scratch_size;
+};
+int kho_serialize(struct kho_handover *out);
+
+/* ---- The incoming kernel (kho/restore.c) ---- */
+
+/* Early, after memblock knows RAM and the boot reservations: find a
+ * handover in the boot FDT's /chosen, validate all of it, and reserve the
+ * preserved blocks in memblock. A bad handover is refused whole, with one
+ * line saying why, and the boot goes on as a cold boot. Returns true when a
+ * handover was accepted. */
+bool kho_scan(const void *boot_fdt);
+
+/* After buddy_init: mark the preserved blocks in the memmap. */
+void kho_mark_preserved(void);
+
+/* The primitive under every restore: hand the preserved block at phys, of
+ * that order, to the page allocator with the memdesc word md (the mirror of
+ * alloc_page_desc). NULL, with a message, if no such block waits. */
+struct page *kho_restore_page_desc(phys_addr_t phys, unsigned int order, unsigned long md);
+struct folio *kho_restore_folio(phys_addr_t phys);
+/* A run preserved with kho_preserve_pages; blocks come back as alloc_pages
+ * blocks of the orders they were preserved in. */
+struct page *kho_restore_pages(phys_addr_t phys, u64 nr_pages);
+
+/* Preserved pages not restored (yet). */
+u64 kho_unclaimed_pages(void);
+bool kho_is_kho_boot(void);
+/* The areas in use: the ones handed over, or the ones reserved. */
+int kho_scratch_areas(const struct kho_scratch **areas);
 
 #endif

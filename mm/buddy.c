@@ -152,6 +152,8 @@ bool free_page_desc(struct page *page, unsigned int order)
 		return refuse(pfn, order, "it is free already (double free?)");
 	if (type == MEMDESC_RESERVED)
 		return refuse(pfn, order, "it is not the allocator's");
+	if (type == MEMDESC_PRESERVED)
+		return refuse(pfn, order, "it is preserved by KHO and not restored");
 	if (pfn % (1UL << order) != 0 || !pfn_valid(pfn + (1UL << order) - 1))
 		return refuse(pfn, order, "it is not aligned to that order");
 	/* One block of one kind: every page carries the head's word, and the
@@ -169,6 +171,12 @@ bool free_page_desc(struct page *page, unsigned int order)
 		return refuse(pfn, order, "it is part of a larger block (wrong order?)");
 	free_block(pfn, order);
 	return true;
+}
+
+void buddy_adopt(struct page *page, unsigned int order)
+{
+	(void)page;
+	buddy.managed_pages += 1UL << order;
 }
 
 struct page *alloc_pages(gfp_t gfp, unsigned int order)

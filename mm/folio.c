@@ -56,3 +56,13 @@ void folio_put(struct folio *f)
 	free_page_desc(f->page, f->order);
 	kmem_cache_free(folio_cache, f);
 }
+
+struct folio *folio_desc_alloc(void)
+{
+	return kmem_cache_alloc(folio_cache, __GFP_ZERO);
+}
+
+void folio_desc_free(struct folio *f)
+{
+	kmem_cache_free(folio_cache, f);
+}

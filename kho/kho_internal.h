@@ -1,0 +1,33 @@
+/*
+ * kho_internal.h — state shared by the files of kho/. Not for callers.
+ */
+#ifndef BATON_KHO_INTERNAL_H
+#define BATON_KHO_INTERNAL_H
+
+#include "kho.h"
+
+/* A preserved block found in a handover. */
+struct kho_block {
+	phys_addr_t pa;
+	u32 order;
+	u32 claimed; /* restored already */
+};
+
+struct kho_state {
+	/* Outgoing: the tree callers fill. */
+	struct kho_radix tree;
+	/* Scratch: handed over (KHO boot) or reserved (first boot). */
+	struct kho_scratch scratch[KHO_MAX_SCRATCH];
+	int nr_scratch;
+	/* Incoming: what the last generation preserved, sorted by pa. */
+	struct kho_block *blocks;
+	u64 nr_blocks;
+	phys_addr_t in_fdt;       /* the root FDT handed over, 0 on a cold boot */
+};
+
+extern struct kho_state kho;
+
+bool kho_in_scratch(phys_addr_t base, u64 size);
+void kho_serialize_reset(void);
+
+#endif

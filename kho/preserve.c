@@ -1,0 +1,139 @@
+/*
+ * preserve.c — the outgoing side of KHO: scratch, and the preserve and
+ * unpreserve calls, which set and clear bits in the radix tree
+ * (kho/radix.c). Nothing is copied: preserved memory stays where it is.
+ */
+#include "kho.h"
+#include "kho_internal.h"
+#include "buddy.h"
+#include "folio.h"
+#include "memblock.h"
+#include "kstring.h"
+#include "printk.h"
+
+struct kho_state kho;
+
+void kho_reset(void)
+{
+	memset(&kho, 0, sizeof(kho));
+	kho_serialize_reset();
+}
+
+int kho_scratch_reserve(u64 size)
+{
+	phys_addr_t base;
+
+	if (kho.nr_scratch) /* a KHO boot: the handed-over areas are reused */
+		return 0;
+	size = ALIGN_UP(size, MiB(2));
+	base = memblock_alloc(size, MiB(2));
+	if (!base) {
+		pr_err("kho: no room for %llu MiB of scratch", (unsigned long long)(size >> 20));
+		return -KHO_ENOMEM;
+	}
+	kho.scratch[0] = (struct kho_scratch){ base, size };
+	kho.nr_scratch = 1;
+	pr_info("kho: scratch 0x%llx-0x%llx (%llu MiB)", (unsigned long long)base,
+		(unsigned long long)(base + size - 1), (unsigned long long)(size >> 20));
+	return 0;
+}
+
+bool kho_in_scratch(phys_addr_t base, u64 size)
+{
+	for (int i = 0; i < kho.nr_scratch; i++) {
+		if (base < kho.scratch[i].addr + kho.scratch[i].size &&
+		    kho.scratch[i].addr < base + size)
+			return true;
+	}
+	return false;
+}
+
+int kho_scratch_areas(const struct kho_scratch **areas)
+{
+	*areas = kho.scratch;
+	return kho.nr_scratch;
+}
+
+/* One aligned block, already checked to be the allocator's. */
+static int preserve_block(u64 pfn, unsigned order)
+{
+	phys_addr_t pa = pfn << PAGE_SHIFT;
+
+	if (kho_in_scratch(pa, PAGE_SIZE << order)) {
+		pr_err("kho: refused to preserve 0x%llx order %u: it is inside scratch",
+		       (unsigned long long)pa, order);
+		return -KHO_EINVAL;
+	}
+	return kho_radix_set(&kho.tree, pa, order);
+}
+
+int kho_preserve_folio(struct folio *f)
+{
+	if (!f || page_folio(f->page) != f)
+		return -KHO_EINVAL;
+	return preserve_block(folio_pfn(f), folio_order(f));
+}
+
+int kho_unpreserve_folio(struct folio *f)
+{
+	return kho_radix_clear(&kho.tree, folio_pfn(f) << PAGE_SHIFT, folio_order(f));
+}
+
+/* The largest aligned block starting at pfn that fits before end. */
+static unsigned block_order(u64 pfn, u64 end)
+{
+	unsigned order = 0;
+
+	while (order < MAX_ORDER && !(pfn & (1UL << order)) && pfn + (2UL << order) <= end)
+		order++;
+	return order;
+}
+
+static bool allocated(u64 pfn, u64 nr)
+{
+	for (u64 i = 0; i < nr; i++) {
+		enum memdesc_type t;
+
+		if (!pfn_valid(pfn + i))
+			return false;
+		t = memdesc_type(pfn_to_page(pfn + i)->memdesc);
+		if (t == MEMDESC_FREE || t == MEMDESC_FREE_TAIL || t == MEMDESC_RESERVED ||
+		    t == MEMDESC_PRESERVED)
+			return false;
+	}
+	return true;
+}
+
+int kho_preserve_pages(struct page *page, u64 nr_pages)
+{
+	u64 pfn, end, done;
+	int err = 0;
+
+	if (!page || !nr_pages || !allocated(page_to_pfn(page), nr_pages)) {
+		pr_err("kho: refused to preserve pages that are not allocated");
+		return -KHO_EINVAL;
+	}
+	pfn = page_to_pfn(page);
+	end = pfn + nr_pages;
+	for (done = pfn; done < end; done += 1UL << block_order(done, end)) {
+		err = preserve_block(done, block_order(done, end));
+		if (err)
+			break;
+	}
+	if (err) /* undo what was set: all or nothing */
+		for (u64 p = pfn; p < done; p += 1UL << block_order(p, end))
+			kho_radix_clear(&kho.tree, p << PAGE_SHIFT, block_order(p, end));
+	return err;
+}
+
+int kho_unpreserve_pages(struct page *page, u64 nr_pages)
+{
+	u64 pfn = page_to_pfn(page), end = pfn + nr_pages;
+	int err = 0;
+
+	for (u64 p = pfn; p < end; p += 1UL << block_order(p, end)) {
+		if (kho_radix_clear(&kho.tree, p << PAGE_SHIFT, block_order(p, end)) < 0)
+			err = -KHO_ENOENT;
+	}
+	return err;
+}

@@ -1,0 +1,77 @@
+/*
+ * serialize.c — turns what was preserved into the handover (kho/abi.h): the
+ * scratch array and the KHO root FDT, each on a preserved page of its own.
+ * The radix tree needs no serializing: it already is in its final form,
+ * and the root FDT just publishes its root node.
+ */
+#include "kho.h"
+#include "kho_internal.h"
+#include "buddy.h"
+#include "kstring.h"
+#include "printk.h"
+#include <libfdt.h>
+
+static struct page *out_fdt, *out_scratch;
+
+void kho_serialize_reset(void)
+{
+	out_fdt = out_scratch = NULL;
+}
+
+/* A zeroed page, preserved. */
+static struct page *preserved_page(void)
+{
+	struct page *p = alloc_pages(__GFP_ZERO, 0);
+
+	if (p && kho_preserve_pages(p, 1) < 0) {
+		__free_pages(p, 0);
+		p = NULL;
+	}
+	return p;
+}
+
+static void drop(struct page **p)
+{
+	if (*p) {
+		kho_unpreserve_pages(*p, 1);
+		__free_pages(*p, 0);
+		*p = NULL;
+	}
+}
+
+int kho_serialize(struct kho_handover *out)
+{
+	void *fdt;
+	u64 map;
+	int err;
+
+	drop(&out_fdt); /* serializing again replaces the last handover */
+	drop(&out_scratch);
+	out_fdt = preserved_page();
+	out_scratch = preserved_page();
+	if (!out_fdt || !out_scratch) {
+		drop(&out_fdt);
+		drop(&out_scratch);
+		return -KHO_ENOMEM;
+	}
+	memcpy(page_address(out_scratch), kho.scratch, kho.nr_scratch * sizeof(kho.scratch[0]));
+
+	fdt = page_address(out_fdt);
+	map = kho.tree.root; /* native endian, 8 bytes: the ABI's u64 */
+	err = fdt_create_empty_tree(fdt, PAGE_SIZE);
+	if (!err)
+		err = fdt_setprop_string(fdt, 0, "compatible", KHO_COMPATIBLE);
+	if (!err)
+		err = fdt_setprop(fdt, 0, KHO_PROP_MEMORY_MAP, &map, sizeof(map));
+	if (!err)
+		err = fdt_setprop_string(fdt, 0, KHO_PROP_EXTENSIONS, KHO_BATON_EXTENSIONS);
+	if (err) {
+		pr_err("kho: building the root FDT: %s", fdt_strerror(err));
+		return -KHO_ENOMEM;
+	}
+	out->fdt = page_to_phys(out_fdt);
+	out->fdt_size = PAGE_SIZE;
+	out->scratch = page_to_phys(out_scratch);
+	out->scratch_size = kho.nr_scratch * sizeof(kho.scratch[0]);
+	return 0;
+}

@@ -1,0 +1,328 @@
+/*
+ * test_kho_handover.c — the two-kernel test of DESIGN.md section 9, in one
+ * process. Generation A preserves folios of every order and page runs
+ * filled with checksummed data, serializes, and then every piece of kernel
+ * state is thrown away: only the fake RAM survives, as it does across
+ * kexec. Generation B boots from the handover alone, restores, checks every
+ * byte, frees with the matching free functions, and checks that the
+ * allocator ends with exactly the memory it should. Several generations
+ * run in a row. Then damaged handovers, each refused with its own message
+ * and nothing marked.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <libfdt.h>
+
+#include "harness.h"
+#include "host.h"
+#include "buddy.h"
+#include "folio.h"
+#include "kho.h"
+#include "memblock.h"
+#include "mm_boot.h"
+#include "slab.h"
+
+#define RAM_BASE 0x40000000ULL
+#define RAM (128ULL << 20)
+#define SCRATCH (16ULL << 20)
+
+/* What the test (not the kernel) remembers across a kexec. */
+struct item {
+	bool folio;
+	phys_addr_t pa;
+	u64 nr_pages;
+	u64 sum;
+};
+static struct item items[256];
+static int nitems;
+static u64 boot_fdt_buf[8192 / 8];
+
+static u64 fill(void *p, u64 bytes, u64 seed)
+{
+	u64 *w = p, sum = 0;
+
+	for (u64 i = 0; i < bytes / 8; i++) {
+		w[i] = host_rand(&seed);
+		sum += w[i] * (i + 1);
+	}
+	return sum;
+}
+
+static u64 checksum(const void *p, u64 bytes)
+{
+	const u64 *w = p;
+	u64 sum = 0;
+
+	for (u64 i = 0; i < bytes / 8; i++)
+		sum += w[i] * (i + 1);
+	return sum;
+}
+
+/* Boot one generation on the surviving RAM: memblock, KHO scan (if handed
+ * over), scratch, buddy, the memmap marks, slab, folios. */
+static void boot_generation(const void *boot_fdt)
+{
+	memblock_reset();
+	kho_reset();
+	memblock_add(RAM_BASE, RAM);
+	memblock_reserve(RAM_BASE, 1 << 20); /* "firmware" */
+	if (boot_fdt)
+		kho_scan(boot_fdt);
+	if (!kho_is_kho_boot())
+		REQUIRE(kho_scratch_reserve(SCRATCH) == 0);
+	REQUIRE(buddy_init());
+	kho_mark_preserved();
+	slab_init();
+	folio_init();
+}
+
+/* The boot FDT kexec would build: /chosen with the two KHO properties. */
+static const void *handover_fdt(const struct kho_handover *h)
+{
+	void *fdt = boot_fdt_buf;
+	int chosen;
+
+	REQUIRE(fdt_create_empty_tree(fdt, sizeof(boot_fdt_buf)) == 0);
+	REQUIRE(fdt_setprop_u32(fdt, 0, "#address-cells", 2) == 0);
+	REQUIRE(fdt_setprop_u32(fdt, 0, "#size-cells", 2) == 0);
+	chosen = fdt_add_subnode(fdt, 0, "chosen");
+	REQUIRE(chosen >= 0);
+	REQUIRE(fdt_appendprop_addrrange(fdt, 0, chosen, "linux,kho-fdt", h->fdt, h->fdt_size) == 0);
+	REQUIRE(fdt_appendprop_addrrange(fdt, 0, chosen, "linux,kho-scratch", h->scratch,
+					 h->scratch_size) == 0);
+	return fdt;
+}
+
+/* Preserve a fresh random set: folios of every order, and page runs. */
+static void preserve_set(u64 seed)
+{
+	nitems = 0;
+	for (unsigned o = 0; o <= MAX_ORDER; o++) {
+		struct folio *f = folio_alloc(GFP_KERNEL, o);
+		struct item *it = &items[nitems++];
+
+		REQUIRE(f);
+		it->folio = true;
+		it->pa = folio_pfn(f) << PAGE_SHIFT;
+		it->nr_pages = folio_nr_pages(f);
+		it->sum = fill(folio_address(f), folio_size(f), seed + o);
+		REQUIRE(kho_preserve_folio(f) == 0);
+		EXPECT_EQ(kho_preserve_folio(f), -KHO_EEXIST);
+	}
+	for (unsigned o = 0; o <= 4; o++) {
+		struct page *p = alloc_pages(GFP_KERNEL, o);
+		struct item *it = &items[nitems++];
+
+		REQUIRE(p);
+		it->folio = false;
+		it->pa = page_to_phys(p);
+		it->nr_pages = 1UL << o;
+		it->sum = fill(page_address(p), PAGE_SIZE << o, seed * 31 + o);
+		REQUIRE(kho_preserve_pages(p, 1UL << o) == 0);
+	}
+}
+
+/* Restore the set, check every byte, free with the matching free. */
+static void restore_set(void)
+{
+	for (int i = 0; i < nitems; i++) {
+		struct item *it = &items[i];
+
+		if (it->folio) {
+			struct folio *f = kho_restore_folio(it->pa);
+
+			REQUIRE(f);
+			EXPECT_EQ(folio_nr_pages(f), it->nr_pages);
+			EXPECT_EQ(checksum(folio_address(f), folio_size(f)), it->sum);
+			EXPECT(kho_restore_folio(it->pa) == NULL); /* twice: refused */
+			folio_put(f);
+		} else {
+			struct page *p = kho_restore_pages(it->pa, it->nr_pages);
+			unsigned o = (unsigned)__builtin_ctzll(it->nr_pages);
+
+			REQUIRE(p);
+			EXPECT_EQ(checksum(page_address(p), it->nr_pages * PAGE_SIZE), it->sum);
+			__free_pages(p, o);
+		}
+	}
+}
+
+TEST(kho, generations_hand_over_and_free)
+{
+	struct kho_handover h;
+	const void *boot_fdt = NULL;
+
+	host_ram(RAM_BASE, RAM);
+	host_console_register();
+	for (int gen = 0; gen < 4; gen++) {
+		struct buddy_stats st;
+
+		host_log_clear();
+		boot_generation(boot_fdt);
+		EXPECT_EQ(kho_is_kho_boot(), gen > 0);
+		if (gen > 0) {
+			EXPECT_LOG("kho: handover accepted");
+			restore_set();
+			EXPECT(kho_restore_folio(0x7ff00000) == NULL); /* never preserved */
+			/* All that waits now is the handover's own two pages. */
+			EXPECT_EQ(kho_unclaimed_pages(), 2);
+			buddy_check();
+			buddy_stats(&st);
+			EXPECT_EQ(st.free_pages + mm_slab_pages(), st.managed_pages);
+		}
+		preserve_set(1000 + gen);
+		REQUIRE(kho_serialize(&h) == 0);
+		boot_fdt = handover_fdt(&h);
+	}
+}
+
+/* ---- Damaged handovers: each refused whole, with its own line. ---- */
+
+enum damage {
+	TRUNCATED, WRONG_COMPATIBLE, NODE_OUTSIDE_RAM, NODE_IN_SCRATCH, NODE_ON_RESERVED,
+	OVERLAP, BAD_ORDER, BAD_SCRATCH_ARRAY,
+};
+
+static u64 *radix_root_table(const struct kho_handover *h)
+{
+	const u64 *map = fdt_getprop(phys_to_virt(h->fdt), 0, "preserved-memory-map", NULL);
+
+	REQUIRE(map);
+	return phys_to_virt(*map);
+}
+
+/* Point the first used root-table entry (or a copy of it) elsewhere. */
+static void redirect_root_entry(const struct kho_handover *h, phys_addr_t to)
+{
+	u64 *t = radix_root_table(h);
+
+	for (int i = 0; i < 512; i++) {
+		if (t[i]) {
+			t[i] = to;
+			return;
+		}
+	}
+	REQUIRE(false);
+}
+
+static void refused(enum damage d, const char *message)
+{
+	struct kho_handover h;
+	struct folio *f;
+	const struct kho_scratch *areas;
+	const void *boot_fdt;
+
+	host_ram(RAM_BASE, RAM);
+	host_console_register();
+	boot_generation(NULL);
+	preserve_set(7);
+	f = folio_alloc(GFP_KERNEL, 3);
+	REQUIRE(f && kho_preserve_folio(f) == 0);
+	if (d == OVERLAP) /* a page inside a preserved folio, preserved again */
+		REQUIRE(kho_preserve_pages(f->page + 1, 1) == 0);
+	REQUIRE(kho_serialize(&h) == 0);
+	REQUIRE(kho_scratch_areas(&areas) == 1);
+
+	switch (d) {
+	case TRUNCATED:
+		((struct fdt_header *)phys_to_virt(h.fdt))->totalsize = cpu_to_fdt32(2 * PAGE_SIZE);
+		break;
+	case WRONG_COMPATIBLE:
+		REQUIRE(fdt_setprop_string(phys_to_virt(h.fdt), 0, "compatible", "kho-v1") == 0);
+		break;
+	case NODE_OUTSIDE_RAM:
+		redirect_root_entry(&h, 0x1000000000ULL);
+		break;
+	case NODE_IN_SCRATCH:
+		redirect_root_entry(&h, areas[0].addr);
+		break;
+	case NODE_ON_RESERVED:
+		redirect_root_entry(&h, RAM_BASE); /* the "firmware" MiB */
+		break;
+	case BAD_ORDER: {
+		u64 *t = radix_root_table(&h);
+
+		for (int i = 0; i < 511; i++)
+			if (t[i]) {
+				t[511] = t[i];
+				break;
+			}
+		break;
+	}
+	case BAD_SCRATCH_ARRAY:
+		h.scratch_size = 24;
+		break;
+	case OVERLAP:
+		break;
+	}
+	boot_fdt = handover_fdt(&h);
+
+	host_log_clear();
+	boot_generation(boot_fdt);
+	EXPECT(!kho_is_kho_boot());
+	EXPECT_LOG("kho: handover refused: ");
+	EXPECT_LOG(message);
+	EXPECT_LOG("; booting as a cold boot");
+	EXPECT_EQ(kho_unclaimed_pages(), 0);
+	/* No page marked: nothing in the memmap says PRESERVED. */
+	for (u64 pfn = RAM_BASE >> PAGE_SHIFT; pfn < (RAM_BASE + RAM) >> PAGE_SHIFT; pfn++)
+		REQUIRE(memdesc_type(pfn_to_page(pfn)->memdesc) != MEMDESC_PRESERVED);
+	buddy_check();
+}
+
+TEST(kho, refuses_truncated_fdt)
+{
+	refused(TRUNCATED, "the KHO root FDT is truncated or damaged");
+}
+
+TEST(kho, refuses_wrong_compatible)
+{
+	refused(WRONG_COMPATIBLE, "is not compatible \"kho-v3\"");
+}
+
+TEST(kho, refuses_radix_pointer_outside_ram)
+{
+	refused(NODE_OUTSIDE_RAM, "radix node 0x1000000000 is outside RAM");
+}
+
+TEST(kho, refuses_radix_pointer_into_scratch)
+{
+	refused(NODE_IN_SCRATCH, "is inside scratch");
+}
+
+TEST(kho, refuses_radix_pointer_onto_reserved_memory)
+{
+	refused(NODE_ON_RESERVED, "radix node 0x40000000 is on memory this boot has reserved");
+}
+
+TEST(kho, refuses_overlapping_blocks)
+{
+	refused(OVERLAP, "overlap");
+}
+
+TEST(kho, refuses_bad_orders)
+{
+	refused(BAD_ORDER, "a preserved-memory map key encodes no valid order");
+}
+
+TEST(kho, refuses_bad_scratch_array)
+{
+	refused(BAD_SCRATCH_ARRAY, "the scratch array is misaligned, of a bad size, or outside RAM");
+}
+
+TEST(kho, preserve_refuses_scratch_and_free_memory)
+{
+	const struct kho_scratch *areas;
+
+	host_ram(RAM_BASE, RAM);
+	host_console_register();
+	boot_generation(NULL);
+	REQUIRE(kho_scratch_areas(&areas) == 1);
+	/* Scratch is not the allocator's, so not even a page of it can be
+	 * handed in; and a free page is refused too. */
+	EXPECT_EQ(kho_preserve_pages(pfn_to_page(areas[0].addr >> PAGE_SHIFT), 1), -KHO_EINVAL);
+	struct page *p = alloc_pages(GFP_KERNEL, 0);
+	__free_pages(p, 0);
+	EXPECT_EQ(kho_preserve_pages(p, 1), -KHO_EINVAL);
+	EXPECT_LOG("refused to preserve");
+}

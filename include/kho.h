@@ -90,6 +90,12 @@ int kho_serialize(struct kho_handover *out);
  * handover was accepted. */
 bool kho_scan(const void *boot_fdt);
 
+/* kernel_main's KHO step, between memblock and the buddy allocator: take a
+ * handover if the boot FDT has one, else reserve fresh scratch (kho_scratch=
+ * on the command line, default KHO_SCRATCH_DEFAULT). */
+#define KHO_SCRATCH_DEFAULT (16ULL << 20)
+void kho_boot(const void *boot_fdt);
+
 /* After buddy_init: mark the preserved blocks in the memmap. */
 void kho_mark_preserved(void);
 

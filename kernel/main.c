@@ -10,6 +10,7 @@
 #include "bootmem.h"
 #include "buddy.h"
 #include "folio.h"
+#include "kho.h"
 #include "slab.h"
 #include "cmdline.h"
 #include "console.h"
@@ -61,8 +62,10 @@ void kernel_main(phys_addr_t fdt_phys)
 	uart_console_init(boot_fdt);
 	arch_init(boot_fdt);
 	bootmem_init(boot_fdt, fdt_phys);
+	kho_boot(boot_fdt);
 	if (!buddy_init())
 		panic("mm: the page allocator could not start");
+	kho_mark_preserved();
 	slab_init();
 	folio_init();
 	buddy_dump();

@@ -14,6 +14,7 @@
 #include "folio.h"
 #include "slab.h"
 #include "vmalloc.h"
+#include "kho.h"
 #include "memblock.h"
 #include "printk.h"
 #include "arch/counter.h"
@@ -270,4 +271,26 @@ KTEST(mm, out_of_memory_and_back)
 	KT_EXPECT(t, after.free_pages == before.free_pages);
 	for (int k = 0; k <= MAX_ORDER; k++)
 		KT_EXPECT(t, after.nr_free[k] == before.nr_free[k]);
+}
+
+/* KHO's outgoing side on the machine: scratch exists and is refused, a
+ * folio is preserved once, and the handover serializes. */
+KTEST(kho, preserve_and_serialize)
+{
+	const struct kho_scratch *areas;
+	struct kho_handover h;
+	struct folio *f = folio_alloc(GFP_KERNEL, 2);
+
+	KT_EXPECT(t, kho_scratch_areas(&areas) >= 1 && areas[0].size >= MiB(2));
+	KT_EXPECT(t, memblock_is_reserved(areas[0].addr, areas[0].size));
+	KT_EXPECT(t, f != NULL);
+	if (!f)
+		return;
+	KT_EXPECT(t, kho_preserve_folio(f) == 0);
+	KT_EXPECT(t, kho_preserve_folio(f) == -KHO_EEXIST);
+	KT_EXPECT(t, kho_serialize(&h) == 0 && h.fdt && h.scratch_size == 16);
+	KT_EXPECT(t, fdt_node_check_compatible(phys_to_virt(h.fdt), 0, KHO_COMPATIBLE) == 0);
+	KT_EXPECT(t, kho_unpreserve_folio(f) == 0);
+	KT_EXPECT(t, kho_unpreserve_folio(f) == -KHO_ENOENT);
+	folio_put(f);
 }

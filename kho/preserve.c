@@ -6,6 +6,7 @@
 #include "kho.h"
 #include "kho_internal.h"
 #include "buddy.h"
+#include "cmdline.h"
 #include "folio.h"
 #include "memblock.h"
 #include "kstring.h"
@@ -17,6 +18,26 @@ void kho_reset(void)
 {
 	memset(&kho, 0, sizeof(kho));
 	kho_serialize_reset();
+}
+
+static u64 scratch_size = KHO_SCRATCH_DEFAULT;
+
+static int set_scratch_size(const char *val)
+{
+	u64 v;
+
+	if (cmdline_parse_u64(val, &v) < 0 || v < MiB(2) || v > GiB(64))
+		return -1;
+	scratch_size = v;
+	return 0;
+}
+CMDLINE_PARAM("kho_scratch", set_scratch_size, "KHO scratch size, e.g. 64M (2M..64G)");
+
+void kho_boot(const void *boot_fdt)
+{
+	kho_scan(boot_fdt);
+	if (!kho_is_kho_boot() && kho_scratch_reserve(scratch_size) < 0)
+		pr_warn("kho: no scratch: this kernel cannot hand over memory");
 }
 
 int kho_scratch_reserve(u64 size)

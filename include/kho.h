@@ -73,6 +73,14 @@ int kho_unpreserve_folio(struct folio *folio);
 int kho_preserve_pages(struct page *page, u64 nr_pages);
 int kho_unpreserve_pages(struct page *page, u64 nr_pages);
 
+/* vmalloc areas (Linux's struct kho_vmalloc, kho/abi.h): the pages and a
+ * chain of chunk pages listing them are preserved; the descriptor goes into
+ * the caller's own preserved data. Restore maps the pages again as a new
+ * area that vfree/kvfree frees. */
+int kho_preserve_vmalloc(void *ptr, struct kho_vmalloc *out);
+int kho_unpreserve_vmalloc(struct kho_vmalloc *v);
+void *kho_restore_vmalloc(const struct kho_vmalloc *v);
+
 /* Build the handover: the root FDT page (preserved) and the scratch array
  * (preserved), for /chosen linux,kho-fdt and linux,kho-scratch. */
 struct kho_handover {

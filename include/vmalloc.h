@@ -14,6 +14,9 @@
 #include "gfp.h"
 #include "page.h"
 
+/* Start with no areas (boot; each host-test generation). */
+void vmalloc_init(void);
+
 void *vmalloc(size_t size);
 void *vzalloc(size_t size);
 /* Refuses, with a message, an address vmalloc did not return. */
@@ -27,6 +30,13 @@ void kvfree(const void *addr);
 bool is_vmalloc_addr(const void *addr);
 /* The page behind a vmalloc address, or NULL. */
 struct page *vmalloc_to_page(const void *addr);
+
+/* For KHO. The pages of the area that starts at addr (false if none).
+ * vmalloc_adopt maps pages[0..nr_pages) -- order-0 blocks already
+ * allocated, pages itself from kmalloc -- as a new area that vfree frees
+ * like its own; NULL (pages untouched) on failure. */
+bool vmalloc_area_pages(const void *addr, struct page *const **pages, u64 *nr_pages);
+void *vmalloc_adopt(struct page **pages, u64 nr_pages);
 
 struct vmalloc_stats {
 	u64 areas, pages;

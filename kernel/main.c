@@ -17,6 +17,7 @@
 #include "ktest.h"
 #include "panic.h"
 #include "uart.h"
+#include "vmalloc.h"
 #include "printk.h"
 #include "arch/cpu.h"
 #include "arch/mmu.h"
@@ -68,6 +69,7 @@ void kernel_main(phys_addr_t fdt_phys)
 	kho_mark_preserved();
 	slab_init();
 	folio_init();
+	vmalloc_init();
 	buddy_dump();
 	slab_dump();
 	ktest_run(boot_fdt);

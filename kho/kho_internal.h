@@ -29,5 +29,6 @@ extern struct kho_state kho;
 
 bool kho_in_scratch(phys_addr_t base, u64 size);
 void kho_serialize_reset(void);
+struct kho_block *kho_waiting(phys_addr_t phys, unsigned order);
 
 #endif

@@ -286,7 +286,7 @@ u64 kho_unclaimed_pages(void)
 
 /* The block at phys of that order, waiting to be restored; NULL (and a
  * message) otherwise. */
-static struct kho_block *waiting(phys_addr_t phys, unsigned order)
+struct kho_block *kho_waiting(phys_addr_t phys, unsigned order)
 {
 	struct kho_block *b = find_block(phys);
 
@@ -304,7 +304,7 @@ static struct kho_block *waiting(phys_addr_t phys, unsigned order)
 
 struct page *kho_restore_page_desc(phys_addr_t phys, unsigned int order, unsigned long md)
 {
-	struct kho_block *b = waiting(phys, order);
+	struct kho_block *b = kho_waiting(phys, order);
 	struct page *page;
 
 	if (!b)
@@ -359,7 +359,7 @@ struct page *kho_restore_pages(phys_addr_t phys, u64 nr_pages)
 	if (!nr_pages || (phys & (PAGE_SIZE - 1)))
 		return NULL;
 	for (u64 p = pfn; p < end; p += 1UL << run_order(p, end)) { /* all there? */
-		if (!waiting(p << PAGE_SHIFT, run_order(p, end)))
+		if (!kho_waiting(p << PAGE_SHIFT, run_order(p, end)))
 			return NULL;
 	}
 	for (u64 p = pfn; p < end; p += 1UL << run_order(p, end)) {

@@ -30,6 +30,12 @@ struct vm_area {
 static struct vm_area *areas;
 static u64 nr_areas, nr_pages_mapped;
 
+void vmalloc_init(void)
+{
+	areas = NULL;
+	nr_areas = nr_pages_mapped = 0;
+}
+
 static unsigned long span(const struct vm_area *a)
 {
 	return (a->nr_pages + 1) * PAGE_SIZE; /* with its guard page */
@@ -64,23 +70,44 @@ static void unplace(struct vm_area *a)
 	}
 }
 
-/* Unmap and free the first n pages of a, then a itself. */
-static void area_release(struct vm_area *a, u64 n)
+/* Unmap and free every page of a mapped area, then a itself. */
+static void area_release(struct vm_area *a)
 {
-	for (u64 i = 0; i < n; i++) {
+	for (u64 i = 0; i < a->nr_pages; i++) {
 		arch_unmap_kernel_page(a->va + i * PAGE_SIZE);
 		__free_pages(a->pages[i], 0);
 	}
-	nr_pages_mapped -= n;
+	nr_pages_mapped -= a->nr_pages;
+	nr_areas--;
 	unplace(a);
 	kfree(a->pages);
 	kfree(a);
 }
 
+/* Place a, whose pages are filled in, and map them. On failure nothing
+ * stays mapped or placed, and the pages are still the caller's. */
+static void *area_map(struct vm_area *a)
+{
+	if (!place(a))
+		return NULL;
+	for (u64 i = 0; i < a->nr_pages; i++) {
+		if (!arch_map_kernel_page(a->va + i * PAGE_SIZE, page_to_phys(a->pages[i]))) {
+			for (u64 j = 0; j < i; j++)
+				arch_unmap_kernel_page(a->va + j * PAGE_SIZE);
+			unplace(a);
+			return NULL;
+		}
+	}
+	nr_pages_mapped += a->nr_pages;
+	nr_areas++;
+	return (void *)a->va;
+}
+
 static void *vmalloc_gfp(size_t size, gfp_t gfp)
 {
 	struct vm_area *a;
-	u64 n = ALIGN_UP((u64)size, PAGE_SIZE) / PAGE_SIZE;
+	u64 n = ALIGN_UP((u64)size, PAGE_SIZE) / PAGE_SIZE, got = 0;
+	void *va = NULL;
 
 	if (size == 0 || n >= VMALLOC_SIZE / PAGE_SIZE)
 		return NULL;
@@ -89,25 +116,34 @@ static void *vmalloc_gfp(size_t size, gfp_t gfp)
 		return NULL;
 	a->nr_pages = n;
 	a->pages = kmalloc(n * sizeof(*a->pages), GFP_KERNEL); /* up to 4 MiB: 2 GiB areas */
-	if (!a->pages || !place(a)) {
+	if (a->pages) {
+		while (got < n && (a->pages[got] = alloc_pages(gfp, 0)) != NULL)
+			got++;
+		if (got == n)
+			va = area_map(a);
+	}
+	if (!va) { /* undo: nothing is lost on failure */
+		while (got)
+			__free_pages(a->pages[--got], 0);
 		kfree(a->pages);
 		kfree(a);
+	}
+	return va;
+}
+
+void *vmalloc_adopt(struct page **pages, u64 nr_pages)
+{
+	struct vm_area *a = kzalloc(sizeof(*a), GFP_KERNEL);
+	void *va;
+
+	if (!a)
 		return NULL;
-	}
-	for (u64 i = 0; i < n; i++) {
-		a->pages[i] = alloc_pages(gfp, 0);
-		if (!a->pages[i] ||
-		    !arch_map_kernel_page(a->va + i * PAGE_SIZE, page_to_phys(a->pages[i]))) {
-			if (a->pages[i])
-				__free_pages(a->pages[i], 0);
-			nr_pages_mapped += i;
-			area_release(a, i); /* undo: nothing is lost on failure */
-			return NULL;
-		}
-	}
-	nr_pages_mapped += n;
-	nr_areas++;
-	return (void *)a->va;
+	a->pages = pages;
+	a->nr_pages = nr_pages;
+	va = area_map(a);
+	if (!va)
+		kfree(a);
+	return va;
 }
 
 void *vmalloc(size_t size)
@@ -145,8 +181,7 @@ void vfree(const void *addr)
 		pr_err("vfree: %p is not the start of a vmalloc area; ignored", addr);
 		return;
 	}
-	nr_areas--;
-	area_release(a, a->nr_pages);
+	area_release(a);
 }
 
 struct page *vmalloc_to_page(const void *addr)
@@ -181,4 +216,15 @@ void vmalloc_stats(struct vmalloc_stats *st)
 {
 	st->areas = nr_areas;
 	st->pages = nr_pages_mapped;
+}
+
+bool vmalloc_area_pages(const void *addr, struct page *const **pages, u64 *nr_pages)
+{
+	struct vm_area *a = find_area(addr);
+
+	if (!a || a->va != (unsigned long)addr)
+		return false;
+	*pages = a->pages;
+	*nr_pages = a->nr_pages;
+	return true;
 }

@@ -8,6 +8,7 @@
 #include "folio.h"
 #include "memblock.h"
 #include "slab.h"
+#include "vmalloc.h"
 
 void mm_boot(u64 ram_size)
 {
@@ -19,6 +20,7 @@ void mm_boot(u64 ram_size)
 	REQUIRE(buddy_init());
 	slab_init();
 	folio_init();
+	vmalloc_init();
 	host_log_clear();
 }
 

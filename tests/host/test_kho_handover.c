@@ -21,6 +21,7 @@
 #include "memblock.h"
 #include "mm_boot.h"
 #include "slab.h"
+#include "vmalloc.h"
 
 #define RAM_BASE 0x40000000ULL
 #define RAM (128ULL << 20)
@@ -35,6 +36,10 @@ struct item {
 };
 static struct item items[256];
 static int nitems;
+/* A vmalloc'd index of the items (what a real client would keep), and its
+ * descriptor. */
+static struct kho_vmalloc index_desc;
+static u64 index_pages;
 static u64 boot_fdt_buf[8192 / 8];
 
 static u64 fill(void *p, u64 bytes, u64 seed)
@@ -74,6 +79,7 @@ static void boot_generation(const void *boot_fdt)
 	kho_mark_preserved();
 	slab_init();
 	folio_init();
+	vmalloc_init();
 }
 
 /* The boot FDT kexec would build: /chosen with the two KHO properties. */
@@ -111,6 +117,7 @@ static void preserve_set(u64 seed)
 	}
 	for (unsigned o = 0; o <= 4; o++) {
 		struct page *p = alloc_pages(GFP_KERNEL, o);
+
 		struct item *it = &items[nitems++];
 
 		REQUIRE(p);
@@ -120,11 +127,28 @@ static void preserve_set(u64 seed)
 		it->sum = fill(page_address(p), PAGE_SIZE << o, seed * 31 + o);
 		REQUIRE(kho_preserve_pages(p, 1UL << o) == 0);
 	}
+	/* The index: big enough to need two chunk pages (over 511 pages). */
+	index_pages = 600 + seed % 7;
+	struct item *index = vmalloc(index_pages * PAGE_SIZE);
+	REQUIRE(index);
+	for (u64 i = 0; i < index_pages * PAGE_SIZE / sizeof(*index); i++)
+		index[i] = items[i % nitems];
+	REQUIRE(kho_preserve_vmalloc(index, &index_desc) == 0);
+	EXPECT_EQ(index_desc.total_pages, index_pages);
 }
 
 /* Restore the set, check every byte, free with the matching free. */
 static void restore_set(void)
 {
+	struct item *index = kho_restore_vmalloc(&index_desc);
+
+	REQUIRE(index);
+	EXPECT(is_vmalloc_addr(index));
+	for (u64 i = 0; i < index_pages * PAGE_SIZE / sizeof(*index); i++)
+		REQUIRE(memcmp(&index[i], &items[i % nitems], sizeof(*index)) == 0);
+	EXPECT(kho_restore_vmalloc(&index_desc) == NULL); /* twice: refused */
+	vfree(index);
+
 	for (int i = 0; i < nitems; i++) {
 		struct item *it = &items[i];
 

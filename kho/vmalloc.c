@@ -1,0 +1,135 @@
+/*
+ * vmalloc.c (kho) — preserving vmalloc areas in Linux's format (kho/abi.h,
+ * part 3): the area's pages, plus a chain of chunk pages that list their
+ * physical addresses, all preserved; the 16-byte struct kho_vmalloc that
+ * points at the chain goes into the caller's own preserved data.
+ */
+#include "kho.h"
+#include "kho_internal.h"
+#include "buddy.h"
+#include "kstring.h"
+#include "printk.h"
+#include "slab.h"
+#include "vmalloc.h"
+
+static struct kho_vmalloc_chunk *chunk_at(phys_addr_t pa)
+{
+	return phys_to_virt(pa);
+}
+
+int kho_unpreserve_vmalloc(struct kho_vmalloc *v)
+{
+	phys_addr_t pa = v->first;
+
+	while (pa) {
+		struct kho_vmalloc_chunk *c = chunk_at(pa);
+		phys_addr_t next = c->next;
+
+		for (int i = 0; i < KHO_VMALLOC_CHUNK_ENTRIES && c->phys[i]; i++)
+			kho_unpreserve_pages(pfn_to_page(c->phys[i] >> PAGE_SHIFT), 1);
+		kho_unpreserve_pages(virt_to_page(c), 1);
+		__free_pages(virt_to_page(c), 0);
+		pa = next;
+	}
+	memset(v, 0, sizeof(*v));
+	return 0;
+}
+
+int kho_preserve_vmalloc(void *ptr, struct kho_vmalloc *out)
+{
+	struct page *const *pages;
+	struct kho_vmalloc_chunk *c = NULL;
+	u64 n;
+	int err = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!vmalloc_area_pages(ptr, &pages, &n) || n > 0xffffffffULL) {
+		pr_err("kho: %p is not the start of a vmalloc area", ptr);
+		return -KHO_EINVAL;
+	}
+	out->total_pages = (u32)n;
+	out->flags = KHO_VMALLOC_ALLOC;
+	out->order = 0;
+	for (u64 i = 0; i < n && !err; i++) {
+		if (i % KHO_VMALLOC_CHUNK_ENTRIES == 0) { /* a new chunk, at the end */
+			struct page *cp = alloc_pages(__GFP_ZERO, 0);
+
+			if (!cp) {
+				err = -KHO_ENOMEM;
+				break;
+			}
+			/* Linked first, so the undo below finds and frees it. */
+			if (c)
+				c->next = page_to_phys(cp);
+			else
+				out->first = page_to_phys(cp);
+			c = page_address(cp);
+			err = kho_preserve_pages(cp, 1);
+			if (err)
+				break;
+		}
+		c->phys[i % KHO_VMALLOC_CHUNK_ENTRIES] = page_to_phys(pages[i]);
+		err = kho_preserve_pages(pages[i], 1);
+		if (err)
+			c->phys[i % KHO_VMALLOC_CHUNK_ENTRIES] = 0;
+	}
+	if (err)
+		kho_unpreserve_vmalloc(out); /* all or nothing */
+	return err;
+}
+
+/* Check the chain without touching anything: every chunk and page must be
+ * a preserved order-0 block still waiting, and the count must match. */
+static bool chain_ok(const struct kho_vmalloc *v)
+{
+	u64 count = 0, chunks = 0;
+	u64 max_chunks = v->total_pages / KHO_VMALLOC_CHUNK_ENTRIES + 1;
+
+	for (phys_addr_t pa = v->first; pa; pa = chunk_at(pa)->next) {
+		const struct kho_vmalloc_chunk *c;
+
+		if (++chunks > max_chunks || !kho_waiting(pa, 0))
+			return false;
+		c = chunk_at(pa);
+		for (int i = 0; i < KHO_VMALLOC_CHUNK_ENTRIES && c->phys[i]; i++) {
+			if (++count > v->total_pages || !kho_waiting(c->phys[i], v->order))
+				return false;
+		}
+	}
+	return count == v->total_pages;
+}
+
+void *kho_restore_vmalloc(const struct kho_vmalloc *v)
+{
+	struct page **pages;
+	phys_addr_t pa;
+	u64 n = 0;
+	void *va;
+
+	if (v->flags != KHO_VMALLOC_ALLOC || v->order != 0 || !v->total_pages ||
+	    !chain_ok(v)) {
+		pr_err("kho: the vmalloc descriptor (first 0x%llx, %u pages, flags 0x%x, order %u) "
+		       "does not match what was preserved", (unsigned long long)v->first,
+		       v->total_pages, v->flags, v->order);
+		return NULL;
+	}
+	pages = kmalloc((u64)v->total_pages * sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return NULL;
+	for (pa = v->first; pa;) {
+		struct page *cp = kho_restore_page_desc(pa, 0, MEMDESC_PAGES_OF(0));
+		const struct kho_vmalloc_chunk *c = page_address(cp);
+
+		for (int i = 0; i < KHO_VMALLOC_CHUNK_ENTRIES && c->phys[i]; i++)
+			pages[n++] = kho_restore_page_desc(c->phys[i], 0, MEMDESC_PAGES_OF(0));
+		pa = c->next;
+		__free_pages(cp, 0); /* the chunk has served */
+	}
+	va = vmalloc_adopt(pages, n);
+	if (!va) { /* no room to map: give the pages back rather than leak */
+		while (n)
+			__free_pages(pages[--n], 0);
+		kfree(pages);
+	}
+	return va;
+}

@@ -81,6 +81,17 @@ int kho_preserve_vmalloc(void *ptr, struct kho_vmalloc *out);
 int kho_unpreserve_vmalloc(struct kho_vmalloc *v);
 void *kho_restore_vmalloc(const struct kho_vmalloc *v);
 
+/* Subtrees: named blobs handed over through the root FDT (kho/abi.h). The
+ * blob's pages must be preserved by the caller. Names are at most
+ * KHO_NAME_MAX - 1 characters; at most KHO_MAX_SUBTREES of them. */
+#define KHO_MAX_SUBTREES 16
+#define KHO_NAME_MAX 32
+int kho_add_subtree(const char *name, const void *blob, u64 size);
+int kho_remove_subtree(const char *name);
+/* In the next kernel: where the blob named name is, checked at boot to lie
+ * inside preserved memory. -KHO_ENOENT when there is none. */
+int kho_retrieve_subtree(const char *name, phys_addr_t *phys, u64 *size);
+
 /* Build the handover: the root FDT page (preserved) and the scratch array
  * (preserved), for /chosen linux,kho-fdt and linux,kho-scratch. */
 struct kho_handover {

@@ -13,7 +13,15 @@ struct kho_block {
 	u32 claimed; /* restored already */
 };
 
+struct kho_subtree {
+	char name[KHO_NAME_MAX];
+	phys_addr_t blob;
+	u64 size;
+};
+
 struct kho_state {
+	/* Outgoing: named blobs for the root FDT. */
+	struct kho_subtree subtrees[KHO_MAX_SUBTREES];
 	/* Outgoing: the tree callers fill. */
 	struct kho_radix tree;
 	/* Scratch: handed over (KHO boot) or reserved (first boot). */
@@ -30,5 +38,10 @@ extern struct kho_state kho;
 bool kho_in_scratch(phys_addr_t base, u64 size);
 void kho_serialize_reset(void);
 struct kho_block *kho_waiting(phys_addr_t phys, unsigned order);
+/* subtree.c: write the table into the outgoing root FDT; check the
+ * subtrees of an incoming one (covered: is a range inside preserved
+ * blocks). */
+int kho_subtrees_write(void *fdt);
+const char *kho_subtrees_check(const void *fdt, bool (*covered)(phys_addr_t, u64));
 
 #endif

@@ -144,6 +144,32 @@ static struct kho_block *find_block(phys_addr_t pa)
 	return NULL;
 }
 
+/* Is [base, base + size) inside preserved blocks, end to end? */
+static bool covered(phys_addr_t base, u64 size)
+{
+	u64 lo = 0, hi = kho.nr_blocks;
+	phys_addr_t end = base + size;
+
+	while (lo < hi) { /* the last block starting at or below base */
+		u64 mid = lo + (hi - lo) / 2;
+
+		if (kho.blocks[mid].pa <= base)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return false;
+	for (u64 i = lo - 1; i < kho.nr_blocks && base < end; i++) {
+		const struct kho_block *b = &kho.blocks[i];
+
+		if (b->pa > base || b->pa + (PAGE_SIZE << b->order) <= base)
+			return false; /* a gap */
+		base = b->pa + (PAGE_SIZE << b->order);
+	}
+	return base >= end;
+}
+
 static const char *scan(const void *boot_fdt, struct scan *s)
 {
 	struct mem_range fr, sr;
@@ -218,6 +244,9 @@ static const char *scan(const void *boot_fdt, struct scan *s)
 	}
 	if (!find_block(fr.base) || !find_block(ALIGN_DOWN(sr.base, PAGE_SIZE)))
 		return "the KHO root FDT or the scratch array is not itself preserved";
+	why = kho_subtrees_check(fdt, covered);
+	if (why)
+		return why;
 	kho.in_fdt = fr.base;
 	return NULL;
 }

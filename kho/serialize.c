@@ -65,6 +65,8 @@ int kho_serialize(struct kho_handover *out)
 		err = fdt_setprop(fdt, 0, KHO_PROP_MEMORY_MAP, &map, sizeof(map));
 	if (!err)
 		err = fdt_setprop_string(fdt, 0, KHO_PROP_EXTENSIONS, KHO_BATON_EXTENSIONS);
+	if (!err)
+		err = kho_subtrees_write(fdt);
 	if (err) {
 		pr_err("kho: building the root FDT: %s", fdt_strerror(err));
 		return -KHO_ENOMEM;

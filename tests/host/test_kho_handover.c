@@ -9,6 +9,7 @@
  * run in a row. Then damaged handovers, each refused with its own message
  * and nothing marked.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libfdt.h>
@@ -36,10 +37,31 @@ struct item {
 };
 static struct item items[256];
 static int nitems;
+static u64 checksum(const void *p, u64 bytes);
+
 /* A vmalloc'd index of the items (what a real client would keep), and its
  * descriptor. */
 static struct kho_vmalloc index_desc;
 static u64 index_pages;
+
+/* The client's subtree blob: everything the next generation needs to find
+ * its memory, with a magic number and a checksum. The test forgets its own
+ * copies between generations and reads them back from here. */
+#define MANIFEST_MAGIC 0x4241544f4e4b484fULL /* "BATONKHO" */
+struct manifest {
+	u64 magic;
+	u64 nitems;
+	struct item items[64];
+	struct kho_vmalloc index;
+	u64 index_pages;
+	u64 sum;
+};
+_Static_assert(sizeof(struct manifest) <= 4096, "the manifest fits a page");
+
+static u64 manifest_sum(const struct manifest *m)
+{
+	return checksum(m, offsetof(struct manifest, sum));
+}
 static u64 boot_fdt_buf[8192 / 8];
 
 static u64 fill(void *p, u64 bytes, u64 seed)
@@ -135,12 +157,58 @@ static void preserve_set(u64 seed)
 		index[i] = items[i % nitems];
 	REQUIRE(kho_preserve_vmalloc(index, &index_desc) == 0);
 	EXPECT_EQ(index_desc.total_pages, index_pages);
+
+	/* The manifest, preserved and named in the root FDT. */
+	struct page *mp = alloc_pages(__GFP_ZERO, 0);
+	struct manifest *m = page_address(mp);
+
+	REQUIRE(mp && nitems <= 64);
+	m->magic = MANIFEST_MAGIC;
+	m->nitems = (u64)nitems;
+	memcpy(m->items, items, sizeof(items[0]) * nitems);
+	m->index = index_desc;
+	m->index_pages = index_pages;
+	m->sum = manifest_sum(m);
+	REQUIRE(kho_preserve_pages(mp, 1) == 0);
+	kho_remove_subtree("baton-test"); /* a previous generation's */
+	REQUIRE(kho_add_subtree("baton-test", m, sizeof(*m)) == 0);
+	EXPECT_EQ(kho_add_subtree("baton-test", m, sizeof(*m)), -KHO_EEXIST);
+}
+
+/* Forget everything the test knew, then learn it again from the handover. */
+static void read_manifest(void)
+{
+	phys_addr_t pa;
+	u64 size;
+	struct page *mp;
+	const struct manifest *m;
+
+	memset(items, 0, sizeof(items));
+	nitems = 0;
+	memset(&index_desc, 0, sizeof(index_desc));
+	index_pages = 0;
+	REQUIRE(kho_retrieve_subtree("baton-test", &pa, &size) == 0);
+	EXPECT_EQ(size, sizeof(struct manifest));
+	EXPECT_EQ(kho_retrieve_subtree("no-such-blob", &pa, &size), -KHO_ENOENT);
+	mp = kho_restore_pages(pa, 1);
+	REQUIRE(mp);
+	m = page_address(mp);
+	REQUIRE(m->magic == MANIFEST_MAGIC);
+	REQUIRE(m->sum == manifest_sum(m));
+	nitems = (int)m->nitems;
+	memcpy(items, m->items, sizeof(items[0]) * nitems);
+	index_desc = m->index;
+	index_pages = m->index_pages;
+	__free_pages(mp, 0);
 }
 
 /* Restore the set, check every byte, free with the matching free. */
 static void restore_set(void)
 {
-	struct item *index = kho_restore_vmalloc(&index_desc);
+	struct item *index;
+
+	read_manifest();
+	index = kho_restore_vmalloc(&index_desc);
 
 	REQUIRE(index);
 	EXPECT(is_vmalloc_addr(index));
@@ -204,7 +272,7 @@ TEST(kho, generations_hand_over_and_free)
 
 enum damage {
 	TRUNCATED, WRONG_COMPATIBLE, NODE_OUTSIDE_RAM, NODE_IN_SCRATCH, NODE_ON_RESERVED,
-	OVERLAP, BAD_ORDER, BAD_SCRATCH_ARRAY,
+	OVERLAP, BAD_ORDER, BAD_SCRATCH_ARRAY, SUBTREE_OUT_OF_BOUNDS,
 };
 
 static u64 *radix_root_table(const struct kho_handover *h)
@@ -244,6 +312,8 @@ static void refused(enum damage d, const char *message)
 	REQUIRE(f && kho_preserve_folio(f) == 0);
 	if (d == OVERLAP) /* a page inside a preserved folio, preserved again */
 		REQUIRE(kho_preserve_pages(f->page + 1, 1) == 0);
+	if (d == SUBTREE_OUT_OF_BOUNDS) /* a blob running past its page */
+		REQUIRE(kho_add_subtree("too-long", folio_address(f), 1ULL << 30) == 0);
 	REQUIRE(kho_serialize(&h) == 0);
 	REQUIRE(kho_scratch_areas(&areas) == 1);
 
@@ -277,6 +347,7 @@ static void refused(enum damage d, const char *message)
 		h.scratch_size = 24;
 		break;
 	case OVERLAP:
+	case SUBTREE_OUT_OF_BOUNDS:
 		break;
 	}
 	boot_fdt = handover_fdt(&h);
@@ -332,6 +403,11 @@ TEST(kho, refuses_bad_orders)
 TEST(kho, refuses_bad_scratch_array)
 {
 	refused(BAD_SCRATCH_ARRAY, "the scratch array is misaligned, of a bad size, or outside RAM");
+}
+
+TEST(kho, refuses_subtree_blob_out_of_bounds)
+{
+	refused(SUBTREE_OUT_OF_BOUNDS, "subtree 'too-long' blob");
 }
 
 TEST(kho, preserve_refuses_scratch_and_free_memory)

@@ -81,6 +81,12 @@ int kho_preserve_vmalloc(void *ptr, struct kho_vmalloc *out);
 int kho_unpreserve_vmalloc(struct kho_vmalloc *v);
 void *kho_restore_vmalloc(const struct kho_vmalloc *v);
 
+/* kmalloc objects (Baton's extension, kho/abi.h): kfree works on what
+ * kho_restore_slab returns. */
+int kho_preserve_slab(void *obj);
+int kho_unpreserve_slab(void *obj);
+void *kho_restore_slab(phys_addr_t phys);
+
 /* Subtrees: named blobs handed over through the root FDT (kho/abi.h). The
  * blob's pages must be preserved by the caller. Names are at most
  * KHO_NAME_MAX - 1 characters; at most KHO_MAX_SUBTREES of them. */

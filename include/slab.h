@@ -18,6 +18,7 @@
 #include "types.h"
 
 struct kmem_cache;
+struct page;
 
 /* align 0 means the natural alignment (8, or the size's power of two up to
  * 64). Returns NULL if the size is 0 or above KMALLOC_MAX_CACHE_SIZE or no
@@ -59,5 +60,22 @@ void slab_init(void);
 int slab_free_any(const void *obj);
 size_t slab_object_size(const void *obj);
 void kmalloc_init(void);
+
+/* For KHO (kho/slab.c). slab_object_info describes an allocated object:
+ * its cache, slot size and slab (first page, order); false otherwise.
+ * slab_adopt makes the block at base (2^c's slab order pages) a slab of c
+ * in which exactly the slots at byte offsets offs[0..n) are allocated;
+ * restore() hands the block over with the memdesc word it is given. */
+struct slab_object_info {
+	struct kmem_cache *cache;
+	phys_addr_t slab_base;
+	u32 slab_order, slot_size;
+};
+bool slab_object_info(const void *obj, struct slab_object_info *info);
+bool slab_adopt(struct kmem_cache *c, phys_addr_t base, const u32 *offs, u32 n,
+		struct page *(*restore)(phys_addr_t, unsigned int, unsigned long));
+u32 kmem_cache_slab_order(const struct kmem_cache *c);
+/* The kmalloc class cache with exactly this slot size, or NULL. */
+struct kmem_cache *kmalloc_class_cache(u32 slot_size);
 
 #endif

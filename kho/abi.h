@@ -48,9 +48,13 @@
  *    linux,kho-fdt     = <addr size>  the root FDT page
  *    linux,kho-scratch = <addr size>  an array of struct kho_scratch
  *
- * Baton's extension "baton-kho-v1" adds, as subtrees of the root FDT:
- *    "baton,slab" (blob = struct kho_slab_map): preserved slab objects.
- *    (Reserved; written and read from issue 4's slab preservation on.)
+ * Baton's extension "baton-kho-v1" adds one subtree to the root FDT:
+ *    "baton,slab": the first of a chain of page-sized struct kho_slab_chunk
+ *    listing preserved kmalloc objects: each record is the object's
+ *    physical address, its slot size (a kmalloc size class) and the order
+ *    of its slab. The chunks and every slab holding a preserved object are
+ *    preserved blocks; the next kernel rebuilds each slab with exactly the
+ *    recorded objects allocated, so kfree works on them.
  */
 #ifndef BATON_KHO_ABI_H
 #define BATON_KHO_ABI_H
@@ -105,5 +109,20 @@ struct kho_vmalloc_chunk {
 	u64 phys[KHO_VMALLOC_CHUNK_ENTRIES];
 };
 _Static_assert(sizeof(struct kho_vmalloc_chunk) == 4096, "a vmalloc chunk is one page");
+
+/* Baton extension: preserved slab objects. */
+#define KHO_SLAB_SUBTREE "baton,slab"
+struct kho_slab_rec {
+	u64 phys;
+	u32 slot_size;
+	u32 slab_order;
+};
+#define KHO_SLAB_CHUNK_RECS 255
+struct kho_slab_chunk {
+	u64 next;
+	u64 count;
+	struct kho_slab_rec rec[KHO_SLAB_CHUNK_RECS];
+};
+_Static_assert(sizeof(struct kho_slab_chunk) == 4096, "a slab chunk is one page");
 
 #endif

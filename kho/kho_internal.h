@@ -42,6 +42,9 @@ struct kho_block *kho_waiting(phys_addr_t phys, unsigned order);
  * subtrees of an incoming one (covered: is a range inside preserved
  * blocks). */
 int kho_subtrees_write(void *fdt);
+/* slab.c: forget its state; add its subtree before serializing. */
+void kho_slab_reset(void);
+int kho_slab_serialize(void);
 const char *kho_subtrees_check(const void *fdt, bool (*covered)(phys_addr_t, u64));
 
 #endif

@@ -18,6 +18,7 @@ void kho_reset(void)
 {
 	memset(&kho, 0, sizeof(kho));
 	kho_serialize_reset();
+	kho_slab_reset();
 }
 
 static u64 scratch_size = KHO_SCRATCH_DEFAULT;

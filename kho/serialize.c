@@ -45,6 +45,9 @@ int kho_serialize(struct kho_handover *out)
 	u64 map;
 	int err;
 
+	err = kho_slab_serialize();
+	if (err)
+		return err;
 	drop(&out_fdt); /* serializing again replaces the last handover */
 	drop(&out_scratch);
 	out_fdt = preserved_page();

@@ -100,3 +100,12 @@ size_t ksize(const void *p)
 		return folio_size(f);
 	return slab_object_size(p);
 }
+
+struct kmem_cache *kmalloc_class_cache(u32 slot_size)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(class_size); i++) {
+		if (class_size[i] == slot_size)
+			return classes[i];
+	}
+	return NULL;
+}

@@ -382,3 +382,67 @@ void slab_init(void)
 	cache_setup(&cache_cache, "kmem_cache", sizeof(struct kmem_cache), 0);
 	kmalloc_init();
 }
+
+bool slab_object_info(const void *obj, struct slab_object_info *info)
+{
+	u64 pfn = virt_to_phys(obj) >> PAGE_SHIFT;
+	struct slab *s;
+	u32 i;
+
+	if (!pfn_valid(pfn) || memdesc_type(pfn_to_page(pfn)->memdesc) != MEMDESC_SLAB)
+		return false;
+	s = slab_of(obj, "kho", &i);
+	if (!s)
+		return false;
+	info->cache = s->cache;
+	info->slab_base = page_to_phys(s->page);
+	info->slab_order = s->cache->order;
+	info->slot_size = s->cache->size;
+	return true;
+}
+
+u32 kmem_cache_slab_order(const struct kmem_cache *c)
+{
+	return c->order;
+}
+
+bool slab_adopt(struct kmem_cache *c, phys_addr_t base, const u32 *offs, u32 n,
+		struct page *(*restore)(phys_addr_t, unsigned int, unsigned long))
+{
+	struct slab *s;
+	struct page *page;
+
+	if (c->self_describing || n == 0 || n > c->objects)
+		return false;
+	s = kmem_cache_alloc(&slab_desc_cache, GFP_KERNEL);
+	if (!s)
+		return false;
+	memset(s, 0, sizeof(*s));
+	page = restore(base, c->order, memdesc_ptr(MEMDESC_SLAB, s));
+	if (!page) {
+		kmem_cache_free(&slab_desc_cache, s);
+		return false;
+	}
+	s->cache = c;
+	s->page = page;
+	s->base = page_address(page);
+	for (u32 k = 0; k < n; k++) {
+		u32 i = slot_index(c, offs[k]);
+
+		if (!(s->used[i / 64] & (1UL << (i % 64)))) {
+			s->used[i / 64] |= 1UL << (i % 64);
+			s->inuse++;
+		}
+	}
+	/* The free chain: every slot not in use, lowest first. */
+	for (u32 i = c->objects; i-- > 0;) {
+		if (!(s->used[i / 64] & (1UL << (i % 64)))) {
+			*(void **)slot(s, i) = s->freelist;
+			s->freelist = slot(s, i);
+		}
+	}
+	c->nr_slabs++;
+	c->active += s->inuse;
+	list_add_slab(s->inuse == c->objects ? &c->full : &c->partial, s);
+	return true;
+}

@@ -29,8 +29,10 @@
 #define SCRATCH (16ULL << 20)
 
 /* What the test (not the kernel) remembers across a kexec. */
+enum item_kind { PAGES, FOLIO, SLAB };
+
 struct item {
-	bool folio;
+	u32 kind;
 	phys_addr_t pa;
 	u64 nr_pages;
 	u64 sum;
@@ -130,7 +132,7 @@ static void preserve_set(u64 seed)
 		struct item *it = &items[nitems++];
 
 		REQUIRE(f);
-		it->folio = true;
+		it->kind = FOLIO;
 		it->pa = folio_pfn(f) << PAGE_SHIFT;
 		it->nr_pages = folio_nr_pages(f);
 		it->sum = fill(folio_address(f), folio_size(f), seed + o);
@@ -143,12 +145,30 @@ static void preserve_set(u64 seed)
 		struct item *it = &items[nitems++];
 
 		REQUIRE(p);
-		it->folio = false;
+		it->kind = PAGES;
 		it->pa = page_to_phys(p);
 		it->nr_pages = 1UL << o;
 		it->sum = fill(page_address(p), PAGE_SIZE << o, seed * 31 + o);
 		REQUIRE(kho_preserve_pages(p, 1UL << o) == 0);
 	}
+	/* kmalloc objects of every size class, three each, with neighbours in
+	 * their slabs that are not preserved. */
+	static const u32 sizes[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096 };
+	for (unsigned k = 0; k < 3 * sizeof(sizes) / sizeof(sizes[0]); k++) {
+		u32 sz = sizes[k % (sizeof(sizes) / sizeof(sizes[0]))];
+		void *o = kmalloc(sz, GFP_KERNEL), *neighbour = kmalloc(sz, GFP_KERNEL);
+		struct item *it = &items[nitems++];
+
+		REQUIRE(o && neighbour && nitems <= 64);
+		it->kind = SLAB;
+		it->pa = virt_to_phys(o);
+		it->nr_pages = sz; /* for a slab object: its size */
+		it->sum = fill(o, sz, seed * 77 + k);
+		REQUIRE(kho_preserve_slab(o) == 0);
+		kfree(neighbour);
+	}
+	EXPECT_EQ(kho_preserve_slab(items[0].pa ? phys_to_virt(items[0].pa) : NULL), -KHO_EINVAL);
+
 	/* The index: big enough to need two chunk pages (over 511 pages). */
 	index_pages = 600 + seed % 7;
 	struct item *index = vmalloc(index_pages * PAGE_SIZE);
@@ -220,7 +240,15 @@ static void restore_set(void)
 	for (int i = 0; i < nitems; i++) {
 		struct item *it = &items[i];
 
-		if (it->folio) {
+		if (it->kind == SLAB) {
+			void *o = kho_restore_slab(it->pa);
+
+			REQUIRE(o);
+			EXPECT_EQ(checksum(o, it->nr_pages), it->sum);
+			EXPECT_EQ(ksize(o), it->nr_pages);
+			EXPECT(kho_restore_slab(it->pa) == NULL); /* twice: refused */
+			kfree(o);
+		} else if (it->kind == FOLIO) {
 			struct folio *f = kho_restore_folio(it->pa);
 
 			REQUIRE(f);

@@ -1,0 +1,246 @@
+/*
+ * slab.c (kho) — preserving kmalloc objects: Baton's extension
+ * "baton-kho-v1" (kho/abi.h). Linux has no slab preservation; the design
+ * argued for it is the mirror of kmalloc/kfree:
+ *
+ *     p = kmalloc(n);    kho_preserve_slab(p);
+ *     p = kho_restore_slab(phys);   kfree(p);
+ *
+ * Outgoing: each preserved object gets a record {phys, slot size, slab
+ * order} in a chain of chunk pages, and its slab's pages are preserved (one
+ * block per slab, however many of its objects are kept). At serialize time
+ * the chain becomes the subtree "baton,slab".
+ *
+ * Incoming: the first restore reads and checks the whole chain. Restoring
+ * an object restores its slab as a slab of the kmalloc class of that slot
+ * size, with every recorded object of it allocated and the other slots free
+ * -- so the allocator never hands out a slot a later restore will claim.
+ */
+#include "kho.h"
+#include "kho_internal.h"
+#include "buddy.h"
+#include "kstring.h"
+#include "printk.h"
+#include "slab.h"
+
+static struct kho_slab_chunk *out_first, *out_last;
+/* Incoming: the chain, checked once; claimed records get slot_size 0. */
+static struct kho_slab_chunk *in_first;
+static u64 in_left;  /* records not restored yet */
+static int in_state; /* 0 unread, 1 good, -1 refused */
+
+void kho_slab_reset(void)
+{
+	out_first = out_last = in_first = NULL;
+	in_left = 0;
+	in_state = 0;
+}
+
+/* Every record, with its chunk: fn returns false to stop. */
+static void each_rec(struct kho_slab_chunk *c,
+		     bool (*fn)(struct kho_slab_rec *r, void *arg), void *arg)
+{
+	for (; c; c = c->next ? phys_to_virt(c->next) : NULL) {
+		for (u64 i = 0; i < c->count; i++) {
+			if (!fn(&c->rec[i], arg))
+				return;
+		}
+	}
+}
+
+struct same_slab {
+	phys_addr_t base;
+	u32 order;
+	u64 count;
+};
+
+static bool count_same_slab(struct kho_slab_rec *r, void *arg)
+{
+	struct same_slab *s = arg;
+
+	if (r->slot_size && ALIGN_DOWN(r->phys, PAGE_SIZE << r->slab_order) == s->base)
+		s->count++;
+	return true;
+}
+
+int kho_preserve_slab(void *obj)
+{
+	struct slab_object_info info;
+	struct same_slab same;
+	struct kho_slab_rec *r;
+	int err;
+
+	if (!obj || !slab_object_info(obj, &info) ||
+	    kmalloc_class_cache(info.slot_size) != info.cache) {
+		pr_err("kho: %p is not an allocated kmalloc object; not preserved", obj);
+		return -KHO_EINVAL;
+	}
+	same = (struct same_slab){ info.slab_base, info.slab_order, 0 };
+	each_rec(out_first, count_same_slab, &same);
+	if (!same.count) { /* the first object of this slab: preserve the slab */
+		err = kho_preserve_pages(pfn_to_page(info.slab_base >> PAGE_SHIFT),
+					 1UL << info.slab_order);
+		if (err)
+			return err;
+	}
+	if (!out_last || out_last->count == KHO_SLAB_CHUNK_RECS) {
+		struct page *cp = alloc_pages(__GFP_ZERO, 0);
+
+		if (!cp || kho_preserve_pages(cp, 1) < 0) {
+			if (cp)
+				__free_pages(cp, 0);
+			if (!same.count)
+				kho_unpreserve_pages(pfn_to_page(info.slab_base >> PAGE_SHIFT),
+						     1UL << info.slab_order);
+			return -KHO_ENOMEM;
+		}
+		if (out_last)
+			out_last->next = page_to_phys(cp);
+		else
+			out_first = page_address(cp);
+		out_last = page_address(cp);
+	}
+	r = &out_last->rec[out_last->count++];
+	*r = (struct kho_slab_rec){ virt_to_phys(obj), info.slot_size, info.slab_order };
+	return 0;
+}
+
+struct find {
+	phys_addr_t phys;
+	struct kho_slab_rec *found;
+};
+
+static bool find_rec(struct kho_slab_rec *r, void *arg)
+{
+	struct find *f = arg;
+
+	if (r->slot_size && r->phys == f->phys) {
+		f->found = r;
+		return false;
+	}
+	return true;
+}
+
+int kho_unpreserve_slab(void *obj)
+{
+	struct find f = { virt_to_phys(obj), NULL };
+	struct same_slab same;
+	struct kho_slab_rec *r;
+
+	each_rec(out_first, find_rec, &f);
+	if (!f.found)
+		return -KHO_ENOENT;
+	r = f.found;
+	same = (struct same_slab){ ALIGN_DOWN(r->phys, PAGE_SIZE << r->slab_order),
+				   r->slab_order, 0 };
+	/* Move the chain's last record into the hole. */
+	*r = out_last->rec[--out_last->count];
+	each_rec(out_first, count_same_slab, &same);
+	if (!same.count) /* no object of that slab is kept any more */
+		kho_unpreserve_pages(pfn_to_page(same.base >> PAGE_SHIFT), 1UL << same.order);
+	return 0;
+}
+
+int kho_slab_serialize(void)
+{
+	kho_remove_subtree(KHO_SLAB_SUBTREE);
+	if (!out_first)
+		return 0;
+	return kho_add_subtree(KHO_SLAB_SUBTREE, out_first, PAGE_SIZE);
+}
+
+/* Check the incoming chain once: chunks are waiting preserved pages with
+ * sane counts, records name kmalloc classes with their slab order, and each
+ * record's slab is a waiting preserved block. The chunks stay preserved
+ * until the last record is restored, then go back to the allocator. */
+static bool chain_ok(void)
+{
+	phys_addr_t pa;
+	u64 size, chunks = 0;
+
+	if (kho_retrieve_subtree(KHO_SLAB_SUBTREE, &pa, &size) < 0)
+		return true; /* nothing preserved: fine */
+	if (size != PAGE_SIZE)
+		return false;
+	for (; pa; pa = ((struct kho_slab_chunk *)phys_to_virt(pa))->next) {
+		const struct kho_slab_chunk *c;
+
+		if (++chunks > (1u << 20) || (pa & (PAGE_SIZE - 1)) || !kho_waiting(pa, 0))
+			return false;
+		c = phys_to_virt(pa);
+		if (c->count > KHO_SLAB_CHUNK_RECS)
+			return false;
+		for (u64 i = 0; i < c->count; i++) {
+			const struct kho_slab_rec *r = &c->rec[i];
+			struct kmem_cache *kc = kmalloc_class_cache(r->slot_size);
+			phys_addr_t base = ALIGN_DOWN(r->phys, PAGE_SIZE << r->slab_order);
+
+			if (!kc || kmem_cache_slab_order(kc) != r->slab_order ||
+			    (r->phys - base) % r->slot_size || !kho_waiting(base, r->slab_order))
+				return false;
+			in_left++;
+		}
+		if (!in_first)
+			in_first = phys_to_virt(pa);
+	}
+	return true;
+}
+
+struct gather {
+	phys_addr_t base;
+	u32 order;
+	u32 n;
+	u32 offs[512];
+};
+
+static bool gather_slab(struct kho_slab_rec *r, void *arg)
+{
+	struct gather *g = arg;
+
+	if (r->slot_size && ALIGN_DOWN(r->phys, PAGE_SIZE << r->slab_order) == g->base &&
+	    g->n < 512)
+		g->offs[g->n++] = (u32)(r->phys - g->base);
+	return true;
+}
+
+void *kho_restore_slab(phys_addr_t phys)
+{
+	static struct gather g;
+	struct find f = { phys, NULL };
+	struct kmem_cache *c;
+	void *obj;
+
+	if (!in_state)
+		in_state = chain_ok() ? 1 : -1;
+	if (in_state < 0) {
+		pr_err("kho: the preserved slab records are damaged; no slab object restored");
+		return NULL;
+	}
+	each_rec(in_first, find_rec, &f);
+	if (!f.found) {
+		pr_err("kho: no slab object was preserved at 0x%llx (or it was restored)",
+		       (unsigned long long)phys);
+		return NULL;
+	}
+	c = kmalloc_class_cache(f.found->slot_size);
+	g.base = ALIGN_DOWN(phys, PAGE_SIZE << f.found->slab_order);
+	g.order = f.found->slab_order;
+	g.n = 0;
+	obj = phys_to_virt(phys);
+	if (kho_waiting(g.base, g.order)) { /* first object of its slab back */
+		each_rec(in_first, gather_slab, &g);
+		if (!slab_adopt(c, g.base, g.offs, g.n, kho_restore_page_desc))
+			return NULL;
+	}
+	f.found->slot_size = 0; /* claimed */
+	if (--in_left == 0) { /* the chain has served: free its pages */
+		for (phys_addr_t pa = virt_to_phys(in_first); pa;) {
+			struct page *cp = kho_restore_page_desc(pa, 0, MEMDESC_PAGES_OF(0));
+
+			pa = ((struct kho_slab_chunk *)page_address(cp))->next;
+			__free_pages(cp, 0);
+		}
+		in_first = NULL;
+	}
+	return obj;
+}

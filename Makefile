@@ -7,6 +7,7 @@
 #   make test-host             host unit tests only (ASan + UBSan)
 #   make test-boot CASE=name   one boot case (tests/boot/cases/)
 #   make bench                 host benchmarks of mm/ against glibc, jemalloc, mimalloc
+#   make fuzz                  a long fuzzing run of the KHO handover reader
 #   make clean                 (distclean also drops build/sysroot-arm64)
 #
 # Everything is built under build/<arch>/. Missing tools are installed by
@@ -123,10 +124,11 @@ include boot/efi/efi.mk
 include tests/host/host.mk
 include tests/boot/boot.mk
 include tests/bench/bench.mk
+include tests/fuzz/fuzz.mk
 
 # clean keeps build/sysroot-arm64 (downloaded packages); distclean does not.
 clean:
-	rm -rf build/x86_64 build/arm64 build/host build/bench build/logs
+	rm -rf build/x86_64 build/arm64 build/host build/bench build/fuzz build/logs
 distclean:
 	rm -rf build
 

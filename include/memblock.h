@@ -38,6 +38,11 @@ struct memblock {
 	struct memblock_list reserved;
 	/* memblock_alloc only returns memory inside [alloc_min, alloc_max). */
 	phys_addr_t alloc_min, alloc_max;
+	/* More reserved ranges, in a table its owner keeps (KHO's preserved
+	 * memory, which can run to millions of ranges): same invariant as a
+	 * list, any length, never changed by memblock. */
+	const struct memblock_region *extra;
+	u64 nr_extra;
 };
 
 extern struct memblock memblock;
@@ -56,6 +61,9 @@ int memblock_unreserve(phys_addr_t base, u64 size);
  * when nothing fits. */
 phys_addr_t memblock_alloc_range(u64 size, u64 align, phys_addr_t min, phys_addr_t max);
 phys_addr_t memblock_alloc(u64 size, u64 align);
+
+/* Hand memblock a caller-kept table of reserved ranges (see above). */
+void memblock_reserve_table(const struct memblock_region *r, u64 n);
 
 /* Restrict memblock_alloc to [min, max) (KHO: scratch only). */
 void memblock_set_alloc_limits(phys_addr_t min, phys_addr_t max);

@@ -5,12 +5,12 @@
 #define BATON_KHO_INTERNAL_H
 
 #include "kho.h"
+#include "memblock.h"
 
 /* A preserved block found in a handover. */
 struct kho_block {
 	phys_addr_t pa;
-	u32 order;
-	u32 claimed; /* restored already */
+	u64 order;
 };
 
 struct kho_subtree {
@@ -28,8 +28,10 @@ struct kho_state {
 	struct kho_scratch scratch[KHO_MAX_SCRATCH];
 	int nr_scratch;
 	/* Incoming: what the last generation preserved, sorted by pa. */
-	struct kho_block *blocks;
+	struct kho_block *blocks;    /* as walked: grouped by order */
 	u64 nr_blocks;
+	struct memblock_region *runs; /* the same memory, merged, by address */
+	u64 nr_runs;
 	phys_addr_t in_fdt;       /* the root FDT handed over, 0 on a cold boot */
 };
 
@@ -37,7 +39,8 @@ extern struct kho_state kho;
 
 bool kho_in_scratch(phys_addr_t base, u64 size);
 void kho_serialize_reset(void);
-struct kho_block *kho_waiting(phys_addr_t phys, unsigned order);
+/* Is a preserved block of that order waiting at phys? (Says why not.) */
+bool kho_waiting(phys_addr_t phys, unsigned order);
 /* subtree.c: write the table into the outgoing root FDT; check the
  * subtrees of an incoming one (covered: is a range inside preserved
  * blocks). */

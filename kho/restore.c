@@ -26,7 +26,8 @@
 #include <libfdt.h>
 
 #define KHO_MAX_NODES (1u << 20)
-#define KHO_MD_HEAD(order) memdesc_make(MEMDESC_PRESERVED, (0x4b484f50UL << 8) | (order))
+#define KHO_MAGIC 0x4b484f50UL /* "KHOP", as Linux marks a preserved head */
+#define KHO_MD_HEAD(order) memdesc_make(MEMDESC_PRESERVED, (KHO_MAGIC << 8) | (order))
 #define KHO_MD_TAIL memdesc_make(MEMDESC_PRESERVED, 0xff)
 
 static bool in_ram(phys_addr_t base, u64 size)
@@ -89,85 +90,121 @@ static bool block_ok(phys_addr_t pa, unsigned order, void *arg, const char **why
 		return false;
 	}
 	if (s->fill)
-		s->fill[s->count] = (struct kho_block){ pa, order, 0 };
+		s->fill[s->count] = (struct kho_block){ pa, order };
 	s->count++;
 	return true;
 }
 
-/* Heapsort by pa: no allocation, n log n, fine for a million blocks. */
-static void sift(struct kho_block *b, u64 i, u64 n)
+/*
+ * The radix walk yields keys in increasing order, and a key's top bit is its
+ * order: so the blocks come grouped by order, highest first, each group
+ * ascending by address. The groups are indexed instead of sorted, and
+ * merged on the fly (at most MAX_ORDER + 1 of them) when address order is
+ * needed. group[o] = [first, end) of order o's blocks.
+ */
+static u64 group[MAX_ORDER + 1][2];
+
+static const char *index_groups(void)
 {
+	u64 i = 0;
+
+	for (int o = MAX_ORDER; o >= 0; o--) {
+		group[o][0] = i;
+		for (; i < kho.nr_blocks && kho.blocks[i].order == (u64)o; i++) {
+			if (i > group[o][0] && kho.blocks[i - 1].pa >= kho.blocks[i].pa)
+				return "the preserved-memory map repeats a block";
+		}
+		group[o][1] = i;
+	}
+	return i == kho.nr_blocks ? NULL : "the preserved-memory map is not in key order";
+}
+
+/* Call fn on every block in address order; stop when it returns false. */
+static void each_by_address(bool (*fn)(const struct kho_block *b, void *arg), void *arg)
+{
+	u64 head[MAX_ORDER + 1];
+
+	for (int o = 0; o <= MAX_ORDER; o++)
+		head[o] = group[o][0];
 	for (;;) {
-		u64 c = 2 * i + 1;
-		struct kho_block t;
+		int best = -1;
 
-		if (c >= n)
+		for (int o = 0; o <= MAX_ORDER; o++) {
+			if (head[o] < group[o][1] &&
+			    (best < 0 || kho.blocks[head[o]].pa < kho.blocks[head[best]].pa))
+				best = o;
+		}
+		if (best < 0 || !fn(&kho.blocks[head[best]++], arg))
 			return;
-		if (c + 1 < n && b[c + 1].pa > b[c].pa)
-			c++;
-		if (b[i].pa >= b[c].pa)
-			return;
-		t = b[i];
-		b[i] = b[c];
-		b[c] = t;
-		i = c;
 	}
 }
 
-static void sort_blocks(struct kho_block *b, u64 n)
+/* Runs: touching blocks merged into ranges; counted, checked for overlap,
+ * and (when out is set) written. */
+struct runs {
+	struct memblock_region *out;
+	u64 n;
+	phys_addr_t end;
+	phys_addr_t overlap_a, overlap_b;
+};
+
+static bool add_to_run(const struct kho_block *b, void *arg)
 {
-	for (u64 i = n / 2; i-- > 0;)
-		sift(b, i, n);
-	for (u64 end = n; end > 1; end--) {
-		struct kho_block t = b[0];
+	struct runs *r = arg;
+	u64 size = PAGE_SIZE << b->order;
 
-		b[0] = b[end - 1];
-		b[end - 1] = t;
-		sift(b, 0, end - 1);
+	if (r->n && b->pa < r->end) {
+		r->overlap_a = r->end;
+		r->overlap_b = b->pa;
+		return false;
 	}
+	if (r->n && b->pa == r->end) {
+		if (r->out)
+			r->out[r->n - 1].size += size;
+	} else {
+		if (r->out)
+			r->out[r->n] = (struct memblock_region){ b->pa, size };
+		r->n++;
+	}
+	r->end = b->pa + size;
+	return true;
 }
 
-static struct kho_block *find_block(phys_addr_t pa)
+static bool find_block(phys_addr_t pa)
 {
-	u64 lo = 0, hi = kho.nr_blocks;
+	for (int o = 0; o <= MAX_ORDER; o++) {
+		u64 lo = group[o][0], hi = group[o][1];
 
-	while (lo < hi) {
-		u64 mid = lo + (hi - lo) / 2;
+		while (lo < hi) {
+			u64 mid = lo + (hi - lo) / 2;
 
-		if (kho.blocks[mid].pa == pa)
-			return &kho.blocks[mid];
-		if (kho.blocks[mid].pa < pa)
-			lo = mid + 1;
-		else
-			hi = mid;
+			if (kho.blocks[mid].pa == pa)
+				return true;
+			if (kho.blocks[mid].pa < pa)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
 	}
-	return NULL;
+	return false;
 }
 
-/* Is [base, base + size) inside preserved blocks, end to end? */
+/* Is [base, base + size) inside preserved memory? Runs are maximal, so it
+ * must lie within one. */
 static bool covered(phys_addr_t base, u64 size)
 {
-	u64 lo = 0, hi = kho.nr_blocks;
-	phys_addr_t end = base + size;
+	u64 lo = 0, hi = kho.nr_runs;
 
-	while (lo < hi) { /* the last block starting at or below base */
+	while (lo < hi) { /* the last run starting at or below base */
 		u64 mid = lo + (hi - lo) / 2;
 
-		if (kho.blocks[mid].pa <= base)
+		if (kho.runs[mid].base <= base)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo == 0)
-		return false;
-	for (u64 i = lo - 1; i < kho.nr_blocks && base < end; i++) {
-		const struct kho_block *b = &kho.blocks[i];
-
-		if (b->pa > base || b->pa + (PAGE_SIZE << b->order) <= base)
-			return false; /* a gap */
-		base = b->pa + (PAGE_SIZE << b->order);
-	}
-	return base >= end;
+	return lo > 0 && base + size <= kho.runs[lo - 1].base + kho.runs[lo - 1].size &&
+	       base + size > base;
 }
 
 static const char *scan(const void *boot_fdt, struct scan *s)
@@ -231,16 +268,30 @@ static const char *scan(const void *boot_fdt, struct scan *s)
 		if (kho_radix_walk(root, &w, &why) < 0)
 			return why;
 		kho.nr_blocks = s->count;
-		sort_blocks(kho.blocks, kho.nr_blocks);
 	}
-	for (u64 i = 1; i < kho.nr_blocks; i++) {
-		const struct kho_block *p = &kho.blocks[i - 1];
+	why = index_groups();
+	if (why)
+		return why;
+	/* Runs in address order: counted (and overlaps caught), then written
+	 * to a table in scratch that memblock takes whole. */
+	struct runs r = { 0 };
 
-		if (p->pa + (PAGE_SIZE << p->order) > kho.blocks[i].pa) {
-			snprintf(s->why, sizeof(s->why), "preserved blocks 0x%llx and 0x%llx overlap",
-				 (unsigned long long)p->pa, (unsigned long long)kho.blocks[i].pa);
-			return s->why;
-		}
+	each_by_address(add_to_run, &r);
+	if (r.overlap_a || r.overlap_b) {
+		snprintf(s->why, sizeof(s->why), "preserved blocks overlap at 0x%llx (a block "
+			 "starts there before the one below ends at 0x%llx)",
+			 (unsigned long long)r.overlap_b, (unsigned long long)r.overlap_a);
+		return s->why;
+	}
+	if (r.n) {
+		phys_addr_t a = memblock_alloc(r.n * sizeof(struct memblock_region), 8);
+
+		if (!a)
+			return "no room in scratch for the preserved ranges";
+		kho.runs = phys_to_virt(a);
+		kho.nr_runs = r.n;
+		r = (struct runs){ .out = kho.runs };
+		each_by_address(add_to_run, &r);
 	}
 	if (!find_block(fr.base) || !find_block(ALIGN_DOWN(sr.base, PAGE_SIZE)))
 		return "the KHO root FDT or the scratch array is not itself preserved";
@@ -249,6 +300,21 @@ static const char *scan(const void *boot_fdt, struct scan *s)
 		return why;
 	kho.in_fdt = fr.base;
 	return NULL;
+}
+
+/* A refused handover leaves nothing behind. */
+static void kho_forget(const struct scan *s)
+{
+	if (kho.blocks)
+		memblock_unreserve(virt_to_phys(kho.blocks), s->count * sizeof(struct kho_block));
+	if (kho.runs)
+		memblock_unreserve(virt_to_phys(kho.runs), kho.nr_runs * sizeof(*kho.runs));
+	kho.blocks = NULL;
+	kho.runs = NULL;
+	kho.nr_runs = 0;
+	kho.nr_blocks = 0;
+	kho.nr_scratch = 0;
+	kho.in_fdt = 0;
 }
 
 bool kho_scan(const void *boot_fdt)
@@ -261,22 +327,18 @@ bool kho_scan(const void *boot_fdt)
 	if (chosen < 0 || !fdt_getprop(boot_fdt, chosen, KHO_CHOSEN_FDT, NULL))
 		return false; /* a cold boot */
 	why = scan(boot_fdt, &s);
-	memblock_set_alloc_limits(0, ~0ULL); /* the map is read (or refused) */
 	if (why) {
+		memblock_set_alloc_limits(0, ~0ULL);
 		pr_err("kho: handover refused: %s; booting as a cold boot", why);
-		if (kho.blocks)
-			memblock_unreserve(virt_to_phys(kho.blocks),
-					   s.count * sizeof(struct kho_block));
-		kho.blocks = NULL;
-		kho.nr_blocks = 0;
-		kho.nr_scratch = 0;
-		kho.in_fdt = 0;
+		kho_forget(&s);
 		return false;
 	}
-	for (u64 i = 0; i < kho.nr_blocks; i++) {
-		memblock_reserve(kho.blocks[i].pa, PAGE_SIZE << kho.blocks[i].order);
-		pages += 1UL << kho.blocks[i].order;
-	}
+	/* Reserve the blocks: the runs table, handed to memblock whole (there
+	 * may be millions of blocks; memblock's own table is fixed). */
+	memblock_reserve_table(kho.runs, kho.nr_runs);
+	for (u64 i = 0; i < kho.nr_runs; i++)
+		pages += kho.runs[i].size >> PAGE_SHIFT;
+	memblock_set_alloc_limits(0, ~0ULL); /* the map is read */
 	/* Scratch stays out of the page allocator, so nothing this generation
 	 * preserves can be in it: the next kernel's image goes there. */
 	for (int i = 0; i < kho.nr_scratch; i++)
@@ -302,72 +364,78 @@ bool kho_is_kho_boot(void)
 	return kho.in_fdt != 0;
 }
 
+/* After kho_mark_preserved the memmap is the record of what still waits:
+ * the head word of a block not yet restored says PRESERVED, with the magic
+ * and its order. A restore changes it, so nothing is restored twice. */
+static int waiting_order(phys_addr_t phys)
+{
+	u64 pfn = phys >> PAGE_SHIFT;
+	unsigned long md;
+
+	if ((phys & (PAGE_SIZE - 1)) || !pfn_valid(pfn))
+		return -1;
+	md = pfn_to_page(pfn)->memdesc;
+	if (memdesc_type(md) != MEMDESC_PRESERVED || (memdesc_data(md) >> 8) != KHO_MAGIC)
+		return -1;
+	return (int)(memdesc_data(md) & 0xff);
+}
+
 u64 kho_unclaimed_pages(void)
 {
 	u64 n = 0;
 
 	for (u64 i = 0; i < kho.nr_blocks; i++) {
-		if (!kho.blocks[i].claimed)
+		if (waiting_order(kho.blocks[i].pa) >= 0)
 			n += 1UL << kho.blocks[i].order;
 	}
 	return n;
 }
 
-/* The block at phys of that order, waiting to be restored; NULL (and a
- * message) otherwise. */
-struct kho_block *kho_waiting(phys_addr_t phys, unsigned order)
+bool kho_waiting(phys_addr_t phys, unsigned order)
 {
-	struct kho_block *b = find_block(phys);
+	if (waiting_order(phys) != (int)order) {
+		pr_err("kho: nothing of order %u waits at 0x%llx (never preserved, or restored "
+		       "already)", order, (unsigned long long)phys);
+		return false;
+	}
+	return true;
+}
 
-	if (!b || b->order != order) {
-		pr_err("kho: nothing of order %u was preserved at 0x%llx", order,
-		       (unsigned long long)phys);
-		return NULL;
-	}
-	if (b->claimed) {
-		pr_err("kho: 0x%llx order %u was restored already", (unsigned long long)phys, order);
-		return NULL;
-	}
-	return b;
+/* Hand a block known to be waiting to the allocator, tagged md. */
+static struct page *restore_block(phys_addr_t phys, unsigned order, unsigned long md)
+{
+	struct page *page = pfn_to_page(phys >> PAGE_SHIFT);
+
+	memdesc_set(page, order, md);
+	buddy_adopt(page, order);
+	return page;
 }
 
 struct page *kho_restore_page_desc(phys_addr_t phys, unsigned int order, unsigned long md)
 {
-	struct kho_block *b = kho_waiting(phys, order);
-	struct page *page;
-
-	if (!b)
-		return NULL;
-	page = pfn_to_page(phys >> PAGE_SHIFT);
-	if (page->memdesc != KHO_MD_HEAD(order)) {
-		pr_err("kho: 0x%llx is not marked preserved in the memmap", (unsigned long long)phys);
-		return NULL;
-	}
-	memdesc_set(page, order, md);
-	buddy_adopt(page, order);
-	b->claimed = 1;
-	return page;
+	return kho_waiting(phys, order) ? restore_block(phys, order, md) : NULL;
 }
 
 struct folio *kho_restore_folio(phys_addr_t phys)
 {
-	struct kho_block *b = find_block(phys);
+	int order = waiting_order(phys);
 	struct folio *f;
 	struct page *page;
 
-	if (!b) {
-		pr_err("kho: no folio was preserved at 0x%llx", (unsigned long long)phys);
+	if (order < 0) {
+		pr_err("kho: no folio waits at 0x%llx (never preserved, or restored already)",
+		       (unsigned long long)phys);
 		return NULL;
 	}
 	f = folio_desc_alloc();
 	if (!f)
 		return NULL;
-	page = kho_restore_page_desc(phys, b->order, memdesc_ptr(MEMDESC_FOLIO, f));
+	page = kho_restore_page_desc(phys, (unsigned)order, memdesc_ptr(MEMDESC_FOLIO, f));
 	if (!page) {
 		folio_desc_free(f);
 		return NULL;
 	}
-	*f = (struct folio){ .page = page, .order = b->order, .refcount = 1 };
+	*f = (struct folio){ .page = page, .order = (u32)order, .refcount = 1 };
 	return f;
 }
 
@@ -391,10 +459,10 @@ struct page *kho_restore_pages(phys_addr_t phys, u64 nr_pages)
 		if (!kho_waiting(p << PAGE_SHIFT, run_order(p, end)))
 			return NULL;
 	}
-	for (u64 p = pfn; p < end; p += 1UL << run_order(p, end)) {
+	for (u64 p = pfn; p < end; p += 1UL << run_order(p, end)) { /* checked above */
 		unsigned o = run_order(p, end);
 
-		kho_restore_page_desc(p << PAGE_SHIFT, o, MEMDESC_PAGES_OF(o));
+		restore_block(p << PAGE_SHIFT, o, MEMDESC_PAGES_OF(o));
 	}
 	return pfn_to_page(pfn);
 }

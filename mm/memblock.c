@@ -123,6 +123,38 @@ int memblock_unreserve(phys_addr_t base, u64 size)
 	return list_remove(&memblock.reserved, base, base + size);
 }
 
+void memblock_reserve_table(const struct memblock_region *r, u64 n)
+{
+	memblock.extra = r;
+	memblock.nr_extra = n;
+}
+
+/* The first extra range that ends after base, or NULL. */
+static const struct memblock_region *extra_after(phys_addr_t base)
+{
+	u64 lo = 0, hi = memblock.nr_extra;
+
+	while (lo < hi) {
+		u64 mid = lo + (hi - lo) / 2;
+
+		if (memblock.extra[mid].base + memblock.extra[mid].size <= base)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < memblock.nr_extra ? &memblock.extra[lo] : NULL;
+}
+
+/* The extra range overlapping [base, base + size) that ends last, or NULL. */
+static const struct memblock_region *extra_overlap(phys_addr_t base, u64 size)
+{
+	const struct memblock_region *r = extra_after(base), *hit = NULL;
+
+	for (; r && r < memblock.extra + memblock.nr_extra && r->base < base + size; r++)
+		hit = r;
+	return hit;
+}
+
 void memblock_set_alloc_limits(phys_addr_t min, phys_addr_t max)
 {
 	memblock.alloc_min = min;
@@ -133,6 +165,8 @@ bool memblock_is_reserved(phys_addr_t base, u64 size)
 {
 	const struct memblock_list *l = &memblock.reserved;
 
+	if (extra_overlap(base, size))
+		return true;
 	for (int i = 0; i < l->cnt; i++) {
 		if (l->r[i].base < base + size && base < l->r[i].base + l->r[i].size)
 			return true;
@@ -161,10 +195,16 @@ phys_addr_t memblock_alloc_range(u64 size, u64 align, phys_addr_t min, phys_addr
 
 			if (cand < lo || cand == 0)
 				break;
+			const struct memblock_region *x = extra_overlap(cand, size);
+
 			while (j >= 0 && rsv->r[j].base >= cand + size)
 				j--;
 			if (j >= 0 && rsv->r[j].base + rsv->r[j].size > cand) {
 				top = rsv->r[j].base; /* collides: try below it */
+				continue;
+			}
+			if (x) { /* collides with the table: below its first range */
+				top = extra_after(cand)->base;
 				continue;
 			}
 			if (memblock_reserve(cand, size) < 0)
@@ -207,6 +247,15 @@ bool memblock_next_free(u64 *cursor, phys_addr_t *base, u64 *size)
 			}
 			if (taken)
 				continue;
+			/* ... and of the caller-kept table. */
+			const struct memblock_region *x = extra_after(lo);
+
+			if (x && x->base <= lo) {
+				lo = x->base + x->size;
+				continue;
+			}
+			if (x && x->base < hi)
+				hi = x->base;
 			*base = lo;
 			*size = hi - lo;
 			*cursor = hi;
@@ -232,7 +281,11 @@ u64 memblock_memory_size(void)
 
 u64 memblock_reserved_size(void)
 {
-	return list_size(&memblock.reserved);
+	u64 total = list_size(&memblock.reserved);
+
+	for (u64 i = 0; i < memblock.nr_extra; i++)
+		total += memblock.extra[i].size;
+	return total;
 }
 
 void memblock_dump(void)

@@ -146,3 +146,39 @@ TEST(memblock, dump_reports_totals)
 	memblock_dump();
 	EXPECT_LOG("memblock: 8192 KiB RAM, 1024 KiB reserved, 7168 KiB free");
 }
+
+TEST(memblock, caller_kept_table_is_reserved_too)
+{
+	static const struct memblock_region table[] = {
+		{ M(2), M(1) }, { M(4), M(2) }, { M(7), M(1) },
+	};
+	u64 cursor = 0, size;
+	phys_addr_t base, got[8];
+	int n = 0;
+
+	fresh();
+	memblock_add(M(1), M(8));                   /* [1M, 9M) */
+	memblock_reserve_table(table, 3);
+	EXPECT(memblock_is_reserved(M(4) + 5, 1));
+	EXPECT(!memblock_is_reserved(M(3), M(1)));
+	while (memblock_next_free(&cursor, &base, &size) && n < 8) {
+		got[n++] = base;
+		got[n++] = base + size;
+	}
+	REQUIRE(n == 8);
+	EXPECT_EQ(got[0], M(1));
+	EXPECT_EQ(got[1], M(2));
+	EXPECT_EQ(got[2], M(3));
+	EXPECT_EQ(got[3], M(4));
+	EXPECT_EQ(got[4], M(6));
+	EXPECT_EQ(got[5], M(7));
+	EXPECT_EQ(got[6], M(8));
+	EXPECT_EQ(got[7], M(9));
+	/* Top-down allocation steps below the table's ranges. */
+	EXPECT_EQ(memblock_alloc(M(1), M(1)), M(8));
+	EXPECT_EQ(memblock_alloc(M(1), M(1)), M(6));
+	EXPECT_EQ(memblock_alloc(M(1), M(1)), M(3));
+	EXPECT_EQ(memblock_alloc(M(1), M(1)), M(1));
+	EXPECT_EQ(memblock_alloc(4096, 4096), 0);
+	EXPECT_EQ(memblock_reserved_size(), M(8));
+}

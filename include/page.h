@@ -110,7 +110,11 @@ static inline struct page *virt_to_page(const void *addr)
 
 /* Give every page of an allocated block a new memdesc word (a slab that
  * becomes its own descriptor, KHO restoring a block). */
-void memdesc_set(struct page *page, unsigned int order, unsigned long md);
+static inline void memdesc_set(struct page *page, unsigned int order, unsigned long md)
+{
+	for (u64 i = 0; i < (1UL << order); i++)
+		page[i].memdesc = md;
+}
 
 /* Allocate the memmap from memblock for all of memblock's RAM, every word
  * RESERVED. Returns false if memblock cannot hold it. */

@@ -455,14 +455,14 @@ struct page *kho_restore_pages(phys_addr_t phys, u64 nr_pages)
 
 	if (!nr_pages || (phys & (PAGE_SIZE - 1)))
 		return NULL;
-	for (u64 p = pfn; p < end; p += 1UL << run_order(p, end)) { /* all there? */
-		if (!kho_waiting(p << PAGE_SHIFT, run_order(p, end)))
-			return NULL;
+	for (u64 p = pfn, o; p < end; p += 1UL << o) { /* all there, first */
+		o = run_order(p, end);
+		if (waiting_order(p << PAGE_SHIFT) != (int)o)
+			return (void)kho_waiting(p << PAGE_SHIFT, (unsigned)o), NULL; /* says why */
 	}
-	for (u64 p = pfn; p < end; p += 1UL << run_order(p, end)) { /* checked above */
-		unsigned o = run_order(p, end);
-
-		restore_block(p << PAGE_SHIFT, o, MEMDESC_PAGES_OF(o));
+	for (u64 p = pfn, o; p < end; p += 1UL << o) {
+		o = run_order(p, end);
+		restore_block(p << PAGE_SHIFT, (unsigned)o, MEMDESC_PAGES_OF(o));
 	}
 	return pfn_to_page(pfn);
 }

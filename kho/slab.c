@@ -141,11 +141,31 @@ int kho_unpreserve_slab(void *obj)
 	return 0;
 }
 
+static bool count_rec(struct kho_slab_rec *r, void *arg)
+{
+	(void)r;
+	(*(u64 *)arg)++;
+	return true;
+}
+
 int kho_slab_serialize(void)
 {
+	u64 n = 0;
+
 	kho_remove_subtree(KHO_SLAB_SUBTREE);
-	if (!out_first)
+	each_rec(out_first, count_rec, &n);
+	if (!n) { /* everything was unpreserved: the chain goes too */
+		while (out_first) {
+			struct kho_slab_chunk *next = out_first->next ? phys_to_virt(out_first->next)
+								      : NULL;
+
+			kho_unpreserve_pages(virt_to_page(out_first), 1);
+			__free_pages(virt_to_page(out_first), 0);
+			out_first = next;
+		}
+		out_last = NULL;
 		return 0;
+	}
 	return kho_add_subtree(KHO_SLAB_SUBTREE, out_first, PAGE_SIZE);
 }
 

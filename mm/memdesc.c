@@ -41,9 +41,3 @@ bool memdesc_init(void)
 		(unsigned long long)pa, sizeof(struct page));
 	return true;
 }
-
-void memdesc_set(struct page *page, unsigned int order, unsigned long md)
-{
-	for (u64 i = 0; i < (1UL << order); i++)
-		page[i].memdesc = md;
-}

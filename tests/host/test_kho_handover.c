@@ -27,6 +27,7 @@
 #define RAM_BASE 0x40000000ULL
 #define RAM (128ULL << 20)
 #define SCRATCH (16ULL << 20)
+#define KERNEL_IMAGE (RAM_BASE + (2ULL << 20))
 
 /* What the test (not the kernel) remembers across a kexec. */
 enum item_kind { PAGES, FOLIO, SLAB };
@@ -95,6 +96,7 @@ static void boot_generation(const void *boot_fdt)
 	kho_reset();
 	memblock_add(RAM_BASE, RAM);
 	memblock_reserve(RAM_BASE, 1 << 20); /* "firmware" */
+	memblock_reserve(KERNEL_IMAGE, 1 << 20); /* where a kernel image would be */
 	if (boot_fdt)
 		kho_scan(boot_fdt);
 	if (!kho_is_kho_boot())
@@ -300,6 +302,7 @@ TEST(kho, generations_hand_over_and_free)
 
 enum damage {
 	TRUNCATED, WRONG_COMPATIBLE, NODE_OUTSIDE_RAM, NODE_IN_SCRATCH, NODE_ON_RESERVED,
+	NODE_IN_KERNEL_IMAGE,
 	OVERLAP, BAD_ORDER, BAD_SCRATCH_ARRAY, SUBTREE_OUT_OF_BOUNDS,
 };
 
@@ -361,6 +364,9 @@ static void refused(enum damage d, const char *message)
 	case NODE_ON_RESERVED:
 		redirect_root_entry(&h, RAM_BASE); /* the "firmware" MiB */
 		break;
+	case NODE_IN_KERNEL_IMAGE:
+		redirect_root_entry(&h, KERNEL_IMAGE + PAGE_SIZE);
+		break;
 	case BAD_ORDER: {
 		u64 *t = radix_root_table(&h);
 
@@ -418,6 +424,11 @@ TEST(kho, refuses_radix_pointer_onto_reserved_memory)
 	refused(NODE_ON_RESERVED, "radix node 0x40000000 is on memory this boot has reserved");
 }
 
+TEST(kho, refuses_radix_pointer_into_the_kernel_image)
+{
+	refused(NODE_IN_KERNEL_IMAGE, "radix node 0x40201000 is on memory this boot has reserved");
+}
+
 TEST(kho, refuses_overlapping_blocks)
 {
 	refused(OVERLAP, "overlap");
@@ -453,4 +464,44 @@ TEST(kho, preserve_refuses_scratch_and_free_memory)
 	__free_pages(p, 0);
 	EXPECT_EQ(kho_preserve_pages(p, 1), -KHO_EINVAL);
 	EXPECT_LOG("refused to preserve");
+}
+
+/* Unpreserving takes each kind back: after it, the next generation finds
+ * nothing but the handover's own two pages. */
+TEST(kho, unpreserve_takes_everything_back)
+{
+	struct kho_handover h;
+	struct kho_vmalloc v;
+	struct folio *f;
+	struct page *p;
+	void *area, *o1, *o2;
+
+	host_ram(RAM_BASE, RAM);
+	host_console_register();
+	boot_generation(NULL);
+	f = folio_alloc(GFP_KERNEL, 4);
+	p = alloc_pages(GFP_KERNEL, 3);
+	area = vmalloc(5 * PAGE_SIZE);
+	o1 = kmalloc(64, GFP_KERNEL);
+	o2 = kmalloc(64, GFP_KERNEL); /* the same slab as o1 */
+	REQUIRE(f && p && area && o1 && o2);
+	REQUIRE(kho_preserve_folio(f) == 0);
+	REQUIRE(kho_preserve_pages(p, 8) == 0);
+	REQUIRE(kho_preserve_vmalloc(area, &v) == 0);
+	REQUIRE(kho_preserve_slab(o1) == 0);
+	REQUIRE(kho_preserve_slab(o2) == 0);
+	EXPECT_EQ(kho_unpreserve_folio(f), 0);
+	EXPECT_EQ(kho_unpreserve_folio(f), -KHO_ENOENT);
+	EXPECT_EQ(kho_unpreserve_pages(p, 8), 0);
+	EXPECT_EQ(kho_unpreserve_vmalloc(&v), 0);
+	EXPECT_EQ(kho_unpreserve_slab(o1), 0);
+	EXPECT_EQ(kho_unpreserve_slab(o1), -KHO_ENOENT);
+	EXPECT_EQ(kho_unpreserve_slab(o2), 0);
+	REQUIRE(kho_serialize(&h) == 0);
+
+	boot_generation(handover_fdt(&h));
+	EXPECT(kho_is_kho_boot());
+	/* Only the root FDT and the scratch array. */
+	EXPECT_EQ(kho_unclaimed_pages(), 2);
+	EXPECT(kho_restore_folio(folio_pfn(f) << PAGE_SHIFT) == NULL);
 }

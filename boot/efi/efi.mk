@@ -7,7 +7,7 @@ EFI_CFLAGS := $(FREESTANDING) -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -DG
 	-DHAVE_LIBEFI_MEM $(WARNINGS) -Wno-strict-prototypes -Wno-cast-align -O2 -g \
 	-fpic -fshort-wchar -mno-red-zone -fno-stack-protector -fno-strict-aliasing \
 	-MMD -MP
-EFI_SRCS := $(wildcard boot/efi/*.c) kernel/string.c
+EFI_SRCS := $(wildcard boot/efi/*.c) kernel/string.c kernel/elf_load.c
 EFI_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(EFI_SRCS))
 EFI_LDS := /usr/lib/elf_x86_64_efi.lds
 EFI_CRT0 := /usr/lib/crt0-efi-x86_64.o

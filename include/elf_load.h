@@ -1,0 +1,25 @@
+/*
+ * elf_load.h — placing Baton's own x86-64 kernel ELF: used by the EFI
+ * loader (first boot) and by kexec (every later one).
+ */
+#ifndef BATON_ELF_LOAD_H
+#define BATON_ELF_LOAD_H
+
+#include "types.h"
+
+/* Where the PT_LOAD segments go relative to the lowest one. */
+struct elf_layout {
+	u64 vmin;      /* lowest p_vaddr, 2 MiB aligned */
+	u64 span;      /* bytes from vmin to the end of the last segment */
+	u64 entry_off; /* entry point - vmin */
+};
+
+/* Check the ELF header and every program header against the file's size.
+ * Returns NULL and fills *out, or says what is wrong. */
+const char *elf_layout(const void *elf, u64 size, u16 machine, struct elf_layout *out);
+
+/* Copy the segments to dest (span bytes, already mapped), zeroing bss and
+ * gaps: phys = base + (vaddr - vmin). */
+void elf_copy(const void *elf, void *dest, const struct elf_layout *l);
+
+#endif

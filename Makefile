@@ -103,8 +103,13 @@ deps:
 	tools/deps
 
 # make run: boot the default loader for ARCH under QEMU, serial on the
-# terminal. RUN_ARGS is the kernel command line.
+# terminal. RUN_ARGS is the kernel command line; on x86-64 it shows a
+# kexec handover chain by default (arm64 kexec is not written yet).
+ifeq ($(ARCH),x86_64)
+RUN_ARGS ?= kexec.chain=3
+else
 RUN_ARGS ?=
+endif
 RUN_DIR := $(BUILD)/runs/make-run
 run: all
 ifeq ($(ARCH),x86_64)

@@ -49,7 +49,10 @@ void bootmem_init(const void *fdt, phys_addr_t fdt_phys)
 		reserve("a firmware reservation", r[i].base, r[i].size);
 	reserve("the kernel image", arch_image_phys_base(), (u64)(_kernel_end - _kernel_start));
 	reserve("the boot FDT", fdt_phys, fdt_totalsize(fdt));
-	if (bootfdt_chosen_range(fdt, "baton,image", &image))
+	/* The loader's image copy. After a kexec it is preserved memory
+	 * instead, which KHO reserves once it has checked the handover. */
+	if (!bootfdt_chosen_range(fdt, "linux,kho-fdt", &image) &&
+	    bootfdt_chosen_range(fdt, "baton,image", &image))
 		reserve("the image copy", image.base, image.size);
 	memblock_check();
 	memblock_dump();

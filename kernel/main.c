@@ -10,6 +10,7 @@
 #include "bootmem.h"
 #include "buddy.h"
 #include "folio.h"
+#include "kexec.h"
 #include "kho.h"
 #include "slab.h"
 #include "cmdline.h"
@@ -72,7 +73,9 @@ void kernel_main(phys_addr_t fdt_phys)
 	vmalloc_init();
 	buddy_dump();
 	slab_dump();
+	kexec_init(boot_fdt);
 	ktest_run(boot_fdt);
+	kexec_chain_step();
 
 	pr_info("baton: nothing left to do, powering off");
 	arch_poweroff();

@@ -232,10 +232,11 @@ static const char *scan(const void *boot_fdt, struct scan *s)
 	kho.nr_scratch = (int)(sr.size / sizeof(*areas));
 	for (int i = 0; i < kho.nr_scratch; i++) {
 		kho.scratch[i] = areas[i];
+		/* (This kernel's image and boot FDT may be in scratch: kexec
+		 * puts them there. What is reserved there stays reserved.) */
 		if (!areas[i].size || (areas[i].addr & (PAGE_SIZE - 1)) ||
-		    !in_ram(areas[i].addr, areas[i].size) ||
-		    memblock_is_reserved(areas[i].addr, areas[i].size))
-			return "a scratch area is empty, misaligned, outside RAM or reserved";
+		    !in_ram(areas[i].addr, areas[i].size))
+			return "a scratch area is empty, misaligned or outside RAM";
 	}
 	/* Until the map is read, memblock allocates from scratch only. */
 	memblock_set_alloc_limits(kho.scratch[0].addr, kho.scratch[0].addr + kho.scratch[0].size);

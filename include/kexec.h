@@ -1,0 +1,26 @@
+/*
+ * kexec.h — Baton hands over to a fresh copy of itself (DESIGN.md
+ * section 7): the pristine image it was booted from, kept as a folio and
+ * preserved across every generation.
+ */
+#ifndef BATON_KEXEC_H
+#define BATON_KEXEC_H
+
+#include "types.h"
+
+/* At boot, after the allocators and KHO: take the image copy the loader
+ * (or the last generation) named in /chosen/baton,image -- restored if it
+ * was preserved, copied into a folio if not -- and the generation number. */
+void kexec_init(const void *boot_fdt);
+
+u64 kexec_generation(void);
+
+/* Preserve the image, serialize KHO, place the image and a new boot FDT in
+ * scratch, and enter it. Returns only on failure, with a message. */
+void kexec(void);
+
+/* The end of kernel_main: kexec again if kexec.chain=N asks for more
+ * generations; returns when the chain is done (or there is none). */
+void kexec_chain_step(void);
+
+#endif

@@ -14,6 +14,9 @@
 void kexec_init(const void *boot_fdt);
 
 u64 kexec_generation(void);
+/* kexec.chain=N (0 without one), and the pages of the image folio. */
+u64 kexec_chain_length(void);
+u64 kexec_image_pages(void);
 
 /* Preserve the image, serialize KHO, place the image and a new boot FDT in
  * scratch, and enter it. Returns only on failure, with a message. */

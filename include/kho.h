@@ -105,6 +105,8 @@ struct kho_handover {
 	phys_addr_t scratch, scratch_size;
 };
 int kho_serialize(struct kho_handover *out);
+/* Drop a serialized handover (the kexec did not happen after all). */
+void kho_abort(void);
 
 /* ---- The incoming kernel (kho/restore.c) ---- */
 

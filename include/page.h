@@ -116,6 +116,10 @@ static inline void memdesc_set(struct page *page, unsigned int order, unsigned l
 		page[i].memdesc = md;
 }
 
+/* Count the memmap's pages by type: count[type] for each enum memdesc_type
+ * (16 slots). O(pages): for reports and tests. */
+void memdesc_census(u64 count[16]);
+
 /* Allocate the memmap from memblock for all of memblock's RAM, every word
  * RESERVED. Returns false if memblock cannot hold it. */
 bool memdesc_init(void);

@@ -24,6 +24,7 @@
 #include "folio.h"
 #include "kernel.h"
 #include "kho.h"
+#include "kho_test.h"
 #include "kstring.h"
 #include "printk.h"
 #include "arch/cpu.h"
@@ -47,6 +48,16 @@ CMDLINE_PARAM("kexec.chain", set_chain, "kexec this many generations, then stop"
 u64 kexec_generation(void)
 {
 	return generation;
+}
+
+u64 kexec_chain_length(void)
+{
+	return chain_length;
+}
+
+u64 kexec_image_pages(void)
+{
+	return image ? folio_nr_pages(image) : 0;
 }
 
 void kexec_init(const void *fdt)
@@ -196,5 +207,7 @@ void kexec_chain_step(void)
 		pr_info("kexec: chain of %llu generations done", (unsigned long long)chain_length);
 		return;
 	}
+	if (kho_test_preserve() < 0)
+		pr_err("kexec: the KHO self-test could not preserve its set");
 	kexec();
 }

@@ -170,7 +170,12 @@ KTEST(buddy, every_order_and_back)
 		if (!p[k])
 			continue;
 		KT_EXPECT(t, page_to_pfn(p[k]) % (1UL << k) == 0);
-		KT_EXPECT(t, !memblock_is_reserved(page_to_phys(p[k]), PAGE_SIZE << k));
+		/* Never the kernel's or the boot FDT's memory. */
+		KT_EXPECT(t, page_to_phys(p[k]) + (PAGE_SIZE << k) <= arch_image_phys_base() ||
+			     page_to_phys(p[k]) >= arch_image_phys_base() +
+						   (u64)(_kernel_end - _kernel_start));
+		KT_EXPECT(t, page_to_phys(p[k]) + (PAGE_SIZE << k) <= virt_to_phys(t->fdt) ||
+			     page_to_phys(p[k]) >= virt_to_phys(t->fdt) + fdt_totalsize(t->fdt));
 		memset(page_address(p[k]), 0xa5, PAGE_SIZE << k);
 	}
 	KT_EXPECT(t, !free_page_desc(p[0], 1)); /* wrong order: refused */
@@ -292,5 +297,6 @@ KTEST(kho, preserve_and_serialize)
 	KT_EXPECT(t, fdt_node_check_compatible(phys_to_virt(h.fdt), 0, KHO_COMPATIBLE) == 0);
 	KT_EXPECT(t, kho_unpreserve_folio(f) == 0);
 	KT_EXPECT(t, kho_unpreserve_folio(f) == -KHO_ENOENT);
+	kho_abort();
 	folio_put(f);
 }

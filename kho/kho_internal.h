@@ -39,8 +39,10 @@ extern struct kho_state kho;
 
 bool kho_in_scratch(phys_addr_t base, u64 size);
 void kho_serialize_reset(void);
-/* Is a preserved block of that order waiting at phys? (Says why not.) */
+/* Is a preserved block of that order waiting at phys? kho_waiting says
+ * why not; kho_block_waits only answers. */
 bool kho_waiting(phys_addr_t phys, unsigned order);
+bool kho_block_waits(phys_addr_t phys, unsigned order);
 /* subtree.c: write the table into the outgoing root FDT; check the
  * subtrees of an incoming one (covered: is a range inside preserved
  * blocks). */

@@ -392,6 +392,11 @@ u64 kho_unclaimed_pages(void)
 	return n;
 }
 
+bool kho_block_waits(phys_addr_t phys, unsigned order)
+{
+	return waiting_order(phys) == (int)order;
+}
+
 bool kho_waiting(phys_addr_t phys, unsigned order)
 {
 	if (waiting_order(phys) != (int)order) {

@@ -80,3 +80,9 @@ int kho_serialize(struct kho_handover *out)
 	out->scratch_size = kho.nr_scratch * sizeof(kho.scratch[0]);
 	return 0;
 }
+
+void kho_abort(void)
+{
+	drop(&out_fdt);
+	drop(&out_scratch);
+}

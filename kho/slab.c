@@ -247,7 +247,7 @@ void *kho_restore_slab(phys_addr_t phys)
 	g.order = f.found->slab_order;
 	g.n = 0;
 	obj = phys_to_virt(phys);
-	if (kho_waiting(g.base, g.order)) { /* first object of its slab back */
+	if (kho_block_waits(g.base, g.order)) { /* first object of its slab back */
 		each_rec(in_first, gather_slab, &g);
 		if (!slab_adopt(c, g.base, g.offs, g.n, kho_restore_page_desc))
 			return NULL;

@@ -41,3 +41,11 @@ bool memdesc_init(void)
 		(unsigned long long)pa, sizeof(struct page));
 	return true;
 }
+
+void memdesc_census(u64 count[16])
+{
+	for (int i = 0; i < 16; i++)
+		count[i] = 0;
+	for (u64 pfn = memmap_start_pfn; pfn < memmap_end_pfn; pfn++)
+		count[memdesc_type(pfn_to_page(pfn)->memdesc)]++;
+}

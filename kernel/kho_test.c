@@ -1,0 +1,279 @@
+/*
+ * kho_test.c — the KHO self-test client, in the spirit of Linux's test_kho:
+ * what a real user of KHO does, across a kexec chain (kexec.chain=N).
+ *
+ * Before each kexec it preserves a fresh set: folios of random orders
+ * filled with checksummed data, page runs, a vmalloc'd index of them,
+ * kmalloc objects of every size class, and a subtree ("kho-test") with a
+ * magic number, the set's description and a checksum. It also carries on
+ * half of what the last generation left, so some memory crosses several
+ * kexecs. After each kexec the ktest kho_chain.restore finds the subtree,
+ * restores everything, verifies every byte, frees half with the matching
+ * free functions and keeps the rest for the next set.
+ *
+ * Each generation prints its accounting; the last one also checks that
+ * nothing leaked: no bare pages or test folios left, and nothing preserved
+ * waiting but the handover's own two pages.
+ */
+#include "kho_test.h"
+#include "page.h"
+#include "buddy.h"
+#include "folio.h"
+#include "kexec.h"
+#include "kho.h"
+#include "ktest.h"
+#include "kstring.h"
+#include "printk.h"
+#include "slab.h"
+#include "vmalloc.h"
+#include "arch/counter.h"
+
+#define MAGIC 0x544b48544f544142ULL /* "BATOTHKT" */
+#define MAX_ITEMS 96
+
+enum kind { FOLIO, PAGES, SLAB };
+
+struct item {
+	u64 pa;
+	u32 kind;
+	u32 order_or_size;
+	u64 sum;
+};
+
+struct manifest {
+	u64 magic;
+	u64 generation;
+	u64 nitems;
+	struct kho_vmalloc index;   /* the items again, in a vmalloc'd array */
+	u64 index_items;
+	struct item items[MAX_ITEMS];
+	u64 sum;                    /* of everything above */
+};
+_Static_assert(sizeof(struct manifest) <= 4 * 4096, "the manifest fits an order-2 block");
+
+/* What this generation holds: restored and kept, then re-preserved. */
+static struct item kept[MAX_ITEMS];
+static int nkept;
+static u64 rng;
+
+static u64 next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static u64 checksum(const void *p, u64 bytes)
+{
+	const u64 *w = p;
+	u64 sum = 0;
+
+	for (u64 i = 0; i < bytes / 8; i++)
+		sum += w[i] * (i + 1);
+	return sum;
+}
+
+static u64 fill(void *p, u64 bytes)
+{
+	u64 *w = p;
+
+	for (u64 i = 0; i < bytes / 8; i++)
+		w[i] = next_rand();
+	return checksum(p, bytes);
+}
+
+static void *item_address(const struct item *it)
+{
+	return phys_to_virt(it->pa);
+}
+
+static u64 item_bytes(const struct item *it)
+{
+	return it->kind == SLAB ? it->order_or_size : PAGE_SIZE << it->order_or_size;
+}
+
+static void free_item(const struct item *it)
+{
+	if (it->kind == FOLIO)
+		folio_put(virt_to_folio(item_address(it)));
+	else if (it->kind == PAGES)
+		__free_pages(virt_to_page(item_address(it)), it->order_or_size);
+	else
+		kfree(item_address(it));
+}
+
+/* Restore the last generation's set: 0 when all verified, else failures. */
+static int restore(struct ktest_ctx *t)
+{
+	phys_addr_t pa;
+	u64 size;
+	struct page *mp;
+	struct manifest *m;
+	struct item *index;
+	int bad = 0;
+
+	if (kho_retrieve_subtree("kho-test", &pa, &size) < 0) {
+		KT_EXPECT(t, kexec_generation() == 0); /* only a cold boot has none */
+		return 0;
+	}
+	mp = kho_restore_pages(pa, 4);
+	KT_EXPECT(t, mp != NULL && size == sizeof(struct manifest));
+	if (!mp)
+		return 1;
+	m = page_address(mp);
+	KT_EXPECT(t, m->magic == MAGIC);
+	KT_EXPECT(t, m->sum == checksum(m, offsetof(struct manifest, sum)));
+	KT_EXPECT(t, m->generation + 1 == kexec_generation());
+	index = kho_restore_vmalloc(&m->index);
+	KT_EXPECT(t, index != NULL && m->index_items == m->nitems);
+	for (u64 i = 0; i < m->nitems && index && !t->fail; i++) {
+		struct item *it = &m->items[i];
+		void *p = NULL;
+
+		KT_EXPECT(t, memcmp(&index[i], it, sizeof(*it)) == 0);
+		if (it->kind == FOLIO) {
+			struct folio *f = kho_restore_folio(it->pa);
+
+			p = f ? folio_address(f) : NULL;
+			KT_EXPECT(t, f && folio_order(f) == it->order_or_size);
+		} else if (it->kind == PAGES) {
+			struct page *pg = kho_restore_pages(it->pa, 1UL << it->order_or_size);
+
+			p = pg ? page_address(pg) : NULL;
+		} else {
+			p = kho_restore_slab(it->pa);
+			KT_EXPECT(t, p && ksize(p) == it->order_or_size);
+		}
+		KT_EXPECT(t, p && checksum(p, item_bytes(it)) == it->sum);
+		if (!p) {
+			bad++;
+			continue;
+		}
+		/* Free every other one; keep the rest for the next set. */
+		if (i % 2 || nkept == MAX_ITEMS / 2)
+			free_item(it);
+		else
+			kept[nkept++] = *it;
+	}
+	if (index)
+		vfree(index);
+	__free_pages(mp, 2);
+	pr_info("kho-test: generation %llu restored %llu items, kept %d",
+		(unsigned long long)kexec_generation(), (unsigned long long)m->nitems, nkept);
+	return bad + (t->fail ? 1 : 0);
+}
+
+static void account(struct ktest_ctx *t, bool last);
+
+KTEST(kho_chain, restore)
+{
+	rng = 0x9e3779b97f4a7c15ULL ^ (kexec_generation() * 0x2545f4914f6cdd1dULL);
+	restore(t);
+	if (kexec_generation() && kexec_generation() == kexec_chain_length()) {
+		/* The end of the chain: give back what was kept, then nothing
+		 * may be left over. */
+		while (nkept)
+			free_item(&kept[--nkept]);
+		account(t, true);
+	} else {
+		account(t, false);
+	}
+}
+
+static bool add(struct manifest *m, struct item it)
+{
+	if (m->nitems == MAX_ITEMS)
+		return false;
+	m->items[m->nitems++] = it;
+	return true;
+}
+
+int kho_test_preserve(void)
+{
+	static const u32 sizes[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096 };
+	struct page *mp = alloc_pages(__GFP_ZERO, 2);
+	struct manifest *m;
+	struct item *index;
+	int err = 0;
+
+	if (!mp)
+		return -1;
+	m = page_address(mp);
+	m->magic = MAGIC;
+	m->generation = kexec_generation();
+	for (int i = 0; i < nkept; i++) { /* carried on from the last set */
+		err |= kept[i].kind == FOLIO ? kho_preserve_folio(virt_to_folio(item_address(&kept[i])))
+		     : kept[i].kind == PAGES ? kho_preserve_pages(virt_to_page(item_address(&kept[i])),
+								  1UL << kept[i].order_or_size)
+					     : kho_preserve_slab(item_address(&kept[i]));
+		add(m, kept[i]);
+	}
+	for (int i = 0; i < 12 && !err; i++) { /* folios of random orders */
+		unsigned order = next_rand() % 8;
+		struct folio *f = folio_alloc(GFP_KERNEL, order);
+
+		if (!f)
+			break;
+		add(m, (struct item){ folio_pfn(f) << PAGE_SHIFT, FOLIO, order,
+				      fill(folio_address(f), folio_size(f)) });
+		err |= kho_preserve_folio(f);
+	}
+	for (unsigned order = 0; order < 4 && !err; order++) { /* page runs */
+		struct page *p = alloc_pages(GFP_KERNEL, order);
+
+		if (!p)
+			break;
+		add(m, (struct item){ page_to_phys(p), PAGES, order,
+				      fill(page_address(p), PAGE_SIZE << order) });
+		err |= kho_preserve_pages(p, 1UL << order);
+	}
+	for (unsigned i = 0; i < ARRAY_SIZE(sizes) && !err; i++) { /* slab objects */
+		void *o = kmalloc(sizes[i], GFP_KERNEL);
+
+		if (!o)
+			break;
+		add(m, (struct item){ virt_to_phys(o), SLAB, sizes[i], fill(o, sizes[i]) });
+		err |= kho_preserve_slab(o);
+	}
+	index = vmalloc(m->nitems * sizeof(*index)); /* the vmalloc'd index */
+	if (!index)
+		return -1;
+	memcpy(index, m->items, m->nitems * sizeof(*index));
+	m->index_items = m->nitems;
+	err |= kho_preserve_vmalloc(index, &m->index);
+	m->sum = checksum(m, offsetof(struct manifest, sum));
+	err |= kho_preserve_pages(mp, 4);
+	kho_remove_subtree("kho-test");
+	err |= kho_add_subtree("kho-test", m, sizeof(*m));
+	pr_info("kho-test: generation %llu preserves %llu items (%d carried on)",
+		(unsigned long long)kexec_generation(), (unsigned long long)m->nitems, nkept);
+	return err ? -1 : 0;
+}
+
+/* The generation's memory, by memmap type. Every page the allocator owns
+ * is free or in use by a known kind: a lost page would break the sum. At
+ * the end of the chain only the image folio may remain of folios, and only
+ * the handover's own two pages may wait. */
+static void account(struct ktest_ctx *t, bool last)
+{
+	struct buddy_stats st;
+	u64 count[16];
+
+	buddy_stats(&st);
+	memdesc_census(count);
+	pr_info("kho-test: generation %llu: %llu of %llu pages free; in use: %llu folio, %llu "
+		"bare, %llu slab, %llu page-table; %llu preserved waiting",
+		(unsigned long long)kexec_generation(), (unsigned long long)st.free_pages,
+		(unsigned long long)st.managed_pages, (unsigned long long)count[MEMDESC_FOLIO],
+		(unsigned long long)count[MEMDESC_PAGES], (unsigned long long)count[MEMDESC_SLAB],
+		(unsigned long long)count[MEMDESC_PGTABLE], (unsigned long long)kho_unclaimed_pages());
+	KT_EXPECT(t, st.free_pages + count[MEMDESC_FOLIO] + count[MEMDESC_PAGES] +
+			     count[MEMDESC_SLAB] + count[MEMDESC_PGTABLE] == st.managed_pages);
+	if (last) {
+		KT_EXPECT(t, count[MEMDESC_FOLIO] == kexec_image_pages());
+		KT_EXPECT(t, kho_unclaimed_pages() == 2);
+		pr_info("kho-test: chain of %llu generations: no memory leaked",
+			(unsigned long long)kexec_chain_length());
+	}
+}

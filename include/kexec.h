@@ -22,6 +22,9 @@ u64 kexec_image_pages(void);
  * scratch, and enter it. Returns only on failure, with a message. */
 void kexec(void);
 
+/* Print the last handover's phase timings, given the restore's ticks. */
+void kexec_report_timings(u64 restore_ticks);
+
 /* The end of kernel_main: kexec again if kexec.chain=N asks for more
  * generations; returns when the chain is done (or there is none). */
 void kexec_chain_step(void);

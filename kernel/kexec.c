@@ -27,12 +27,22 @@
 #include "kho_test.h"
 #include "kstring.h"
 #include "printk.h"
+#include "arch/counter.h"
 #include "arch/cpu.h"
 #include "arch/kexec.h"
 #include "arch/mmu.h"
 #include <libfdt.h>
 
 #define FDT_SLACK (16 * 1024) /* room for the properties kexec adds */
+
+/*
+ * Handover timings, in CPU counter ticks (the counter runs on across
+ * kexec): the outgoing kernel measures preserve and serialize and notes the
+ * counter at the jump in /chosen/baton,kexec-timing = <u64 preserve,
+ * serialize, jump_at>; the incoming one adds the jump (to kernel_main),
+ * early boot (to the KHO scan), validate (the scan) and restore.
+ */
+static u64 t_preserve, t_serialize, t_prev[3];
 
 static struct folio *image;
 static u64 image_size;
@@ -66,6 +76,15 @@ void kexec_init(const void *fdt)
 	unsigned order = 0;
 
 	bootfdt_chosen_u64(fdt, "baton,generation", &generation);
+	{
+		int chosen = fdt_path_offset(fdt, "/chosen"), len;
+		const fdt64_t *t = chosen >= 0 ? fdt_getprop(fdt, chosen, "baton,kexec-timing", &len)
+					       : NULL;
+
+		if (t && len == 3 * 8)
+			for (int i = 0; i < 3; i++)
+				t_prev[i] = fdt64_to_cpu(t[i]);
+	}
 	if (!bootfdt_chosen_range(fdt, "baton,image", &r)) {
 		pr_warn("kexec: no /chosen/baton,image: this kernel cannot kexec");
 		return;
@@ -146,6 +165,12 @@ static int build_fdt(void *dst, u64 size, const struct kho_handover *h)
 				   image_size);
 	if (!err)
 		err = fdt_setprop_u64(dst, chosen, "baton,generation", generation + 1);
+	if (!err) {
+		fdt64_t t[3] = { cpu_to_fdt64(t_preserve), cpu_to_fdt64(t_serialize),
+				 cpu_to_fdt64(arch_counter_read()) };
+
+		err = fdt_setprop(dst, chosen, "baton,kexec-timing", t, sizeof(t));
+	}
 	if (!err)
 		err = fdt_pack(dst);
 	return err;
@@ -156,7 +181,7 @@ void kexec(void)
 	struct elf_layout l;
 	struct kho_handover h;
 	phys_addr_t slot, fdt_pa;
-	u64 fdt_size, need;
+	u64 fdt_size, need, t;
 	const char *why;
 	int err;
 
@@ -182,10 +207,12 @@ void kexec(void)
 		pr_err("kexec: cannot preserve the image copy (%d)", err);
 		return;
 	}
+	t = arch_counter_read();
 	if (kho_serialize(&h) < 0) {
 		pr_err("kexec: KHO could not serialize");
 		return;
 	}
+	t_serialize = arch_counter_read() - t;
 	fdt_pa = slot + ALIGN_UP(l.span, PAGE_SIZE);
 	err = build_fdt(phys_to_virt(fdt_pa), fdt_size, &h);
 	if (err) {
@@ -207,7 +234,30 @@ void kexec_chain_step(void)
 		pr_info("kexec: chain of %llu generations done", (unsigned long long)chain_length);
 		return;
 	}
+	u64 t = arch_counter_read();
+
 	if (kho_test_preserve() < 0)
 		pr_err("kexec: the KHO self-test could not preserve its set");
+	t_preserve = arch_counter_read() - t;
 	kexec();
+}
+
+static u64 us(u64 ticks)
+{
+	u64 f = arch_counter_freq();
+
+	return f ? ticks * 1000000 / f : 0;
+}
+
+void kexec_report_timings(u64 restore_ticks)
+{
+	if (!generation || !t_prev[2])
+		return;
+	pr_info("kexec: handover %llu -> %llu took: preserve %llu us, serialize %llu us, jump %llu us, "
+		"early boot %llu us, validate %llu us, restore %llu us",
+		(unsigned long long)generation - 1, (unsigned long long)generation,
+		(unsigned long long)us(t_prev[0]), (unsigned long long)us(t_prev[1]),
+		(unsigned long long)us(boot_counter_start - t_prev[2]),
+		(unsigned long long)us(kho_scan_started - boot_counter_start),
+		(unsigned long long)us(kho_scan_ticks), (unsigned long long)us(restore_ticks));
 }

@@ -168,8 +168,11 @@ static void account(struct ktest_ctx *t, bool last);
 
 KTEST(kho_chain, restore)
 {
+	u64 t0 = arch_counter_read();
+
 	rng = 0x9e3779b97f4a7c15ULL ^ (kexec_generation() * 0x2545f4914f6cdd1dULL);
 	restore(t);
+	kexec_report_timings(arch_counter_read() - t0);
 	if (kexec_generation() && kexec_generation() == kexec_chain_length()) {
 		/* The end of the chain: give back what was kept, then nothing
 		 * may be left over. */

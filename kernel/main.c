@@ -20,6 +20,7 @@
 #include "uart.h"
 #include "vmalloc.h"
 #include "printk.h"
+#include "arch/counter.h"
 #include "arch/cpu.h"
 #include "arch/mmu.h"
 #include <libfdt.h>
@@ -51,8 +52,11 @@ static const void *boot_fdt_map(phys_addr_t phys)
 	return fdt;
 }
 
+u64 boot_counter_start;
+
 void kernel_main(phys_addr_t fdt_phys)
 {
+	boot_counter_start = arch_counter_read(); /* the TSC runs before calibration */
 	arch_early_init();
 	pr_info("Baton %s (%s), image at 0x%llx, device tree at 0x%llx", BATON_VERSION,
 		arch_name, (unsigned long long)arch_image_phys_base(),

@@ -7,6 +7,7 @@
 #include "kho_internal.h"
 #include "buddy.h"
 #include "cmdline.h"
+#include "arch/counter.h"
 #include "folio.h"
 #include "memblock.h"
 #include "kstring.h"
@@ -34,9 +35,13 @@ static int set_scratch_size(const char *val)
 }
 CMDLINE_PARAM("kho_scratch", set_scratch_size, "KHO scratch size, e.g. 64M (2M..64G)");
 
+u64 kho_scan_started, kho_scan_ticks;
+
 void kho_boot(const void *boot_fdt)
 {
+	kho_scan_started = arch_counter_read();
 	kho_scan(boot_fdt);
+	kho_scan_ticks = arch_counter_read() - kho_scan_started;
 	if (!kho_is_kho_boot() && kho_scratch_reserve(scratch_size) < 0)
 		pr_warn("kho: no scratch: this kernel cannot hand over memory");
 }

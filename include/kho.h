@@ -65,6 +65,7 @@ void kho_reset(void);
  * the buddy allocator takes the rest). A KHO boot reuses the areas it was
  * handed instead (kho_scan). */
 int kho_scratch_reserve(u64 size);
+extern phys_addr_t kho_scratch_limit;
 
 /* Preserve a folio / a run of pages for the next kernel. Refused: memory
  * inside scratch, not the allocator's, preserved already. */

@@ -130,7 +130,7 @@ static phys_addr_t find_slot(u64 need)
 		for (phys_addr_t s = ALIGN_UP(areas[i].addr, MiB(2));
 		     s + need <= areas[i].addr + areas[i].size; s += MiB(2)) {
 			if (!overlaps(s, need, img, img_size) && !overlaps(s, need, fdt, fdt_size) &&
-			    arch_map_early(s, need))
+			    s + need <= arch_kexec_max_phys && arch_map_early(s, need))
 				return s;
 		}
 	}

@@ -8,12 +8,18 @@
 #include "buddy.h"
 #include "cmdline.h"
 #include "arch/counter.h"
+#include "arch/kexec.h"
 #include "folio.h"
 #include "memblock.h"
 #include "kstring.h"
 #include "printk.h"
 
 struct kho_state kho;
+
+/* Scratch holds the next kernel, which must be below the arch's kexec
+ * limit; the kernel sets it (arch_kexec_max_phys), the host tests keep
+ * the default. */
+phys_addr_t kho_scratch_limit = ~0ULL;
 
 void kho_reset(void)
 {
@@ -39,6 +45,7 @@ u64 kho_scan_started, kho_scan_ticks;
 
 void kho_boot(const void *boot_fdt)
 {
+	kho_scratch_limit = arch_kexec_max_phys;
 	kho_scan_started = arch_counter_read();
 	kho_scan(boot_fdt);
 	kho_scan_ticks = arch_counter_read() - kho_scan_started;
@@ -53,7 +60,7 @@ int kho_scratch_reserve(u64 size)
 	if (kho.nr_scratch) /* a KHO boot: the handed-over areas are reused */
 		return 0;
 	size = ALIGN_UP(size, MiB(2));
-	base = memblock_alloc(size, MiB(2));
+	base = memblock_alloc_range(size, MiB(2), 0, kho_scratch_limit);
 	if (!base) {
 		pr_err("kho: no room for %llu MiB of scratch", (unsigned long long)(size >> 20));
 		return -KHO_ENOMEM;

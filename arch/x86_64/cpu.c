@@ -11,7 +11,8 @@
 const char arch_name[] = "x86_64";
 const bool arch_has_pio = true;
 
-/* entry.S's direct map covers the low 4 GiB with 2 MiB pages. */
+/* entry.S's direct map covers the low 4 GiB with 2 MiB pages; above, it
+ * grows on demand (pgtable.c). */
 #define EARLY_DIRECT_MAP_END GiB(4)
 
 void arch_halt(void)
@@ -57,7 +58,9 @@ void arch_emergency_putc(char c)
 
 bool arch_map_early(phys_addr_t phys, u64 size)
 {
-	return phys < EARLY_DIRECT_MAP_END && size <= EARLY_DIRECT_MAP_END - phys;
+	if (phys < EARLY_DIRECT_MAP_END && size <= EARLY_DIRECT_MAP_END - phys)
+		return true;
+	return phys + size > phys && x86_map_direct(phys, size);
 }
 
 void *arch_ioremap(phys_addr_t phys, u64 size)

@@ -10,6 +10,7 @@
 #include "arch/kexec.h"
 
 const u16 arch_kexec_machine = EM_X86_64;
+const phys_addr_t arch_kexec_max_phys = 1ULL << 32;
 
 void arch_kexec_jump(phys_addr_t entry, phys_addr_t fdt)
 {

@@ -79,6 +79,8 @@ void tsc_calibrate(void);
 void traps_init(void);
 void acpi_init(const void *fdt);
 void acpi_poweroff(void);
+/* Extend the direct map over [pa, pa + size) above 4 GiB (pgtable.c). */
+bool x86_map_direct(phys_addr_t pa, u64 size);
 
 /* Set by entry.S: where the loader put the image. */
 extern u64 image_phys_base;

@@ -7,6 +7,10 @@
 
 #include "types.h"
 
+/* The new kernel, its boot FDT and so KHO scratch must lie below this
+ * (x86-64: the identity map entry.S builds covers 4 GiB). */
+extern const phys_addr_t arch_kexec_max_phys;
+
 /* The ELF machine of this arch's kernel image (EM_X86_64, EM_AARCH64). */
 extern const u16 arch_kexec_machine;
 

@@ -18,6 +18,7 @@
 #include "console.h"
 #include "arch/counter.h"
 #include "arch/cpu.h"
+#include "arch/kexec.h"
 #include "arch/mmu.h"
 
 static char log_text[1 << 20];
@@ -180,3 +181,6 @@ bool arch_kernel_page_phys(unsigned long va, phys_addr_t *pa)
 	*pa = fake_pt[slot] - 1 + (va & (PAGE_SIZE - 1));
 	return true;
 }
+
+/* No kexec on the host; KHO's scratch may be anywhere in fake RAM. */
+const phys_addr_t arch_kexec_max_phys = ~0ULL;

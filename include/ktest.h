@@ -29,14 +29,20 @@ struct ktest {
 	const char *suite;
 	const char *name;
 	void (*fn)(struct ktest_ctx *t);
+	bool on_demand; /* not run by ktest=, only by ktest_run_one */
 };
 
-#define KTEST(suite, name)                                                  \
+#define KTEST_DEFINE(suite, name, demand)                                   \
 	static void ktest_##suite##_##name(struct ktest_ctx *t);            \
 	static const struct ktest __ktest_##suite##_##name                  \
 		__section("ktests") __used __aligned(8) = {                 \
-			#suite, #name, ktest_##suite##_##name };             \
+			#suite, #name, ktest_##suite##_##name, demand };     \
 	static void ktest_##suite##_##name(struct ktest_ctx *t)
+
+#define KTEST(suite, name) KTEST_DEFINE(suite, name, false)
+/* A test some part of the kernel runs itself, at its moment (the kexec
+ * chain's restore check), with the same one-line report. */
+#define KTEST_ON_DEMAND(suite, name) KTEST_DEFINE(suite, name, true)
 
 /* Record a failure (the first one wins) and go on. */
 __printf(2, 3) void ktest_fail(struct ktest_ctx *t, const char *fmt, ...);
@@ -49,5 +55,8 @@ __printf(2, 3) void ktest_fail(struct ktest_ctx *t, const char *fmt, ...);
 
 /* Run the tests the command line selected (ktest=); returns failures. */
 int ktest_run(const void *fdt);
+
+/* Run one test by name now, whatever ktest= says; false if it failed. */
+bool ktest_run_one(const char *suite, const char *name, const void *fdt);
 
 #endif

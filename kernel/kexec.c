@@ -26,6 +26,7 @@
 #include "kho.h"
 #include "kho_test.h"
 #include "kstring.h"
+#include "ktest.h"
 #include "printk.h"
 #include "arch/counter.h"
 #include "arch/cpu.h"
@@ -230,6 +231,9 @@ void kexec_chain_step(void)
 {
 	if (!chain_length)
 		return;
+	/* The KHO self-test client: restore and check what the last
+	 * generation left (and, at the end, that nothing leaked). */
+	ktest_run_one("kho_chain", "restore", boot_fdt);
 	if (generation >= chain_length) {
 		pr_info("kexec: chain of %llu generations done", (unsigned long long)chain_length);
 		return;

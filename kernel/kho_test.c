@@ -166,7 +166,7 @@ static int restore(struct ktest_ctx *t)
 
 static void account(struct ktest_ctx *t, bool last);
 
-KTEST(kho_chain, restore)
+KTEST_ON_DEMAND(kho_chain, restore)
 {
 	u64 t0 = arch_counter_read();
 

@@ -52,6 +52,28 @@ static bool selected(const char *suite)
 	return false;
 }
 
+static bool run(const struct ktest *k, struct ktest_ctx *t)
+{
+	k->fn(t);
+	if (t->fail)
+		pr_info("ktest: %s.%s: FAIL %s", k->suite, k->name, t->fail);
+	else
+		pr_info("ktest: %s.%s: ok", k->suite, k->name);
+	return !t->fail;
+}
+
+bool ktest_run_one(const char *suite, const char *name, const void *fdt)
+{
+	for (const struct ktest *k = __start_ktests; k < __stop_ktests; k++) {
+		struct ktest_ctx t = { .fdt = fdt };
+
+		if (strcmp(k->suite, suite) == 0 && strcmp(k->name, name) == 0)
+			return run(k, &t);
+	}
+	pr_err("ktest: no test %s.%s", suite, name);
+	return false;
+}
+
 int ktest_run(const void *fdt)
 {
 	int passed = 0, failed = 0;
@@ -61,16 +83,12 @@ int ktest_run(const void *fdt)
 	for (const struct ktest *k = __start_ktests; k < __stop_ktests; k++) {
 		struct ktest_ctx t = { .fdt = fdt };
 
-		if (!selected(k->suite))
+		if (k->on_demand || !selected(k->suite))
 			continue;
-		k->fn(&t);
-		if (t.fail) {
-			pr_info("ktest: %s.%s: FAIL %s", k->suite, k->name, t.fail);
-			failed++;
-		} else {
-			pr_info("ktest: %s.%s: ok", k->suite, k->name);
+		if (run(k, &t))
 			passed++;
-		}
+		else
+			failed++;
 	}
 	pr_info("ktest: %d passed, %d failed", passed, failed);
 	return failed;

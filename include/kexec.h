@@ -25,6 +25,10 @@ void kexec(void);
 /* Print the last handover's phase timings, given the restore's ticks. */
 void kexec_report_timings(u64 restore_ticks);
 
+/* In a kexec chain, before the self-tests: the KHO self-test client
+ * restores and checks what the last generation preserved. */
+void kexec_chain_restore(void);
+
 /* The end of kernel_main: kexec again if kexec.chain=N asks for more
  * generations; returns when the chain is done (or there is none). */
 void kexec_chain_step(void);

@@ -227,13 +227,18 @@ void kexec(void)
 	arch_kexec_jump(slot + l.entry_off, fdt_pa);
 }
 
+void kexec_chain_restore(void)
+{
+	/* The KHO self-test client: restore and check what the last
+	 * generation left (and, at the end, that nothing leaked). */
+	if (chain_length)
+		ktest_run_one("kho_chain", "restore", boot_fdt);
+}
+
 void kexec_chain_step(void)
 {
 	if (!chain_length)
 		return;
-	/* The KHO self-test client: restore and check what the last
-	 * generation left (and, at the end, that nothing leaked). */
-	ktest_run_one("kho_chain", "restore", boot_fdt);
 	if (generation >= chain_length) {
 		pr_info("kexec: chain of %llu generations done", (unsigned long long)chain_length);
 		return;

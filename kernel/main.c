@@ -78,6 +78,7 @@ void kernel_main(phys_addr_t fdt_phys)
 	buddy_dump();
 	slab_dump();
 	kexec_init(boot_fdt);
+	kexec_chain_restore();
 	ktest_run(boot_fdt);
 	kexec_chain_step();
 

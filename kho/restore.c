@@ -461,6 +461,13 @@ struct page *kho_restore_pages(phys_addr_t phys, u64 nr_pages)
 
 	if (!nr_pages || (phys & (PAGE_SIZE - 1)))
 		return NULL;
+	if (!(nr_pages & (nr_pages - 1)) && !(pfn & (nr_pages - 1)) &&
+	    nr_pages <= (1UL << MAX_ORDER)) {
+		/* One aligned block (an alloc_pages block): the common case. */
+		unsigned o = (unsigned)__builtin_ctzll(nr_pages);
+
+		return kho_waiting(phys, o) ? restore_block(phys, o, MEMDESC_PAGES_OF(o)) : NULL;
+	}
 	for (u64 p = pfn, o; p < end; p += 1UL << o) { /* all there, first */
 		o = run_order(p, end);
 		if (waiting_order(p << PAGE_SHIFT) != (int)o)

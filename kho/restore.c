@@ -470,8 +470,8 @@ struct page *kho_restore_pages(phys_addr_t phys, u64 nr_pages)
 	}
 	for (u64 p = pfn, o; p < end; p += 1UL << o) { /* all there, first */
 		o = run_order(p, end);
-		if (waiting_order(p << PAGE_SHIFT) != (int)o)
-			return (void)kho_waiting(p << PAGE_SHIFT, (unsigned)o), NULL; /* says why */
+		if (!kho_waiting(p << PAGE_SHIFT, (unsigned)o))
+			return NULL;
 	}
 	for (u64 p = pfn, o; p < end; p += 1UL << o) {
 		o = run_order(p, end);

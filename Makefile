@@ -21,7 +21,10 @@ SYSROOT_ARM64 := build/sysroot-arm64
 
 ifeq ($(ARCH),x86_64)
 CROSS :=
-KERNEL_CFLAGS_ARCH := -m64 -mcmodel=kernel -mno-red-zone -mgeneral-regs-only
+# gcc reads the stack-protector canary at %gs:0x28 under -mcmodel=kernel;
+# Debian's libfdt (user-space code) reads %fs:0x28. One place for both:
+KERNEL_CFLAGS_ARCH := -m64 -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
+	-mstack-protector-guard-reg=fs -mstack-protector-guard-offset=0x28
 LIBFDT := /usr/lib/x86_64-linux-gnu/libfdt.a
 FDT_HEADERS := /usr/include
 KERNEL := $(BUILD)/baton.elf
@@ -75,12 +78,12 @@ $(BUILD)/fdt-include/libfdt.h $(BUILD)/fdt-include/fdt.h: | $(BUILD)/.deps
 
 FDT_COPIES := $(BUILD)/fdt-include/libfdt.h $(BUILD)/fdt-include/fdt.h
 
-$(BUILD)/%.o: %.c $(FDT_COPIES)
+$(BUILD)/%.o: %.c $(FDT_COPIES) Makefile
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(BUILD)/%.o: %.S
+$(BUILD)/%.o: %.S Makefile
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
@@ -89,6 +92,12 @@ $(BUILD)/baton.elf $(BUILD)/baton-arm64.elf: $(KERNEL_OBJS) linker/$(ARCH).ld $(
 	@echo "  LD      $@"
 	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack \
 		-T linker/$(ARCH).ld -o $@ $(KERNEL_OBJS) $(LIBFDT)
+ifeq ($(ARCH),x86_64)
+	@# Every canary read must be %fs:0x28, where entry.S put the canary: a
+	@# %gs:0x28 would read whatever GS_BASE the firmware left (once: phys 0x28).
+	$(Q)if $(CROSS)objdump -d $@ | grep -q '%gs:0x28'; then \
+		echo "$@: code reads the canary at %gs:0x28" >&2; rm -f $@; exit 1; fi
+endif
 
 $(BUILD)/Image: $(BUILD)/baton-arm64.elf
 	@echo "  OBJCOPY $@"

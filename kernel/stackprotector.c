@@ -3,9 +3,12 @@
  * function to call when a function's frame was overwritten.
  *
  * x86-64 code reads the canary at %fs:0x28; arch/x86_64/entry.S points
- * FS_BASE at a block holding a random value before any C runs. arm64 code
- * reads the global __stack_chk_guard, which arch/arm64/head.S fills. Debian's
- * libfdt is built with the protector too, so this is not optional.
+ * FS_BASE at a block holding a random value before any C runs. (gcc's
+ * default under -mcmodel=kernel is %gs:0x28; the Makefile moves it to fs,
+ * where Debian's user-space-built libfdt looks, and refuses to link code
+ * that reads gs.) arm64 code reads the global __stack_chk_guard, which
+ * arch/arm64/head.S fills. Debian's libfdt is built with the protector too,
+ * so this is not optional.
  */
 #include "panic.h"
 #include "types.h"

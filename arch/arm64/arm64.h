@@ -26,6 +26,7 @@ _Static_assert(sizeof(struct trap_frame) == 36 * 8,
 	       "struct trap_frame must match the layout in vectors.S");
 
 extern u64 image_phys_base;
+extern u64 arm64_boot_el;
 
 void psci_init(const void *fdt);
 void psci_system_off(void);

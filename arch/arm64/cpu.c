@@ -4,11 +4,15 @@
  * early console; before the FDT names a UART there is nowhere to write.
  */
 #include "arm64.h"
+#include "printk.h"
 #include "arch/counter.h"
 #include "arch/cpu.h"
 #include "arch/pio.h"
 
 const char arch_name[] = "arm64";
+
+/* The exception level the boot protocol entered us at (head.S). */
+u64 arm64_boot_el;
 const bool arch_has_pio = false;
 
 void arch_halt(void)
@@ -24,6 +28,7 @@ void arch_early_init(void)
 
 void arch_init(const void *fdt)
 {
+	pr_info("arm64: entered at EL%llu, running at EL1", (unsigned long long)arm64_boot_el);
 	psci_init(fdt);
 }
 

@@ -37,6 +37,7 @@ _head:
 
 primary_entry:
 	mov	x19, x0				/* FDT, kept until kernel_main */
+	mrs	x23, CurrentEL			/* where we were entered, for the log */
 	adr	x20, _head			/* physical base */
 	tst	x20, #0x1fffff
 	b.ne	.Lhang
@@ -122,6 +123,9 @@ primary_entry:
 	isb
 	ldr	x0, =image_phys_base
 	str	x20, [x0]
+	lsr	x23, x23, #2
+	ldr	x0, =arm64_boot_el
+	str	x23, [x0]
 	mrs	x1, cntpct_el0			/* a guard that differs per boot */
 	ldr	x2, =0x9e3779b97f4a7c15
 	mul	x1, x1, x2

@@ -73,7 +73,7 @@ u64 kexec_image_pages(void)
 
 void kexec_init(const void *fdt)
 {
-	struct mem_range r;
+	struct mem_range r, handover;
 	unsigned order = 0;
 
 	bootfdt_chosen_u64(fdt, "baton,generation", &generation);
@@ -92,7 +92,7 @@ void kexec_init(const void *fdt)
 	}
 	if (kho_is_kho_boot()) {
 		image = kho_restore_folio(r.base);
-	} else if (bootfdt_chosen_range(fdt, "linux,kho-fdt", &(struct mem_range){ 0, 0 })) {
+	} else if (bootfdt_chosen_range(fdt, KHO_CHOSEN_FDT, &handover)) {
 		/* A handover was refused: its memory, the image copy with it,
 		 * was not kept. */
 		pr_warn("kexec: the image copy went with the refused handover");

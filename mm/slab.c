@@ -143,13 +143,16 @@ static u32 slot_index(const struct kmem_cache *c, u64 off)
 	return (u32)((off * c->reciprocal) >> 32);
 }
 
-/* Chain slots [from, objects) into the freelist, lowest first. */
-static void init_freelist(struct slab *s, u32 from)
+/* Chain every slot the bitmap says is free into the freelist, lowest
+ * first. */
+static void init_freelist(struct slab *s)
 {
 	s->freelist = NULL;
-	for (u32 i = s->cache->objects; i-- > from;) {
-		*(void **)slot(s, i) = s->freelist;
-		s->freelist = slot(s, i);
+	for (u32 i = s->cache->objects; i-- > 0;) {
+		if (!(s->used[i / 64] & (1UL << (i % 64)))) {
+			*(void **)slot(s, i) = s->freelist;
+			s->freelist = slot(s, i);
+		}
 	}
 }
 
@@ -181,11 +184,11 @@ static struct slab *slab_new(struct kmem_cache *c, gfp_t gfp)
 	s->cache = c;
 	s->page = page;
 	s->base = page_address(page);
-	init_freelist(s, own_slots(c));
-	if (c->self_describing) {
+	if (c->self_describing) { /* slot 0 is this very descriptor */
 		s->used[0] = 1;
 		s->inuse = 1;
 	}
+	init_freelist(s);
 	c->nr_slabs++;
 	return s;
 }
@@ -481,13 +484,7 @@ bool slab_adopt(struct kmem_cache *c, phys_addr_t base, const u32 *offs, u32 n,
 			s->inuse++;
 		}
 	}
-	/* The free chain: every slot not in use, lowest first. */
-	for (u32 i = c->objects; i-- > 0;) {
-		if (!(s->used[i / 64] & (1UL << (i % 64)))) {
-			*(void **)slot(s, i) = s->freelist;
-			s->freelist = slot(s, i);
-		}
-	}
+	init_freelist(s);
 	c->nr_slabs++;
 	c->active += s->inuse;
 	list_add_slab(s->inuse == c->objects ? &c->full : &c->partial, s);

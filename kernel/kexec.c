@@ -56,6 +56,22 @@ static int set_chain(const char *val)
 }
 CMDLINE_PARAM("kexec.chain", set_chain, "kexec this many generations, then stop");
 
+/*
+ * Fault injection, for the boot tests: kexec.damage=compatible hands over a
+ * root FDT with a compatible no kernel accepts, so the next generation must
+ * refuse the handover with one line and boot as a cold boot would.
+ */
+static bool damage_compatible;
+
+static int set_damage(const char *val)
+{
+	if (!val || strcmp(val, "compatible") != 0)
+		return -1;
+	damage_compatible = true;
+	return 0;
+}
+CMDLINE_PARAM("kexec.damage", set_damage, "hand over a damaged KHO FDT: compatible");
+
 u64 kexec_generation(void)
 {
 	return generation;
@@ -214,6 +230,8 @@ void kexec(void)
 		return;
 	}
 	t_serialize = arch_counter_read() - t;
+	if (damage_compatible) /* same length, so the FDT keeps its shape */
+		fdt_setprop_inplace(phys_to_virt(h.fdt), 0, "compatible", "kho-v0", 7);
 	fdt_pa = slot + ALIGN_UP(l.span, PAGE_SIZE);
 	err = build_fdt(phys_to_virt(fdt_pa), fdt_size, &h);
 	if (err) {

@@ -113,6 +113,13 @@ static int restore(struct ktest_ctx *t)
 	struct item *index;
 	int bad = 0;
 
+	if (kexec_generation() && !kho_is_kho_boot()) {
+		/* The handover was refused (kho_scan said why): what it held
+		 * is gone, and this generation starts as a cold boot would. */
+		pr_info("kho-test: generation %llu: the handover was refused; nothing to restore",
+			(unsigned long long)kexec_generation());
+		return 0;
+	}
 	if (kho_retrieve_subtree("kho-test", &pa, &size) < 0) {
 		KT_EXPECT(t, kexec_generation() == 0); /* only a cold boot has none */
 		return 0;
@@ -173,7 +180,8 @@ KTEST_ON_DEMAND(kho_chain, restore)
 	rng = 0x9e3779b97f4a7c15ULL ^ (kexec_generation() * 0x2545f4914f6cdd1dULL);
 	restore(t);
 	kexec_report_timings(arch_counter_read() - t0);
-	if (kexec_generation() && kexec_generation() == kexec_chain_length()) {
+	if (kexec_generation() && kexec_generation() == kexec_chain_length() &&
+	    kho_is_kho_boot()) {
 		/* The end of the chain: give back what was kept, then nothing
 		 * may be left over. */
 		while (nkept)

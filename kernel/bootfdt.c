@@ -26,6 +26,14 @@ const char *bootfdt_check(const void *fdt, u64 avail)
 			 fdt_magic(fdt), FDT_MAGIC);
 		return why;
 	}
+	/* Only the current format (version 17, readable as 16): libfdt's code
+	 * for the old formats trusts their layout, and Debian's 1.6.1 crashes
+	 * in fdt_check_full on a "version 7" blob (found by the KHO fuzzer). */
+	if (fdt_version(fdt) < 17 || fdt_last_comp_version(fdt) > 17) {
+		snprintf(why, sizeof(why), "version %u (last compatible %u); only 17 is read",
+			 fdt_version(fdt), fdt_last_comp_version(fdt));
+		return why;
+	}
 	total = fdt_totalsize(fdt);
 	if (total > BOOTFDT_MAX_SIZE || total > avail) {
 		snprintf(why, sizeof(why), "totalsize %u is larger than the %llu bytes allowed",

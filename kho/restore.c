@@ -242,8 +242,7 @@ static const char *scan(const void *boot_fdt, struct scan *s)
 	memblock_set_alloc_limits(kho.scratch[0].addr, kho.scratch[0].addr + kho.scratch[0].size);
 
 	fdt = phys_to_virt(fr.base);
-	if (fdt_check_header(fdt) || fdt_totalsize(fdt) > fr.size ||
-	    fdt_check_full(fdt, fdt_totalsize(fdt)))
+	if (bootfdt_check(fdt, fr.size)) /* the same checks as the boot FDT's */
 		return "the KHO root FDT is truncated or damaged";
 	if (fdt_node_check_compatible(fdt, 0, KHO_COMPATIBLE) != 0)
 		return "the KHO root FDT is not compatible \"" KHO_COMPATIBLE "\"";

@@ -622,3 +622,19 @@ TEST(bootfdt, reg_isa_wrong_cells)
 	EXPECT_EQ(bootfdt_reg(fdt, at(fdt, "/isa/serial@i3f8"), 0, &reg), -1);
 	EXPECT_LOG("bootfdt: isa: ISA bus with #address-cells 1, not 2\r\n");
 }
+
+/* Old-format blobs are refused before libfdt reads them: Debian's libfdt
+ * 1.6.1 crashes in fdt_check_full on a version-7 header (a fuzzer find). */
+TEST(bootfdt, check_refuses_old_versions)
+{
+	void *fdt = tree(2, 2);
+	struct fdt_header *h = fdt;
+
+	REQUIRE(fdt_pack(fdt) == 0);
+	h->version = cpu_to_fdt32(7);
+	h->last_comp_version = cpu_to_fdt32(0);
+	EXPECT_STR(bootfdt_check(fdt, TREE_SIZE), "version 7 (last compatible 0); only 17 is read");
+	h->version = cpu_to_fdt32(17);
+	h->last_comp_version = cpu_to_fdt32(16);
+	EXPECT(bootfdt_check(fdt, TREE_SIZE) == NULL);
+}

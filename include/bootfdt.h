@@ -36,9 +36,42 @@ const char *bootfdt_check(const void *fdt, u64 avail);
  * node is malformed or there are more than max ranges. */
 int bootfdt_memory(const void *fdt, struct mem_range *out, int max);
 
-/* Reserved RAM: the memory reservation block, then every /reserved-memory
- * child with a reg. Same returns as bootfdt_memory, not merged. */
-int bootfdt_reserved(const void *fdt, struct mem_range *out, int max);
+/*
+ * Reserved RAM, one entry per range: the memory reservation block
+ * ("memreserve"), every enabled /reserved-memory child with a reg
+ * ("reserved-memory", no_map when it has the no-map property: the OS must
+ * not even map it, because the firmware or another agent uses it with
+ * attributes of its own), and the page holding each spin-table CPU's
+ * cpu-release-addr ("spin-table of"). name is the node's name in the FDT
+ * ("" for memreserve). Same returns as bootfdt_memory; not merged.
+ */
+struct bootfdt_resv {
+	phys_addr_t base;
+	u64 size;
+	bool no_map;
+	const char *source, *name;
+};
+int bootfdt_reserved(const void *fdt, struct bootfdt_resv *out, int max);
+
+/* A node's status is absent, "okay" or "ok". */
+bool bootfdt_node_enabled(const void *fdt, int node);
+
+/* Resolve a path of len bytes (not NUL-terminated): absolute, or through
+ * /aliases; an alias whose value is not an absolute path is refused (an
+ * alias loop, as libfdt would recurse on). Returns the node or -FDT_ERR_*. */
+int bootfdt_path(const void *fdt, const char *path, int len);
+
+/* The node /chosen/stdout-path names (alias or path, "...:options" cut off;
+ * *options points at the text after the colon, or is NULL). Returns the
+ * node, -FDT_ERR_NOTFOUND when there is no stdout-path, another negative
+ * (and logs why) when it is unusable. */
+int bootfdt_stdout(const void *fdt, const char **options);
+
+/* Bytes of fdt its header says are used: the end of its last block. QEMU
+ * and firmware pad a blob they grew with free space (QEMU doubles a -dtb
+ * file's size), and totalsize counts that too. Header fields unchecked;
+ * 0 when the blocks are not in the usual order (reservations first). */
+u64 bootfdt_content_size(const void *fdt);
 
 /* /chosen/bootargs, or "" when absent or not a proper string. */
 const char *bootfdt_bootargs(const void *fdt);

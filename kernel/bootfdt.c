@@ -160,32 +160,104 @@ int bootfdt_memory(const void *fdt, struct mem_range *out, int max)
 	return merged;
 }
 
-int bootfdt_reserved(const void *fdt, struct mem_range *out, int max)
+bool bootfdt_node_enabled(const void *fdt, int node)
+{
+	const char *status = fdt_getprop(fdt, node, "status", NULL);
+
+	return !status || strcmp(status, "okay") == 0 || strcmp(status, "ok") == 0;
+}
+
+static int add_resv(struct bootfdt_resv *out, int *n, int max, u64 base, u64 size,
+		    const char *source, const char *name, bool no_map)
+{
+	if (size == 0)
+		return 0;
+	if (base + size < base) {
+		pr_err("bootfdt: %s %s: range 0x%llx+0x%llx wraps around", source, name,
+		       (unsigned long long)base, (unsigned long long)size);
+		return -1;
+	}
+	if (*n >= max) {
+		pr_err("bootfdt: more than %d reserved ranges", max);
+		return -1;
+	}
+	out[*n] = (struct bootfdt_resv){ .base = base, .size = size, .no_map = no_map,
+					 .source = source, .name = name };
+	(*n)++;
+	return 0;
+}
+
+/* Secondary CPUs that firmware parks on a spin-table (devicetree spec, the
+ * cpus node: enable-method "spin-table" with a cpu-release-addr) wait in
+ * firmware code for a write to that address. The page holding it (and, on
+ * the boards seen, the waiting loop too: a Raspberry Pi's armstub and
+ * QEMU's raspi stub both sit in page 0 beside it) must never be handed
+ * out, or a stray write releases a core into whatever is there. */
+static int spin_tables(const void *fdt, struct bootfdt_resv *out, int *n, int max)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus"), cpu, len;
+
+	if (cpus < 0)
+		return 0;
+	fdt_for_each_subnode(cpu, fdt, cpus) {
+		const char *method = fdt_getprop(fdt, cpu, "enable-method", NULL);
+		const fdt32_t *rel;
+		u64 addr;
+
+		if (!method || strcmp(method, "spin-table") != 0 || !bootfdt_node_enabled(fdt, cpu))
+			continue;
+		rel = fdt_getprop(fdt, cpu, "cpu-release-addr", &len);
+		if (!rel || (len != 4 && len != 8)) {
+			pr_warn("bootfdt: /cpus/%s: spin-table without a cpu-release-addr",
+				fdt_get_name(fdt, cpu, NULL));
+			continue;
+		}
+		addr = read_cells(rel, len / 4);
+		if (add_resv(out, n, max, ALIGN_DOWN(addr, 4096), 4096, "spin-table of",
+			     fdt_get_name(fdt, cpu, NULL), false) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int bootfdt_reserved(const void *fdt, struct bootfdt_resv *out, int max)
 {
 	int n = 0, node, rmem;
 
+	if (fdt_num_mem_rsv(fdt) < 0) {
+		pr_err("bootfdt: the memory reservation block is damaged");
+		return -1;
+	}
 	for (int i = 0; i < fdt_num_mem_rsv(fdt); i++) {
 		u64 base, size;
 
 		if (fdt_get_mem_rsv(fdt, i, &base, &size) < 0)
-			break;
-		if (size == 0)
-			continue;
-		if (n >= max || base + size < base) {
-			pr_err("bootfdt: memory reservation %d is bad or one too many", i);
 			return -1;
-		}
-		out[n].base = base;
-		out[n].size = size;
-		n++;
+		if (add_resv(out, &n, max, base, size, "memreserve", "", false) < 0)
+			return -1;
 	}
 	rmem = fdt_path_offset(fdt, "/reserved-memory");
 	if (rmem >= 0) {
 		fdt_for_each_subnode(node, fdt, rmem) {
-			if (read_reg_ranges(fdt, node, out, &n, max, "reserved-memory") < 0)
+			struct mem_range r[16];
+			int nr = 0;
+
+			/* Nodes with a size and no reg ask the OS to allocate
+			 * a region for a driver: Baton has no such driver. */
+			if (!bootfdt_node_enabled(fdt, node))
+				continue;
+			if (read_reg_ranges(fdt, node, r, &nr, 16, "reserved-memory") < 0)
 				return -1;
+			for (int i = 0; i < nr; i++) {
+				if (add_resv(out, &n, max, r[i].base, r[i].size, "reserved-memory",
+					     fdt_get_name(fdt, node, NULL),
+					     fdt_getprop(fdt, node, "no-map", NULL) != NULL) < 0)
+					return -1;
+			}
 		}
 	}
+	if (spin_tables(fdt, out, &n, max) < 0)
+		return -1;
 	return n;
 }
 
@@ -275,6 +347,11 @@ static int translate_up(const void *fdt, int bus, u64 *addr)
 		return -1;
 	}
 	entry = cac + pac + csc;
+	if (len % (entry * 4)) {
+		pr_err("bootfdt: %s: ranges is %d bytes, not a multiple of %d",
+		       fdt_get_name(fdt, bus, NULL), len, entry * 4);
+		return -1;
+	}
 	for (int i = 0; i + entry * 4 <= len; i += entry * 4) {
 		const fdt32_t *e = r + i / 4;
 		u64 child = read_cells(e, cac);
@@ -334,4 +411,89 @@ int bootfdt_reg(const void *fdt, int node, int index, struct fdt_reg *out)
 			return -1;
 	}
 	return 0;
+}
+
+/*
+ * Paths. The devicetree spec: a path is absolute ("/soc/serial@7e215040"),
+ * or starts with an alias ("serial1" or "serial1/child"), and the value
+ * of an /aliases property is itself an absolute path. libfdt resolves an
+ * alias whose value is not absolute by resolving that value again, so an
+ * alias naming itself recurses until the stack overflows: such an alias is
+ * refused here before libfdt sees it.
+ */
+int bootfdt_path(const void *fdt, const char *path, int len)
+{
+	const char *alias, *slash;
+	int node, alen, nlen;
+
+	if (len <= 0)
+		return -FDT_ERR_BADPATH;
+	if (path[0] == '/')
+		return fdt_path_offset_namelen(fdt, path, len);
+	slash = memchr(path, '/', len);
+	nlen = slash ? (int)(slash - path) : len;
+	node = fdt_path_offset(fdt, "/aliases");
+	alias = node >= 0 ? fdt_getprop_namelen(fdt, node, path, nlen, &alen) : NULL;
+	if (!alias)
+		return -FDT_ERR_NOTFOUND;
+	if (alen < 2 || alias[alen - 1] != '\0' || alias[0] != '/') {
+		char name[32];
+
+		snprintf(name, MIN(sizeof(name), (size_t)nlen + 1), "%s", path);
+		pr_err("bootfdt: alias '%s' is not an absolute path; an alias may not name an alias",
+		       name);
+		return -FDT_ERR_BADPATH;
+	}
+	node = fdt_path_offset_namelen(fdt, alias, alen - 1);
+	/* The rest, one component at a time below the alias's node. */
+	for (const char *p = path + nlen, *end = path + len; node >= 0 && p < end;) {
+		const char *c = p + 1, *next;
+
+		next = memchr(c, '/', end - c);
+		next = next ? next : end;
+		if (next > c)
+			node = fdt_subnode_offset_namelen(fdt, node, c, (int)(next - c));
+		p = next;
+	}
+	return node;
+}
+
+int bootfdt_stdout(const void *fdt, const char **options)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen"), len, node;
+	const char *path, *colon;
+
+	*options = NULL;
+	path = chosen >= 0 ? fdt_getprop(fdt, chosen, "stdout-path", &len) : NULL;
+	if (!path)
+		path = chosen >= 0 ? fdt_getprop(fdt, chosen, "linux,stdout-path", &len) : NULL;
+	if (!path)
+		return -FDT_ERR_NOTFOUND;
+	if (len < 2 || path[len - 1] != '\0') {
+		pr_err("bootfdt: /chosen/stdout-path is not a string");
+		return -FDT_ERR_BADVALUE;
+	}
+	colon = strchr(path, ':');
+	if (colon)
+		*options = colon + 1;
+	node = bootfdt_path(fdt, path, colon ? (int)(colon - path) : len - 1);
+	if (node < 0)
+		pr_err("bootfdt: stdout-path '%s' names no node (%s)", path, fdt_strerror(node));
+	return node;
+}
+
+u64 bootfdt_content_size(const void *fdt)
+{
+	u64 end;
+
+	/* The usual order, reservation block first: it has no size field and
+	 * ends with an empty entry somewhere before the structure block. */
+	if (fdt_off_mem_rsvmap(fdt) > fdt_off_dt_struct(fdt) ||
+	    fdt_off_mem_rsvmap(fdt) > fdt_off_dt_strings(fdt))
+		return 0;
+	end = (u64)fdt_off_mem_rsvmap(fdt) + 16;
+
+	end = MAX(end, (u64)fdt_off_dt_struct(fdt) + fdt_size_dt_struct(fdt));
+	end = MAX(end, (u64)fdt_off_dt_strings(fdt) + fdt_size_dt_strings(fdt));
+	return ALIGN_UP(end, 8);
 }

@@ -32,8 +32,8 @@ const void *boot_fdt;
 static const void *boot_fdt_map(phys_addr_t phys)
 {
 	const char *why;
-	const void *fdt;
-	u64 size;
+	void *fdt;
+	u64 size, used;
 
 	if (!phys)
 		panic("boot: no device tree was passed (register was 0); cannot boot");
@@ -42,7 +42,19 @@ static const void *boot_fdt_map(phys_addr_t phys)
 		panic("boot: device tree at 0x%llx cannot be mapped; cannot boot",
 		      (unsigned long long)phys);
 	fdt = phys_to_virt(phys);
-	size = MIN((u64)fdt_totalsize(fdt), (u64)BOOTFDT_MAX_SIZE);
+	size = fdt_totalsize(fdt);
+	/* A blob grown in place is padded with free space (QEMU doubles a
+	 * -dtb file, so 1.5 MiB arrives as 3 MiB): when only the padding is
+	 * over the limit, drop it. The blob is the kernel's from here on. */
+	used = fdt_magic(fdt) == FDT_MAGIC ? bootfdt_content_size(fdt) : 0;
+	if (size > BOOTFDT_MAX_SIZE && used >= sizeof(struct fdt_header) && used <= BOOTFDT_MAX_SIZE &&
+	    arch_map_early(phys, used)) {
+		pr_info("boot: device tree totalsize %llu, of which %llu used: the free space after is dropped",
+			(unsigned long long)size, (unsigned long long)used);
+		fdt_set_totalsize(fdt, (u32)used);
+		size = used;
+	}
+	size = MIN(size, (u64)BOOTFDT_MAX_SIZE);
 	if (!arch_map_early(phys, MAX(size, (u64)sizeof(struct fdt_header))))
 		panic("boot: device tree at 0x%llx (%llu bytes) cannot be mapped; cannot boot",
 		      (unsigned long long)phys, (unsigned long long)size);
@@ -54,20 +66,32 @@ static const void *boot_fdt_map(phys_addr_t phys)
 
 u64 boot_counter_start;
 
+/*
+ * The early steps, in order; each needs only the ones above it.
+ *   1. the counter and the arch's own state (vectors, FPU for libfdt)
+ *   2. the boot FDT, validated whole: nothing reads it before
+ *   3. how to turn the machine off (PSCI, or the board's way), so that
+ *      from here every panic ends in a poweroff, never a silent hang
+ *   4. the command line (earlycon=, loglevel=, ...)
+ *   5. the console: earlycon, then stdout-path, else the first UART the
+ *      tree has; it is shown the whole log so far
+ *   6. memory: RAM and reservations into memblock, the direct map
+ * Until step 5, lines only go to the log (and x86-64's COM1 in a panic).
+ */
 void kernel_main(phys_addr_t fdt_phys)
 {
 	boot_counter_start = arch_counter_read(); /* the TSC runs before calibration */
-	arch_early_init();
+	arch_early_init();						/* 1 */
 	pr_info("Baton %s (%s), image at 0x%llx, device tree at 0x%llx", BATON_VERSION,
 		arch_name, (unsigned long long)arch_image_phys_base(),
 		(unsigned long long)fdt_phys);
 
-	boot_fdt = boot_fdt_map(fdt_phys);
-	pr_info("command line: %s", bootfdt_bootargs(boot_fdt));
+	boot_fdt = boot_fdt_map(fdt_phys);				/* 2 */
+	arch_init(boot_fdt);						/* 3 */
+	pr_info("command line: %s", bootfdt_bootargs(boot_fdt));	/* 4 */
 	cmdline_parse(bootfdt_bootargs(boot_fdt));
-	uart_console_init(boot_fdt);
-	arch_init(boot_fdt);
-	bootmem_init(boot_fdt, fdt_phys);
+	uart_console_init(boot_fdt);					/* 5 */
+	bootmem_init(boot_fdt, fdt_phys);				/* 6 */
 	kho_boot(boot_fdt);
 	if (!buddy_init())
 		panic("mm: the page allocator could not start");

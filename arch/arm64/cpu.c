@@ -1,7 +1,8 @@
 /*
  * cpu.c — the arm64 side of include/arch/: halting, early setup, the
- * generic timer as the clock. arm64 has no port I/O and no conventional
- * early console; before the FDT names a UART there is nowhere to write.
+ * generic timer as the clock, poweroff (psci.c). arm64 has no port I/O and
+ * no conventional early console; before the FDT names a UART there is
+ * nowhere to write.
  */
 #include "arm64.h"
 #include "printk.h"
@@ -34,10 +35,15 @@ void arch_init(const void *fdt)
 
 void arch_poweroff(void)
 {
-	psci_system_off();
+	psci_system_off(); /* PSCI, or the board's way when there is none */
+	pr_err("poweroff: the machine is still on; halting");
 	arch_halt();
 }
 
+/* arm64 has no conventional UART: before the FDT is validated nothing says
+ * where one is, and writing to a guessed address could hit RAM. Everything
+ * after the FDT check has a console (earlycon=, stdout-path, or the first
+ * UART in the tree), and console_register replays the log to it. */
 void arch_emergency_putc(char c)
 {
 	(void)c;

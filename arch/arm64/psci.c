@@ -1,40 +1,81 @@
 /*
- * psci.c — turning the machine off through PSCI (Arm DEN 0022): the FDT's
- * /psci node says whether calls go through hvc or smc.
+ * psci.c — turning the machine off: PSCI (Arm DEN 0022) where the FDT's
+ * /psci node says whether calls go through hvc or smc, else the board's own
+ * way (include/power.h: a Raspberry Pi has no PSCI, its power-management
+ * watchdog turns it off).
+ *
+ * kernel_main calls psci_init (through arch_init) right after the boot FDT
+ * is validated, so that every later panic can turn the machine off. A
+ * panic before that (an FDT the kernel cannot read) has no tree to ask:
+ * PSCI is tried through the conduit the entry level implies (entered at
+ * EL2, nothing is above but EL3: smc; entered at EL1, a hypervisor or
+ * QEMU is above: hvc, then smc). A call with nothing behind it is an
+ * undefined instruction, which ends in the panic-in-panic halt: no worse
+ * than not trying.
  */
 #include "arm64.h"
+#include "bootfdt.h"
 #include "kstring.h"
+#include "power.h"
 #include "printk.h"
 #include <libfdt.h>
 
 #define PSCI_SYSTEM_OFF 0x84000008UL
 
-static enum { NONE, HVC, SMC } conduit;
+static enum { UNKNOWN, NONE, HVC, SMC } conduit;
 
 void psci_init(const void *fdt)
 {
-	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-1.0");
-	const char *method;
+	static const char *const compat[] = { "arm,psci-1.0", "arm,psci-0.2", NULL };
+	const char *method = NULL, *board;
+	int node = -1;
 
-	if (node < 0)
-		node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-0.2");
-	method = node >= 0 ? fdt_getprop(fdt, node, "method", NULL) : NULL;
+	for (const char *const *c = compat; *c && node < 0; c++)
+		node = fdt_node_offset_by_compatible(fdt, -1, *c);
+	if (node >= 0 && bootfdt_node_enabled(fdt, node))
+		method = fdt_getprop(fdt, node, "method", NULL);
+	conduit = NONE;
 	if (method && strcmp(method, "hvc") == 0)
 		conduit = HVC;
 	else if (method && strcmp(method, "smc") == 0)
 		conduit = SMC;
-	if (conduit == NONE)
-		pr_warn("psci: no PSCI 0.2+ node with a method; poweroff will halt");
-	else
+	if (conduit != NONE) {
 		pr_info("psci: calls through %s", conduit == HVC ? "hvc" : "smc");
+		return;
+	}
+	board = power_board_init(fdt);
+	if (board)
+		pr_info("psci: none in the device tree; poweroff through %s", board);
+	else
+		pr_warn("psci: none in the device tree, nor a board power-off device; poweroff will halt");
+}
+
+static void call(bool smc)
+{
+	register u64 x0 __asm__("x0") = PSCI_SYSTEM_OFF;
+
+	if (smc)
+		__asm__ volatile("smc #0" : "+r"(x0) : : "x1", "x2", "x3", "memory");
+	else
+		__asm__ volatile("hvc #0" : "+r"(x0) : : "x1", "x2", "x3", "memory");
 }
 
 void psci_system_off(void)
 {
-	register u64 x0 __asm__("x0") = PSCI_SYSTEM_OFF;
-
-	if (conduit == HVC)
-		__asm__ volatile("hvc #0" : "+r"(x0) : : "x1", "x2", "x3", "memory");
-	else if (conduit == SMC)
-		__asm__ volatile("smc #0" : "+r"(x0) : : "x1", "x2", "x3", "memory");
+	switch (conduit) {
+	case HVC:
+		call(false);
+		break;
+	case SMC:
+		call(true);
+		break;
+	case NONE:
+		power_board_off();
+		break;
+	case UNKNOWN:
+		if (arm64_boot_el == 1)
+			call(false);
+		call(true);
+		break;
+	}
 }

@@ -2,18 +2,16 @@
  * ns16550.c — the PC-style UART: COM1 on x86-64 (I/O ports under /isa), or
  * memory-mapped on boards, with the FDT's reg-shift and reg-io-width.
  *
- * If the node gives clock-frequency, the line is programmed to
- * current-speed (default 115200) 8N1; otherwise it is used as the firmware
- * left it.
+ * If the port has an input clock (clock-frequency), the line is programmed
+ * to its speed (current-speed, or stdout-path's "115200n8"; else 115200),
+ * 8N1; otherwise it is used as the firmware left it.
  */
 #include "console.h"
 #include "uart.h"
-#include "bootfdt.h"
 #include "io.h"
 #include "printk.h"
 #include "arch/mmu.h"
 #include "arch/pio.h"
-#include <libfdt.h>
 
 enum { THR = 0, DLL = 0, IER = 1, DLM = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5 };
 #define LSR_THRE 0x20
@@ -60,38 +58,27 @@ static void ns16550_putc(struct console *con, char c)
 	reg_write(u, THR, (u8)c);
 }
 
-static bool ns16550_probe(const void *fdt, int node)
+static bool ns16550_start(const struct uart_port *port)
 {
-	struct fdt_reg reg;
-	u32 clock, baud;
+	struct ns16550 u = { .port_io = port->port_io, .shift = port->shift, .width = port->width };
 
-	if (bootfdt_reg(fdt, node, 0, &reg) < 0)
-		return false;
-	uart.port_io = reg.io_port;
-	uart.shift = bootfdt_u32(fdt, node, "reg-shift", 0);
-	uart.width = bootfdt_u32(fdt, node, "reg-io-width", 1);
-	if (uart.shift > 4 || (uart.width != 1 && uart.width != 4)) {
-		pr_err("ns16550: reg-shift %u / reg-io-width %u not supported", uart.shift, uart.width);
-		return false;
-	}
-	if (uart.port_io) {
-		if (!arch_has_pio || reg.addr > 0xffff) {
-			pr_err("ns16550: I/O port 0x%llx not reachable", (unsigned long long)reg.addr);
+	if (u.port_io) {
+		if (!arch_has_pio || port->phys > 0xffff) {
+			pr_err("ns16550: I/O port 0x%llx not reachable", (unsigned long long)port->phys);
 			return false;
 		}
-		uart.base = reg.addr;
+		u.base = port->phys;
 	} else {
-		void *va = arch_ioremap(reg.addr, reg.size ? reg.size : 8u << uart.shift);
+		void *va = arch_ioremap(port->phys, port->size ? port->size : 8u << u.shift);
 
 		if (!va)
 			return false;
-		uart.base = (u64)(uintptr_t)va;
+		u.base = (u64)(uintptr_t)va;
 	}
-
-	clock = bootfdt_u32(fdt, node, "clock-frequency", 0);
-	baud = bootfdt_u32(fdt, node, "current-speed", 115200);
-	if (clock && baud) {
-		u32 div = (clock + 8 * baud) / (16 * baud);
+	uart = u;
+	if (port->clock) {
+		u32 baud = port->baud ? port->baud : 115200;
+		u32 div = (port->clock + 8 * baud) / (16 * baud);
 
 		reg_write(&uart, IER, 0);
 		reg_write(&uart, LCR, LCR_DLAB);
@@ -106,9 +93,14 @@ static bool ns16550_probe(const void *fdt, int node)
 	return true;
 }
 
-static const char *const ns16550_compat[] = { "ns16550a", "ns16550", "ns8250", NULL };
+/* DesignWare's APB UART is a 16550 as far as polled output goes. */
+static const char *const ns16550_compat[] = { "ns16550a", "ns16550", "ns8250", "snps,dw-apb-uart",
+					      NULL };
 
 const struct uart_driver ns16550_driver = {
+	.name = "uart8250",
 	.compatible = ns16550_compat,
-	.probe = ns16550_probe,
+	.shift = 0,
+	.width = 1,
+	.start = ns16550_start,
 };

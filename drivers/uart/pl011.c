@@ -1,11 +1,12 @@
 /*
- * pl011.c — the ARM PrimeCell UART: QEMU virt's console and many boards'.
- * Used as the firmware left it (baud rate included); only enabled if off.
+ * pl011.c — the ARM PrimeCell UART: QEMU virt's console, a Raspberry Pi's
+ * UART0 and many boards'. Used as the firmware left it (baud rate
+ * included); only enabled if off.
  */
 #include "console.h"
 #include "uart.h"
-#include "bootfdt.h"
 #include "io.h"
+#include "printk.h"
 #include "arch/mmu.h"
 
 #define UARTDR 0x00
@@ -28,16 +29,19 @@ static void pl011_putc(struct console *con, char c)
 	mmio_write32(uart.base + UARTDR, (u8)c);
 }
 
-static bool pl011_probe(const void *fdt, int node)
+static bool pl011_start(const struct uart_port *port)
 {
-	struct fdt_reg reg;
+	u8 *base;
 	u32 cr;
 
-	if (bootfdt_reg(fdt, node, 0, &reg) < 0 || reg.io_port)
+	if (port->port_io) {
+		pr_err("pl011: not in I/O port space");
 		return false;
-	uart.base = arch_ioremap(reg.addr, reg.size ? reg.size : 0x1000);
-	if (!uart.base)
+	}
+	base = arch_ioremap(port->phys, port->size ? port->size : 0x1000);
+	if (!base)
 		return false;
+	uart.base = base;
 	cr = mmio_read32(uart.base + UARTCR);
 	if ((cr & (CR_UARTEN | CR_TXE)) != (CR_UARTEN | CR_TXE))
 		mmio_write32(uart.base + UARTCR, cr | CR_UARTEN | CR_TXE);
@@ -49,6 +53,9 @@ static bool pl011_probe(const void *fdt, int node)
 static const char *const pl011_compat[] = { "arm,pl011", NULL };
 
 const struct uart_driver pl011_driver = {
+	.name = "pl011",
 	.compatible = pl011_compat,
-	.probe = pl011_probe,
+	.shift = 0,
+	.width = 4,
+	.start = pl011_start,
 };

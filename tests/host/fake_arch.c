@@ -99,6 +99,49 @@ void arch_poweroff(void)
 }
 
 /*
+ * The early direct map and the image, for kernel/bootmem.c: arch_map_early
+ * only records what it was asked to map (host_mapped answers with arm64's
+ * 2 MiB rounding); the "kernel image" is 256 KiB of rodata at whatever
+ * physical address host_image_at set.
+ */
+static struct { phys_addr_t base; u64 size; } early_maps[256];
+static int nr_early_maps;
+static phys_addr_t image_base = 0x40200000;
+
+__asm__(".section .rodata\n.balign 4096\n.globl _kernel_start\n_kernel_start:\n"
+	".skip 0x40000\n.globl _kernel_end\n_kernel_end:\n.previous");
+
+bool arch_map_early(phys_addr_t phys, u64 size)
+{
+	if (nr_early_maps < 256)
+		early_maps[nr_early_maps++] = (typeof(early_maps[0])){ phys, size };
+	return true;
+}
+
+bool host_mapped(phys_addr_t pa)
+{
+	for (int i = 0; i < nr_early_maps; i++) {
+		phys_addr_t b = early_maps[i].base & ~(phys_addr_t)0x1fffff;
+		phys_addr_t e = (early_maps[i].base + early_maps[i].size + 0x1fffff) &
+				~(phys_addr_t)0x1fffff;
+
+		if (pa >= b && pa < e)
+			return true;
+	}
+	return false;
+}
+
+void host_image_at(phys_addr_t base)
+{
+	image_base = base;
+}
+
+phys_addr_t arch_image_phys_base(void)
+{
+	return image_base;
+}
+
+/*
  * Fake RAM and a fake MMU. The arena is a memfd mapped once as the direct
  * map (phys_to_virt(p) = p + host_page_offset). The vmalloc range is a
  * stretch of address space reserved PROT_NONE; "mapping a page" there maps

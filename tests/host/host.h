@@ -28,4 +28,10 @@ void host_counter_fix(u64 ticks, u64 freq);
  * address phys_base (phys_to_virt works on them). One arena per test. */
 void *host_ram(phys_addr_t phys_base, u64 size);
 
+/* arch_map_early records its calls: is pa inside the 2 MiB blocks of one
+ * of them (as arm64 maps)? And where arch_image_phys_base says the 256 KiB
+ * "kernel image" (_kernel_start.._kernel_end) is; 0x40200000 by default. */
+bool host_mapped(phys_addr_t pa);
+void host_image_at(phys_addr_t base);
+
 #endif

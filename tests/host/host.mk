@@ -6,7 +6,8 @@
 # against the C library and Debian's libfdt (-Iinclude, not include/fdt:
 # /usr/include/libfdt.h and libfdt_env.h are used, and -lfdt is linked).
 # tests/host/fake_arch.c stands in for arch/; kernel/string.c is left out
-# because the C library has those functions.
+# because the C library has those functions. drivers/uart/uart.c (how the
+# console is chosen) runs against the stand-in drivers of test_uart.c.
 #
 # kernel/format.c defines vsnprintf and snprintf, which the C library has
 # too, so every file that sees printk.h (the kernel files and the tests) is
@@ -26,7 +27,7 @@ HOST_KERNEL_SRCS := kernel/cmdline.c kernel/format.c \
 	kernel/panic.c mm/memblock.c mm/memdesc.c mm/buddy.c mm/slab.c \
 	mm/kmalloc.c mm/folio.c mm/vmalloc.c kho/radix.c kho/preserve.c \
 	kho/serialize.c kho/restore.c kho/vmalloc.c kho/subtree.c kho/slab.c kernel/bootfdt.c \
-	kernel/printk.c kernel/console.c
+	kernel/printk.c kernel/console.c kernel/bootmem.c drivers/uart/uart.c
 HOST_TEST_SRCS := $(wildcard tests/host/test_*.c)
 HOST_SRCS := $(HOST_KERNEL_SRCS) $(HOST_TEST_SRCS) tests/host/harness.c tests/host/mm_boot.c \
 	tests/host/fake_arch.c
@@ -38,7 +39,8 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer $(HOST_SANITIZE) \
 	$(WARNINGS) -Wno-unknown-warning-option -I. -Iinclude -MMD -MP
 HOST_RENAME := -Dvsnprintf=kvsnprintf -Dsnprintf=ksnprintf
 
-$(HOST_BUILD)/kernel/%.o $(HOST_BUILD)/mm/%.o $(HOST_BUILD)/kho/%.o $(HOST_BUILD)/tests/host/test_%.o: HOST_CFLAGS += $(HOST_RENAME)
+$(HOST_BUILD)/kernel/%.o $(HOST_BUILD)/mm/%.o $(HOST_BUILD)/kho/%.o $(HOST_BUILD)/drivers/%.o \
+	$(HOST_BUILD)/tests/host/test_%.o: HOST_CFLAGS += $(HOST_RENAME)
 
 .PHONY: test-host
 test-host: $(HOST_BIN)

@@ -352,7 +352,7 @@ TEST(bootfdt, memory_none)
 TEST(bootfdt, reserved_block_and_nodes)
 {
 	void *fdt = tree(2, 2);
-	struct mem_range r[8];
+	struct bootfdt_resv r[8];
 
 	REQUIRE(fdt_add_mem_rsv(fdt, 0x8000000, 0x10000) == 0);
 	REQUIRE(fdt_add_mem_rsv(fdt, 0x9000000, 0) == 0); /* empty: skipped */
@@ -374,25 +374,123 @@ TEST(bootfdt, reserved_block_and_nodes)
 	REQUIRE(bootfdt_reserved(fdt, r, 8) == 4);
 	EXPECT_EQ(r[0].base, 0x8000000);
 	EXPECT_EQ(r[0].size, 0x10000);
+	EXPECT_STR(r[0].source, "memreserve");
 	EXPECT_EQ(r[1].base, 0xa0000000);
 	EXPECT_EQ(r[1].size, 0x1000);
+	EXPECT_STR(r[1].source, "reserved-memory");
+	EXPECT_STR(r[1].name, "two@a0000000");
 	EXPECT_EQ(r[2].base, 0x80000000);
 	EXPECT_EQ(r[2].size, 0x2000);
 	EXPECT_EQ(r[3].base, 0x90000000);
 	EXPECT_EQ(r[3].size, 0x100000);
+	EXPECT_STR(r[3].name, "fw@90000000");
+	for (int i = 0; i < 4; i++)
+		EXPECT(!r[i].no_map);
 
 	EXPECT_EQ(bootfdt_reserved(fdt, r, 3), -1);
-	EXPECT_LOG("bootfdt: more than 3 reserved-memory ranges\r\n");
+	EXPECT_LOG("bootfdt: more than 3 reserved ranges\r\n");
+	host_log_clear();
 	EXPECT_EQ(bootfdt_reserved(fdt, r, 0), -1);
-	EXPECT_LOG("bootfdt: memory reservation 0 is bad or one too many\r\n");
+	EXPECT_LOG("bootfdt: more than 0 reserved ranges\r\n");
 }
 
 TEST(bootfdt, reserved_none)
 {
 	void *fdt = tree(2, 2);
-	struct mem_range r[2];
+	struct bootfdt_resv r[2];
 
 	EXPECT_EQ(bootfdt_reserved(fdt, r, 2), 0);
+}
+
+/* no-map is told apart from a plain reservation; a disabled node reserves
+ * nothing; the reserved-memory node's own cell counts govern its children. */
+TEST(bootfdt, reserved_no_map_and_plain)
+{
+	void *fdt = tree(2, 2);
+	struct bootfdt_resv r[8];
+
+	add(fdt, "/", "reserved-memory");
+	CELLS(fdt, "/reserved-memory", "#address-cells", 2);
+	CELLS(fdt, "/reserved-memory", "#size-cells", 1);
+	raw(fdt, "/reserved-memory", "ranges", NULL, 0);
+	add(fdt, "/reserved-memory", "off@4b000000");
+	CELLS(fdt, "/reserved-memory/off@4b000000", "reg", 0x0, 0x4b000000, 0x1000);
+	str(fdt, "/reserved-memory/off@4b000000", "status", "disabled");
+	add(fdt, "/reserved-memory", "plain@44000000");
+	CELLS(fdt, "/reserved-memory/plain@44000000", "reg", 0x0, 0x44000000, 0x10000);
+	add(fdt, "/reserved-memory", "secure@1c0000000");
+	CELLS(fdt, "/reserved-memory/secure@1c0000000", "reg", 0x1, 0xc0000000, 0x300000);
+	raw(fdt, "/reserved-memory/secure@1c0000000", "no-map", NULL, 0);
+
+	REQUIRE(bootfdt_reserved(fdt, r, 8) == 2);
+	EXPECT_EQ(r[0].base, 0x1c0000000);
+	EXPECT_EQ(r[0].size, 0x300000);
+	EXPECT(r[0].no_map);
+	EXPECT_STR(r[0].name, "secure@1c0000000");
+	EXPECT_EQ(r[1].base, 0x44000000);
+	EXPECT(!r[1].no_map);
+}
+
+/* Several memreserve entries, kept apart and in order. */
+TEST(bootfdt, reserved_memreserve_block)
+{
+	void *fdt = tree(2, 2);
+	struct bootfdt_resv r[4];
+
+	REQUIRE(fdt_add_mem_rsv(fdt, 0x0, 0x1000) == 0);
+	REQUIRE(fdt_add_mem_rsv(fdt, 0x100000000, 0x200000) == 0);
+	REQUIRE(bootfdt_reserved(fdt, r, 4) == 2);
+	EXPECT_EQ(r[0].base, 0x0);
+	EXPECT_EQ(r[0].size, 0x1000);
+	EXPECT_EQ(r[1].base, 0x100000000);
+	EXPECT_EQ(r[1].size, 0x200000);
+	EXPECT_STR(r[1].source, "memreserve");
+	EXPECT_STR(r[1].name, "");
+}
+
+/* Spin-table CPUs (a Raspberry Pi 3): the page of each cpu-release-addr is
+ * reserved; PSCI CPUs and disabled ones add nothing; a spin-table CPU
+ * without a release address is warned about. */
+TEST(bootfdt, reserved_spin_table)
+{
+	void *fdt = tree(1, 1);
+	struct bootfdt_resv r[8];
+
+	add(fdt, "/", "cpus");
+	CELLS(fdt, "/cpus", "#address-cells", 1);
+	CELLS(fdt, "/cpus", "#size-cells", 0);
+	add(fdt, "/cpus", "cpu@3");
+	str(fdt, "/cpus/cpu@3", "enable-method", "spin-table");
+	add(fdt, "/cpus", "cpu@2");
+	str(fdt, "/cpus/cpu@2", "enable-method", "psci");
+	add(fdt, "/cpus", "cpu@1");
+	str(fdt, "/cpus/cpu@1", "enable-method", "spin-table");
+	CELLS(fdt, "/cpus/cpu@1", "cpu-release-addr", 0x0, 0x7fe0);
+	str(fdt, "/cpus/cpu@1", "status", "disabled");
+	add(fdt, "/cpus", "cpu@0");
+	str(fdt, "/cpus/cpu@0", "enable-method", "spin-table");
+	CELLS(fdt, "/cpus/cpu@0", "cpu-release-addr", 0x0, 0xd8);
+
+	REQUIRE(bootfdt_reserved(fdt, r, 8) == 1);
+	EXPECT_EQ(r[0].base, 0x0);
+	EXPECT_EQ(r[0].size, 0x1000);
+	EXPECT_STR(r[0].source, "spin-table of");
+	EXPECT_STR(r[0].name, "cpu@0");
+	EXPECT_LOG("bootfdt: /cpus/cpu@3: spin-table without a cpu-release-addr");
+}
+
+TEST(bootfdt, reserved_bad_reg_refused)
+{
+	void *fdt = tree(2, 2);
+	struct bootfdt_resv r[4];
+
+	add(fdt, "/", "reserved-memory");
+	CELLS(fdt, "/reserved-memory", "#address-cells", 2);
+	CELLS(fdt, "/reserved-memory", "#size-cells", 2);
+	add(fdt, "/reserved-memory", "odd");
+	CELLS(fdt, "/reserved-memory/odd", "reg", 0x0, 0x1000, 0x0);
+	EXPECT_EQ(bootfdt_reserved(fdt, r, 4), -1);
+	EXPECT_LOG("bootfdt: reserved-memory odd: reg is 12 bytes, not a multiple of 16");
 }
 
 /* bootfdt_bootargs, bootfdt_chosen_u64, bootfdt_u32 */
@@ -637,4 +735,205 @@ TEST(bootfdt, check_refuses_old_versions)
 	h->version = cpu_to_fdt32(17);
 	h->last_comp_version = cpu_to_fdt32(16);
 	EXPECT(bootfdt_check(fdt, TREE_SIZE) == NULL);
+}
+
+/* Paths, aliases and stdout-path */
+
+static void *aliased_tree(void)
+{
+	void *fdt = tree(1, 1);
+
+	add(fdt, "/", "soc");
+	add(fdt, "/soc", "serial@7e215040");
+	add(fdt, "/soc/serial@7e215040", "child");
+	add(fdt, "/soc", "serial@7e201000");
+	add(fdt, "/", "aliases");
+	str(fdt, "/aliases", "serial0", "/soc/serial@7e201000");
+	str(fdt, "/aliases", "serial1", "/soc/serial@7e215040");
+	add(fdt, "/", "chosen");
+	return fdt;
+}
+
+TEST(bootfdt, stdout_alias_with_options)
+{
+	void *fdt = aliased_tree();
+	const char *opts;
+
+	str(fdt, "/chosen", "stdout-path", "serial1:115200n8");
+	EXPECT_EQ(bootfdt_stdout(fdt, &opts), at(fdt, "/soc/serial@7e215040"));
+	EXPECT_STR(opts, "115200n8");
+	str(fdt, "/chosen", "stdout-path", "serial0");
+	EXPECT_EQ(bootfdt_stdout(fdt, &opts), at(fdt, "/soc/serial@7e201000"));
+	EXPECT_STR(opts, NULL);
+	/* An alias with a path below it. */
+	str(fdt, "/chosen", "stdout-path", "serial1/child:9600");
+	EXPECT_EQ(bootfdt_stdout(fdt, &opts), at(fdt, "/soc/serial@7e215040/child"));
+	EXPECT_STR(opts, "9600");
+}
+
+TEST(bootfdt, stdout_full_path)
+{
+	void *fdt = aliased_tree();
+	const char *opts;
+
+	str(fdt, "/chosen", "stdout-path", "/soc/serial@7e201000:115200n8");
+	EXPECT_EQ(bootfdt_stdout(fdt, &opts), at(fdt, "/soc/serial@7e201000"));
+	EXPECT_STR(opts, "115200n8");
+	str(fdt, "/chosen", "stdout-path", "/soc/serial@7e215040");
+	EXPECT_EQ(bootfdt_stdout(fdt, &opts), at(fdt, "/soc/serial@7e215040"));
+	EXPECT_STR(opts, NULL);
+	/* The old name, when stdout-path is absent. */
+	REQUIRE(fdt_delprop(fdt, at(fdt, "/chosen"), "stdout-path") == 0);
+	str(fdt, "/chosen", "linux,stdout-path", "/soc/serial@7e201000");
+	EXPECT_EQ(bootfdt_stdout(fdt, &opts), at(fdt, "/soc/serial@7e201000"));
+}
+
+TEST(bootfdt, stdout_missing_or_wrong)
+{
+	void *fdt = aliased_tree();
+	const char *opts;
+
+	EXPECT_EQ(bootfdt_stdout(fdt, &opts), -FDT_ERR_NOTFOUND);
+	EXPECT_NO_LOG("bootfdt:"); /* missing is not an error of the tree */
+	str(fdt, "/chosen", "stdout-path", "serial7:115200n8");
+	EXPECT(bootfdt_stdout(fdt, &opts) < 0);
+	EXPECT_LOG("bootfdt: stdout-path 'serial7:115200n8' names no node");
+	str(fdt, "/chosen", "stdout-path", "/soc/nothing@0");
+	EXPECT(bootfdt_stdout(fdt, &opts) < 0);
+	raw(fdt, "/chosen", "stdout-path", "abc", 3); /* no NUL */
+	EXPECT_EQ(bootfdt_stdout(fdt, &opts), -FDT_ERR_BADVALUE);
+	EXPECT_LOG("bootfdt: /chosen/stdout-path is not a string");
+}
+
+/* An alias naming itself, or another alias: libfdt would recurse forever
+ * (DESIGN.md section 12). Refused with a line, never followed. */
+TEST(bootfdt, alias_loops_refused)
+{
+	void *fdt = aliased_tree();
+	const char *opts;
+
+	str(fdt, "/aliases", "self", "self");
+	str(fdt, "/aliases", "a", "b");
+	str(fdt, "/aliases", "b", "a");
+	str(fdt, "/aliases", "hop", "serial1");
+	str(fdt, "/chosen", "stdout-path", "self:115200n8");
+	EXPECT_EQ(bootfdt_stdout(fdt, &opts), -FDT_ERR_BADPATH);
+	EXPECT_LOG("bootfdt: alias 'self' is not an absolute path; an alias may not name an alias");
+	EXPECT_EQ(bootfdt_path(fdt, "a", 1), -FDT_ERR_BADPATH);
+	EXPECT_EQ(bootfdt_path(fdt, "b/x", 3), -FDT_ERR_BADPATH);
+	/* One hop through another alias is refused too: the spec says an
+	 * alias's value is a full path. */
+	EXPECT_EQ(bootfdt_path(fdt, "hop", 3), -FDT_ERR_BADPATH);
+	/* An alias that is not a string at all. */
+	raw(fdt, "/aliases", "junk", "\x01\x02", 2);
+	EXPECT_EQ(bootfdt_path(fdt, "junk", 4), -FDT_ERR_BADPATH);
+}
+
+TEST(bootfdt, path_by_length)
+{
+	void *fdt = aliased_tree();
+
+	/* Only len bytes count: the rest of the buffer is ignored. */
+	EXPECT_EQ(bootfdt_path(fdt, "serial0XYZ", 7), at(fdt, "/soc/serial@7e201000"));
+	EXPECT_EQ(bootfdt_path(fdt, "/socXYZ", 4), at(fdt, "/soc"));
+	EXPECT_EQ(bootfdt_path(fdt, "serial1/", 8), at(fdt, "/soc/serial@7e215040"));
+	EXPECT_EQ(bootfdt_path(fdt, "", 0), -FDT_ERR_BADPATH);
+	EXPECT_EQ(bootfdt_path(fdt, "nosuch", 6), -FDT_ERR_NOTFOUND);
+}
+
+TEST(bootfdt, node_enabled)
+{
+	void *fdt = aliased_tree();
+
+	EXPECT(bootfdt_node_enabled(fdt, at(fdt, "/soc")));
+	str(fdt, "/soc", "status", "okay");
+	EXPECT(bootfdt_node_enabled(fdt, at(fdt, "/soc")));
+	str(fdt, "/soc", "status", "ok");
+	EXPECT(bootfdt_node_enabled(fdt, at(fdt, "/soc")));
+	str(fdt, "/soc", "status", "disabled");
+	EXPECT(!bootfdt_node_enabled(fdt, at(fdt, "/soc")));
+}
+
+/* Ranges as a Raspberry Pi 3 has them: one cell each, the peripherals at
+ * bus address 0x7e000000 seen by the CPU at 0x3f000000, the local
+ * peripherals identity-mapped by a second entry. */
+TEST(bootfdt, reg_raspberry_pi_soc)
+{
+	void *fdt = tree(1, 1);
+	struct fdt_reg reg;
+
+	add(fdt, "/", "soc");
+	CELLS(fdt, "/soc", "#address-cells", 1);
+	CELLS(fdt, "/soc", "#size-cells", 1);
+	CELLS(fdt, "/soc", "ranges", 0x7e000000, 0x3f000000, 0x1000000,
+	      0x40000000, 0x40000000, 0x1000);
+	add(fdt, "/soc", "serial@7e215040");
+	CELLS(fdt, "/soc/serial@7e215040", "reg", 0x7e215040, 0x40);
+	add(fdt, "/soc", "local@40000000");
+	CELLS(fdt, "/soc/local@40000000", "reg", 0x40000000, 0x100);
+
+	REQUIRE(bootfdt_reg(fdt, at(fdt, "/soc/serial@7e215040"), 0, &reg) == 0);
+	EXPECT_EQ(reg.addr, 0x3f215040);
+	EXPECT_EQ(reg.size, 0x40);
+	REQUIRE(bootfdt_reg(fdt, at(fdt, "/soc/local@40000000"), 0, &reg) == 0);
+	EXPECT_EQ(reg.addr, 0x40000000);
+	/* The last byte of the first window, and one past it. */
+	CELLS(fdt, "/soc/serial@7e215040", "reg", 0x7effffff, 0x1);
+	REQUIRE(bootfdt_reg(fdt, at(fdt, "/soc/serial@7e215040"), 0, &reg) == 0);
+	EXPECT_EQ(reg.addr, 0x3fffffff);
+	CELLS(fdt, "/soc/serial@7e215040", "reg", 0x7f000000, 0x1);
+	EXPECT_EQ(bootfdt_reg(fdt, at(fdt, "/soc/serial@7e215040"), 0, &reg), -1);
+}
+
+/* Three levels with different cell counts at each: root 2/2, a bus of
+ * 1/1 whose ranges map to 2-cell parent addresses, a bus of 2/1 below it
+ * whose ranges map 2-cell child addresses to 1-cell parent ones. */
+TEST(bootfdt, reg_three_levels_mixed_cells)
+{
+	void *fdt = tree(2, 2);
+	struct fdt_reg reg;
+
+	add(fdt, "/", "soc");
+	CELLS(fdt, "/soc", "#address-cells", 1);
+	CELLS(fdt, "/soc", "#size-cells", 1);
+	/* child 0x10000000.. -> parent 0x8_00000000.. (2 address cells, 1 size) */
+	CELLS(fdt, "/soc", "ranges", 0x10000000, 0x8, 0x0, 0x1000000);
+	add(fdt, "/soc", "bridge@10000000");
+	CELLS(fdt, "/soc/bridge@10000000", "#address-cells", 2);
+	CELLS(fdt, "/soc/bridge@10000000", "#size-cells", 1);
+	/* child 0x1_00000000.. -> parent 0x10400000.. */
+	CELLS(fdt, "/soc/bridge@10000000", "ranges", 0x1, 0x0, 0x10400000, 0x10000);
+	add(fdt, "/soc/bridge@10000000", "uart@1,100");
+	CELLS(fdt, "/soc/bridge@10000000/uart@1,100", "reg", 0x1, 0x100, 0x20);
+
+	REQUIRE(bootfdt_reg(fdt, at(fdt, "/soc/bridge@10000000/uart@1,100"), 0, &reg) == 0);
+	EXPECT_EQ(reg.addr, 0x800400100);
+	EXPECT_EQ(reg.size, 0x20);
+	/* A ranges whose length is not whole entries is refused. */
+	CELLS(fdt, "/soc/bridge@10000000", "ranges", 0x1, 0x0, 0x10400000, 0x10000, 0x0);
+	EXPECT_EQ(bootfdt_reg(fdt, at(fdt, "/soc/bridge@10000000/uart@1,100"), 0, &reg), -1);
+	EXPECT_LOG("bootfdt: bridge@10000000: ranges is 20 bytes, not a multiple of 16");
+}
+
+/* bootfdt_content_size: what a padded blob really uses. */
+TEST(bootfdt, content_size_of_padded_blob)
+{
+	void *fdt = packed_sample();
+	u32 used = fdt_totalsize(fdt);
+	void *big = calloc(1, 3u << 20);
+
+	REQUIRE(big);
+	EXPECT_EQ(bootfdt_content_size(fdt), used);
+	/* Grown the way QEMU grows a -dtb: the same blob, 3 MiB of room. */
+	REQUIRE(fdt_open_into(fdt, big, 3u << 20) == 0);
+	EXPECT_EQ(fdt_totalsize(big), 3u << 20);
+	EXPECT(bootfdt_content_size(big) <= ALIGN_UP((u64)used, 8));
+	EXPECT(bootfdt_content_size(big) >= (u64)fdt_off_dt_strings(big) + fdt_size_dt_strings(big));
+	/* Cut to what is used, it is still a sound tree. */
+	fdt_set_totalsize(big, (u32)bootfdt_content_size(big));
+	EXPECT_STR(bootfdt_check(big, 3u << 20), NULL);
+	/* Blocks in an unusual order: no answer. */
+	fdt_set_off_mem_rsvmap(big, fdt_off_dt_strings(big) + 8);
+	EXPECT_EQ(bootfdt_content_size(big), 0);
+	free(big);
 }

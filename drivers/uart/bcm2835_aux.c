@@ -1,0 +1,66 @@
+/*
+ * bcm2835_aux.c — the BCM2835 auxiliary "mini UART" (UART1): the console of
+ * a Raspberry Pi 3 (stdout-path serial1), whose PL011 drives Bluetooth.
+ *
+ * The FDT's reg is the mini UART's own register block inside the AUX
+ * peripheral (bus address 0x7e215040 behind /soc's ranges, 0x3f215040 on
+ * a Pi 3). The AUX enable bit and the baud rate (derived from the VPU
+ * core clock, which firmware may change) are left as the firmware set them
+ * (config.txt enable_uart=1); only the transmitter is turned on if off.
+ */
+#include "console.h"
+#include "uart.h"
+#include "io.h"
+#include "printk.h"
+#include "arch/mmu.h"
+
+/* Registers, 32 bits wide, offsets from the mini UART block. */
+#define MU_IO 0x00
+#define MU_LSR 0x14
+#define MU_CNTL 0x20
+#define LSR_TX_EMPTY (1 << 5) /* the transmit FIFO takes another byte */
+#define CNTL_TX_ENABLE (1 << 1)
+
+static struct {
+	struct console con;
+	u8 *base;
+} uart;
+
+static void bcm2835_aux_putc(struct console *con, char c)
+{
+	(void)con;
+	for (int i = 0; i < 1000000 && !(mmio_read32(uart.base + MU_LSR) & LSR_TX_EMPTY); i++)
+		;
+	mmio_write32(uart.base + MU_IO, (u8)c);
+}
+
+static bool bcm2835_aux_start(const struct uart_port *port)
+{
+	u8 *base;
+	u32 cntl;
+
+	if (port->port_io) {
+		pr_err("bcm2835-aux: not in I/O port space");
+		return false;
+	}
+	base = arch_ioremap(port->phys, port->size ? port->size : 0x40);
+	if (!base)
+		return false;
+	uart.base = base;
+	cntl = mmio_read32(uart.base + MU_CNTL);
+	if (!(cntl & CNTL_TX_ENABLE))
+		mmio_write32(uart.base + MU_CNTL, cntl | CNTL_TX_ENABLE);
+	uart.con = (struct console){ .name = "bcm2835-aux", .putc = bcm2835_aux_putc };
+	console_register(&uart.con);
+	return true;
+}
+
+static const char *const bcm2835_aux_compat[] = { "brcm,bcm2835-aux-uart", NULL };
+
+const struct uart_driver bcm2835_aux_driver = {
+	.name = "bcm2835aux",
+	.compatible = bcm2835_aux_compat,
+	.shift = 0,
+	.width = 4,
+	.start = bcm2835_aux_start,
+};

@@ -132,6 +132,13 @@ static int read_reg_ranges(const void *fdt, int node, struct mem_range *out,
 	return 0;
 }
 
+bool bootfdt_node_enabled(const void *fdt, int node)
+{
+	const char *status = fdt_getprop(fdt, node, "status", NULL);
+
+	return !status || strcmp(status, "okay") == 0 || strcmp(status, "ok") == 0;
+}
+
 int bootfdt_memory(const void *fdt, struct mem_range *out, int max)
 {
 	int node, n = 0, merged = 0;
@@ -139,10 +146,16 @@ int bootfdt_memory(const void *fdt, struct mem_range *out, int max)
 	fdt_for_each_subnode(node, fdt, 0) {
 		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
 
-		if (!type || strcmp(type, "memory") != 0)
+		int first = n;
+
+		if (!type || strcmp(type, "memory") != 0 || !bootfdt_node_enabled(fdt, node))
 			continue;
 		if (read_reg_ranges(fdt, node, out, &n, max, "memory") < 0)
 			return -1;
+		for (int i = first; i < n; i++)
+			pr_info("bootfdt: memory 0x%llx-0x%llx (%s)", (unsigned long long)out[i].base,
+				(unsigned long long)(out[i].base + out[i].size - 1),
+				fdt_get_name(fdt, node, NULL));
 	}
 	sort_ranges(out, n);
 	for (int i = 0; i < n; i++) {
@@ -158,13 +171,6 @@ int bootfdt_memory(const void *fdt, struct mem_range *out, int max)
 			out[merged++] = out[i];
 	}
 	return merged;
-}
-
-bool bootfdt_node_enabled(const void *fdt, int node)
-{
-	const char *status = fdt_getprop(fdt, node, "status", NULL);
-
-	return !status || strcmp(status, "okay") == 0 || strcmp(status, "ok") == 0;
 }
 
 static int add_resv(struct bootfdt_resv *out, int *n, int max, u64 base, u64 size,

@@ -29,6 +29,7 @@ extern u64 image_phys_base;
 extern u64 arm64_boot_el;
 
 void psci_init(const void *fdt);
+void arm64_cpus_init(const void *fdt);
 void psci_system_off(void);
 
 #endif

@@ -30,6 +30,7 @@ void arch_init(const void *fdt)
 {
 	pr_info("arm64: entered at EL%llu, running at EL1", (unsigned long long)arm64_boot_el);
 	psci_init(fdt);
+	arm64_cpus_init(fdt);
 }
 
 void arch_poweroff(void)

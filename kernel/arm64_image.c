@@ -30,7 +30,7 @@ const char *arm64_image_check(const void *image, u64 size, u64 *span, u64 *entry
 		return "an Image for a page size other than 4 KiB";
 	if (h.image_size == 0 || h.image_size < size)
 		return "image_size is 0 or smaller than the file";
-	if (!IS_ALIGNED(h.text_offset, 4096) || h.text_offset >= (2ULL << 20) ||
+	if (!IS_ALIGNED(h.text_offset, 4096) || h.text_offset > IMAGE_MAX_SPAN ||
 	    h.image_size > IMAGE_MAX_SPAN)
 		return "text_offset or image_size out of bounds";
 	*span = h.text_offset + h.image_size;

@@ -36,6 +36,9 @@ _head:
 
 primary_entry:
 	mov	x19, x0				/* FDT, kept until kernel_main */
+	mov	x24, x1				/* x1..x3: 0 by the protocol; */
+	mov	x25, x2				/* kept to be checked */
+	mov	x26, x3
 	mrs	x23, CurrentEL			/* where we were entered, for the log */
 	adr	x20, _head			/* physical base */
 	tst	x20, #0x1fffff
@@ -140,6 +143,9 @@ primary_entry:
 	lsr	x23, x23, #2
 	ldr	x0, =arm64_boot_el
 	str	x23, [x0]
+	ldr	x0, =arm64_boot_x1_x3
+	stp	x24, x25, [x0]
+	str	x26, [x0, #16]
 	mrs	x1, cntpct_el0			/* a guard that differs per boot */
 	ldr	x2, =0x9e3779b97f4a7c15
 	mul	x1, x1, x2

@@ -62,7 +62,7 @@ TEST(arm64_image, each_broken_rule_is_refused)
 	EXPECT_STR(check(sizeof(file), &span, &entry), "image_size is 0 or smaller than the file");
 	sound()->text_offset = 0x1234;
 	EXPECT_STR(check(sizeof(file), &span, &entry), "text_offset or image_size out of bounds");
-	sound()->text_offset = 2ULL << 20;
+	sound()->text_offset = (1ULL << 30) + 4096;
 	EXPECT_STR(check(sizeof(file), &span, &entry), "text_offset or image_size out of bounds");
 	sound()->image_size = ~0ULL; /* would wrap text_offset + image_size */
 	EXPECT_STR(check(sizeof(file), &span, &entry), "text_offset or image_size out of bounds");

@@ -38,12 +38,12 @@ int bootfdt_memory(const void *fdt, struct mem_range *out, int max);
 
 /*
  * Reserved RAM, one entry per range: the memory reservation block
- * ("memreserve"), every enabled /reserved-memory child with a reg
+ * ("memreserve") and every enabled /reserved-memory child with a reg
  * ("reserved-memory", no_map when it has the no-map property: the OS must
  * not even map it, because the firmware or another agent uses it with
- * attributes of its own), and the page holding each spin-table CPU's
- * cpu-release-addr ("spin-table of"). name is the node's name in the FDT
- * ("" for memreserve). Same returns as bootfdt_memory; not merged.
+ * attributes of its own). name is the node's name in the FDT ("" for
+ * memreserve). Same returns as bootfdt_memory; not merged. (Spin-table
+ * release pages are the arch's: arch_reserve_firmware.)
  */
 struct bootfdt_resv {
 	phys_addr_t base;
@@ -79,8 +79,10 @@ const char *bootfdt_bootargs(const void *fdt);
 /* /chosen/<name> as one u64 (one or two cells); false when absent/bad. */
 bool bootfdt_chosen_u64(const void *fdt, const char *name, u64 *out);
 
-/* /chosen/<name> = <u64 base, u64 size> (16 bytes); false when absent,
- * malformed, empty or wrapping. */
+/* /chosen/<name> = <base size> in the root's #address-cells/#size-cells
+ * (as fdt_appendprop_addrrange(fdt, 0, ...) writes it, and Linux reads
+ * linux,kho-fdt), or two u64s (16 bytes) whatever those are; false when
+ * absent, malformed, empty or wrapping. */
 bool bootfdt_chosen_range(const void *fdt, const char *name, struct mem_range *out);
 
 /* Register window index of node, translated through the parents' "ranges"

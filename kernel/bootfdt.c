@@ -193,39 +193,6 @@ static int add_resv(struct bootfdt_resv *out, int *n, int max, u64 base, u64 siz
 	return 0;
 }
 
-/* Secondary CPUs that firmware parks on a spin-table (devicetree spec, the
- * cpus node: enable-method "spin-table" with a cpu-release-addr) wait in
- * firmware code for a write to that address. The page holding it (and, on
- * the boards seen, the waiting loop too: a Raspberry Pi's armstub and
- * QEMU's raspi stub both sit in page 0 beside it) must never be handed
- * out, or a stray write releases a core into whatever is there. */
-static int spin_tables(const void *fdt, struct bootfdt_resv *out, int *n, int max)
-{
-	int cpus = fdt_path_offset(fdt, "/cpus"), cpu, len;
-
-	if (cpus < 0)
-		return 0;
-	fdt_for_each_subnode(cpu, fdt, cpus) {
-		const char *method = fdt_getprop(fdt, cpu, "enable-method", NULL);
-		const fdt32_t *rel;
-		u64 addr;
-
-		if (!method || strcmp(method, "spin-table") != 0 || !bootfdt_node_enabled(fdt, cpu))
-			continue;
-		rel = fdt_getprop(fdt, cpu, "cpu-release-addr", &len);
-		if (!rel || (len != 4 && len != 8)) {
-			pr_warn("bootfdt: /cpus/%s: spin-table without a cpu-release-addr",
-				fdt_get_name(fdt, cpu, NULL));
-			continue;
-		}
-		addr = read_cells(rel, len / 4);
-		if (add_resv(out, n, max, ALIGN_DOWN(addr, 4096), 4096, "spin-table of",
-			     fdt_get_name(fdt, cpu, NULL), false) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 int bootfdt_reserved(const void *fdt, struct bootfdt_resv *out, int max)
 {
 	int n = 0, node, rmem;
@@ -262,8 +229,6 @@ int bootfdt_reserved(const void *fdt, struct bootfdt_resv *out, int max)
 			}
 		}
 	}
-	if (spin_tables(fdt, out, &n, max) < 0)
-		return -1;
 	return n;
 }
 
@@ -299,16 +264,27 @@ bool bootfdt_chosen_u64(const void *fdt, const char *name, u64 *out)
 
 bool bootfdt_chosen_range(const void *fdt, const char *name, struct mem_range *out)
 {
-	int chosen = fdt_path_offset(fdt, "/chosen"), len;
+	int chosen = fdt_path_offset(fdt, "/chosen"), len, ac, sc;
 	const fdt32_t *p;
 
 	if (chosen < 0)
 		return false;
 	p = fdt_getprop(fdt, chosen, name, &len);
-	if (!p || len != 16)
+	if (!p)
 		return false;
-	out->base = read_cells(p, 2);
-	out->size = read_cells(p + 2, 2);
+	/* The root's cell counts, as fdt_appendprop_addrrange writes it (and
+	 * Linux reads linux,kho-fdt): a Raspberry Pi's root has 1 and 1. */
+	ac = addr_cells(fdt, 0);
+	sc = size_cells(fdt, 0);
+	if (ac >= 1 && ac <= 2 && sc >= 1 && sc <= 2 && len == (ac + sc) * 4) {
+		out->base = read_cells(p, ac);
+		out->size = read_cells(p + ac, sc);
+	} else if (len == 16) { /* two u64s whatever the root says (a loader's own) */
+		out->base = read_cells(p, 2);
+		out->size = read_cells(p + 2, 2);
+	} else {
+		return false;
+	}
 	return out->size != 0 && out->base + out->size > out->base;
 }
 

@@ -155,6 +155,7 @@ void bootmem_init(const void *fdt, phys_addr_t fdt_phys)
 
 	for (int i = 0; i < nr; i++)
 		reserve("a firmware reservation", resv[i].base, resv[i].size);
+	arch_reserve_firmware(fdt);
 	reserve("the kernel image", kbase, ksize);
 	reserve("the boot FDT", fdt_phys, fdt_size);
 	/* The loader's image copy. After a kexec it is preserved memory

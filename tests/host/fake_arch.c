@@ -141,6 +141,11 @@ phys_addr_t arch_image_phys_base(void)
 	return image_base;
 }
 
+void arch_reserve_firmware(const void *fdt)
+{
+	(void)fdt;
+}
+
 /*
  * Fake RAM and a fake MMU. The arena is a memfd mapped once as the direct
  * map (phys_to_virt(p) = p + host_page_offset). The vmalloc range is a

@@ -449,37 +449,6 @@ TEST(bootfdt, reserved_memreserve_block)
 	EXPECT_STR(r[1].name, "");
 }
 
-/* Spin-table CPUs (a Raspberry Pi 3): the page of each cpu-release-addr is
- * reserved; PSCI CPUs and disabled ones add nothing; a spin-table CPU
- * without a release address is warned about. */
-TEST(bootfdt, reserved_spin_table)
-{
-	void *fdt = tree(1, 1);
-	struct bootfdt_resv r[8];
-
-	add(fdt, "/", "cpus");
-	CELLS(fdt, "/cpus", "#address-cells", 1);
-	CELLS(fdt, "/cpus", "#size-cells", 0);
-	add(fdt, "/cpus", "cpu@3");
-	str(fdt, "/cpus/cpu@3", "enable-method", "spin-table");
-	add(fdt, "/cpus", "cpu@2");
-	str(fdt, "/cpus/cpu@2", "enable-method", "psci");
-	add(fdt, "/cpus", "cpu@1");
-	str(fdt, "/cpus/cpu@1", "enable-method", "spin-table");
-	CELLS(fdt, "/cpus/cpu@1", "cpu-release-addr", 0x0, 0x7fe0);
-	str(fdt, "/cpus/cpu@1", "status", "disabled");
-	add(fdt, "/cpus", "cpu@0");
-	str(fdt, "/cpus/cpu@0", "enable-method", "spin-table");
-	CELLS(fdt, "/cpus/cpu@0", "cpu-release-addr", 0x0, 0xd8);
-
-	REQUIRE(bootfdt_reserved(fdt, r, 8) == 1);
-	EXPECT_EQ(r[0].base, 0x0);
-	EXPECT_EQ(r[0].size, 0x1000);
-	EXPECT_STR(r[0].source, "spin-table of");
-	EXPECT_STR(r[0].name, "cpu@0");
-	EXPECT_LOG("bootfdt: /cpus/cpu@3: spin-table without a cpu-release-addr");
-}
-
 TEST(bootfdt, reserved_bad_reg_refused)
 {
 	void *fdt = tree(2, 2);
@@ -937,4 +906,36 @@ TEST(bootfdt, content_size_of_padded_blob)
 	fdt_set_off_mem_rsvmap(big, fdt_off_dt_strings(big) + 8);
 	EXPECT_EQ(bootfdt_content_size(big), 0);
 	free(big);
+}
+
+/* /chosen ranges follow the root's cell counts, as kexec writes them with
+ * fdt_appendprop_addrrange; two u64s are read whatever those are. A
+ * Raspberry Pi's root has 1/1: the KHO handover there is 8 bytes. */
+TEST(bootfdt, chosen_range_follows_root_cells)
+{
+	void *fdt = tree(1, 1);
+	struct mem_range r;
+
+	add(fdt, "/", "chosen");
+	REQUIRE(fdt_appendprop_addrrange(fdt, 0, at(fdt, "/chosen"), "linux,kho-fdt",
+					 0x3b077000, 0x1000) == 0);
+	REQUIRE(bootfdt_chosen_range(fdt, "linux,kho-fdt", &r));
+	EXPECT_EQ(r.base, 0x3b077000);
+	EXPECT_EQ(r.size, 0x1000);
+	CELLS(fdt, "/chosen", "baton,image", 0x0, 0x3ae00000, 0x0, 0x1b000);
+	REQUIRE(bootfdt_chosen_range(fdt, "baton,image", &r));
+	EXPECT_EQ(r.base, 0x3ae00000);
+	EXPECT_EQ(r.size, 0x1b000);
+	CELLS(fdt, "/chosen", "baton,image", 0x3ae00000, 0x1b000, 0x0);
+	EXPECT(!bootfdt_chosen_range(fdt, "baton,image", &r));
+	CELLS(fdt, "/chosen", "baton,image", 0x3ae00000, 0x0);
+	EXPECT(!bootfdt_chosen_range(fdt, "baton,image", &r)); /* empty */
+
+	fdt = tree(2, 1);
+	add(fdt, "/", "chosen");
+	REQUIRE(fdt_appendprop_addrrange(fdt, 0, at(fdt, "/chosen"), "linux,kho-scratch",
+					 0x100000000, 0x2000) == 0);
+	REQUIRE(bootfdt_chosen_range(fdt, "linux,kho-scratch", &r));
+	EXPECT_EQ(r.base, 0x100000000);
+	EXPECT_EQ(r.size, 0x2000);
 }

@@ -1,7 +1,7 @@
 /*
  * test_bootmem.c — kernel/bootmem.c: the boot FDT's memory map into
  * memblock and the direct map. Several /memory nodes and ranges, plain and
- * no-map reservations, the reservation block, spin-tables, and what is
+ * no-map reservations, the reservation block, and what is
  * reported when a reservation covers the running kernel.
  *
  * arch_map_early is the fake's (tests/host/fake_arch.c): it records what
@@ -184,25 +184,4 @@ TEST(bootmem, reservation_over_the_kernel_reported)
 	EXPECT(host_mapped(0x40200000));
 	EXPECT(memblock_is_reserved(0x40000000, 0x1000));
 	EXPECT(memblock_is_reserved(0x40300000, 0x1000));
-}
-
-/* Spin-table release pages are reserved (a Raspberry Pi 3's secondaries
- * wait on 0xd8..0xf0 in page 0). */
-TEST(bootmem, spin_table_page_reserved)
-{
-	void *fdt = tree();
-	int cpus, cpu;
-	fdt64_t rel = cpu_to_fdt64(0xe0);
-
-	memory(fdt, "memory@0", 0x0, 0x10000000);
-	cpus = node(fdt, 0, "cpus");
-	cpu = node(fdt, cpus, "cpu@1");
-	REQUIRE(fdt_setprop_string(fdt, cpu, "enable-method", "spin-table") == 0);
-	REQUIRE(fdt_setprop(fdt, cpu, "cpu-release-addr", &rel, 8) == 0);
-	host_image_at(0x200000);
-	bootmem_init(fdt, 0x8000000);
-
-	EXPECT(memblock_is_reserved(0x0, 0x1000));
-	EXPECT(!memblock_is_reserved(0x1000, 0x1000));
-	EXPECT_LOG("bootmem: reserved 0x0-0xfff (spin-table of cpu@1)");
 }

@@ -23,4 +23,10 @@ struct console *console_current(void);
  * goes to the arch's emergency output, if any. */
 void console_write(const char *s, size_t n);
 
+/* A way to bring a console up from nothing, for a panic that comes before
+ * the console does (drivers/uart/uart.c offers one once the boot FDT is
+ * validated). console_rescue runs it once, if there is no console yet. */
+void console_set_rescue(bool (*bring_up)(void));
+void console_rescue(void);
+
 #endif

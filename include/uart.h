@@ -43,6 +43,10 @@ extern const struct uart_driver bcm2835_aux_driver;
  * (and logs why) when there is no console at all. */
 bool uart_console_init(const void *fdt);
 
+/* Offer to bring the console up from fdt (validated) if a panic comes
+ * before uart_console_init (console_set_rescue). */
+void uart_console_standby(const void *fdt);
+
 /* Fill port from the FDT node for drv: reg through every parent's ranges,
  * reg-shift, reg-io-width, clock-frequency, current-speed, and the baud
  * rate of stdout-path options ("115200n8"; NULL: none). 0 or -1. */

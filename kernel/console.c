@@ -29,6 +29,22 @@ void console_write(const char *s, size_t n)
 	}
 }
 
+static bool (*rescue)(void);
+
+void console_set_rescue(bool (*bring_up)(void))
+{
+	rescue = bring_up;
+}
+
+void console_rescue(void)
+{
+	bool (*fn)(void) = rescue;
+
+	rescue = NULL; /* once: a rescue that panics must not loop */
+	if (!current && fn)
+		fn();
+}
+
 void console_register(struct console *con)
 {
 	current = con;

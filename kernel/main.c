@@ -69,7 +69,8 @@ u64 boot_counter_start;
 /*
  * The early steps, in order; each needs only the ones above it.
  *   1. the counter and the arch's own state (vectors, FPU for libfdt)
- *   2. the boot FDT, validated whole: nothing reads it before
+ *   2. the boot FDT, validated whole: nothing reads it before; from here a
+ *      panic brings the console up itself (uart_console_standby)
  *   3. how to turn the machine off (PSCI, or the board's way), so that
  *      from here every panic ends in a poweroff, never a silent hang
  *   4. the command line (earlycon=, loglevel=, ...)
@@ -87,6 +88,7 @@ void kernel_main(phys_addr_t fdt_phys)
 		(unsigned long long)fdt_phys);
 
 	boot_fdt = boot_fdt_map(fdt_phys);				/* 2 */
+	uart_console_standby(boot_fdt);
 	arch_init(boot_fdt);						/* 3 */
 	pr_info("command line: %s", bootfdt_bootargs(boot_fdt));	/* 4 */
 	cmdline_parse(bootfdt_bootargs(boot_fdt));

@@ -198,6 +198,19 @@ static bool fallback(const void *fdt)
 	return false;
 }
 
+static const void *standby_fdt;
+
+static bool rescue(void)
+{
+	return uart_console_init(standby_fdt);
+}
+
+void uart_console_standby(const void *fdt)
+{
+	standby_fdt = fdt;
+	console_set_rescue(rescue);
+}
+
 bool uart_console_init(const void *fdt)
 {
 	const struct uart_driver *drv;

@@ -939,3 +939,15 @@ TEST(bootfdt, chosen_range_follows_root_cells)
 	EXPECT_EQ(r.base, 0x100000000);
 	EXPECT_EQ(r.size, 0x2000);
 }
+
+/* A reservation block that runs off the end of the blob (no terminating
+ * empty entry inside it) is refused, not read as "no reservations". */
+TEST(bootfdt, reserved_block_unterminated)
+{
+	void *fdt = packed_sample();
+	struct bootfdt_resv r[4];
+
+	fdt_set_off_mem_rsvmap(fdt, fdt_totalsize(fdt) - 8);
+	EXPECT_EQ(bootfdt_reserved(fdt, r, 4), -1);
+	EXPECT_LOG("bootfdt: the memory reservation block is damaged");
+}

@@ -1,6 +1,6 @@
 # Baton — top-level Makefile.
 #
-#   make [ARCH=x86_64|arm64]   build the kernel (and, on x86-64, the EFI loader)
+#   make [ARCH=x86_64|arm64]   build the kernel and the EFI loader
 #   make run                   boot under QEMU and show the kernel's output
 #   make test                  host unit tests + every boot case; last line
 #                              "N passed, N failed"
@@ -69,7 +69,7 @@ $(BUILD)/kernel/stackprotector.o: KERNEL_CFLAGS += -fno-stack-protector
 $(BUILD)/arch/arm64/mmu.o: KERNEL_CFLAGS += -fno-stack-protector -mstrict-align
 
 .PHONY: all kernel run test clean distclean deps
-all: kernel $(if $(filter x86_64,$(ARCH)),efi)
+all: kernel efi
 kernel: $(KERNEL)
 
 $(BUILD)/fdt-include/libfdt.h $(BUILD)/fdt-include/fdt.h: | $(BUILD)/.deps

@@ -102,6 +102,12 @@ endif
 $(BUILD)/Image: $(BUILD)/baton-arm64.elf
 	@echo "  OBJCOPY $@"
 	$(Q)$(OBJCOPY) -O binary $< $@
+	@# head.S copies [_kernel_start, _image_file_end) at entry as the
+	@# pristine Image kexec starts from: the file must be exactly that.
+	$(Q)want=$$(($$($(CROSS)nm $< | awk '/ _image_file_size$$/ {print "0x"$$1}'))); \
+	if [ "$$(stat -c %s $@)" -ne "$$want" ]; then \
+		echo "$@: $$(stat -c %s $@) bytes, but _image_file_size says $$want" >&2; \
+		rm -f $@; exit 1; fi
 
 # The deps script runs when a tool or package file we need is missing.
 $(BUILD)/.deps:
@@ -112,13 +118,9 @@ deps:
 	tools/deps
 
 # make run: boot the default loader for ARCH under QEMU, serial on the
-# terminal. RUN_ARGS is the kernel command line; on x86-64 it shows a
-# kexec handover chain by default (arm64 kexec is not written yet).
-ifeq ($(ARCH),x86_64)
+# terminal. RUN_ARGS is the kernel command line; by default it shows a
+# kexec handover chain of three generations.
 RUN_ARGS ?= kexec.chain=3
-else
-RUN_ARGS ?=
-endif
 RUN_DIR := $(BUILD)/runs/make-run
 run: all
 ifeq ($(ARCH),x86_64)

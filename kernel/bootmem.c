@@ -47,6 +47,7 @@ void bootmem_init(const void *fdt, phys_addr_t fdt_phys)
 	n = bootfdt_reserved(fdt, r, MAX_RANGES);
 	for (int i = 0; i < n; i++)
 		reserve("a firmware reservation", r[i].base, r[i].size);
+	arch_reserve_firmware(fdt);
 	reserve("the kernel image", arch_image_phys_base(), (u64)(_kernel_end - _kernel_start));
 	reserve("the boot FDT", fdt_phys, fdt_totalsize(fdt));
 	/* The loader's image copy. After a kexec it is preserved memory

@@ -2,10 +2,11 @@
  * kexec.c — kexec into a fresh copy of this kernel, carrying preserved
  * memory through KHO.
  *
- * The image: the loader put the kernel file it booted in /chosen/baton,image;
- * kexec_init keeps it in a folio (restoring it when the last generation
- * preserved it), so every generation has the pristine file, whoever loaded
- * the first.
+ * The image: the loader put the kernel file it booted in /chosen/baton,image
+ * (x86-64's EFI loader), or the arch kept a copy of its own (arm64's head.S
+ * copies the Image at entry); kexec_init keeps it in a folio (restoring it
+ * when the last generation preserved it), so every generation has the
+ * pristine file, whoever loaded the first.
  *
  * kexec() places the next kernel in scratch: a 2 MiB-aligned slot that
  * overlaps neither this kernel's image nor its boot FDT (from the second
@@ -20,7 +21,6 @@
 #include "bootfdt.h"
 #include "buddy.h"
 #include "cmdline.h"
-#include "elf_load.h"
 #include "folio.h"
 #include "kernel.h"
 #include "kho.h"
@@ -102,7 +102,8 @@ void kexec_init(const void *fdt)
 			for (int i = 0; i < 3; i++)
 				t_prev[i] = fdt64_to_cpu(t[i]);
 	}
-	if (!bootfdt_chosen_range(fdt, "baton,image", &r)) {
+	if (!bootfdt_chosen_range(fdt, "baton,image", &r) &&
+	    !arch_kexec_own_image(&r.base, &r.size)) {
 		pr_warn("kexec: no /chosen/baton,image: this kernel cannot kexec");
 		return;
 	}
@@ -195,7 +196,7 @@ static int build_fdt(void *dst, u64 size, const struct kho_handover *h)
 
 void kexec(void)
 {
-	struct elf_layout l;
+	struct kexec_layout l;
 	struct kho_handover h;
 	phys_addr_t slot, fdt_pa;
 	u64 fdt_size, need, t;
@@ -206,7 +207,7 @@ void kexec(void)
 		pr_err("kexec: no image to kexec into");
 		return;
 	}
-	why = elf_layout(folio_address(image), image_size, arch_kexec_machine, &l);
+	why = arch_kexec_image_check(folio_address(image), image_size, &l);
 	if (why) {
 		pr_err("kexec: the image copy is unusable: %s", why);
 		return;
@@ -238,11 +239,11 @@ void kexec(void)
 		pr_err("kexec: building the next boot FDT: %s", fdt_strerror(err));
 		return;
 	}
-	elf_copy(folio_address(image), phys_to_virt(slot), &l);
+	arch_kexec_image_place(folio_address(image), image_size, phys_to_virt(slot), &l);
 	pr_info("kexec: generation %llu -> %llu: image at 0x%llx, FDT at 0x%llx, entering",
 		(unsigned long long)generation, (unsigned long long)generation + 1,
-		(unsigned long long)slot, (unsigned long long)fdt_pa);
-	arch_kexec_jump(slot + l.entry_off, fdt_pa);
+		(unsigned long long)slot + l.entry_off, (unsigned long long)fdt_pa);
+	arch_kexec_jump(slot + l.entry_off, fdt_pa, slot, fdt_pa + fdt_size - slot);
 }
 
 void kexec_chain_restore(void)
@@ -253,6 +254,22 @@ void kexec_chain_restore(void)
 		ktest_run_one("kho_chain", "restore", boot_fdt);
 }
 
+/* One step of a kexec chain, reported like a self-test: kexec() returns
+ * only when it could not kexec, and then the step fails, so a chain asked
+ * of a kernel that cannot kexec fails its boot test instead of ending
+ * quietly. */
+KTEST_ON_DEMAND(kexec, chain_step)
+{
+	u64 start = arch_counter_read();
+
+	if (kho_test_preserve() < 0)
+		ktest_fail(t, "the KHO self-test could not preserve its set");
+	t_preserve = arch_counter_read() - start;
+	kexec();
+	ktest_fail(t, "generation %llu could not kexec (the reason is above)",
+		   (unsigned long long)generation);
+}
+
 void kexec_chain_step(void)
 {
 	if (!chain_length)
@@ -261,12 +278,7 @@ void kexec_chain_step(void)
 		pr_info("kexec: chain of %llu generations done", (unsigned long long)chain_length);
 		return;
 	}
-	u64 t = arch_counter_read();
-
-	if (kho_test_preserve() < 0)
-		pr_err("kexec: the KHO self-test could not preserve its set");
-	t_preserve = arch_counter_read() - t;
-	kexec();
+	ktest_run_one("kexec", "chain_step", boot_fdt);
 }
 
 static u64 us(u64 ticks)

@@ -27,8 +27,13 @@ _Static_assert(sizeof(struct trap_frame) == 36 * 8,
 
 extern u64 image_phys_base;
 extern u64 arm64_boot_el;
+extern u64 arm64_boot_x1_x3[3]; /* as entered; the protocol wants 0 */
+
+/* Warn when the loader broke booting.rst's register contract. */
+void arm64_boot_protocol_check(void);
 
 void psci_init(const void *fdt);
+void arm64_cpus_init(const void *fdt);
 void psci_system_off(void);
 
 #endif

@@ -29,7 +29,9 @@ void arch_early_init(void)
 void arch_init(const void *fdt)
 {
 	pr_info("arm64: entered at EL%llu, running at EL1", (unsigned long long)arm64_boot_el);
+	arm64_boot_protocol_check();
 	psci_init(fdt);
+	arm64_cpus_init(fdt);
 }
 
 void arch_poweroff(void)

@@ -5,17 +5,16 @@
  * Entered by QEMU -kernel, U-Boot booti, the EFI loader or kexec with the
  * MMU off, D-cache off, x0 = FDT physical address, at EL2 or EL1, anywhere
  * 2 MiB-aligned. This code:
- *   1. drops from EL2 to EL1 if needed,
- *   2. enables FP/SIMD (Debian's libfdt uses it), clears bss,
- *   3. builds the first page tables with early_map() -- C, run with the
+ *   1. takes the pristine copy of the Image file that kexec will start the
+ *      next generation from (before anything writes .data),
+ *   2. drops from EL2 to EL1 if needed, leaving the EL2 stub behind,
+ *   3. enables FP/SIMD (Debian's libfdt uses it), clears bss,
+ *   4. builds the first page tables with early_map() -- C, run with the
  *      MMU off at the physical address (see mmu.c),
- *   4. turns the MMU on and jumps to the link address,
- *   5. sets the vectors and the stack-protector guard, calls kernel_main.
+ *   5. turns the MMU on and jumps to the link address,
+ *   6. sets the vectors and the stack-protector guard, calls kernel_main.
  */
-#define SCTLR_EL1_RES1	0x30d00800
-#define SCTLR_M		(1 << 0)
-#define SCTLR_C		(1 << 2)
-#define SCTLR_I		(1 << 12)
+#include "sysregs.h"
 
 /* Address of sym, PC-relative: right with the MMU off and on alike. */
 	.macro	adr_l, reg, sym
@@ -37,16 +36,33 @@ _head:
 
 primary_entry:
 	mov	x19, x0				/* FDT, kept until kernel_main */
+	mov	x24, x1				/* x1..x3: 0 by the protocol; */
+	mov	x25, x2				/* kept to be checked */
+	mov	x26, x3
 	mrs	x23, CurrentEL			/* where we were entered, for the log */
 	adr	x20, _head			/* physical base */
 	tst	x20, #0x1fffff
 	b.ne	.Lhang
 
-	/* 1. EL2 -> EL1: EL1 is AArch64, gets the counters, FP untrapped. */
+	/* 1. The pristine Image: [_head, _image_file_end) as the loader put
+	 * it, copied into the room the header's image_size reserves after
+	 * bss. 16 bytes at a time (the linker script pads the file to 16). */
+	adr_l	x0, _head
+	adr_l	x1, _image_file_end
+	adr_l	x2, __pristine_start
+0:	ldp	x3, x4, [x0], #16
+	stp	x3, x4, [x2], #16
+	cmp	x0, x1
+	b.lo	0b
+
+	/* 2. EL2 -> EL1: EL1 is AArch64, gets the counters, FP untrapped.
+	 * VBAR_EL2 gets the stub that lets kexec come back to EL2. */
 	mrs	x0, CurrentEL
 	cmp	x0, #(2 << 2)
 	b.ne	1f
-	mov	x0, #(1 << 31)			/* HCR_EL2.RW */
+	adr_l	x0, el2_stub_vectors
+	msr	vbar_el2, x0
+	mov	x0, #HCR_EL2_RW
 	msr	hcr_el2, x0
 	mov	x0, #3				/* EL1PCTEN | EL1PCEN */
 	msr	cnthctl_el2, x0
@@ -69,23 +85,24 @@ primary_entry:
 	msr	cpacr_el1, x0
 	isb
 
-	/* 2. bss and a physical stack. */
+	/* 3. bss and a physical stack. */
 	adr_l	x0, __bss_start
-	adr_l	x1, _kernel_end
+	adr_l	x1, __bss_end
 2:	stp	xzr, xzr, [x0], #16
 	cmp	x0, x1
 	b.lo	2b
 	adr_l	x0, boot_stack_top
 	mov	sp, x0
 
-	/* 3. Page tables; early_map(phys_base) returns TTBR0 in x0, TTBR1 in x1. */
+	/* 4. Page tables; early_map(phys_base) returns TTBR0 in x0, TTBR1 in x1. */
 	mov	x0, x20
 	bl	early_map
 	mov	x21, x0
 	mov	x22, x1
 
 	/* Everything written with the MMU off went around the caches: drop
-	 * any stale lines over bss before reading it through them. */
+	 * any stale lines over bss and the pristine copy before reading
+	 * them through the caches. */
 	adr_l	x0, __bss_start
 	adr_l	x1, _kernel_end
 	mrs	x3, ctr_el0
@@ -98,7 +115,7 @@ primary_entry:
 	b.lo	3b
 	dsb	sy
 
-	/* 4. MMU on. */
+	/* 5. MMU on. */
 	bl	mmu_regs_value			/* x0 = MAIR, x1 = TCR */
 	msr	mair_el1, x0
 	msr	tcr_el1, x1
@@ -115,7 +132,7 @@ primary_entry:
 	br	x0
 
 .Lhigh:
-	/* 5. At the link address now. */
+	/* 6. At the link address now. */
 	ldr	x0, =boot_stack_top
 	mov	sp, x0
 	ldr	x0, =vectors
@@ -126,6 +143,9 @@ primary_entry:
 	lsr	x23, x23, #2
 	ldr	x0, =arm64_boot_el
 	str	x23, [x0]
+	ldr	x0, =arm64_boot_x1_x3
+	stp	x24, x25, [x0]
+	str	x26, [x0, #16]
 	mrs	x1, cntpct_el0			/* a guard that differs per boot */
 	ldr	x2, =0x9e3779b97f4a7c15
 	mul	x1, x1, x2

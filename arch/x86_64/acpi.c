@@ -1,6 +1,8 @@
 /*
  * acpi.c — just enough ACPI to turn a PC off: RSDP -> XSDT/RSDT -> FADT for
- * the PM1 control ports, and the DSDT's \_S5 package for the sleep type.
+ * the PM1 control ports, and the DSDT's \_S5 package for the sleep type;
+ * and the MADT's count of CPUs, for the log (Baton runs on the boot CPU
+ * only; the firmware keeps the others parked).
  *
  * The loader puts the RSDP's address in /chosen/baton,acpi-rsdp. Every table
  * is checksummed before it is used; anything missing or wrong leaves
@@ -76,7 +78,9 @@ static u64 read64(const void *base, u32 off)
 	return v;
 }
 
-static const struct acpi_header *find_fadt(u64 rsdp_phys)
+/* The first table with signature sig that the RSDP's XSDT (or RSDT)
+ * lists, checked; NULL if none. */
+static const struct acpi_header *find_table(u64 rsdp_phys, const char *sig)
 {
 	const u8 *rsdp;
 	const struct acpi_header *sdt;
@@ -97,12 +101,38 @@ static const struct acpi_header *find_fadt(u64 rsdp_phys)
 	for (u32 i = 0; i < n; i++) {
 		u32 off = sizeof(*sdt) + i * (xsdt ? 8 : 4);
 		u64 p = xsdt ? read64(sdt, off) : read32(sdt, off);
-		const struct acpi_header *t = table_at(p, "FACP");
+		const struct acpi_header *t = table_at(p, sig);
 
 		if (t)
 			return t;
 	}
 	return NULL;
+}
+
+/* MADT (ACPI 6.x, 5.2.12): after a 44-byte head, entries of {type,
+ * length}; processor local APIC (0) and x2APIC (9) entries name a CPU,
+ * usable when enabled (flags bit 0) or online-capable (bit 1). */
+#define MADT_ENTRIES 44
+#define MADT_LAPIC 0
+#define MADT_X2APIC 9
+
+static unsigned madt_cpus(const struct acpi_header *madt)
+{
+	const u8 *p = (const u8 *)madt + MADT_ENTRIES, *end = (const u8 *)madt + madt->length;
+	unsigned n = 0;
+
+	for (; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1]) {
+		u32 flags;
+
+		if (p[0] == MADT_LAPIC && p[1] >= 8)
+			flags = read32(p, 4);
+		else if (p[0] == MADT_X2APIC && p[1] >= 16)
+			flags = read32(p, 8);
+		else
+			continue;
+		n += (flags & 3) != 0;
+	}
+	return n;
 }
 
 /* One integer of an AML package: ZeroOp, OneOp, BytePrefix n. */
@@ -142,14 +172,18 @@ static bool find_s5(const struct acpi_header *dsdt)
 
 void acpi_init(const void *fdt)
 {
-	const struct acpi_header *fadt, *dsdt;
+	const struct acpi_header *fadt, *dsdt, *madt;
 	u64 rsdp, dsdt_phys;
 
 	if (!bootfdt_chosen_u64(fdt, "baton,acpi-rsdp", &rsdp)) {
 		pr_warn("acpi: no /chosen/baton,acpi-rsdp; poweroff will halt instead");
 		return;
 	}
-	fadt = find_fadt(rsdp);
+	madt = find_table(rsdp, "APIC");
+	if (madt && madt->length >= MADT_ENTRIES)
+		pr_info("acpi: %u CPUs in the MADT; Baton runs on the boot CPU, the others stay "
+			"parked by the firmware", madt_cpus(madt));
+	fadt = find_table(rsdp, "FACP");
 	if (!fadt) {
 		pr_warn("acpi: no valid FADT from the RSDP at 0x%llx", (unsigned long long)rsdp);
 		return;

@@ -32,6 +32,12 @@ void arch_init(const void *fdt)
 	acpi_init(fdt);
 }
 
+void arch_reserve_firmware(const void *fdt)
+{
+	(void)fdt; /* the EFI loader turned everything the firmware keeps into
+		    * memory reservations already */
+}
+
 phys_addr_t arch_image_phys_base(void)
 {
 	return image_phys_base;

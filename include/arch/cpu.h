@@ -25,6 +25,11 @@ void arch_early_init(void);
  * fdt is the validated boot FDT, mapped. */
 void arch_init(const void *fdt);
 
+/* Reserve in memblock what the firmware still uses that the FDT's own
+ * reservations may not cover (arm64: the spin-table release addresses of
+ * the secondary CPUs). bootmem_init calls it after the FDT's reservations. */
+void arch_reserve_firmware(const void *fdt);
+
 /* Print the registers of the interrupted context, for panics. */
 struct trap_frame;
 void arch_dump_registers(const struct trap_frame *tf);

@@ -1,6 +1,8 @@
 /*
- * arch/kexec.h — the last step of kexec: leave this kernel for the next
- * one, per the boot protocol of DESIGN.md section 3.
+ * arch/kexec.h — what kexec (kernel/kexec.c) needs from the arch: where its
+ * kernel file comes from, how it is laid out, and the last step, leaving
+ * this kernel for the next one per the boot protocol of DESIGN.md
+ * section 3.
  */
 #ifndef BATON_ARCH_KEXEC_H
 #define BATON_ARCH_KEXEC_H
@@ -11,13 +13,30 @@
  * (x86-64: the identity map entry.S builds covers 4 GiB). */
 extern const phys_addr_t arch_kexec_max_phys;
 
-/* The ELF machine of this arch's kernel image (EM_X86_64, EM_AARCH64). */
-extern const u16 arch_kexec_machine;
+/* How the kernel file is placed: span bytes from a 2 MiB-aligned base,
+ * entered at base + entry_off. */
+struct kexec_layout {
+	u64 span;
+	u64 entry_off;
+};
+
+/* Check the kernel file (x86-64: an ELF; arm64: an Image) of size bytes.
+ * Returns NULL and fills *l, or says what is wrong. */
+const char *arch_kexec_image_check(const void *file, u64 size, struct kexec_layout *l);
+
+/* Copy the checked file to dest (l->span bytes, mapped). */
+void arch_kexec_image_place(const void *file, u64 size, void *dest, const struct kexec_layout *l);
+
+/* The pristine kernel file the arch keeps by itself, for a cold boot whose
+ * loader named none in /chosen/baton,image: arm64's head.S copies the
+ * Image at entry. false when the arch keeps none. */
+bool arch_kexec_own_image(phys_addr_t *base, u64 *size);
 
 /* Interrupts off, then enter the image whose entry point is at physical
  * address entry, with the boot FDT at fdt. Everything the new kernel needs
- * is already in place. Returns only if the arch cannot do it (and says
- * why). */
-void arch_kexec_jump(phys_addr_t entry, phys_addr_t fdt);
+ * is already in place in [start, start + size) (which the arch makes
+ * visible with the MMU off). Returns only if the arch cannot do it (and
+ * says why). */
+void arch_kexec_jump(phys_addr_t entry, phys_addr_t fdt, phys_addr_t start, u64 size);
 
 #endif

@@ -26,7 +26,7 @@ HOST_KERNEL_SRCS := kernel/cmdline.c kernel/format.c \
 	kernel/panic.c mm/memblock.c mm/memdesc.c mm/buddy.c mm/slab.c \
 	mm/kmalloc.c mm/folio.c mm/vmalloc.c kho/radix.c kho/preserve.c \
 	kho/serialize.c kho/restore.c kho/vmalloc.c kho/subtree.c kho/slab.c kernel/bootfdt.c \
-	kernel/printk.c kernel/console.c
+	kernel/printk.c kernel/console.c kernel/arm64_image.c
 HOST_TEST_SRCS := $(wildcard tests/host/test_*.c)
 HOST_SRCS := $(HOST_KERNEL_SRCS) $(HOST_TEST_SRCS) tests/host/harness.c tests/host/mm_boot.c \
 	tests/host/fake_arch.c

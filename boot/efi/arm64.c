@@ -6,9 +6,9 @@
  * protocol (Documentation/arch/arm64/booting.rst, DESIGN.md section 3):
  *
  *   - the canary: the global __stack_chk_guard, where arm64 libfdt reads it;
- *   - the kernel: an Image (64-byte header: text_offset, image_size, flags,
- *     "ARM\x64" at 0x38), copied to a 2 MiB-aligned base + text_offset with
- *     the rest of image_size zeroed;
+ *   - the kernel: an Image, its 64-byte header checked by
+ *     kernel/arm64_image.c (which kexec uses too), copied to a 2 MiB-aligned
+ *     base + text_offset with the rest of image_size zeroed;
  *   - the boot FDT: the firmware's own (the EFI configuration table's
  *     DEVICE_TREE_GUID entry) copied with room to grow, into 2 MiB-aligned
  *     pages so it never crosses a 2 MiB boundary. No /chosen/baton,image:
@@ -17,25 +17,13 @@
  *     current exception level, x0 = FDT, x1 = x2 = x3 = 0.
  */
 #include "loader.h"
+#include "arm64_image.h"
 #include "compiler.h"
 #include <libfdt.h>
 
-#define IMAGE_MAGIC 0x644d5241U		/* "ARM\x64", little-endian */
-#define IMAGE_FLAG_BE (1ULL << 0)
-#define IMAGE_FLAG_PAGE_SIZE(f) (((f) >> 1) & 3)
 #define IMAGE_FLAG_ANYWHERE (1ULL << 3)	/* else: as low in RAM as possible */
 #define FDT_ROOM (64 * 1024)		/* for /chosen and the memory map */
 #define FDT_MAX (2 * 1024 * 1024)	/* booting.rst: a DTB is at most 2 MiB */
-
-struct image_header {
-	u32 code0, code1;
-	u64 text_offset;
-	u64 image_size;		/* bss included */
-	u64 flags;
-	u64 res2, res3, res4;
-	u32 magic;
-	u32 res5;
-};
 
 /* Debian's arm64 libfdt is built with -fstack-protector and reads its
  * canary here. */
@@ -53,53 +41,23 @@ void arch_canary_init(void)
 	__stack_chk_guard = (t * 0x9e3779b97f4a7c15ULL) & ~0xffULL;
 }
 
-/* The CPU must support the page size the Image was built for. */
-static bool page_size_ok(u64 flags)
-{
-	u64 mmfr0;
-
-	__asm__("mrs %0, id_aa64mmfr0_el1" : "=r"(mmfr0));
-	switch (IMAGE_FLAG_PAGE_SIZE(flags)) {
-	case 1: return (mmfr0 >> 28 & 0xf) != 0xf; /* TGran4: 0xf = absent */
-	case 2: return (mmfr0 >> 20 & 0xf) != 0;   /* TGran16: 0 = absent */
-	case 3: return (mmfr0 >> 24 & 0xf) != 0xf; /* TGran64: 0xf = absent */
-	}
-	return true; /* unspecified */
-}
-
-static EFI_STATUS bad_image(const char *why)
-{
-	Print(L"loader: %s: not an arm64 Image this CPU can run: %a\n", KERNEL_FILE, why);
-	return EFI_LOAD_ERROR;
-}
-
 EFI_STATUS arch_kernel_place(struct kernel *k, u64 load_addr)
 {
-	const struct image_header *h = k->file;
-	u64 span;
+	const struct arm64_image_header *h = k->file;
+	u64 entry_off;
+	const char *why = arm64_image_check(k->file, k->file_size, &k->span, &entry_off);
 	EFI_STATUS st;
 
-	if (k->file_size < sizeof(*h) || h->magic != IMAGE_MAGIC)
-		return bad_image("no \"ARM\\x64\" magic at 0x38");
-	if (h->image_size == 0)
-		return bad_image("image_size is 0");
-	if (h->image_size < k->file_size)
-		return bad_image("image_size is smaller than the file");
-	if (h->flags & IMAGE_FLAG_BE)
-		return bad_image("it is big-endian");
-	if (!page_size_ok(h->flags))
-		return bad_image("its page size is not supported");
-	if (h->text_offset >= ALIGN_2M || h->image_size > LOADER_MAX_ADDR - ALIGN_2M)
-		return bad_image("text_offset or image_size out of range");
-	span = h->text_offset + h->image_size;
-
-	st = place_2m(load_addr, span, !(h->flags & IMAGE_FLAG_ANYWHERE), &k->base);
+	if (why) {
+		Print(L"loader: %s: %a\n", KERNEL_FILE, why);
+		return EFI_LOAD_ERROR;
+	}
+	st = place_2m(load_addr, k->span, !(h->flags & IMAGE_FLAG_ANYWHERE), &k->base);
 	if (EFI_ERROR(st))
 		return st;
-	k->span = span;
-	k->entry = k->base + h->text_offset;
+	k->entry = k->base + entry_off;
 	CopyMem((void *)(UINTN)k->entry, k->file, k->file_size);
-	ZeroMem((void *)(UINTN)(k->entry + k->file_size), h->image_size - k->file_size);
+	ZeroMem((void *)(UINTN)(k->entry + k->file_size), k->span - entry_off - k->file_size);
 	return EFI_SUCCESS;
 }
 

@@ -26,7 +26,7 @@ else
 EFI_INC := $(SYSROOT_ARM64)/usr/include/efi
 EFI_LIB := $(SYSROOT_ARM64)/usr/lib
 EFI_APP := BOOTAA64.EFI
-EFI_SRCS_ARCH := boot/efi/arm64.c boot/efi/arm64_enter.S
+EFI_SRCS_ARCH := boot/efi/arm64.c boot/efi/arm64_enter.S kernel/arm64_image.c
 EFI_CFLAGS_ARCH :=
 EFI_LDFLAGS_ARCH := --defsym=EFI_SUBSYSTEM=0xa --no-warn-rwx-segments
 EFI_LDS := $(EFI_LIB)/elf_aarch64_efi.lds

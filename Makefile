@@ -6,6 +6,7 @@
 #                              "N passed, N failed"
 #   make test-host             host unit tests only (ASan + UBSan)
 #   make test-boot CASE=name   one boot case (tests/boot/cases/)
+#   make image ARCH=arm64      boot files and an SD card image for real boards
 #   make bench                 host benchmarks of mm/ against glibc, jemalloc, mimalloc
 #   make fuzz                  a long fuzzing run of the KHO handover reader
 #   make clean                 (distclean also drops build/sysroot-arm64)
@@ -137,6 +138,7 @@ test: | $(BUILD)/.deps
 	@tests/run
 
 include boot/efi/efi.mk
+include boot/image.mk
 include tests/host/host.mk
 include tests/boot/boot.mk
 include tests/bench/bench.mk

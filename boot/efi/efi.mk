@@ -28,7 +28,8 @@ EFI_LIB := $(SYSROOT_ARM64)/usr/lib
 EFI_APP := BOOTAA64.EFI
 EFI_SRCS_ARCH := boot/efi/arm64.c boot/efi/arm64_enter.S kernel/arm64_image.c
 EFI_CFLAGS_ARCH :=
-EFI_LDFLAGS_ARCH := --defsym=EFI_SUBSYSTEM=0xa --no-warn-rwx-segments
+# The Cortex-A53 erratum 843419 workaround, as for the kernel (Makefile).
+EFI_LDFLAGS_ARCH := --defsym=EFI_SUBSYSTEM=0xa --no-warn-rwx-segments --fix-cortex-a53-843419
 EFI_LDS := $(EFI_LIB)/elf_aarch64_efi.lds
 EFI_CRT0 := $(EFI_LIB)/crt0-efi-aarch64.o
 EFI_OBJCOPY_FORMAT := -O binary

@@ -9,7 +9,7 @@
  * next kernel's entry, x2 = its FDT, both physical, with everything the
  * next kernel reads cleaned to the point of coherency. The stub enters it
  * at EL2 with x0 = FDT, x1..x3 = 0, interrupts masked (taking the exception
- * masked them) and EL2's MMU and data cache off. Nothing else reaches EL2:
+ * masked them) and SCTLR_EL2 at its reset-like value: MMU and caches off. Nothing else reaches EL2:
  * any other exception here parks the CPU.
  */
 #include "sysregs.h"
@@ -39,10 +39,11 @@ el2_stub_sync:
 	mov	x9, #EL2_STUB_SOFT_RESTART
 	cmp	x0, x9
 	b.ne	1f
-	mrs	x9, sctlr_el2			/* the protocol: MMU and D-cache off */
-	bic	x9, x9, #SCTLR_M
-	bic	x9, x9, #SCTLR_C
+	ldr	x9, =SCTLR_EL2_RES1		/* the protocol: MMU and caches off */
 	msr	sctlr_el2, x9
+	isb
+	ic	iallu
+	dsb	nsh
 	isb
 	mov	x9, x1
 	mov	x0, x2
@@ -56,5 +57,7 @@ el2_stub_sync:
 el2_stub_park:
 	wfe
 	b	el2_stub_park
+
+	.ltorg
 
 	.section .note.GNU-stack, "", %progbits

@@ -44,6 +44,14 @@ primary_entry:
 	tst	x20, #0x1fffff
 	b.ne	.Lhang
 
+	/* Everything past the file (bss, the pristine room) is written below
+	 * with the MMU off, and booting.rst only promises the file itself clean
+	 * to PoC: drop any line an earlier owner left there first, or its
+	 * eviction could land on our writes. */
+	adr_l	x0, __bss_start
+	adr_l	x1, _kernel_end
+	bl	dcache_inval_range
+
 	/* 1. The pristine Image: [_head, _image_file_end) as the loader put
 	 * it, copied into the room the header's image_size reserves after
 	 * bss. 16 bytes at a time (the linker script pads the file to 16). */
@@ -62,8 +70,16 @@ primary_entry:
 	b.ne	1f
 	adr_l	x0, el2_stub_vectors
 	msr	vbar_el2, x0
+	ldr	x0, =SCTLR_EL2_RES1		/* EL2 in a known state: MMU, */
+	msr	sctlr_el2, x0			/* caches, checks off */
+	isb
 	mov	x0, #HCR_EL2_RW
 	msr	hcr_el2, x0
+	msr	hstr_el2, xzr			/* no traps of EL1 to EL2 ... */
+	msr	vttbr_el2, xzr			/* ... no stage 2 ... */
+	mrs	x0, pmcr_el0			/* ... debug and PMU untrapped, */
+	ubfx	x0, x0, #11, #5			/* every counter EL1's (HPMN = N) */
+	msr	mdcr_el2, x0
 	mov	x0, #3				/* EL1PCTEN | EL1PCEN */
 	msr	cnthctl_el2, x0
 	msr	cntvoff_el2, xzr
@@ -103,17 +119,10 @@ primary_entry:
 	/* Everything written with the MMU off went around the caches: drop
 	 * any stale lines over bss and the pristine copy before reading
 	 * them through the caches. */
+	dmb	sy				/* our writes before the invalidate */
 	adr_l	x0, __bss_start
 	adr_l	x1, _kernel_end
-	mrs	x3, ctr_el0
-	ubfx	x3, x3, #16, #4			/* DminLine: log2(words) */
-	mov	x2, #4
-	lsl	x2, x2, x3
-3:	dc	ivac, x0
-	add	x0, x0, x2
-	cmp	x0, x1
-	b.lo	3b
-	dsb	sy
+	bl	dcache_inval_range
 
 	/* 5. MMU on. */
 	bl	mmu_regs_value			/* x0 = MAIR, x1 = TCR */
@@ -159,6 +168,22 @@ primary_entry:
 .Lhang:
 	wfe
 	b	.Lhang
+
+/* dcache_inval_range(x0 = start, x1 = end): invalidate the data cache by
+ * address to PoC over [start, end), then dsb. Uses x2, x3 only. */
+dcache_inval_range:
+	mrs	x3, ctr_el0
+	ubfx	x3, x3, #16, #4			/* DminLine: log2(words) */
+	mov	x2, #4
+	lsl	x2, x2, x3
+	sub	x3, x2, #1
+	bic	x0, x0, x3
+3:	dc	ivac, x0
+	add	x0, x0, x2
+	cmp	x0, x1
+	b.lo	3b
+	dsb	sy
+	ret
 
 	.ltorg
 

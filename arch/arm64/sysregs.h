@@ -14,6 +14,10 @@
  * caches off, little-endian, no alignment checks. */
 #define SCTLR_EL1_RES1 0x30d00800
 
+/* SCTLR_EL2 (HCR_EL2.E2H = 0) with every RES1 bit set and everything else
+ * off: the state booting.rst wants a kernel entered at EL2 to find. */
+#define SCTLR_EL2_RES1 0x30c50830
+
 /* HCR_EL2.RW: EL1 is AArch64. */
 #define HCR_EL2_RW 0x80000000
 

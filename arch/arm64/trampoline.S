@@ -7,7 +7,7 @@
  * is called at its physical address, through the identity map of the image
  * that TTBR0 keeps (mmu.c), with interrupts masked and the next kernel and
  * its FDT already cleaned to the point of coherency. It turns the MMU and
- * data cache off (execution goes on at the same address, now physical),
+ * caches off (execution goes on at the same address, now physical),
  * drops stale instructions, and enters the next kernel per booting.rst:
  * x0 = FDT, x1..x3 = 0. When this kernel was entered at EL2, via_el2 is
  * set and the EL2 stub (el2_stub.S) does the entering, at EL2. Uses no
@@ -18,9 +18,7 @@
 	.section .text
 	.globl	arm64_kexec_trampoline
 arm64_kexec_trampoline:
-	mrs	x9, sctlr_el1
-	bic	x9, x9, #SCTLR_M
-	bic	x9, x9, #SCTLR_C
+	ldr	x9, =SCTLR_EL1_RES1		/* MMU, caches, checks off */
 	msr	sctlr_el1, x9
 	isb
 	ic	iallu				/* the new kernel's text is new */
@@ -39,5 +37,7 @@ arm64_kexec_trampoline:
 	hvc	#0
 2:	wfe					/* the stub refused: nothing to go back to */
 	b	2b
+
+	.ltorg
 
 	.section .note.GNU-stack, "", %progbits

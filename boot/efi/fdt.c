@@ -1,28 +1,24 @@
 /*
- * fdt.c — builds the x86-64 boot FDT from what UEFI says (DESIGN.md
- * section 3):
+ * fdt.c — what the loader writes into every boot FDT, on both
+ * architectures (DESIGN.md section 3): /chosen/bootargs,
+ * /chosen/baton,loader, the /memory node and the memory reservation block.
+ * Called by main.c, after the architecture's half (x86_64.c, arm64.c) has
+ * built or copied the rest of the tree.
  *
- *   / { #address-cells = <2>; #size-cells = <2>; compatible = "baton,pc";
- *       chosen { bootargs; stdout-path = "serial0:115200n8";
- *                baton,acpi-rsdp = <u64>; baton,image = <addr size>; };
- *       aliases { serial0 = "/isa/serial@3f8"; };
- *       memory@0 { device_type = "memory"; reg = <RAM ranges>; };
- *       isa { serial@3f8 { compatible = "ns16550a"; reg = <1 0x3f8 8>; }; };
- *   };
- *
- * plus a memory reservation block entry for every range of RAM the firmware
- * still owns after ExitBootServices (runtime services, ACPI tables and NVS).
- * RAM in /memory is everything the kernel may ever own: conventional memory,
- * boot services and loader memory (free once the kernel runs, except the
- * kernel, its FDT and its image copy, which the kernel reserves itself), and
- * the reserved-for-firmware kinds above.
+ * The memory map comes from UEFI. RAM in /memory is everything the kernel
+ * may ever own: conventional memory, boot services and loader memory (free
+ * once the kernel runs, except the kernel, its FDT and its image copy,
+ * which the kernel reserves itself), and the firmware's runtime services
+ * and ACPI memory, which also get a memory reservation block entry because
+ * the firmware keeps them after ExitBootServices. Memory the firmware
+ * reserved outright (EfiReservedMemoryType, MMIO, unusable) is not RAM to
+ * the kernel at all: it is left out of /memory, so it is never mapped nor
+ * handed out, which is what Linux's nomap does for it.
  */
 #include "loader.h"
 #include <libfdt.h>
 
 #define EFI_PERSISTENT_MEMORY 14
-
-static int memory_node = -1;
 
 static bool is_ram(u32 type)
 {
@@ -44,55 +40,22 @@ static bool stays_firmwares(u32 type)
 	       type == EfiACPIReclaimMemory || type == EfiACPIMemoryNVS;
 }
 
-#define TRY(expr)                                            \
-	do {                                                 \
-		int err_ = (expr);                           \
-		if (err_ < 0) {                              \
-			Print(L"loader: building the FDT: %a: %a\n", #expr, \
-			      fdt_strerror(err_));           \
-			return EFI_BUFFER_TOO_SMALL;         \
-		}                                            \
-	} while (0)
-
-EFI_STATUS fdt_start(void *fdt, UINTN size, const char *bootargs, u64 rsdp,
-		     u64 image, u64 image_size)
+EFI_STATUS fdt_error(const char *what, int err)
 {
-	int chosen, aliases, isa, serial;
-	fdt64_t img[2] = { cpu_to_fdt64(image), cpu_to_fdt64(image_size) };
-	fdt32_t serial_reg[3] = { cpu_to_fdt32(1), cpu_to_fdt32(0x3f8), cpu_to_fdt32(8) };
+	Print(L"loader: building the FDT: %a: %a\n", what, fdt_strerror(err));
+	return EFI_BUFFER_TOO_SMALL;
+}
 
-	TRY(fdt_create_empty_tree(fdt, (int)size));
-	TRY(fdt_setprop_u32(fdt, 0, "#address-cells", 2));
-	TRY(fdt_setprop_u32(fdt, 0, "#size-cells", 2));
-	TRY(fdt_setprop_string(fdt, 0, "compatible", "baton,pc"));
-	TRY(fdt_setprop_string(fdt, 0, "model", "PC (UEFI, Baton EFI loader)"));
+EFI_STATUS fdt_set_chosen(void *fdt, const char *bootargs)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
 
-	TRY(chosen = fdt_add_subnode(fdt, 0, "chosen"));
-	TRY(fdt_setprop_string(fdt, chosen, "bootargs", bootargs));
-	TRY(fdt_setprop_string(fdt, chosen, "stdout-path", "serial0:115200n8"));
-	if (rsdp)
-		TRY(fdt_setprop_u64(fdt, chosen, "baton,acpi-rsdp", rsdp));
-	TRY(fdt_setprop(fdt, chosen, "baton,image", img, sizeof(img)));
-	TRY(fdt_setprop_string(fdt, chosen, "baton,loader", "efi-x86_64"));
-
-	TRY(aliases = fdt_add_subnode(fdt, 0, "aliases"));
-	TRY(fdt_setprop_string(fdt, aliases, "serial0", "/isa/serial@3f8"));
-
-	TRY(memory_node = fdt_add_subnode(fdt, 0, "memory@0"));
-	TRY(fdt_setprop_string(fdt, memory_node, "device_type", "memory"));
-
-	TRY(isa = fdt_add_subnode(fdt, 0, "isa"));
-	TRY(fdt_setprop_string(fdt, isa, "compatible", "isa"));
-	TRY(fdt_setprop_string(fdt, isa, "device_type", "isa"));
-	TRY(fdt_setprop_u32(fdt, isa, "#address-cells", 2));
-	TRY(fdt_setprop_u32(fdt, isa, "#size-cells", 1));
-	TRY(serial = fdt_add_subnode(fdt, isa, "serial@3f8"));
-	TRY(fdt_setprop_string(fdt, serial, "compatible", "ns16550a"));
-	TRY(fdt_setprop(fdt, serial, "reg", serial_reg, sizeof(serial_reg)));
-	TRY(fdt_setprop_u32(fdt, serial, "clock-frequency", 1843200));
-	TRY(fdt_setprop_u32(fdt, serial, "current-speed", 115200));
-	/* Node offsets shift as nodes are added: find /memory@0 again. */
-	TRY(memory_node = fdt_path_offset(fdt, "/memory@0"));
+	if (chosen == -FDT_ERR_NOTFOUND)
+		FDT_TRY(chosen = fdt_add_subnode(fdt, 0, "chosen"));
+	FDT_TRY(chosen);
+	if (bootargs[0] || !fdt_getprop(fdt, chosen, "bootargs", NULL))
+		FDT_TRY(fdt_setprop_string(fdt, chosen, "bootargs", bootargs));
+	FDT_TRY(fdt_setprop_string(fdt, chosen, "baton,loader", LOADER_NAME));
 	return EFI_SUCCESS;
 }
 
@@ -119,21 +82,57 @@ static void sort_map(EFI_MEMORY_DESCRIPTOR *map, UINTN n, UINTN desc_size)
 	}
 }
 
+/* "memory@<hex base>" into name (at least 24 bytes). */
+static void memory_node_name(char *name, u64 base)
+{
+	static const char prefix[] = "memory@", hex[] = "0123456789abcdef";
+	int n = 0, shift = 60;
+
+	for (const char *p = prefix; *p; p++)
+		name[n++] = *p;
+	while (shift > 0 && !(base >> shift & 0xf))
+		shift -= 4;
+	for (; shift >= 0; shift -= 4)
+		name[n++] = hex[base >> shift & 0xf];
+	name[n] = 0;
+}
+
 EFI_STATUS fdt_set_memory(void *fdt, EFI_MEMORY_DESCRIPTOR *map, UINTN map_size,
 			  UINTN desc_size)
 {
-	u64 ram_base = 0, ram_end = 0, rsv_base = 0, rsv_end = 0;
-	int node;
+	/* Entries the tree came with (the firmware's, on arm64) stay. */
+	static int rsv_kept = -1;
+	u64 ram_base = 0, ram_end = 0, rsv_base = 0, rsv_end = 0, first = 0;
+	char name[24];
+	int node, n;
 
-	/* A retry after a stale map key starts from a clean slate. */
-	while (fdt_num_mem_rsv(fdt) > 0)
-		TRY(fdt_del_mem_rsv(fdt, 0));
-	TRY(node = fdt_path_offset(fdt, "/memory@0"));
-	TRY(fdt_setprop(fdt, node, "reg", NULL, 0));
+	if (rsv_kept < 0)
+		FDT_TRY(rsv_kept = fdt_num_mem_rsv(fdt));
+	/* A retry after a stale map key starts from a clean slate: our
+	 * reservations go, and so does every /memory node, the firmware's
+	 * and the one an earlier try added. */
+	while ((n = fdt_num_mem_rsv(fdt)) > rsv_kept)
+		FDT_TRY(fdt_del_mem_rsv(fdt, n - 1));
+	while ((node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory",
+						     sizeof("memory"))) >= 0)
+		FDT_TRY(fdt_del_node(fdt, node));
+
+	sort_map(map, map_size / desc_size, desc_size);
+	for (UINTN off = 0; off + desc_size <= map_size; off += desc_size) {
+		const EFI_MEMORY_DESCRIPTOR *d = (const void *)((const u8 *)map + off);
+
+		if (is_ram(d->Type)) {
+			first = d->PhysicalStart;
+			break;
+		}
+	}
+	memory_node_name(name, first);
+	FDT_TRY(node = fdt_add_subnode(fdt, 0, name));
+	FDT_TRY(fdt_setprop_string(fdt, node, "device_type", "memory"));
+	FDT_TRY(fdt_setprop(fdt, node, "reg", NULL, 0));
 
 	/* Walk the sorted map once; the step past the end flushes the last
 	 * merged ranges. */
-	sort_map(map, map_size / desc_size, desc_size);
 	for (UINTN off = 0; off + desc_size <= map_size + desc_size; off += desc_size) {
 		const EFI_MEMORY_DESCRIPTOR *d = (const void *)((const u8 *)map + off);
 		bool last = off + desc_size > map_size;
@@ -142,13 +141,13 @@ EFI_STATUS fdt_set_memory(void *fdt, EFI_MEMORY_DESCRIPTOR *map, UINTN map_size,
 
 		if (last || !is_ram(d->Type) || base != ram_end) {
 			if (ram_end > ram_base)
-				TRY(fdt_appendprop_addrrange(fdt, 0, node, "reg", ram_base,
+				FDT_TRY(fdt_appendprop_addrrange(fdt, 0, node, "reg", ram_base,
 							     ram_end - ram_base));
 			ram_base = ram_end = 0;
 		}
 		if (last || !stays_firmwares(d->Type) || base != rsv_end) {
 			if (rsv_end > rsv_base)
-				TRY(fdt_add_mem_rsv(fdt, rsv_base, rsv_end - rsv_base));
+				FDT_TRY(fdt_add_mem_rsv(fdt, rsv_base, rsv_end - rsv_base));
 			rsv_base = rsv_end = 0;
 		}
 		if (last)

@@ -1,7 +1,7 @@
 /*
- * file.c — reads files that sit beside the loader on the ESP (the kernel
- * ELF, cmdline.txt). The folder comes from the loaded image's file path,
- * e.g. \EFI\BOOT\BOOTX64.EFI -> \EFI\BOOT\.
+ * file.c — reads files that sit beside the loader on the ESP (baton.elf or
+ * Image, cmdline.txt), for main.c. The folder comes from the loaded image's
+ * file path, e.g. \EFI\BOOT\BOOTAA64.EFI -> \EFI\BOOT\.
  */
 #include "loader.h"
 

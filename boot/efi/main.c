@@ -1,35 +1,22 @@
 /*
- * main.c — the EFI loader's steps, in order (efi_main):
+ * main.c — the EFI loader's steps, in order (efi_main), the same on x86-64
+ * and arm64; what differs is behind the arch_* calls of loader.h:
  *
  *   1. the stack-protector canary (Debian's libfdt is built with it),
  *   2. the command line: load options, else cmdline.txt beside the loader,
- *   3. the kernel: baton.elf beside the loader, placed 2 MiB-aligned
- *      (efi.load_addr=ADDR on the command line chooses where),
- *   4. the ACPI RSDP from the configuration table,
- *   5. the boot FDT, then the memory map into it, then ExitBootServices,
- *      again with a fresh map if the map key went stale,
- *   6. the jump: interrupts off, rdi = FDT, rsi = 0.
+ *   3. the kernel: KERNEL_FILE beside the loader (baton.elf, Image),
+ *      checked and placed 2 MiB-aligned (efi.load_addr=ADDR on the command
+ *      line chooses where),
+ *   4. the boot FDT (built from scratch on x86-64, the firmware's own on
+ *      arm64), then the memory map into it, then ExitBootServices, again
+ *      with a fresh map if the map key went stale,
+ *   5. the jump, with the FDT in the first argument register.
  */
 #include "loader.h"
 #include "compiler.h"
 #include <libfdt.h>
 
-#define FDT_SIZE (64 * 1024)
-
-/* %fs:0x28 is where amd64 code compiled with -fstack-protector reads its
- * canary; point FS_BASE at this block. */
-static u64 canary_block[8];
 static EFI_HANDLE self;
-
-static void canary_init(void)
-{
-	u32 lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	canary_block[5] = (((u64)hi << 32 | lo) * 0x9e3779b97f4a7c15ULL) & ~0xffULL;
-	__asm__ volatile("wrmsr" : : "c"(0xc0000100), "a"((u32)(UINTN)canary_block),
-			 "d"((u32)((UINTN)canary_block >> 32)));
-}
 
 __attribute__((noreturn)) void __stack_chk_fail(void);
 __attribute__((noreturn)) void __stack_chk_fail(void)
@@ -42,8 +29,8 @@ void loader_fail(const CHAR16 *what, EFI_STATUS st)
 	Print(L"loader: %s failed: %r\n", what, st);
 	uefi_call_wrapper(BS->Stall, 1, 5 * 1000 * 1000);
 	uefi_call_wrapper(BS->Exit, 4, self, st, 0, NULL);
-	for (;;)
-		__asm__ volatile("hlt");
+	for (;;) /* Exit does not return */
+		uefi_call_wrapper(BS->Stall, 1, 1000 * 1000);
 }
 
 /* Load options as ASCII; the shell passes our own path as the first word,
@@ -108,57 +95,36 @@ static u64 load_addr_from(const char *args)
 	return v;
 }
 
-static u64 find_rsdp(void)
-{
-	EFI_GUID acpi20 = ACPI_20_TABLE_GUID, acpi10 = ACPI_TABLE_GUID;
-	u64 rsdp1 = 0;
-
-	for (UINTN i = 0; i < ST->NumberOfTableEntries; i++) {
-		EFI_CONFIGURATION_TABLE *t = &ST->ConfigurationTable[i];
-
-		if (CompareGuid(&t->VendorGuid, &acpi20) == 0)
-			return (u64)(UINTN)t->VendorTable;
-		if (CompareGuid(&t->VendorGuid, &acpi10) == 0)
-			rsdp1 = (u64)(UINTN)t->VendorTable;
-	}
-	return rsdp1;
-}
-
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	static char bootargs[BOOTARGS_MAX];
-	EFI_PHYSICAL_ADDRESS fdt_pa = LOADER_MAX_ADDR, map_pa;
+	static struct kernel k;
+	EFI_PHYSICAL_ADDRESS map_pa;
 	EFI_MEMORY_DESCRIPTOR *map;
-	UINTN elf_size, map_size = 0, map_cap, key, desc_size;
-	u64 base, entry, rsdp;
+	UINTN map_size = 0, map_cap, key, desc_size;
 	UINT32 desc_ver;
 	EFI_STATUS st;
-	void *elf, *fdt;
+	void *file, *fdt;
 
 	InitializeLib(image, systab);
 	self = image;
-	canary_init();
-	Print(L"Baton EFI loader\n");
+	arch_canary_init();
+	Print(L"Baton EFI loader (" LOADER_NAME ")\n");
 
 	bootargs_get(image, bootargs, sizeof(bootargs));
 	Print(L"loader: command line: %a\n", bootargs);
 
-	st = file_read(image, KERNEL_FILE, &elf, &elf_size);
+	st = file_read(image, KERNEL_FILE, &file, &k.file_size);
 	if (EFI_ERROR(st))
 		loader_fail(L"reading " KERNEL_FILE, st);
-	st = kernel_place(elf, elf_size, load_addr_from(bootargs), &base, &entry);
+	k.file = file;
+	st = arch_kernel_place(&k, load_addr_from(bootargs));
 	if (EFI_ERROR(st))
 		loader_fail(L"placing the kernel", st);
-	Print(L"loader: kernel at 0x%lx, entry 0x%lx\n", base, entry);
+	Print(L"loader: kernel at 0x%lx, entry 0x%lx\n", k.base, k.entry);
 
-	rsdp = find_rsdp();
-	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateMaxAddress, EfiLoaderData,
-			       EFI_SIZE_TO_PAGES(FDT_SIZE), &fdt_pa);
-	if (EFI_ERROR(st))
-		loader_fail(L"allocating the FDT", st);
-	fdt = (void *)(UINTN)fdt_pa;
-	st = fdt_start(fdt, FDT_SIZE, bootargs, rsdp, (u64)(UINTN)elf, elf_size);
+	st = arch_fdt_build(&k, bootargs, &fdt);
 	if (EFI_ERROR(st))
 		loader_fail(L"building the FDT", st);
 
@@ -172,30 +138,31 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		loader_fail(L"allocating the memory map", st);
 	map = (void *)(UINTN)map_pa;
 
-	Print(L"loader: exiting boot services, jumping to the kernel\n");
+	Print(L"loader: FDT at 0x%lx, exiting boot services, jumping to the kernel\n",
+	      (u64)(UINTN)fdt);
 	for (int tries = 0;; tries++) {
 		map_size = map_cap;
 		st = uefi_call_wrapper(BS->GetMemoryMap, 5, &map_size, map, &key, &desc_size,
 				       &desc_ver);
-		if (EFI_ERROR(st))
-			loader_fail(L"GetMemoryMap", st);
+		if (EFI_ERROR(st)) {
+			if (tries == 0)
+				loader_fail(L"GetMemoryMap", st);
+			arch_fail_late("GetMemoryMap failed after ExitBootServices did");
+		}
 		st = fdt_set_memory(fdt, map, map_size, desc_size);
-		if (EFI_ERROR(st))
-			loader_fail(L"writing the memory map into the FDT", st);
+		if (EFI_ERROR(st)) {
+			if (tries == 0)
+				loader_fail(L"writing the memory map into the FDT", st);
+			arch_fail_late("the memory map no longer fits the FDT");
+		}
 		st = uefi_call_wrapper(BS->ExitBootServices, 2, image, key);
 		if (!EFI_ERROR(st))
 			break;
 		/* EFI_INVALID_PARAMETER: the map changed under us; only
 		 * GetMemoryMap and ExitBootServices may be called now. */
 		if (st != EFI_INVALID_PARAMETER || tries == 8)
-			for (;;)
-				__asm__ volatile("hlt");
+			arch_fail_late("ExitBootServices keeps failing");
 	}
 	fdt_pack(fdt);
-
-	__asm__ volatile("cli\n\t"
-			 "xor %%esi, %%esi\n\t"
-			 "jmp *%1"
-			 : : "D"(fdt), "r"(entry) : "memory");
-	__builtin_unreachable();
+	arch_enter(&k, fdt);
 }

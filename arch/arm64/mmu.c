@@ -13,7 +13,8 @@
  * That is why this file is built with -mstrict-align (no unaligned
  * accesses on Device memory) and without the stack protector (the guard is
  * not set yet), and why it reaches its globals PC-relative only (no
- * pointers stored in data). Tables come from a pool in bss; `va_of_pa`
+ * pointers stored in data). The self-test arm64.no_map_unmapped asks the
+ * MMU (AT S1E1R) that the device tree's no-map regions are not mapped. Tables come from a pool in bss; `va_of_pa`
  * turns a table's physical address into a pointer in both worlds.
  */
 #include "arm64.h"
@@ -21,8 +22,11 @@
 #include "kernel.h"
 #include "kstring.h"
 #include "printk.h"
+#include "bootfdt.h"
+#include "ktest.h"
 #include "arch/cpu.h"
 #include "arch/mmu.h"
+#include <libfdt.h>
 
 #define PTE_VALID (1UL << 0)
 #define PTE_TABLE (1UL << 1)     /* with VALID: next-level table (L0-L2) */
@@ -269,4 +273,47 @@ bool arch_kernel_page_phys(unsigned long va, phys_addr_t *pa)
 		return false;
 	*pa = (*pte & PTE_ADDR_MASK) | (va & (PAGE_SIZE - 1));
 	return true;
+}
+
+/* Does the direct map translate pa? Asked of the MMU itself (AT S1E1R),
+ * not of our idea of the tables. */
+static bool direct_mapped(phys_addr_t pa)
+{
+	u64 par;
+
+	__asm__ volatile("at s1e1r, %1; isb; mrs %0, par_el1"
+			 : "=r"(par) : "r"(phys_to_virt(pa)) : "memory");
+	return !(par & 1); /* PAR_EL1.F: the walk faulted */
+}
+
+/* Every no-map region of the boot FDT is out of the direct map, with the
+ * 2 MiB blocks around it (kernel/bootmem.c), unless it shares a block with
+ * the kernel or the FDT (reported at boot); plain reservations stay in. */
+KTEST(arm64, no_map_unmapped)
+{
+	static struct bootfdt_resv r[64];
+	phys_addr_t kbase = arch_image_phys_base(), fdt = virt_to_phys(t->fdt);
+	u64 ksize = (u64)(_kernel_end - _kernel_start), fsize = fdt_totalsize(t->fdt);
+	int n = bootfdt_reserved(t->fdt, r, 64);
+
+	KT_EXPECT(t, n >= 0);
+	for (int i = 0; i < n; i++) {
+		phys_addr_t hb = ALIGN_DOWN(r[i].base, MiB(2));
+		phys_addr_t he = ALIGN_UP(r[i].base + r[i].size, MiB(2));
+
+		if (!r[i].no_map) {
+			if (!direct_mapped(r[i].base))
+				ktest_fail(t, "reserved 0x%llx (%s) is not mapped",
+					   (unsigned long long)r[i].base, r[i].name);
+			continue;
+		}
+		if ((kbase < he && hb < kbase + ksize) || (fdt < he && hb < fdt + fsize))
+			continue;
+		for (phys_addr_t pa = hb; pa < he; pa += MiB(1))
+			if (direct_mapped(pa))
+				ktest_fail(t, "no-map %s: 0x%llx is in the direct map", r[i].name,
+					   (unsigned long long)pa);
+		if (direct_mapped(r[i].base + r[i].size - 1))
+			ktest_fail(t, "no-map %s: its last byte is in the direct map", r[i].name);
+	}
 }

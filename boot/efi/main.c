@@ -17,10 +17,15 @@
 #include <libfdt.h>
 
 static EFI_HANDLE self;
+/* Set before the first ExitBootServices call: from then on boot services
+ * may be gone, and failures go straight to the UART (arch_fail_late). */
+static bool services_gone;
 
 __attribute__((noreturn)) void __stack_chk_fail(void);
 __attribute__((noreturn)) void __stack_chk_fail(void)
 {
+	if (services_gone)
+		arch_fail_late("stack protector: a stack frame was overwritten");
 	loader_fail(L"stack protector", EFI_ABORTED);
 }
 
@@ -155,6 +160,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 				loader_fail(L"writing the memory map into the FDT", st);
 			arch_fail_late("the memory map no longer fits the FDT");
 		}
+		services_gone = true;
 		st = uefi_call_wrapper(BS->ExitBootServices, 2, image, key);
 		if (!EFI_ERROR(st))
 			break;

@@ -117,7 +117,8 @@ $(BUILD)/Image: $(BUILD)/baton-arm64.elf
 		rm -f $@; exit 1; fi
 
 # The deps script runs when a tool or package file we need is missing.
-$(BUILD)/.deps:
+# It runs again when tools/deps changes (a new package for an old checkout).
+$(BUILD)/.deps: tools/deps
 	@tools/deps --check >/dev/null 2>&1 || tools/deps
 	@mkdir -p $(BUILD) && touch $@
 $(LIBFDT): | $(BUILD)/.deps

@@ -13,6 +13,8 @@
 struct console {
 	const char *name;
 	void (*putc)(struct console *con, char c);
+	/* Wait until everything written has left the wire (optional). */
+	void (*flush)(struct console *con);
 	void *priv;
 };
 
@@ -22,6 +24,11 @@ struct console *console_current(void);
 /* Write a string to the console, "\n" as "\r\n". Without a console the text
  * goes to the arch's emergency output, if any. */
 void console_write(const char *s, size_t n);
+
+/* Wait until the console has sent everything: before the machine powers
+ * off or kexec hands it to a kernel that will reprogram it, either of
+ * which would cut the last line short on a real UART. */
+void console_flush(void);
 
 /* A way to bring a console up from nothing, for a panic that comes before
  * the console does (drivers/uart/uart.c offers one once the boot FDT is

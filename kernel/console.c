@@ -29,6 +29,12 @@ void console_write(const char *s, size_t n)
 	}
 }
 
+void console_flush(void)
+{
+	if (current && current->flush)
+		current->flush(current);
+}
+
 static bool (*rescue)(void);
 
 void console_set_rescue(bool (*bring_up)(void))

@@ -109,5 +109,6 @@ void kernel_main(phys_addr_t fdt_phys)
 	kexec_chain_step();
 
 	pr_info("baton: nothing left to do, powering off");
+	console_flush();
 	arch_poweroff();
 }

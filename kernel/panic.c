@@ -31,6 +31,7 @@ void panic(const char *fmt, ...)
 	if (!console_current())
 		printk_replay();
 	printk(LOG_ERR, "panic: the kernel stopped; power off");
+	console_flush();
 	arch_poweroff();
 }
 

@@ -19,6 +19,7 @@
  */
 #include "arm64.h"
 #include "arm64_image.h"
+#include "console.h"
 #include "kernel.h"
 #include "kstring.h"
 #include "printk.h"
@@ -70,6 +71,7 @@ void arch_kexec_jump(phys_addr_t entry, phys_addr_t fdt, phys_addr_t start, u64 
 		pr_info("kexec: handing over at EL2, through the EL2 stub");
 	else
 		pr_info("kexec: handing over at EL%llu", (unsigned long long)arm64_boot_el);
+	console_flush(); /* the next kernel reprograms the UART at once */
 	__asm__ volatile("msr daifset, #0xf" ::: "memory");
 	dcache_clean_inval_poc(phys_to_virt(start), size);
 	((void (*)(u64, u64, u64))(uintptr_t)tramp)(entry, fdt, via_el2);

@@ -43,6 +43,10 @@
 #define MAIR_VALUE ((0x04UL << (8 * ATTR_DEVICE)) | (0xffUL << (8 * ATTR_NORMAL)))
 
 #define BLOCK_NORMAL (PTE_VALID | PTE_ATTR(ATTR_NORMAL) | PTE_SH_INNER | PTE_AF)
+/* RAM in the direct map is data: never fetched as instructions, so nothing
+ * written there (a kexec slot, preserved pages) is ever speculatively
+ * fetched through it. Only the image mappings are executable. */
+#define BLOCK_DATA (BLOCK_NORMAL | PTE_PXN | PTE_UXN)
 #define BLOCK_DEVICE (PTE_VALID | PTE_ATTR(ATTR_DEVICE) | PTE_AF | PTE_PXN | PTE_UXN)
 
 #define POOL_PAGES 32
@@ -200,7 +204,7 @@ static bool map_high(phys_addr_t phys, u64 size, u64 attrs)
 
 bool arch_map_early(phys_addr_t phys, u64 size)
 {
-	return map_high(phys, size, BLOCK_NORMAL);
+	return map_high(phys, size, BLOCK_DATA);
 }
 
 void *arch_ioremap(phys_addr_t phys, u64 size)

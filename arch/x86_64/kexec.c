@@ -11,6 +11,7 @@
 #include "x86.h"
 #include "elf64.h"
 #include "elf_load.h"
+#include "console.h"
 #include "arch/kexec.h"
 
 const phys_addr_t arch_kexec_max_phys = 1ULL << 32;
@@ -45,6 +46,7 @@ void arch_kexec_jump(phys_addr_t entry, phys_addr_t fdt, phys_addr_t start, u64 
 {
 	(void)start;
 	(void)size;
+	console_flush(); /* the next kernel reprograms COM1 at once */
 	__asm__ volatile("cli\n\t"
 			 "xor %%esi, %%esi\n\t"
 			 "jmp *%1"

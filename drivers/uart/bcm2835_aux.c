@@ -19,6 +19,7 @@
 #define MU_LSR 0x14
 #define MU_CNTL 0x20
 #define LSR_TX_EMPTY (1 << 5) /* the transmit FIFO takes another byte */
+#define LSR_TX_IDLE (1 << 6)  /* the FIFO is empty and the transmitter idle */
 #define CNTL_TX_ENABLE (1 << 1)
 
 static struct {
@@ -32,6 +33,13 @@ static void bcm2835_aux_putc(struct console *con, char c)
 	for (int i = 0; i < 1000000 && !(mmio_read32(uart.base + MU_LSR) & LSR_TX_EMPTY); i++)
 		;
 	mmio_write32(uart.base + MU_IO, (u8)c);
+}
+
+static void bcm2835_aux_flush(struct console *con)
+{
+	(void)con;
+	for (int i = 0; i < 1000000 && !(mmio_read32(uart.base + MU_LSR) & LSR_TX_IDLE); i++)
+		;
 }
 
 static bool bcm2835_aux_start(const struct uart_port *port)
@@ -50,7 +58,8 @@ static bool bcm2835_aux_start(const struct uart_port *port)
 	cntl = mmio_read32(uart.base + MU_CNTL);
 	if (!(cntl & CNTL_TX_ENABLE))
 		mmio_write32(uart.base + MU_CNTL, cntl | CNTL_TX_ENABLE);
-	uart.con = (struct console){ .name = "bcm2835-aux", .putc = bcm2835_aux_putc };
+	uart.con = (struct console){ .name = "bcm2835-aux", .putc = bcm2835_aux_putc,
+				   .flush = bcm2835_aux_flush };
 	console_register(&uart.con);
 	return true;
 }

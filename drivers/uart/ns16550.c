@@ -14,7 +14,8 @@
 #include "arch/pio.h"
 
 enum { THR = 0, DLL = 0, IER = 1, DLM = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5 };
-#define LSR_THRE 0x20
+#define LSR_THRE 0x20 /* the holding register takes another byte */
+#define LSR_TEMT 0x40 /* holding and shift registers empty: all sent */
 #define LCR_DLAB 0x80
 #define LCR_8N1 0x03
 
@@ -58,6 +59,14 @@ static void ns16550_putc(struct console *con, char c)
 	reg_write(u, THR, (u8)c);
 }
 
+static void ns16550_flush(struct console *con)
+{
+	struct ns16550 *u = con->priv;
+
+	for (int i = 0; i < 1000000 && !(reg_read(u, LSR) & LSR_TEMT); i++)
+		;
+}
+
 static bool ns16550_start(const struct uart_port *port)
 {
 	struct ns16550 u = { .port_io = port->port_io, .shift = port->shift, .width = port->width };
@@ -88,7 +97,8 @@ static bool ns16550_start(const struct uart_port *port)
 		reg_write(&uart, FCR, 0x07); /* FIFOs on and cleared */
 		reg_write(&uart, MCR, 0x03); /* DTR, RTS */
 	}
-	uart.con = (struct console){ .name = "ns16550", .putc = ns16550_putc, .priv = &uart };
+	uart.con = (struct console){ .name = "ns16550", .putc = ns16550_putc,
+				    .flush = ns16550_flush, .priv = &uart };
 	console_register(&uart.con);
 	return true;
 }

@@ -12,6 +12,7 @@
 #define UARTDR 0x00
 #define UARTFR 0x18
 #define UARTCR 0x30
+#define FR_BUSY (1 << 3)
 #define FR_TXFF (1 << 5)
 #define CR_UARTEN (1 << 0)
 #define CR_TXE (1 << 8)
@@ -27,6 +28,13 @@ static void pl011_putc(struct console *con, char c)
 	for (int i = 0; i < 1000000 && (mmio_read32(uart.base + UARTFR) & FR_TXFF); i++)
 		;
 	mmio_write32(uart.base + UARTDR, (u8)c);
+}
+
+static void pl011_flush(struct console *con)
+{
+	(void)con;
+	for (int i = 0; i < 1000000 && (mmio_read32(uart.base + UARTFR) & FR_BUSY); i++)
+		;
 }
 
 static bool pl011_start(const struct uart_port *port)
@@ -45,7 +53,7 @@ static bool pl011_start(const struct uart_port *port)
 	cr = mmio_read32(uart.base + UARTCR);
 	if ((cr & (CR_UARTEN | CR_TXE)) != (CR_UARTEN | CR_TXE))
 		mmio_write32(uart.base + UARTCR, cr | CR_UARTEN | CR_TXE);
-	uart.con = (struct console){ .name = "pl011", .putc = pl011_putc };
+	uart.con = (struct console){ .name = "pl011", .putc = pl011_putc, .flush = pl011_flush };
 	console_register(&uart.con);
 	return true;
 }

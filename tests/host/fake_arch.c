@@ -48,7 +48,7 @@ static void host_console_putc(struct console *con, char c)
 	log_putc(c);
 }
 
-static struct console host_console = { "host", host_console_putc, NULL };
+static struct console host_console = { .name = "host", .putc = host_console_putc };
 
 void host_console_register(void)
 {

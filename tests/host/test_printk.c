@@ -102,3 +102,32 @@ TEST(printk, ring_keeps_the_newest)
 	EXPECT(strlen(host_log()) <= 64 * 1024 + 2000);
 	EXPECT(strlen(host_log()) > 60 * 1024);
 }
+
+static unsigned flushes;
+static void counting_putc(struct console *con, char c)
+{
+	(void)con;
+	(void)c;
+}
+static void counting_flush(struct console *con)
+{
+	(void)con;
+	flushes++;
+}
+
+/* console_flush reaches the driver's flush (kexec and poweroff rely on it)
+ * and is harmless with no console or a driver without one. */
+TEST(printk, console_flush_reaches_the_driver)
+{
+	static struct console plain = { .name = "plain", .putc = counting_putc };
+	static struct console flushing = { .name = "flushing", .putc = counting_putc,
+					   .flush = counting_flush };
+
+	console_flush(); /* no console yet */
+	console_register(&plain);
+	console_flush();
+	EXPECT_EQ(flushes, 0);
+	console_register(&flushing);
+	console_flush();
+	EXPECT_EQ(flushes, 1);
+}

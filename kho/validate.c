@@ -15,8 +15,12 @@
  *  3 the scratch array is 8-byte aligned, whole entries, at most
  *    KHO_MAX_SCRATCH of them, in RAM
  *      "the scratch array is misaligned, of a bad size, or outside RAM"
- *  4 every scratch area is non-empty, page aligned, in RAM
- *      "a scratch area is empty, misaligned or outside RAM"
+ *  4 every scratch area is page aligned, in RAM and clear of what the
+ *    firmware reserved (the memory reservation block, /reserved-memory);
+ *    an empty area is ignored (Linux writes them); one at least is left
+ *      "a scratch area is misaligned or outside RAM",
+ *      "scratch area <pa>+<size> overlaps memory the firmware reserved",
+ *      "no scratch area is usable"
  *  5 the root FDT passes the boot FDT's checks (header, sizes, structure)
  *      "the KHO root FDT is truncated or damaged"
  *  6 the root FDT's compatible is KHO_COMPATIBLE
@@ -58,6 +62,11 @@
  *    which are not preserved, lie in no preserved block
  *      "page <pa> is claimed twice: by <owner> and by <owner>",
  *      "radix node <pa> lies in a preserved block"
+ * 18 with scratch and the preserved blocks set aside, one free range of RAM
+ *    still holds the memory map (the allocators need nothing else from
+ *    memblock): a handover must not starve the boot
+ *      "scratch and the preserved blocks leave no room for the memory map
+ *       (<n> KiB needed, <m> KiB the largest free range)"
  *
  * A failure anywhere refuses the whole handover: what the scan took from
  * scratch is given back, nothing is marked, the kernel boots cold.
@@ -574,6 +583,110 @@ static const char *keep_owners(struct scan *s)
 	return NULL;
 }
 
+/* Rule 4. (This kernel's image and boot FDT may lie in scratch: kexec puts
+ * them there, and what this boot reserved there stays reserved. The
+ * firmware's reservations are read from the boot FDT itself, as bootmem
+ * read them, so they are told apart from the kernel's own.) */
+#define FW_RESV_MAX 64 /* bootmem's limit: more stopped the boot there */
+
+static const char *scratch_check(const void *boot_fdt, const struct kho_scratch *areas, u64 n,
+				 struct scan *s)
+{
+	static struct bootfdt_resv fw[FW_RESV_MAX];
+	int nfw = bootfdt_reserved(boot_fdt, fw, FW_RESV_MAX);
+	int big = -1;
+
+	if (nfw < 0)
+		return "the firmware's reservations cannot be read";
+	kho.nr_scratch = 0;
+	for (u64 i = 0; i < n; i++) {
+		const struct kho_scratch a = areas[i];
+
+		if (!a.size)
+			continue; /* Linux's "global" area, when all RAM is low */
+		if ((a.addr & (PAGE_SIZE - 1)) || (a.size & (PAGE_SIZE - 1)) ||
+		    !in_ram(a.addr, a.size))
+			return "a scratch area is misaligned or outside RAM";
+		for (int j = 0; j < nfw; j++)
+			if (fw[j].base < a.addr + a.size && a.addr < fw[j].base + fw[j].size)
+				return refuse(s, "scratch area 0x%llx+0x%llx overlaps memory the "
+					      "firmware reserved", (unsigned long long)a.addr,
+					      (unsigned long long)a.size);
+		if (big < 0 || a.size > kho.scratch[big].size)
+			big = kho.nr_scratch;
+		kho.scratch[kho.nr_scratch++] = a;
+	}
+	if (!kho.nr_scratch)
+		return "no scratch area is usable";
+	/* Until the map is read, memblock allocates from scratch only (the
+	 * largest area). */
+	memblock_set_alloc_limits(kho.scratch[big].addr,
+				  kho.scratch[big].addr + kho.scratch[big].size);
+	return NULL;
+}
+
+/* Rule 18: the largest page-aligned piece of [b, e) outside scratch and
+ * the preserved runs. */
+static u64 largest_piece(phys_addr_t b, phys_addr_t e)
+{
+	u64 best = 0;
+
+	b = ALIGN_UP(b, PAGE_SIZE);
+	e = ALIGN_DOWN(e, PAGE_SIZE);
+	while (b < e) {
+		phys_addr_t end = e;
+		const struct memblock_region *r = run_at(b);
+		bool skipped = false;
+
+		if (r) { /* inside a preserved run: skip it */
+			b = r->base + r->size;
+			continue;
+		}
+		for (int i = 0; i < kho.nr_scratch && !skipped; i++) {
+			const struct kho_scratch *a = &kho.scratch[i];
+
+			if (a->addr <= b && b < a->addr + a->size) { /* inside scratch */
+				b = a->addr + a->size;
+				skipped = true;
+			} else if (a->addr > b && a->addr < end) {
+				end = a->addr;
+			}
+		}
+		if (skipped)
+			continue;
+		/* The first run starting in [b, end) cuts the piece short. */
+		u64 lo = 0, hi = kho.nr_runs;
+
+		while (lo < hi) {
+			u64 mid = lo + (hi - lo) / 2;
+
+			if (kho.runs[mid].base < b)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < kho.nr_runs && kho.runs[lo].base < end)
+			end = kho.runs[lo].base;
+		best = MAX(best, end - b);
+		b = end;
+	}
+	return best;
+}
+
+static const char *room_check(struct scan *s)
+{
+	u64 need = memdesc_memmap_bytes(), best = 0, cursor = 0, size;
+	phys_addr_t base;
+
+	while (best < need && memblock_next_free(&cursor, &base, &size))
+		best = MAX(best, largest_piece(base, base + size));
+	if (best >= need)
+		return NULL;
+	return refuse(s, "scratch and the preserved blocks leave no room for the memory map (%llu "
+		      "KiB needed, %llu KiB the largest free range)", (unsigned long long)(need >> 10),
+		      (unsigned long long)(best >> 10));
+}
+
 static const char *scan(const void *boot_fdt, struct scan *s)
 {
 	struct mem_range fr, sr;
@@ -595,18 +708,9 @@ static const char *scan(const void *boot_fdt, struct scan *s)
 	    sr.size > KHO_MAX_SCRATCH * sizeof(struct kho_scratch) || !in_ram(sr.base, sr.size))
 		return "the scratch array is misaligned, of a bad size, or outside RAM";
 
-	areas = phys_to_virt(sr.base);
-	kho.nr_scratch = (int)(sr.size / sizeof(*areas));
-	for (int i = 0; i < kho.nr_scratch; i++) {
-		kho.scratch[i] = areas[i];
-		/* (This kernel's image and boot FDT may be in scratch: kexec
-		 * puts them there. What is reserved there stays reserved.) */
-		if (!areas[i].size || (areas[i].addr & (PAGE_SIZE - 1)) ||
-		    !in_ram(areas[i].addr, areas[i].size))
-			return "a scratch area is empty, misaligned or outside RAM";
-	}
-	/* Until the map is read, memblock allocates from scratch only. */
-	memblock_set_alloc_limits(kho.scratch[0].addr, kho.scratch[0].addr + kho.scratch[0].size);
+	why = scratch_check(boot_fdt, phys_to_virt(sr.base), sr.size / sizeof(*areas), s);
+	if (why)
+		return why;
 
 	fdt = phys_to_virt(fr.base);
 	if (bootfdt_check(fdt, fr.size)) /* the same checks as the boot FDT's */
@@ -658,6 +762,8 @@ static const char *scan(const void *boot_fdt, struct scan *s)
 	if (!find_block(fr.base, -1) || !find_block(ALIGN_DOWN(sr.base, PAGE_SIZE), -1))
 		return "the KHO root FDT or the scratch array is not itself preserved";
 	why = structures_check(boot_fdt, fdt, s, fr, sr);
+	if (!why)
+		why = room_check(s);
 	if (!why)
 		why = keep_owners(s);
 	if (why)

@@ -407,6 +407,88 @@ TEST(kho, vmalloc_refuses_a_short_or_long_count)
 	(void)waiting;
 }
 
+/* ---- Scratch (validate.c, rules 4 and 18) ---- */
+
+/* Generation A's handover, for B to be booted by hand. */
+static struct kho_handover handover_of_a(void)
+{
+	struct kho_handover h;
+
+	host_ram(RAM_BASE, RAM);
+	host_console_register();
+	boot_generation(NULL);
+	preserve_set(5);
+	REQUIRE(kho_serialize(&h) == 0);
+	return h;
+}
+
+/* Linux writes empty scratch areas; they are skipped, not refused. */
+TEST(kho, empty_scratch_areas_are_ignored)
+{
+	struct kho_handover h = handover_of_a();
+	struct kho_scratch *a = phys_to_virt(h.scratch);
+	const struct kho_scratch *got;
+
+	a[1] = a[0]; /* the array's page has room: [empty, area, empty] */
+	a[0] = (struct kho_scratch){ a[1].addr + a[1].size, 0 };
+	a[2] = (struct kho_scratch){ 0, 0 };
+	h.scratch_size = 3 * sizeof(*a);
+	host_log_clear();
+	boot_generation(handover_fdt(&h));
+	EXPECT(kho_is_kho_boot());
+	EXPECT_LOG("kho: handover accepted: ");
+	EXPECT_LOG("1 scratch area");
+	REQUIRE(kho_scratch_areas(&got) == 1);
+	EXPECT_EQ(got[0].addr, a[1].addr);
+}
+
+TEST(kho, refuses_scratch_on_firmware_memory)
+{
+	struct kho_handover h = handover_of_a();
+	const struct kho_scratch *a = phys_to_virt(h.scratch);
+	void *fdt = (void *)handover_fdt(&h);
+
+	/* The next boot's firmware keeps a page in the middle of scratch. */
+	REQUIRE(fdt_add_mem_rsv(fdt, a[0].addr + (4 << 20), PAGE_SIZE) == 0);
+	host_log_clear();
+	boot_generation(fdt);
+	EXPECT(!kho_is_kho_boot());
+	EXPECT_LOG("overlaps memory the firmware reserved; booting as a cold boot");
+}
+
+TEST(kho, refuses_a_scratch_array_of_empty_areas)
+{
+	struct kho_handover h = handover_of_a();
+	struct kho_scratch *a = phys_to_virt(h.scratch);
+
+	a[0].size = 0;
+	host_log_clear();
+	boot_generation(handover_fdt(&h));
+	EXPECT(!kho_is_kho_boot());
+	EXPECT_LOG("no scratch area is usable");
+}
+
+/* A next boot whose RAM spans so much that its memory map fits nowhere
+ * outside scratch and the preserved blocks: refused at the scan, not a
+ * panic when the memmap is placed. */
+TEST(kho, refuses_a_handover_that_leaves_no_room_for_the_memmap)
+{
+	struct kho_handover h = handover_of_a();
+
+	memblock_reset();
+	kho_reset();
+	memblock_add(RAM_BASE, RAM);
+	/* 64 KiB of RAM 1 TiB up: the memmap spans it all, 2 GiB in one
+	 * piece, and no free range holds that. */
+	memblock_add(1ULL << 40, 64 << 10);
+	memblock_reserve(RAM_BASE, 1 << 20);
+	memblock_reserve(KERNEL_IMAGE, 1 << 20);
+	host_log_clear();
+	EXPECT(!kho_scan(handover_fdt(&h)));
+	EXPECT_LOG("scratch and the preserved blocks leave no room for the memory map (");
+	EXPECT_LOG("; booting as a cold boot");
+}
+
 /* Blocks the handover owns are no client's to take. */
 TEST(kho, restores_refuse_the_handovers_own_pages)
 {

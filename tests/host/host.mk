@@ -32,7 +32,7 @@ HOST_KERNEL_SRCS := kernel/cmdline.c kernel/format.c \
 # which links HOST_KERNEL_SRCS without the tests, leaves it out.
 HOST_TEST_SRCS := $(wildcard tests/host/test_*.c)
 HOST_SRCS := $(HOST_KERNEL_SRCS) drivers/uart/uart.c $(HOST_TEST_SRCS) tests/host/harness.c \
-	tests/host/mm_boot.c tests/host/fake_arch.c
+	tests/host/mm_boot.c tests/host/fake_arch.c tests/host/linux_kho_build.c tests/host/linux_kho_read.c
 HOST_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(HOST_SRCS))
 
 HOST_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all

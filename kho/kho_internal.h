@@ -43,13 +43,12 @@ void kho_serialize_reset(void);
  * why not; kho_block_waits only answers. */
 bool kho_waiting(phys_addr_t phys, unsigned order);
 bool kho_block_waits(phys_addr_t phys, unsigned order);
-/* subtree.c: write the table into the outgoing root FDT; check the
- * subtrees of an incoming one (covered: is a range inside preserved
- * blocks). */
+/* subtree.c: write the table into the outgoing root FDT; read a subtree
+ * node's preserved-data and blob-size (false unless both are 8 bytes). */
 int kho_subtrees_write(void *fdt);
+bool kho_subtree_props(const void *fdt, int node, phys_addr_t *blob, u64 *size);
 /* slab.c: forget its state; add its subtree before serializing. */
 void kho_slab_reset(void);
 int kho_slab_serialize(void);
-const char *kho_subtrees_check(const void *fdt, bool (*covered)(phys_addr_t, u64));
 
 #endif

@@ -304,7 +304,36 @@ enum damage {
 	TRUNCATED, WRONG_COMPATIBLE, NODE_OUTSIDE_RAM, NODE_IN_SCRATCH, NODE_ON_RESERVED,
 	NODE_IN_KERNEL_IMAGE,
 	OVERLAP, BAD_ORDER, BAD_SCRATCH_ARRAY, SUBTREE_OUT_OF_BOUNDS,
+	/* One owner per page, and the slab records (validate.c, rules 15-17). */
+	BLOB_ON_ROOT_FDT, NODE_IN_PRESERVED_BLOCK, SLAB_CHUNK_IS_A_SLAB, SLAB_RECORD_TWICE,
+	SLAB_ORDER_HUGE, SLAB_SLOT_MISALIGNED, SLAB_TWO_SIZES, IMAGE_BIGGER_THAN_BLOCK,
+	IMAGE_ON_ROOT_FDT,
 };
+
+/* The first chunk of the baton,slab chain. */
+static struct kho_slab_chunk *slab_chunk(const struct kho_handover *h)
+{
+	const void *fdt = phys_to_virt(h->fdt);
+	int node = fdt_subnode_offset(fdt, 0, "baton,slab");
+	const void *data = node >= 0 ? fdt_getprop(fdt, node, "preserved-data", NULL) : NULL;
+	u64 pa;
+
+	REQUIRE(data);
+	memcpy(&pa, data, 8); /* FDT properties are only 4-byte aligned */
+	return phys_to_virt(pa);
+}
+
+/* The first record of the chain whose slot size is sz. */
+static struct kho_slab_rec *slab_rec_of_size(const struct kho_handover *h, u32 sz)
+{
+	struct kho_slab_chunk *c = slab_chunk(h);
+
+	for (u64 i = 0; i < c->count; i++)
+		if (c->rec[i].slot_size == sz)
+			return &c->rec[i];
+	REQUIRE(false);
+	return NULL;
+}
 
 static u64 *radix_root_table(const struct kho_handover *h)
 {
@@ -380,11 +409,67 @@ static void refused(enum damage d, const char *message)
 	case BAD_SCRATCH_ARRAY:
 		h.scratch_size = 24;
 		break;
+	case BLOB_ON_ROOT_FDT: { /* a subtree's blob pointed at the root FDT page */
+		void *fdt = phys_to_virt(h.fdt);
+		int node = fdt_subnode_offset(fdt, 0, "baton-test");
+		u64 at = h.fdt;
+
+		REQUIRE(node >= 0);
+		REQUIRE(fdt_setprop_inplace(fdt, node, "preserved-data", &at, 8) == 0);
+		break;
+	}
+	case NODE_IN_PRESERVED_BLOCK: { /* the root node moved into the folio f */
+		void *fdt = phys_to_virt(h.fdt);
+		u64 to = folio_pfn(f) << PAGE_SHIFT;
+
+		memcpy(folio_address(f), radix_root_table(&h), PAGE_SIZE);
+		REQUIRE(fdt_setprop_inplace(fdt, 0, "preserved-memory-map", &to, 8) == 0);
+		break;
+	}
+	case SLAB_CHUNK_IS_A_SLAB: { /* a 4096-byte slot whose slab is the chunk */
+		struct kho_slab_rec *r = slab_rec_of_size(&h, 4096);
+
+		r->phys = virt_to_phys(slab_chunk(&h));
+		r->slab_order = 0;
+		break;
+	}
+	case SLAB_RECORD_TWICE: {
+		struct kho_slab_chunk *c = slab_chunk(&h);
+
+		REQUIRE(c->count >= 2 && c->count < KHO_SLAB_CHUNK_RECS);
+		c->rec[c->count] = c->rec[0];
+		c->count++;
+		break;
+	}
+	case SLAB_ORDER_HUGE:
+		slab_rec_of_size(&h, 64)->slab_order = 70;
+		break;
+	case SLAB_SLOT_MISALIGNED:
+		slab_rec_of_size(&h, 96)->phys += 8;
+		break;
+	case SLAB_TWO_SIZES: { /* a 32-byte object recorded as a 16-byte one */
+		struct kho_slab_rec *r = slab_rec_of_size(&h, 32);
+
+		r->slot_size = 16;
+		break;
+	}
+	case IMAGE_BIGGER_THAN_BLOCK:
+	case IMAGE_ON_ROOT_FDT:
 	case OVERLAP:
 	case SUBTREE_OUT_OF_BOUNDS:
 		break;
 	}
 	boot_fdt = handover_fdt(&h);
+	if (d == IMAGE_BIGGER_THAN_BLOCK || d == IMAGE_ON_ROOT_FDT) {
+		/* /chosen/baton,image: the order-3 folio f, said to be bigger
+		 * than it is; or the root FDT's page named as the image. */
+		int chosen = fdt_path_offset(boot_fdt, "/chosen");
+		u64 base = d == IMAGE_ON_ROOT_FDT ? h.fdt : folio_pfn(f) << PAGE_SHIFT;
+		u64 size = d == IMAGE_ON_ROOT_FDT ? 4096 : 9 * PAGE_SIZE;
+
+		REQUIRE(fdt_appendprop_addrrange((void *)boot_fdt, 0, chosen, "baton,image", base,
+						 size) == 0);
+	}
 
 	host_log_clear();
 	boot_generation(boot_fdt);
@@ -447,6 +532,57 @@ TEST(kho, refuses_bad_scratch_array)
 TEST(kho, refuses_subtree_blob_out_of_bounds)
 {
 	refused(SUBTREE_OUT_OF_BOUNDS, "subtree 'too-long' blob");
+}
+
+TEST(kho, refuses_a_blob_on_the_root_fdt_page)
+{
+	refused(BLOB_ON_ROOT_FDT, "is claimed twice: by ");
+	EXPECT_LOG("the root FDT 0x");
+	EXPECT_LOG("a subtree blob at 0x");
+}
+
+TEST(kho, refuses_a_radix_node_inside_a_preserved_block)
+{
+	refused(NODE_IN_PRESERVED_BLOCK, "lies in a preserved block");
+}
+
+TEST(kho, refuses_a_slab_chunk_that_is_also_a_slab)
+{
+	refused(SLAB_CHUNK_IS_A_SLAB, "is claimed twice: by ");
+	EXPECT_LOG("slab chunk 0x");
+	EXPECT_LOG("the slab 0x");
+}
+
+TEST(kho, refuses_a_slab_record_listed_twice)
+{
+	refused(SLAB_RECORD_TWICE, "the slab records are damaged: object 0x");
+}
+
+TEST(kho, refuses_a_slab_order_before_shifting_by_it)
+{
+	refused(SLAB_ORDER_HUGE, "the slab records are damaged: slab order 70");
+}
+
+TEST(kho, refuses_a_slab_object_off_its_slot)
+{
+	refused(SLAB_SLOT_MISALIGNED, "is not a slot of its slab");
+}
+
+TEST(kho, refuses_a_slab_recorded_with_two_sizes)
+{
+	refused(SLAB_TWO_SIZES, "recorded with two slot sizes or orders");
+}
+
+TEST(kho, refuses_an_image_copy_bigger_than_its_block)
+{
+	refused(IMAGE_BIGGER_THAN_BLOCK, "is not a preserved block that holds it");
+}
+
+TEST(kho, refuses_an_image_copy_on_the_root_fdt_page)
+{
+	refused(IMAGE_ON_ROOT_FDT, "is claimed twice: by ");
+	EXPECT_LOG("the root FDT 0x");
+	EXPECT_LOG("the image copy 0x");
 }
 
 TEST(kho, preserve_refuses_scratch_and_free_memory)

@@ -20,8 +20,9 @@
  *                      size 8 bytes short, not a whole number of entries
  *   subtree-bounds     a subtree's blob-size: running past the end of RAM,
  *                      so far beyond its preserved block
- *   claimed-twice      the baton,slab subtree's preserved-data: the root
- *                      FDT's page, so two structures name one page
+ *   claimed-twice      a client subtree's blob (not baton,slab's): moved
+ *                      onto the root FDT's page, its size cut to fit it,
+ *                      so two structures name one page
  */
 #include "kexec_damage.h"
 #include "cmdline.h"
@@ -181,14 +182,29 @@ DAMAGE(subtree_bounds)
 DAMAGE(claimed_twice)
 {
 	void *fdt = root_fdt(t);
-	int node = fdt_subnode_offset(fdt, 0, KHO_SLAB_SUBTREE);
 	phys_addr_t page = t->h->fdt;
+	int node, len;
 
-	if (node < 0 || fdt_setprop_inplace(fdt, node, KHO_PROP_SUBTREE_DATA, &page, 8))
-		return "the root FDT has no " KHO_SLAB_SUBTREE " subtree";
-	snprintf(done, n, "subtree '" KHO_SLAB_SUBTREE "' preserved-data is now the root FDT's "
-		 "page 0x%llx", (unsigned long long)page);
-	return NULL;
+	/* A client's subtree: the validator reads no further into its blob,
+	 * so only the double claim can refuse it (the slab chain's would be
+	 * refused as damaged slab records first). */
+	fdt_for_each_subnode(node, fdt, 0) {
+		const void *sz = fdt_getprop(fdt, node, KHO_PROP_SUBTREE_SIZE, &len);
+		u64 size;
+
+		if (strcmp(fdt_get_name(fdt, node, NULL), KHO_SLAB_SUBTREE) == 0 || !sz || len != 8)
+			continue;
+		memcpy(&size, sz, 8);
+		size = MIN(size, (u64)PAGE_SIZE); /* on that page, not past it */
+		if (fdt_setprop_inplace(fdt, node, KHO_PROP_SUBTREE_DATA, &page, 8) ||
+		    fdt_setprop_inplace(fdt, node, KHO_PROP_SUBTREE_SIZE, &size, 8))
+			continue;
+		snprintf(done, n, "subtree '%s' is now 0x%llx bytes on the root FDT's page 0x%llx",
+			 fdt_get_name(fdt, node, NULL), (unsigned long long)size,
+			 (unsigned long long)page);
+		return NULL;
+	}
+	return "the root FDT has no client subtree";
 }
 
 static const struct {

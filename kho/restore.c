@@ -14,9 +14,35 @@
 #include "printk.h"
 #include <libfdt.h>
 
+/*
+ * A preserved block waiting in the memmap. Its head page's word is
+ *
+ *     PRESERVED | data = KHO_MAGIC << 16 | owner << 8 | order
+ *
+ * and every other page of it says PRESERVED with data 0xff (a tail), e.g.
+ * an order-2 block of the slab records at pfn 0x40100: 0x40100 holds the
+ * head (owner SLAB, order 2), 0x40101..0x40103 tails. The owner says who
+ * may take it (rule 17 of validate.c, kept after the scan):
+ *
+ *     ANY     any restore call: folio, pages, vmalloc, page_desc
+ *     CORE    nobody: the root FDT and the scratch array, which stay
+ *             preserved until the next handover replaces them
+ *     SLAB    kho/slab.c only: the slab records' chunks and their slabs
+ *     TAKING  claimed by a restore that proves a whole structure first
+ *             (kho_restore_vmalloc) and takes it next
+ *
+ * A restore rewrites the head word, so nothing is restored twice, and one
+ * that asks for another owner's block is refused with a message.
+ */
 #define KHO_MAGIC 0x4b484f50UL /* "KHOP", as Linux marks a preserved head */
-#define KHO_MD_HEAD(order) memdesc_make(MEMDESC_PRESERVED, (KHO_MAGIC << 8) | (order))
+#define KHO_MD_HEAD(owner, order) \
+	memdesc_make(MEMDESC_PRESERVED, (KHO_MAGIC << 16) | ((owner) << 8) | (order))
 #define KHO_MD_TAIL memdesc_make(MEMDESC_PRESERVED, 0xff)
+
+static const char *const owner_names[] = {
+	[KHO_OWNER_ANY] = "any restore", [KHO_OWNER_CORE] = "the handover itself",
+	[KHO_OWNER_SLAB] = "the slab records", [KHO_OWNER_TAKING] = "the restore in progress (named twice?)",
+};
 
 void kho_mark_preserved(void)
 {
@@ -24,7 +50,12 @@ void kho_mark_preserved(void)
 		struct page *p = pfn_to_page(kho.blocks[i].pa >> PAGE_SHIFT);
 
 		memdesc_set(p, kho.blocks[i].order, KHO_MD_TAIL);
-		p->memdesc = KHO_MD_HEAD(kho.blocks[i].order);
+		p->memdesc = KHO_MD_HEAD(KHO_OWNER_ANY, kho.blocks[i].order);
+	}
+	for (u64 i = 0; i < kho.nr_owned; i++) {
+		struct page *p = pfn_to_page(kho.owned[i].pa >> PAGE_SHIFT);
+
+		p->memdesc = KHO_MD_HEAD(kho.owned[i].owner, memdesc_data(p->memdesc) & 0xff);
 	}
 }
 
@@ -33,10 +64,8 @@ bool kho_is_kho_boot(void)
 	return kho.in_fdt != 0;
 }
 
-/* After kho_mark_preserved the memmap is the record of what still waits:
- * the head word of a block not yet restored says PRESERVED, with the magic
- * and its order. A restore changes it, so nothing is restored twice. */
-static int waiting_order(phys_addr_t phys)
+/* The order of the block waiting at phys and its owner; -1 if none. */
+static int waiting_order(phys_addr_t phys, unsigned *owner)
 {
 	u64 pfn = phys >> PAGE_SHIFT;
 	unsigned long md;
@@ -44,35 +73,66 @@ static int waiting_order(phys_addr_t phys)
 	if ((phys & (PAGE_SIZE - 1)) || !pfn_valid(pfn))
 		return -1;
 	md = pfn_to_page(pfn)->memdesc;
-	if (memdesc_type(md) != MEMDESC_PRESERVED || (memdesc_data(md) >> 8) != KHO_MAGIC)
+	if (memdesc_type(md) != MEMDESC_PRESERVED || (memdesc_data(md) >> 16) != KHO_MAGIC)
 		return -1;
+	*owner = (memdesc_data(md) >> 8) & 0xff;
 	return (int)(memdesc_data(md) & 0xff);
 }
 
 u64 kho_unclaimed_pages(void)
 {
+	unsigned owner;
 	u64 n = 0;
 
 	for (u64 i = 0; i < kho.nr_blocks; i++) {
-		if (waiting_order(kho.blocks[i].pa) >= 0)
+		if (waiting_order(kho.blocks[i].pa, &owner) >= 0)
 			n += 1UL << kho.blocks[i].order;
 	}
 	return n;
 }
 
-bool kho_block_waits(phys_addr_t phys, unsigned order)
+bool kho_block_waits_for(phys_addr_t phys, unsigned order, unsigned owner)
 {
-	return waiting_order(phys) == (int)order;
+	unsigned o = 0;
+
+	return waiting_order(phys, &o) == (int)order && o == owner;
 }
 
-bool kho_waiting(phys_addr_t phys, unsigned order)
+bool kho_waiting_for(phys_addr_t phys, unsigned order, unsigned owner)
 {
-	if (waiting_order(phys) != (int)order) {
+	unsigned o = 0;
+	int got = waiting_order(phys, &o);
+
+	if (got != (int)order) {
 		pr_err("kho: nothing of order %u waits at 0x%llx (never preserved, or restored "
 		       "already)", order, (unsigned long long)phys);
 		return false;
 	}
+	if (o != owner) {
+		pr_err("kho: the block at 0x%llx belongs to %s; not restored",
+		       (unsigned long long)phys, o < ARRAY_SIZE(owner_names) ? owner_names[o] : "?");
+		return false;
+	}
 	return true;
+}
+
+bool kho_waiting(phys_addr_t phys, unsigned order)
+{
+	return kho_waiting_for(phys, order, KHO_OWNER_ANY);
+}
+
+bool kho_take(phys_addr_t phys, unsigned order)
+{
+	if (!kho_waiting_for(phys, order, KHO_OWNER_ANY))
+		return false;
+	pfn_to_page(phys >> PAGE_SHIFT)->memdesc = KHO_MD_HEAD(KHO_OWNER_TAKING, order);
+	return true;
+}
+
+void kho_untake(phys_addr_t phys, unsigned order)
+{
+	if (kho_block_waits_for(phys, order, KHO_OWNER_TAKING))
+		pfn_to_page(phys >> PAGE_SHIFT)->memdesc = KHO_MD_HEAD(KHO_OWNER_ANY, order);
 }
 
 /* Hand a block known to be waiting to the allocator, tagged md. */
@@ -85,14 +145,21 @@ static struct page *restore_block(phys_addr_t phys, unsigned order, unsigned lon
 	return page;
 }
 
+struct page *kho_restore_owned(phys_addr_t phys, unsigned order, unsigned owner,
+			       unsigned long md)
+{
+	return kho_waiting_for(phys, order, owner) ? restore_block(phys, order, md) : NULL;
+}
+
 struct page *kho_restore_page_desc(phys_addr_t phys, unsigned int order, unsigned long md)
 {
-	return kho_waiting(phys, order) ? restore_block(phys, order, md) : NULL;
+	return kho_restore_owned(phys, order, KHO_OWNER_ANY, md);
 }
 
 struct folio *kho_restore_folio(phys_addr_t phys)
 {
-	int order = waiting_order(phys);
+	unsigned owner;
+	int order = waiting_order(phys, &owner);
 	struct folio *f;
 	struct page *page;
 
@@ -125,10 +192,16 @@ static unsigned run_order(u64 pfn, u64 end)
 
 struct page *kho_restore_pages(phys_addr_t phys, u64 nr_pages)
 {
-	u64 pfn = phys >> PAGE_SHIFT, end = pfn + nr_pages;
+	u64 pfn = phys >> PAGE_SHIFT, end;
 
-	if (!nr_pages || (phys & (PAGE_SIZE - 1)))
+	/* The count is the caller's: bounded by the memmap before any sum. */
+	if (!nr_pages || (phys & (PAGE_SIZE - 1)) || !pfn_valid(pfn) ||
+	    nr_pages > memmap_end_pfn - pfn) {
+		pr_err("kho: no run of %llu pages can start at 0x%llx", (unsigned long long)nr_pages,
+		       (unsigned long long)phys);
 		return NULL;
+	}
+	end = pfn + nr_pages;
 	if (!(nr_pages & (nr_pages - 1)) && !(pfn & (nr_pages - 1)) &&
 	    nr_pages <= (1UL << MAX_ORDER)) {
 		/* One aligned block (an alloc_pages block): the common case. */

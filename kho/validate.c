@@ -543,6 +543,37 @@ static const char *structures_check(const void *boot_fdt, const void *fdt, struc
 	return why ? why : owners_check(s);
 }
 
+/* What rule 17 proved stays true after the scan: the blocks of the root
+ * FDT and the scratch array are the handover's own, those of the slab
+ * records kho/slab.c's (kho_mark_preserved writes it into the memmap). */
+static u64 owner_of(u64 kind)
+{
+	switch (kind) {
+	case C_FDT: case C_SCRATCH: return KHO_OWNER_CORE;
+	case C_SLAB_CHUNK: case C_SLAB: return KHO_OWNER_SLAB;
+	}
+	return KHO_OWNER_ANY;
+}
+
+static const char *keep_owners(struct scan *s)
+{
+	u64 n = 0;
+
+	for (u64 i = 0; i < s->nr_claims; i++)
+		n += owner_of(s->claims[i].kind) != KHO_OWNER_ANY;
+	kho.owned = scratch_alloc(n * sizeof(*kho.owned));
+	if (n && !kho.owned)
+		return "no room in scratch for the owners of the handover's blocks";
+	for (u64 i = 0; i < s->nr_claims; i++) {
+		const struct claim *c = &s->claims[i];
+
+		if (owner_of(c->kind) != KHO_OWNER_ANY)
+			kho.owned[kho.nr_owned++] =
+				(struct kho_owned){ c->first << PAGE_SHIFT, owner_of(c->kind) };
+	}
+	return NULL;
+}
+
 static const char *scan(const void *boot_fdt, struct scan *s)
 {
 	struct mem_range fr, sr;
@@ -627,6 +658,8 @@ static const char *scan(const void *boot_fdt, struct scan *s)
 	if (!find_block(fr.base, -1) || !find_block(ALIGN_DOWN(sr.base, PAGE_SIZE), -1))
 		return "the KHO root FDT or the scratch array is not itself preserved";
 	why = structures_check(boot_fdt, fdt, s, fr, sr);
+	if (!why)
+		why = keep_owners(s);
 	if (why)
 		return why;
 	kho.in_fdt = fr.base;
@@ -650,8 +683,11 @@ static void forget(struct scan *s)
 	drop_tables(s);
 	scratch_free(kho.blocks, s->blocks_bytes);
 	scratch_free(kho.runs, kho.nr_runs * sizeof(*kho.runs));
+	scratch_free(kho.owned, kho.nr_owned * sizeof(*kho.owned));
 	kho.blocks = NULL;
 	kho.runs = NULL;
+	kho.owned = NULL;
+	kho.nr_owned = 0;
 	kho.nr_runs = 0;
 	kho.nr_blocks = 0;
 	kho.nr_scratch = 0;

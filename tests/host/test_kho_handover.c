@@ -298,6 +298,139 @@ TEST(kho, generations_hand_over_and_free)
 	}
 }
 
+/* ---- Damage only a restore can see: refused, and nothing taken. ---- */
+
+/* Generation A preserves the usual set; B boots from it and reads the
+ * manifest. Returns the handover, for the root FDT's address. */
+static struct kho_handover accepted_handover(void)
+{
+	struct kho_handover h;
+
+	host_ram(RAM_BASE, RAM);
+	host_console_register();
+	boot_generation(NULL);
+	preserve_set(11);
+	REQUIRE(kho_serialize(&h) == 0);
+	boot_generation(handover_fdt(&h));
+	REQUIRE(kho_is_kho_boot());
+	read_manifest();
+	return h;
+}
+
+/* kho_restore_vmalloc refuses the damaged chain with a line, takes
+ * nothing (the same pages wait), and restores once the damage is undone. */
+static void vmalloc_refused(u64 *word, u64 bad, const char *message)
+{
+	u64 waiting = kho_unclaimed_pages(), good = *word;
+	struct item *index;
+
+	*word = bad;
+	host_log_clear();
+	EXPECT(kho_restore_vmalloc(&index_desc) == NULL);
+	EXPECT_LOG(message);
+	EXPECT_LOG("does not match what was preserved");
+	EXPECT_EQ(kho_unclaimed_pages(), waiting);
+	*word = good;
+	index = kho_restore_vmalloc(&index_desc);
+	REQUIRE(index);
+	EXPECT_EQ(kho_unclaimed_pages(), waiting - index_pages - 2); /* 2 chunks */
+	vfree(index);
+}
+
+static struct kho_vmalloc_chunk *index_chunk(int n)
+{
+	phys_addr_t pa = index_desc.first;
+
+	while (n--)
+		pa = ((struct kho_vmalloc_chunk *)phys_to_virt(pa))->next;
+	return phys_to_virt(pa);
+}
+
+TEST(kho, vmalloc_refuses_a_chunk_listed_as_a_page)
+{
+	accepted_handover();
+	vmalloc_refused(&index_chunk(1)->phys[3], index_desc.first,
+			"belongs to the restore in progress (named twice?)");
+}
+
+TEST(kho, vmalloc_refuses_a_page_listed_twice)
+{
+	accepted_handover();
+	vmalloc_refused(&index_chunk(1)->phys[5], index_chunk(0)->phys[7],
+			"belongs to the restore in progress (named twice?)");
+}
+
+TEST(kho, vmalloc_refuses_a_chain_that_loops)
+{
+	accepted_handover();
+	vmalloc_refused(&index_chunk(1)->next, index_desc.first, "kho: the vmalloc descriptor");
+}
+
+TEST(kho, vmalloc_refuses_a_page_of_the_slab_records)
+{
+	phys_addr_t pa, slab = 0;
+	const struct kho_slab_chunk *c;
+	u64 size;
+
+	accepted_handover();
+	REQUIRE(kho_retrieve_subtree("baton,slab", &pa, &size) == 0);
+	c = phys_to_virt(pa);
+	for (u64 i = 0; i < c->count && !slab; i++)
+		if (c->rec[i].slab_order == 0) /* an order-0 slab: a page a chain could name */
+			slab = ALIGN_DOWN(c->rec[i].phys, PAGE_SIZE);
+	REQUIRE(slab);
+	vmalloc_refused(&index_chunk(0)->phys[2], slab, "belongs to the slab records");
+}
+
+TEST(kho, vmalloc_refuses_a_chunk_of_the_slab_records)
+{
+	phys_addr_t pa;
+	u64 size;
+
+	accepted_handover();
+	REQUIRE(kho_retrieve_subtree("baton,slab", &pa, &size) == 0);
+	vmalloc_refused(&index_chunk(0)->phys[2], pa, "belongs to the slab records");
+}
+
+TEST(kho, vmalloc_refuses_a_short_or_long_count)
+{
+	u64 waiting;
+
+	accepted_handover();
+	waiting = kho_unclaimed_pages();
+	/* The chain lists one page more than the descriptor says ... */
+	index_desc.total_pages--;
+	EXPECT(kho_restore_vmalloc(&index_desc) == NULL);
+	index_desc.total_pages++;
+	/* ... or one fewer. */
+	vmalloc_refused(&index_chunk(1)->phys[index_pages - 511 - 1], 0, "kho: the vmalloc");
+	(void)waiting;
+}
+
+/* Blocks the handover owns are no client's to take. */
+TEST(kho, restores_refuse_the_handovers_own_pages)
+{
+	struct kho_handover h = accepted_handover();
+
+	host_log_clear();
+	EXPECT(kho_restore_pages(h.fdt, 1) == NULL);
+	EXPECT_LOG("belongs to the handover itself");
+	EXPECT(kho_restore_folio(h.scratch & ~(PAGE_SIZE - 1)) == NULL);
+	EXPECT(kho_restore_page_desc(h.fdt, 0, MEMDESC_PAGES_OF(0)) == NULL);
+	EXPECT_EQ(kho_unclaimed_pages() >= 2, 1);
+}
+
+/* A page count that runs past the end of memory is refused, not wrapped. */
+TEST(kho, restore_pages_refuses_counts_past_the_memmap)
+{
+	accepted_handover();
+	host_log_clear();
+	EXPECT(kho_restore_pages(items[0].pa, ~0ULL) == NULL);
+	EXPECT(kho_restore_pages(items[0].pa, (RAM_BASE + RAM - items[0].pa) / PAGE_SIZE + 1) ==
+	       NULL);
+	EXPECT_LOG("kho: ");
+}
+
 /* ---- Damaged handovers: each refused whole, with its own line. ---- */
 
 enum damage {

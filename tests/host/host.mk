@@ -27,7 +27,8 @@ HOST_KERNEL_SRCS := kernel/cmdline.c kernel/format.c \
 	kernel/panic.c mm/memblock.c mm/memdesc.c mm/buddy.c mm/slab.c \
 	mm/kmalloc.c mm/folio.c mm/vmalloc.c kho/radix.c kho/preserve.c \
 	kho/serialize.c kho/validate.c kho/restore.c kho/vmalloc.c kho/subtree.c kho/slab.c kernel/bootfdt.c \
-	kernel/printk.c kernel/console.c kernel/arm64_image.c kernel/bootmem.c
+	kernel/printk.c kernel/console.c kernel/arm64_image.c kernel/bootmem.c \
+	kernel/kexec_damage.c
 # uart.c picks among drivers that test_uart.c stands in for; the fuzzer,
 # which links HOST_KERNEL_SRCS without the tests, leaves it out.
 HOST_TEST_SRCS := $(wildcard tests/host/test_*.c)

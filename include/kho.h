@@ -26,6 +26,14 @@ struct page;
 #define KHO_ENOMEM 3  /* no memory for the bookkeeping */
 #define KHO_ENOENT 4  /* not preserved */
 
+/* The largest order a preserved block may have. Linux splits a run of
+ * pages by alignment alone, with no cap (so a 2048-page run at a 2048-page
+ * boundary is one order-11 block), and Baton does the same so that either
+ * reads the other's map; 2^40 pages (4 PiB) bounds every shift by an
+ * order. Blocks above the page allocator's MAX_ORDER come back as runs of
+ * MAX_ORDER blocks (kho_restore_pages). */
+#define KHO_MAX_BLOCK_ORDER 40
+
 /* The radix tree of preserved blocks (kho/radix.c). root is the physical
  * address of the level-5 node, 0 while empty. */
 struct kho_radix {
@@ -59,7 +67,8 @@ void kho_reset(void);
 
 /* ---- The outgoing kernel (kho/preserve.c, kho/serialize.c) ---- */
 
-#define KHO_MAX_SCRATCH 4
+/* Linux writes one scratch area per NUMA node plus two. */
+#define KHO_MAX_SCRATCH 16
 
 /* First boot: carve a scratch area of size bytes out of memblock (before
  * the buddy allocator takes the rest). A KHO boot reuses the areas it was
@@ -134,8 +143,9 @@ void kho_mark_preserved(void);
  * alloc_page_desc). NULL, with a message, if no such block waits. */
 struct page *kho_restore_page_desc(phys_addr_t phys, unsigned int order, unsigned long md);
 struct folio *kho_restore_folio(phys_addr_t phys);
-/* A run preserved with kho_preserve_pages; blocks come back as alloc_pages
- * blocks of the orders they were preserved in. */
+/* A run preserved with kho_preserve_pages (or by Linux); its blocks come
+ * back as alloc_pages blocks of the orders they were preserved in, those
+ * above MAX_ORDER as the MAX_ORDER blocks they are made of. */
 struct page *kho_restore_pages(phys_addr_t phys, u64 nr_pages);
 
 /* Preserved pages not restored (yet). */

@@ -41,7 +41,8 @@
  *    kho_vmalloc { u64 first; u32 total_pages; u16 flags; u16 order; },
  *    first = physical address of a chain of page-sized chunks
  *    { u64 next; u64 phys[511]; }, each phys[] the first page of a 2^order
- *    block, zero-terminated; every chunk and block is preserved.
+ *    block, zero-terminated; every chunk and block is preserved. total_pages
+ *    counts 4 KiB pages: there are total_pages >> order blocks.
  *
  * Handed over in the boot FDT's /chosen, as Linux does on arm64 (FDT cells
  * per the root's #address-cells / #size-cells, 2 and 2 in Baton's trees):
@@ -62,6 +63,11 @@
 #include "types.h"
 
 #define KHO_COMPATIBLE "kho-v3"
+/* Linux 7.3's root FDT says "kho-v4": its root FDT, radix tree and vmalloc
+ * layouts are kho-v3's (the bump came with a serialization format for Live
+ * Update that lives in its own subtrees), so Baton reads it as kho-v3 and
+ * says which it met. */
+#define KHO_COMPATIBLE_V4 "kho-v4"
 #define KHO_PROP_MEMORY_MAP "preserved-memory-map"
 #define KHO_PROP_SUBTREE_DATA "preserved-data"
 #define KHO_PROP_SUBTREE_SIZE "blob-size"
@@ -103,6 +109,9 @@ struct kho_vmalloc {
 _Static_assert(sizeof(struct kho_vmalloc) == 16, "Linux's struct kho_vmalloc is 16 bytes");
 
 #define KHO_VMALLOC_ALLOC 0x0001
+/* Linux's VM_ALLOW_HUGE_VMAP area: its chunks list blocks of 2^order pages
+ * (total_pages >> order of them). Baton writes order 0 and reads both. */
+#define KHO_VMALLOC_HUGE_VMAP 0x0002
 #define KHO_VMALLOC_CHUNK_ENTRIES 511
 struct kho_vmalloc_chunk {
 	u64 next;

@@ -42,11 +42,28 @@ struct kho_state {
 	struct kho_owned *owned;      /* blocks not any restore's to take */
 	u64 nr_owned;
 	phys_addr_t in_fdt;       /* the root FDT handed over, 0 on a cold boot */
+	const char *version;      /* its compatible: KHO_COMPATIBLE or _V4 */
 };
 
 extern struct kho_state kho;
 
+/* How a run of pages [pfn, end) is split into preserved blocks, as Linux
+ * splits it: at each step the largest block aligned at pfn that fits, with
+ * no cap but KHO_MAX_BLOCK_ORDER. kho_preserve_pages and kho_restore_pages
+ * both walk a run with it. */
+static inline unsigned kho_run_order(u64 pfn, u64 end)
+{
+	unsigned order = 0;
+
+	while (order < KHO_MAX_BLOCK_ORDER && !(pfn & (1ULL << order)) &&
+	       pfn + (2ULL << order) <= end)
+		order++;
+	return order;
+}
+
 bool kho_in_scratch(phys_addr_t base, u64 size);
+/* Does one scratch area hold all of [base, base + size)? */
+bool kho_in_scratch_whole(phys_addr_t base, u64 size);
 void kho_serialize_reset(void);
 /* Is a preserved block of that order waiting at phys for owner?
  * kho_waiting_for says why not; kho_block_waits_for only answers.

@@ -82,6 +82,16 @@ bool kho_in_scratch(phys_addr_t base, u64 size)
 	return false;
 }
 
+bool kho_in_scratch_whole(phys_addr_t base, u64 size)
+{
+	for (int i = 0; i < kho.nr_scratch; i++) {
+		if (base >= kho.scratch[i].addr && base + size >= base &&
+		    base + size <= kho.scratch[i].addr + kho.scratch[i].size)
+			return true;
+	}
+	return false;
+}
+
 int kho_scratch_areas(const struct kho_scratch **areas)
 {
 	*areas = kho.scratch;
@@ -113,16 +123,6 @@ int kho_unpreserve_folio(struct folio *f)
 	return kho_radix_clear(&kho.tree, folio_pfn(f) << PAGE_SHIFT, folio_order(f));
 }
 
-/* The largest aligned block starting at pfn that fits before end. */
-static unsigned block_order(u64 pfn, u64 end)
-{
-	unsigned order = 0;
-
-	while (order < MAX_ORDER && !(pfn & (1UL << order)) && pfn + (2UL << order) <= end)
-		order++;
-	return order;
-}
-
 static bool allocated(u64 pfn, u64 nr)
 {
 	for (u64 i = 0; i < nr; i++) {
@@ -149,14 +149,14 @@ int kho_preserve_pages(struct page *page, u64 nr_pages)
 	}
 	pfn = page_to_pfn(page);
 	end = pfn + nr_pages;
-	for (done = pfn; done < end; done += 1UL << block_order(done, end)) {
-		err = preserve_block(done, block_order(done, end));
+	for (done = pfn; done < end; done += 1UL << kho_run_order(done, end)) {
+		err = preserve_block(done, kho_run_order(done, end));
 		if (err)
 			break;
 	}
 	if (err) /* undo what was set: all or nothing */
-		for (u64 p = pfn; p < done; p += 1UL << block_order(p, end))
-			kho_radix_clear(&kho.tree, p << PAGE_SHIFT, block_order(p, end));
+		for (u64 p = pfn; p < done; p += 1UL << kho_run_order(p, end))
+			kho_radix_clear(&kho.tree, p << PAGE_SHIFT, kho_run_order(p, end));
 	return err;
 }
 
@@ -165,8 +165,8 @@ int kho_unpreserve_pages(struct page *page, u64 nr_pages)
 	u64 pfn = page_to_pfn(page), end = pfn + nr_pages;
 	int err = 0;
 
-	for (u64 p = pfn; p < end; p += 1UL << block_order(p, end)) {
-		if (kho_radix_clear(&kho.tree, p << PAGE_SHIFT, block_order(p, end)) < 0)
+	for (u64 p = pfn; p < end; p += 1UL << kho_run_order(p, end)) {
+		if (kho_radix_clear(&kho.tree, p << PAGE_SHIFT, kho_run_order(p, end)) < 0)
 			err = -KHO_ENOENT;
 	}
 	return err;

@@ -34,7 +34,7 @@ bool kho_radix_decode(u64 key, phys_addr_t *pa, unsigned int *order)
 	if (key == 0)
 		return false;
 	top = 63 - __builtin_clzll(key);
-	if (top > KHO_ORDER0_LOG2 || KHO_ORDER0_LOG2 - top > MAX_ORDER)
+	if (top > KHO_ORDER0_LOG2 || KHO_ORDER0_LOG2 - top > KHO_MAX_BLOCK_ORDER)
 		return false;
 	*order = KHO_ORDER0_LOG2 - top;
 	*pa = (key ^ (1ULL << top)) << (PAGE_SHIFT + *order);

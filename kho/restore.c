@@ -145,10 +145,24 @@ static struct page *restore_block(phys_addr_t phys, unsigned order, unsigned lon
 	return page;
 }
 
+/* The page allocator's blocks go up to MAX_ORDER; a preserved block may be
+ * bigger (kho.h, KHO_MAX_BLOCK_ORDER). Only a run of pages can take it. */
+static bool fits_allocator(phys_addr_t phys, unsigned order, const char *as)
+{
+	if (order <= MAX_ORDER)
+		return true;
+	pr_err("kho: the block at 0x%llx is of order %u, above the page allocator's %u: it "
+	       "cannot come back as %s (kho_restore_pages takes it)", (unsigned long long)phys,
+	       order, MAX_ORDER, as);
+	return false;
+}
+
 struct page *kho_restore_owned(phys_addr_t phys, unsigned order, unsigned owner,
 			       unsigned long md)
 {
-	return kho_waiting_for(phys, order, owner) ? restore_block(phys, order, md) : NULL;
+	if (!fits_allocator(phys, order, "one block") || !kho_waiting_for(phys, order, owner))
+		return NULL;
+	return restore_block(phys, order, md);
 }
 
 struct page *kho_restore_page_desc(phys_addr_t phys, unsigned int order, unsigned long md)
@@ -168,6 +182,8 @@ struct folio *kho_restore_folio(phys_addr_t phys)
 		       (unsigned long long)phys);
 		return NULL;
 	}
+	if (!fits_allocator(phys, (unsigned)order, "a folio"))
+		return NULL;
 	f = folio_desc_alloc();
 	if (!f)
 		return NULL;
@@ -178,16 +194,6 @@ struct folio *kho_restore_folio(phys_addr_t phys)
 	}
 	*f = (struct folio){ .page = page, .order = (u32)order, .refcount = 1 };
 	return f;
-}
-
-/* Same split as kho_preserve_pages. */
-static unsigned run_order(u64 pfn, u64 end)
-{
-	unsigned order = 0;
-
-	while (order < MAX_ORDER && !(pfn & (1UL << order)) && pfn + (2UL << order) <= end)
-		order++;
-	return order;
 }
 
 struct page *kho_restore_pages(phys_addr_t phys, u64 nr_pages)
@@ -209,14 +215,19 @@ struct page *kho_restore_pages(phys_addr_t phys, u64 nr_pages)
 
 		return kho_waiting(phys, o) ? restore_block(phys, o, MEMDESC_PAGES_OF(o)) : NULL;
 	}
-	for (u64 p = pfn, o; p < end; p += 1UL << o) { /* all there, first */
-		o = run_order(p, end);
+	/* The run as it was split (kho_run_order): all there, first. */
+	for (u64 p = pfn, o; p < end; p += 1ULL << o) {
+		o = kho_run_order(p, end);
 		if (!kho_waiting(p << PAGE_SHIFT, (unsigned)o))
 			return NULL;
 	}
-	for (u64 p = pfn, o; p < end; p += 1UL << o) {
-		o = run_order(p, end);
-		restore_block(p << PAGE_SHIFT, (unsigned)o, MEMDESC_PAGES_OF(o));
+	/* Then back, as alloc_pages blocks: a block above MAX_ORDER (Linux's
+	 * split has no cap) as the MAX_ORDER blocks it is made of. */
+	for (u64 p = pfn, o; p < end; p += 1ULL << o) {
+		o = kho_run_order(p, end);
+		for (u64 q = p; q < p + (1ULL << o); q += 1ULL << MIN(o, (u64)MAX_ORDER))
+			restore_block(q << PAGE_SHIFT, (unsigned)MIN(o, (u64)MAX_ORDER),
+				      MEMDESC_PAGES_OF(MIN(o, (u64)MAX_ORDER)));
 	}
 	return pfn_to_page(pfn);
 }

@@ -17,21 +17,23 @@
  *      "the scratch array is misaligned, of a bad size, or outside RAM"
  *  4 every scratch area is page aligned, in RAM and clear of what the
  *    firmware reserved (the memory reservation block, /reserved-memory);
- *    an empty area is ignored (Linux writes them); one at least is left
+ *    an empty area is kept, unused, and passed on where it was (Linux
+ *    writes them, and reads areas by position); one at least is not empty
  *      "a scratch area is misaligned or outside RAM",
  *      "scratch area <pa>+<size> overlaps memory the firmware reserved",
  *      "no scratch area is usable"
  *  5 the root FDT passes the boot FDT's checks (header, sizes, structure)
  *      "the KHO root FDT is truncated or damaged"
- *  6 the root FDT's compatible is KHO_COMPATIBLE
- *      "the KHO root FDT is not compatible "kho-v3""
+ *  6 the root FDT's compatible is KHO_COMPATIBLE, or Linux 7.3's
+ *    KHO_COMPATIBLE_V4, whose layouts are the same (abi.h)
+ *      "the KHO root FDT is not compatible "kho-v3" (nor "kho-v4")"
  *  7 the root FDT has an 8-byte preserved-memory-map
  *      "the KHO root FDT has no 8-byte preserved-memory-map"
  *  8 every radix node is page aligned, in RAM, not reserved by this boot,
  *    not in scratch; at most KHO_MAX_NODES of them
  *      "radix node <pa> is <misaligned|outside RAM|on memory this boot has
  *       reserved (...)|inside scratch|one too many>"
- *  9 every key in the map encodes an order 0..MAX_ORDER
+ *  9 every key in the map encodes an order 0..KHO_MAX_BLOCK_ORDER
  *      "a preserved-memory map key encodes no valid order"
  * 10 every block is aligned to its size, in RAM, not reserved, not scratch
  *      "preserved block <pa> order <o> is <...>"
@@ -39,8 +41,10 @@
  *      "the preserved-memory map repeats a block"
  * 12 no two blocks overlap
  *      "preserved blocks overlap at <pa> (...)"
- * 13 the root FDT and the scratch array are preserved blocks
- *      "the KHO root FDT or the scratch array is not itself preserved"
+ * 13 the root FDT is a preserved block; the scratch array is one too (as
+ *    Baton writes it) or lies inside a scratch area (as Linux writes it)
+ *      "the KHO root FDT is not itself preserved",
+ *      "the scratch array is neither preserved nor inside scratch"
  * 14 every subtree has 8-byte preserved-data and blob-size, and its blob
  *    lies inside preserved memory
  *      "subtree '<name>' lacks 8-byte preserved-data and blob-size",
@@ -137,6 +141,7 @@ struct scan {
 	struct kho_slab_rec *recs; /* rule 15: the records, sorted */
 	u64 nr_recs;
 	u64 blocks_bytes, nodes_bytes, claims_bytes, recs_bytes; /* as taken from scratch */
+	bool array_preserved; /* the scratch array: a preserved page (Baton) or in scratch */
 	char why[192];
 };
 
@@ -187,22 +192,27 @@ static bool block_ok(phys_addr_t pa, unsigned order, void *arg, const char **why
  * The radix walk yields keys in increasing order, and a key's top bit is its
  * order: so the blocks come grouped by order, highest first, each group
  * ascending by address. The groups are indexed instead of sorted, and
- * merged on the fly (at most MAX_ORDER + 1 of them) when address order is
- * needed. group[o] = [first, end) of order o's blocks.
+ * merged on the fly when address order is needed. group[o] = [first, end)
+ * of order o's blocks; orders[0..nr_orders) lists the orders that have any
+ * (a handful, of the KHO_MAX_BLOCK_ORDER + 1 possible).
  */
-static u64 group[MAX_ORDER + 1][2];
+static u64 group[KHO_MAX_BLOCK_ORDER + 1][2];
+static int orders[KHO_MAX_BLOCK_ORDER + 1], nr_orders;
 
 static const char *index_groups(void)
 {
 	u64 i = 0;
 
-	for (int o = MAX_ORDER; o >= 0; o--) {
+	nr_orders = 0;
+	for (int o = KHO_MAX_BLOCK_ORDER; o >= 0; o--) {
 		group[o][0] = i;
 		for (; i < kho.nr_blocks && kho.blocks[i].order == (u64)o; i++) {
 			if (i > group[o][0] && kho.blocks[i - 1].pa >= kho.blocks[i].pa)
 				return "the preserved-memory map repeats a block";
 		}
 		group[o][1] = i;
+		if (group[o][1] > group[o][0])
+			orders[nr_orders++] = o;
 	}
 	return i == kho.nr_blocks ? NULL : "the preserved-memory map is not in key order";
 }
@@ -210,14 +220,16 @@ static const char *index_groups(void)
 /* Call fn on every block in address order; stop when it returns false. */
 static void each_by_address(bool (*fn)(const struct kho_block *b, void *arg), void *arg)
 {
-	u64 head[MAX_ORDER + 1];
+	u64 head[KHO_MAX_BLOCK_ORDER + 1];
 
-	for (int o = 0; o <= MAX_ORDER; o++)
-		head[o] = group[o][0];
+	for (int k = 0; k < nr_orders; k++)
+		head[orders[k]] = group[orders[k]][0];
 	for (;;) {
 		int best = -1;
 
-		for (int o = 0; o <= MAX_ORDER; o++) {
+		for (int k = 0; k < nr_orders; k++) {
+			int o = orders[k];
+
 			if (head[o] < group[o][1] &&
 			    (best < 0 || kho.blocks[head[o]].pa < kho.blocks[head[best]].pa))
 				best = o;
@@ -261,7 +273,8 @@ static bool add_to_run(const struct kho_block *b, void *arg)
 /* Is a block of exactly that order preserved at pa? (order < 0: any.) */
 static bool find_block(phys_addr_t pa, int order)
 {
-	for (int o = 0; o <= MAX_ORDER; o++) {
+	for (int k = 0; k < nr_orders; k++) {
+		int o = orders[k];
 		u64 lo = group[o][0], hi = group[o][1];
 
 		if (order >= 0 && o != order)
@@ -530,7 +543,8 @@ static const char *structures_check(const void *boot_fdt, const void *fdt, struc
 	for (int pass = 0; pass < 2; pass++) {
 		s->nr_claims = 0;
 		claim(s, C_FDT, fr.base, fr.size);
-		claim(s, C_SCRATCH, sr.base, sr.size);
+		if (s->array_preserved) /* else it lies in scratch, no one's page */
+			claim(s, C_SCRATCH, sr.base, sr.size);
 		for (u64 i = 0; i < s->nodes; i++)
 			claim(s, C_NODE, s->node_fill[i], PAGE_SIZE);
 		why = subtrees_check(fdt, s);
@@ -602,6 +616,7 @@ static const char *scratch_check(const void *boot_fdt, const struct kho_scratch 
 	for (u64 i = 0; i < n; i++) {
 		const struct kho_scratch a = areas[i];
 
+		kho.scratch[kho.nr_scratch++] = a;
 		if (!a.size)
 			continue; /* Linux's "global" area, when all RAM is low */
 		if ((a.addr & (PAGE_SIZE - 1)) || (a.size & (PAGE_SIZE - 1)) ||
@@ -613,10 +628,9 @@ static const char *scratch_check(const void *boot_fdt, const struct kho_scratch 
 					      "firmware reserved", (unsigned long long)a.addr,
 					      (unsigned long long)a.size);
 		if (big < 0 || a.size > kho.scratch[big].size)
-			big = kho.nr_scratch;
-		kho.scratch[kho.nr_scratch++] = a;
+			big = kho.nr_scratch - 1;
 	}
-	if (!kho.nr_scratch)
+	if (big < 0)
 		return "no scratch area is usable";
 	/* Until the map is read, memblock allocates from scratch only (the
 	 * largest area). */
@@ -715,8 +729,13 @@ static const char *scan(const void *boot_fdt, struct scan *s)
 	fdt = phys_to_virt(fr.base);
 	if (bootfdt_check(fdt, fr.size)) /* the same checks as the boot FDT's */
 		return "the KHO root FDT is truncated or damaged";
-	if (fdt_node_check_compatible(fdt, 0, KHO_COMPATIBLE) != 0)
-		return "the KHO root FDT is not compatible \"" KHO_COMPATIBLE "\"";
+	if (fdt_node_check_compatible(fdt, 0, KHO_COMPATIBLE) == 0)
+		kho.version = KHO_COMPATIBLE;
+	else if (fdt_node_check_compatible(fdt, 0, KHO_COMPATIBLE_V4) == 0)
+		kho.version = KHO_COMPATIBLE_V4;
+	else
+		return "the KHO root FDT is not compatible \"" KHO_COMPATIBLE "\" (nor \""
+		       KHO_COMPATIBLE_V4 "\")";
 	map = fdt_getprop(fdt, 0, KHO_PROP_MEMORY_MAP, &len);
 	if (!map || len != 8)
 		return "the KHO root FDT has no 8-byte preserved-memory-map";
@@ -759,8 +778,11 @@ static const char *scan(const void *boot_fdt, struct scan *s)
 		r = (struct runs){ .out = kho.runs };
 		each_by_address(add_to_run, &r);
 	}
-	if (!find_block(fr.base, -1) || !find_block(ALIGN_DOWN(sr.base, PAGE_SIZE), -1))
-		return "the KHO root FDT or the scratch array is not itself preserved";
+	if (!find_block(fr.base, -1))
+		return "the KHO root FDT is not itself preserved";
+	s->array_preserved = find_block(ALIGN_DOWN(sr.base, PAGE_SIZE), -1);
+	if (!s->array_preserved && !kho_in_scratch_whole(sr.base, sr.size))
+		return "the scratch array is neither preserved nor inside scratch";
 	why = structures_check(boot_fdt, fdt, s, fr, sr);
 	if (!why)
 		why = room_check(s);
@@ -798,6 +820,7 @@ static void forget(struct scan *s)
 	kho.nr_blocks = 0;
 	kho.nr_scratch = 0;
 	kho.in_fdt = 0;
+	kho.version = NULL;
 }
 
 bool kho_scan(const void *boot_fdt)
@@ -826,9 +849,10 @@ bool kho_scan(const void *boot_fdt)
 	/* Scratch stays out of the page allocator, so nothing this generation
 	 * preserves can be in it: the next kernel's image goes there. */
 	for (int i = 0; i < kho.nr_scratch; i++)
-		memblock_reserve(kho.scratch[i].addr, kho.scratch[i].size);
-	pr_info("kho: handover accepted: %llu preserved blocks, %llu pages, %d scratch area%s",
-		(unsigned long long)kho.nr_blocks, (unsigned long long)pages, kho.nr_scratch,
-		kho.nr_scratch == 1 ? "" : "s");
+		if (kho.scratch[i].size)
+			memblock_reserve(kho.scratch[i].addr, kho.scratch[i].size);
+	pr_info("kho: handover accepted (%s): %llu preserved blocks, %llu pages, %d scratch area%s",
+		kho.version, (unsigned long long)kho.nr_blocks, (unsigned long long)pages,
+		kho.nr_scratch, kho.nr_scratch == 1 ? "" : "s");
 	return true;
 }

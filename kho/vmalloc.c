@@ -81,20 +81,22 @@ int kho_preserve_vmalloc(void *ptr, struct kho_vmalloc *out)
 /*
  * The descriptor is the caller's, so the scan never saw it: it is proven
  * here, before any page is taken. The chain's mentions, in order, are each
- * chunk (order 0) and then the pages it lists (order v->order); there may
- * be at most total_pages / 511 + 1 chunks, and exactly total_pages pages.
+ * chunk (order 0) and then the blocks it lists (order v->order); there may
+ * be at most blocks / 511 + 1 chunks, and exactly blocks = total_pages >>
+ * order blocks (a huge-vmap area's are 2^order pages each, Linux's).
  * Every mention must be a block waiting for any restore, and none may come
  * twice: taking marks each one TAKING, so a second mention of a page (or a
  * chunk listed as a page, or a chain that loops) finds it taken.
  *
  * walk_chain visits the mentions in order, at most max of them, stopping
  * at the first the visitor refuses. *done counts the accepted ones, *pages
- * the pages met. True when it reached the end of the chain.
+ * the blocks met. True when it reached the end of the chain.
  */
 static bool walk_chain(const struct kho_vmalloc *v, u64 max, bool (*visit)(phys_addr_t, unsigned),
 		       u64 *done, u64 *pages)
 {
-	u64 chunks = 0, max_chunks = v->total_pages / KHO_VMALLOC_CHUNK_ENTRIES + 1;
+	u64 blocks = v->total_pages >> v->order;
+	u64 chunks = 0, max_chunks = blocks / KHO_VMALLOC_CHUNK_ENTRIES + 1;
 	phys_addr_t pa;
 
 	*done = *pages = 0;
@@ -106,7 +108,7 @@ static bool walk_chain(const struct kho_vmalloc *v, u64 max, bool (*visit)(phys_
 		++*done;
 		c = chunk_at(pa); /* readable: a preserved page, proven so */
 		for (int i = 0; i < KHO_VMALLOC_CHUNK_ENTRIES && c->phys[i]; i++) {
-			if (*done == max || ++*pages > v->total_pages ||
+			if (*done == max || ++*pages > blocks ||
 			    !visit(c->phys[i], v->order))
 				return false;
 			++*done;
@@ -126,7 +128,7 @@ static bool take_chain(const struct kho_vmalloc *v)
 {
 	u64 done, pages, n;
 
-	if (walk_chain(v, ~0ULL, kho_take, &done, &pages) && pages == v->total_pages)
+	if (walk_chain(v, ~0ULL, kho_take, &done, &pages) && pages == v->total_pages >> v->order)
 		return true;
 	walk_chain(v, done, untake, &n, &pages);
 	return false;
@@ -139,8 +141,13 @@ void *kho_restore_vmalloc(const struct kho_vmalloc *v)
 	u64 n = 0;
 	void *va;
 
-	if (v->flags != KHO_VMALLOC_ALLOC || v->order != 0 || !v->total_pages ||
-	    !take_chain(v)) {
+	/* The descriptor's own fields first, each bounded before use: ALLOC
+	 * (and Linux's HUGE_VMAP, with an order the allocator can hold), a
+	 * page count that is whole blocks. */
+	if (!(v->flags & KHO_VMALLOC_ALLOC) ||
+	    (v->flags & ~(KHO_VMALLOC_ALLOC | KHO_VMALLOC_HUGE_VMAP)) ||
+	    v->order > MAX_ORDER || (v->order && !(v->flags & KHO_VMALLOC_HUGE_VMAP)) ||
+	    !v->total_pages || (v->total_pages & ((1u << v->order) - 1)) || !take_chain(v)) {
 		pr_err("kho: the vmalloc descriptor (first 0x%llx, %u pages, flags 0x%x, order %u) "
 		       "does not match what was preserved", (unsigned long long)v->first,
 		       v->total_pages, v->flags, v->order);
@@ -158,9 +165,17 @@ void *kho_restore_vmalloc(const struct kho_vmalloc *v)
 		struct page *cp = kho_restore_owned(pa, 0, KHO_OWNER_TAKING, MEMDESC_PAGES_OF(0));
 		const struct kho_vmalloc_chunk *c = page_address(cp);
 
-		for (int i = 0; i < KHO_VMALLOC_CHUNK_ENTRIES && c->phys[i]; i++)
-			pages[n++] = kho_restore_owned(c->phys[i], 0, KHO_OWNER_TAKING,
-						       MEMDESC_PAGES_OF(0));
+		for (int i = 0; i < KHO_VMALLOC_CHUNK_ENTRIES && c->phys[i]; i++) {
+			/* A block of 2^order pages, back as the order-0 pages
+			 * vmalloc maps and vfree frees one by one. */
+			struct page *b = kho_restore_owned(c->phys[i], v->order, KHO_OWNER_TAKING,
+							   MEMDESC_PAGES_OF(v->order));
+
+			for (u64 j = 0; j < (1ULL << v->order); j++) {
+				b[j].memdesc = MEMDESC_PAGES_OF(0);
+				pages[n++] = &b[j];
+			}
+		}
 		pa = c->next;
 		__free_pages(cp, 0); /* the chunk has served */
 	}

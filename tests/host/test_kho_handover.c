@@ -422,7 +422,8 @@ static struct kho_handover handover_of_a(void)
 	return h;
 }
 
-/* Linux writes empty scratch areas; they are skipped, not refused. */
+/* Linux writes empty scratch areas; they are kept in place (and passed
+ * on), unused, not refused. */
 TEST(kho, empty_scratch_areas_are_ignored)
 {
 	struct kho_handover h = handover_of_a();
@@ -436,10 +437,13 @@ TEST(kho, empty_scratch_areas_are_ignored)
 	host_log_clear();
 	boot_generation(handover_fdt(&h));
 	EXPECT(kho_is_kho_boot());
-	EXPECT_LOG("kho: handover accepted: ");
-	EXPECT_LOG("1 scratch area");
-	REQUIRE(kho_scratch_areas(&got) == 1);
-	EXPECT_EQ(got[0].addr, a[1].addr);
+	EXPECT_LOG("kho: handover accepted (kho-v3): ");
+	EXPECT_LOG("3 scratch areas");
+	REQUIRE(kho_scratch_areas(&got) == 3);
+	EXPECT_EQ(got[0].size, 0);
+	EXPECT_EQ(got[1].addr, a[1].addr);
+	EXPECT_EQ(got[1].size, a[1].size);
+	EXPECT_EQ(got[2].size, 0);
 }
 
 TEST(kho, refuses_scratch_on_firmware_memory)

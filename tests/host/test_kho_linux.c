@@ -2,56 +2,37 @@
  * test_kho_linux.c — Baton and Linux's KHO ABI, both directions (issue 9,
  * items 5 and 6), with the builder and reader of linux_kho.h.
  *
- * Always on:
- *  - the builder's handovers pass the Linux-rules reader field by field
- *    (the builder is checked against the reader, both against the facts
- *    cited in linux_kho.h), and the reader refuses what Linux refuses;
- *  - item 6: every handover Baton writes passes the Linux-rules reader;
- *  - the shapes Baton already accepts.
+ * - the builder's handovers pass the Linux-rules reader field by field
+ *   (the builder is checked against the reader, both against the facts
+ *   cited in linux_kho.h), and the reader refuses what Linux refuses;
+ * - item 6: every handover Baton writes passes the Linux-rules reader,
+ *   including page runs wider than MAX_ORDER (split as Linux splits them);
+ * - item 5: Linux-shaped handovers are accepted, restored, checked and
+ *   freed by Baton. Each shape is tried alone on a "baseline" handover
+ *   (Linux's layout, one node, every area non-empty, and, unlike Linux, the
+ *   scratch array on a preserved page), then all of them together, exactly
+ *   as Linux writes them, after which Baton's next handover passes Linux's
+ *   rules with the scratch areas passed on unchanged.
  *
- * Behind -DLINUX_KHO_ACCEPT (off by default; the lead turns it on, e.g.
- * `make test-host HOST_CFLAGS+=-DLINUX_KHO_ACCEPT`, once the incoming side
- * is ready, and then deletes the switch): item 5, Linux-shaped handovers
- * accepted, restored, checked and freed by Baton. Each shape is tried
- * alone on a "baseline" handover Baton accepts today (Linux's layout, one
- * node, every area non-empty, and, unlike Linux, the scratch array on a
- * preserved page), then all of them together, exactly as Linux writes them.
- *
- * Behind -DLINUX_KHO_BATON_RUNS (off by default): one item-6 case that
- * fails today, a kho_preserve_pages run wider than MAX_ORDER (see
- * baton_run_wider_than_max_order below).
- *
- * Linux shape                         Baton today (kho_scan's line, or the restore's)
+ * Linux shape                         what Baton does (kho/validate.c, restore.c)
  * ----------------------------------  -----------------------------------------------
- * compatible "kho-v4" (7.3)           kho: handover refused: the KHO root FDT is not
- *                                     compatible "kho-v3"; booting as a cold boot
- * scratch array inside scratch,       kho: handover refused: the KHO root FDT or the
- *   not preserved                     scratch array is not itself preserved; ...
- * an empty scratch area (7.3 global)  kho: handover refused: a scratch area is empty,
- *                                     misaligned or outside RAM; ...
- * NUMA nodes + 2 = 5 scratch areas    kho: handover refused: the scratch array is
- *   (KHO_MAX_SCRATCH is 4)            misaligned, of a bad size, or outside RAM; ...
- * blocks of order 12 and 11           kho: handover refused: a preserved-memory map
- *   (a run split with no cap)         key encodes no valid order; ...
- * vmalloc, HUGE_VMAP flag, order 9    accepted; kho_restore_vmalloc refuses: kho: the
- *                                     vmalloc descriptor (first 0x..., 1024 pages,
- *                                     flags 0x3, order 9) does not match what was
- *                                     preserved
+ * compatible "kho-v4" (7.3)           reads it as kho-v3 and says so: "kho: handover
+ *                                     accepted (kho-v4): ..."
+ * scratch array inside scratch,       accepted (rule 13): copied before anything is
+ *   not preserved                     allocated from scratch
+ * an empty scratch area (7.3 global)  kept in place, unused, passed on (rule 4)
+ * NUMA nodes + 2 scratch areas        up to KHO_MAX_SCRATCH (16)
+ * blocks of order 12 and 11           accepted up to KHO_MAX_BLOCK_ORDER; restored
+ *   (a run split with no cap)         by kho_restore_pages as MAX_ORDER blocks (a
+ *                                     folio or one block that large is refused with
+ *                                     a line that says so)
+ * vmalloc, HUGE_VMAP flag, order 9    restored: each block comes back as the order-0
+ *                                     pages vmalloc maps
  * vmalloc of 511 pages (2nd chunk     accepted and restored
  *   empty)
  * "kexec-metadata", "kho_test"        accepted, retrieved and restored
  *   subtrees Baton does not know
- * all of the above (kho-v3 or v4)     refused at the first check that fails: the
- *                                     scratch array is misaligned, of a bad size, or
- *                                     outside RAM (5 areas)
- *
- * (Measured on main at eeff4b8 with both switches on; the mm model test
- * may time out when the machine is busy, unrelated.) With the switches on
- * these are the tests that fail today: shape_v4_compatible_accepted,
- * shape_scratch_array_in_scratch_accepted, shape_empty_scratch_area_accepted,
- * shape_nodes_plus_two_areas_accepted, shape_orders_above_max_order_accepted,
- * shape_huge_vmalloc_restored, linux_v3_/linux_v4_handover_accepted_and_restored,
- * baton_run_wider_than_max_order.
+ * all of the above (kho-v3 or v4)     accepted and restored
  */
 #include <stddef.h>
 #include <string.h>
@@ -444,16 +425,13 @@ TEST(kho_linux, baton_empty_and_unpreserved_handovers_pass_linux_rules)
 	lkho_view_free(&v);
 }
 
-#ifdef LINUX_KHO_BATON_RUNS
 /*
- * Fails today. A kho_preserve_pages run longer than 2^MAX_ORDER pages at a
- * pfn aligned beyond MAX_ORDER: Baton caps each block at MAX_ORDER (two
- * order-10 blocks for 2048 pages), while Linux's kho_restore_pages steps by
- * min(ctz(pfn), ilog2(end - pfn)) with no cap: it expects one order-11
- * block, restores the first order-10 block only (kho_restore_page trusts
- * the stamped order) and steps past the second, which stays unrestored.
- * The reader says: "pages 0x...+2048: Linux's kho_restore_pages steps by
- * order 11 at 0x..., where the block is of order 10".
+ * A kho_preserve_pages run longer than 2^MAX_ORDER pages at a pfn aligned
+ * beyond MAX_ORDER. Linux's kho_restore_pages steps by min(ctz(pfn),
+ * ilog2(end - pfn)) with no cap: it expects one order-11 block for 2048
+ * pages. Baton once capped each block at MAX_ORDER (two order-10 blocks),
+ * and Linux restored the first only; now both split runs the same way
+ * (kho_run_order), and the reader checks it.
  */
 TEST(kho_linux, baton_run_wider_than_max_order)
 {
@@ -488,7 +466,6 @@ TEST(kho_linux, baton_run_wider_than_max_order)
 	EXPECT_STR(lkho_check_pages(&v, page_to_phys(a), 2UL << MAX_ORDER), NULL);
 	lkho_view_free(&v);
 }
-#endif
 
 /* ================= Item 5: Linux's handovers into Baton ================= */
 
@@ -652,7 +629,6 @@ TEST(kho_linux, shape_vmalloc_exact_chunk_accepted)
 	accept_linux(&o);
 }
 
-#ifdef LINUX_KHO_ACCEPT
 TEST(kho_linux, shape_v4_compatible_accepted)
 {
 	struct lkho_build_opts o = baseline();
@@ -731,4 +707,3 @@ TEST(kho_linux, linux_v4_handover_accepted_and_restored)
 {
 	accept_all(LKHO_V4);
 }
-#endif

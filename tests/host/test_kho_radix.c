@@ -33,7 +33,7 @@ TEST(kho_radix, key_encoding_matches_the_abi)
 	}
 	EXPECT(!kho_radix_decode(0, &pa, &order));
 	EXPECT(!kho_radix_decode(1ULL << 53, &pa, &order));           /* order < 0 */
-	EXPECT(!kho_radix_decode(1ULL << (52 - MAX_ORDER - 1), &pa, &order)); /* too big */
+	EXPECT(!kho_radix_decode(1ULL << (52 - KHO_MAX_BLOCK_ORDER - 1), &pa, &order)); /* too big */
 }
 
 struct seen {

@@ -123,5 +123,7 @@ void memdesc_census(u64 count[16]);
 /* Allocate the memmap from memblock for all of memblock's RAM, every word
  * RESERVED. Returns false if memblock cannot hold it. */
 bool memdesc_init(void);
+/* The bytes memdesc_init will take from memblock, in one piece. */
+u64 memdesc_memmap_bytes(void);
 
 #endif

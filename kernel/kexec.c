@@ -18,6 +18,7 @@
  * copy can happen before the jump and the arch only has to enter the image.
  */
 #include "kexec.h"
+#include "kexec_damage.h"
 #include "bootfdt.h"
 #include "buddy.h"
 #include "cmdline.h"
@@ -55,22 +56,6 @@ static int set_chain(const char *val)
 	return cmdline_parse_u64(val, &chain_length);
 }
 CMDLINE_PARAM("kexec.chain", set_chain, "kexec this many generations, then stop");
-
-/*
- * Fault injection, for the boot tests: kexec.damage=compatible hands over a
- * root FDT with a compatible no kernel accepts, so the next generation must
- * refuse the handover with one line and boot as a cold boot would.
- */
-static bool damage_compatible;
-
-static int set_damage(const char *val)
-{
-	if (!val || strcmp(val, "compatible") != 0)
-		return -1;
-	damage_compatible = true;
-	return 0;
-}
-CMDLINE_PARAM("kexec.damage", set_damage, "hand over a damaged KHO FDT: compatible");
 
 u64 kexec_generation(void)
 {
@@ -231,8 +216,6 @@ void kexec(void)
 		return;
 	}
 	t_serialize = arch_counter_read() - t;
-	if (damage_compatible) /* same length, so the FDT keeps its shape */
-		fdt_setprop_inplace(phys_to_virt(h.fdt), 0, "compatible", "kho-v0", 7);
 	fdt_pa = slot + ALIGN_UP(l.span, PAGE_SIZE);
 	err = build_fdt(phys_to_virt(fdt_pa), fdt_size, &h);
 	if (err) {
@@ -240,6 +223,14 @@ void kexec(void)
 		return;
 	}
 	arch_kexec_image_place(folio_address(image), image_size, phys_to_virt(slot), &l);
+	if (kexec_damage_armed()) { /* fault injection for the boot tests only */
+		struct kexec_damage_target d = {
+			&h, phys_to_virt(fdt_pa), slot + l.entry_off,
+			folio_pfn(image) << PAGE_SHIFT, folio_order(image),
+		};
+
+		kexec_damage(&d);
+	}
 	pr_info("kexec: generation %llu -> %llu: image at 0x%llx, FDT at 0x%llx, entering",
 		(unsigned long long)generation, (unsigned long long)generation + 1,
 		(unsigned long long)slot + l.entry_off, (unsigned long long)fdt_pa);

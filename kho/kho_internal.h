@@ -19,6 +19,13 @@ struct kho_subtree {
 	u64 size;
 };
 
+/* Who may take a waiting preserved block (restore.c explains). */
+enum { KHO_OWNER_ANY, KHO_OWNER_CORE, KHO_OWNER_SLAB, KHO_OWNER_TAKING };
+struct kho_owned {
+	phys_addr_t pa; /* a block's head */
+	u64 owner;
+};
+
 struct kho_state {
 	/* Outgoing: named blobs for the root FDT. */
 	struct kho_subtree subtrees[KHO_MAX_SUBTREES];
@@ -32,6 +39,8 @@ struct kho_state {
 	u64 nr_blocks;
 	struct memblock_region *runs; /* the same memory, merged, by address */
 	u64 nr_runs;
+	struct kho_owned *owned;      /* blocks not any restore's to take */
+	u64 nr_owned;
 	phys_addr_t in_fdt;       /* the root FDT handed over, 0 on a cold boot */
 };
 
@@ -39,17 +48,26 @@ extern struct kho_state kho;
 
 bool kho_in_scratch(phys_addr_t base, u64 size);
 void kho_serialize_reset(void);
-/* Is a preserved block of that order waiting at phys? kho_waiting says
- * why not; kho_block_waits only answers. */
+/* Is a preserved block of that order waiting at phys for owner?
+ * kho_waiting_for says why not; kho_block_waits_for only answers.
+ * kho_waiting: for any restore (KHO_OWNER_ANY). */
+bool kho_waiting_for(phys_addr_t phys, unsigned order, unsigned owner);
+bool kho_block_waits_for(phys_addr_t phys, unsigned order, unsigned owner);
 bool kho_waiting(phys_addr_t phys, unsigned order);
-bool kho_block_waits(phys_addr_t phys, unsigned order);
-/* subtree.c: write the table into the outgoing root FDT; check the
- * subtrees of an incoming one (covered: is a range inside preserved
- * blocks). */
+/* A restore that proves a whole structure before it takes any of it:
+ * kho_take marks an ANY block TAKING (false, with a message, if it is not
+ * waiting for any restore: listed twice, or another's); kho_untake undoes
+ * it; kho_restore_owned(..., KHO_OWNER_TAKING, md) then takes it. */
+bool kho_take(phys_addr_t phys, unsigned order);
+void kho_untake(phys_addr_t phys, unsigned order);
+struct page *kho_restore_owned(phys_addr_t phys, unsigned order, unsigned owner,
+			       unsigned long md);
+/* subtree.c: write the table into the outgoing root FDT; read a subtree
+ * node's preserved-data and blob-size (false unless both are 8 bytes). */
 int kho_subtrees_write(void *fdt);
+bool kho_subtree_props(const void *fdt, int node, phys_addr_t *blob, u64 *size);
 /* slab.c: forget its state; add its subtree before serializing. */
 void kho_slab_reset(void);
 int kho_slab_serialize(void);
-const char *kho_subtrees_check(const void *fdt, bool (*covered)(phys_addr_t, u64));
 
 #endif

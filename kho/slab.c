@@ -169,10 +169,14 @@ int kho_slab_serialize(void)
 	return kho_add_subtree(KHO_SLAB_SUBTREE, out_first, PAGE_SIZE);
 }
 
-/* Check the incoming chain once: chunks are waiting preserved pages with
- * sane counts, records name kmalloc classes with their slab order, and each
- * record's slab is a waiting preserved block. The chunks stay preserved
- * until the last record is restored, then go back to the allocator. */
+/* Check the incoming chain once. Its shape (chunks, counts, slots inside
+ * their slabs, one size per slab, no record twice, every page owned once)
+ * was proven by the scan (kho/validate.c, rules 15 and 17), which also made
+ * the chunks and slabs this file's alone (KHO_OWNER_SLAB); what it could
+ * not know, before the allocators existed, is checked here: each slot size
+ * is a kmalloc class whose slabs have the recorded order. The chunks stay
+ * preserved until the last record is restored, then go back to the
+ * allocator. */
 static bool chain_ok(void)
 {
 	phys_addr_t pa;
@@ -185,7 +189,8 @@ static bool chain_ok(void)
 	for (; pa; pa = ((struct kho_slab_chunk *)phys_to_virt(pa))->next) {
 		const struct kho_slab_chunk *c;
 
-		if (++chunks > (1u << 20) || (pa & (PAGE_SIZE - 1)) || !kho_waiting(pa, 0))
+		if (++chunks > (1u << 20) || (pa & (PAGE_SIZE - 1)) ||
+		    !kho_waiting_for(pa, 0, KHO_OWNER_SLAB))
 			return false;
 		c = phys_to_virt(pa);
 		if (c->count > KHO_SLAB_CHUNK_RECS)
@@ -193,10 +198,14 @@ static bool chain_ok(void)
 		for (u64 i = 0; i < c->count; i++) {
 			const struct kho_slab_rec *r = &c->rec[i];
 			struct kmem_cache *kc = kmalloc_class_cache(r->slot_size);
-			phys_addr_t base = ALIGN_DOWN(r->phys, PAGE_SIZE << r->slab_order);
+			phys_addr_t base;
 
-			if (!kc || kmem_cache_slab_order(kc) != r->slab_order ||
-			    (r->phys - base) % r->slot_size || !kho_waiting(base, r->slab_order))
+			if (!kc || r->slab_order > MAX_ORDER ||
+			    kmem_cache_slab_order(kc) != r->slab_order)
+				return false;
+			base = ALIGN_DOWN(r->phys, PAGE_SIZE << r->slab_order);
+			if ((r->phys - base) % r->slot_size ||
+			    !kho_block_waits_for(base, r->slab_order, KHO_OWNER_SLAB))
 				return false;
 			in_left++;
 		}
@@ -204,6 +213,12 @@ static bool chain_ok(void)
 			in_first = phys_to_virt(pa);
 	}
 	return true;
+}
+
+/* slab_adopt's way to take a slab: from this file's own blocks. */
+static struct page *restore_slab_block(phys_addr_t phys, unsigned int order, unsigned long md)
+{
+	return kho_restore_owned(phys, order, KHO_OWNER_SLAB, md);
 }
 
 struct gather {
@@ -247,16 +262,18 @@ void *kho_restore_slab(phys_addr_t phys)
 	g.order = f.found->slab_order;
 	g.n = 0;
 	obj = phys_to_virt(phys);
-	if (kho_block_waits(g.base, g.order)) { /* first object of its slab back */
+	if (kho_block_waits_for(g.base, g.order, KHO_OWNER_SLAB)) { /* first of its slab */
 		each_rec(in_first, gather_slab, &g);
-		if (!slab_adopt(c, g.base, g.offs, g.n, kho_restore_page_desc))
+		if (!slab_adopt(c, g.base, g.offs, g.n, restore_slab_block))
 			return NULL;
 	}
 	f.found->slot_size = 0; /* claimed */
 	if (--in_left == 0) { /* the chain has served: free its pages */
 		for (phys_addr_t pa = virt_to_phys(in_first); pa;) {
-			struct page *cp = kho_restore_page_desc(pa, 0, MEMDESC_PAGES_OF(0));
+			struct page *cp = kho_restore_owned(pa, 0, KHO_OWNER_SLAB, MEMDESC_PAGES_OF(0));
 
+			if (!cp) /* cannot happen: the chain was proven whole */
+				break;
 			pa = ((struct kho_slab_chunk *)page_address(cp))->next;
 			__free_pages(cp, 0);
 		}

@@ -2,7 +2,8 @@
  * subtree.c — named blobs in the KHO root FDT (kho/abi.h, part 1): a child
  * node per blob with preserved-data and blob-size. The outgoing kernel keeps
  * a small table until kho_serialize writes it; the incoming one reads the
- * handed-over root FDT, whose subtrees kho_scan has already checked.
+ * handed-over root FDT, whose subtrees kho_scan (validate.c) has already
+ * checked.
  */
 #include "kho.h"
 #include "kho_internal.h"
@@ -72,7 +73,7 @@ int kho_subtrees_write(void *fdt)
 }
 
 /* A subtree node's two u64s; false unless both are exactly 8 bytes. */
-static bool read_node(const void *fdt, int node, phys_addr_t *blob, u64 *size)
+bool kho_subtree_props(const void *fdt, int node, phys_addr_t *blob, u64 *size)
 {
 	const void *d, *s;
 	int dl, sl;
@@ -86,31 +87,6 @@ static bool read_node(const void *fdt, int node, phys_addr_t *blob, u64 *size)
 	return true;
 }
 
-const char *kho_subtrees_check(const void *fdt, bool (*covered)(phys_addr_t, u64))
-{
-	static char why[128];
-	int node;
-
-	fdt_for_each_subnode(node, fdt, 0) {
-		const char *name = fdt_get_name(fdt, node, NULL);
-		phys_addr_t blob;
-		u64 size;
-
-		if (!read_node(fdt, node, &blob, &size)) {
-			snprintf(why, sizeof(why), "subtree '%s' lacks 8-byte %s and %s", name,
-				 KHO_PROP_SUBTREE_DATA, KHO_PROP_SUBTREE_SIZE);
-			return why;
-		}
-		if (!size || blob + size < blob || !covered(blob, size)) {
-			snprintf(why, sizeof(why), "subtree '%s' blob 0x%llx+0x%llx is out of bounds "
-				 "(not inside preserved memory)", name, (unsigned long long)blob,
-				 (unsigned long long)size);
-			return why;
-		}
-	}
-	return NULL;
-}
-
 int kho_retrieve_subtree(const char *name, phys_addr_t *phys, u64 *size)
 {
 	const void *fdt;
@@ -120,7 +96,7 @@ int kho_retrieve_subtree(const char *name, phys_addr_t *phys, u64 *size)
 		return -KHO_ENOENT;
 	fdt = phys_to_virt(kho.in_fdt);
 	node = fdt_subnode_offset(fdt, 0, name);
-	if (node < 0 || !read_node(fdt, node, phys, size))
+	if (node < 0 || !kho_subtree_props(fdt, node, phys, size))
 		return -KHO_ENOENT;
 	return 0;
 }

@@ -78,25 +78,58 @@ int kho_preserve_vmalloc(void *ptr, struct kho_vmalloc *out)
 	return err;
 }
 
-/* Check the chain without touching anything: every chunk and page must be
- * a preserved order-0 block still waiting, and the count must match. */
-static bool chain_ok(const struct kho_vmalloc *v)
+/*
+ * The descriptor is the caller's, so the scan never saw it: it is proven
+ * here, before any page is taken. The chain's mentions, in order, are each
+ * chunk (order 0) and then the pages it lists (order v->order); there may
+ * be at most total_pages / 511 + 1 chunks, and exactly total_pages pages.
+ * Every mention must be a block waiting for any restore, and none may come
+ * twice: taking marks each one TAKING, so a second mention of a page (or a
+ * chunk listed as a page, or a chain that loops) finds it taken.
+ *
+ * walk_chain visits the mentions in order, at most max of them, stopping
+ * at the first the visitor refuses. *done counts the accepted ones, *pages
+ * the pages met. True when it reached the end of the chain.
+ */
+static bool walk_chain(const struct kho_vmalloc *v, u64 max, bool (*visit)(phys_addr_t, unsigned),
+		       u64 *done, u64 *pages)
 {
-	u64 count = 0, chunks = 0;
-	u64 max_chunks = v->total_pages / KHO_VMALLOC_CHUNK_ENTRIES + 1;
+	u64 chunks = 0, max_chunks = v->total_pages / KHO_VMALLOC_CHUNK_ENTRIES + 1;
+	phys_addr_t pa;
 
-	for (phys_addr_t pa = v->first; pa; pa = chunk_at(pa)->next) {
+	*done = *pages = 0;
+	for (pa = v->first; pa; pa = chunk_at(pa)->next) {
 		const struct kho_vmalloc_chunk *c;
 
-		if (++chunks > max_chunks || !kho_waiting(pa, 0))
+		if (*done == max || ++chunks > max_chunks || !visit(pa, 0))
 			return false;
-		c = chunk_at(pa);
+		++*done;
+		c = chunk_at(pa); /* readable: a preserved page, proven so */
 		for (int i = 0; i < KHO_VMALLOC_CHUNK_ENTRIES && c->phys[i]; i++) {
-			if (++count > v->total_pages || !kho_waiting(c->phys[i], v->order))
+			if (*done == max || ++*pages > v->total_pages ||
+			    !visit(c->phys[i], v->order))
 				return false;
+			++*done;
 		}
 	}
-	return count == v->total_pages;
+	return true;
+}
+
+static bool untake(phys_addr_t pa, unsigned order)
+{
+	kho_untake(pa, order);
+	return true;
+}
+
+/* Take the whole chain, or nothing (every mark undone). */
+static bool take_chain(const struct kho_vmalloc *v)
+{
+	u64 done, pages, n;
+
+	if (walk_chain(v, ~0ULL, kho_take, &done, &pages) && pages == v->total_pages)
+		return true;
+	walk_chain(v, done, untake, &n, &pages);
+	return false;
 }
 
 void *kho_restore_vmalloc(const struct kho_vmalloc *v)
@@ -107,21 +140,27 @@ void *kho_restore_vmalloc(const struct kho_vmalloc *v)
 	void *va;
 
 	if (v->flags != KHO_VMALLOC_ALLOC || v->order != 0 || !v->total_pages ||
-	    !chain_ok(v)) {
+	    !take_chain(v)) {
 		pr_err("kho: the vmalloc descriptor (first 0x%llx, %u pages, flags 0x%x, order %u) "
 		       "does not match what was preserved", (unsigned long long)v->first,
 		       v->total_pages, v->flags, v->order);
 		return NULL;
 	}
 	pages = kmalloc((u64)v->total_pages * sizeof(*pages), GFP_KERNEL);
-	if (!pages)
+	if (!pages) {
+		u64 pages_seen;
+
+		walk_chain(v, ~0ULL, untake, &n, &pages_seen);
 		return NULL;
+	}
+	/* Proven and taken: every restore below finds its block. */
 	for (pa = v->first; pa;) {
-		struct page *cp = kho_restore_page_desc(pa, 0, MEMDESC_PAGES_OF(0));
+		struct page *cp = kho_restore_owned(pa, 0, KHO_OWNER_TAKING, MEMDESC_PAGES_OF(0));
 		const struct kho_vmalloc_chunk *c = page_address(cp);
 
 		for (int i = 0; i < KHO_VMALLOC_CHUNK_ENTRIES && c->phys[i]; i++)
-			pages[n++] = kho_restore_page_desc(c->phys[i], 0, MEMDESC_PAGES_OF(0));
+			pages[n++] = kho_restore_owned(c->phys[i], 0, KHO_OWNER_TAKING,
+						       MEMDESC_PAGES_OF(0));
 		pa = c->next;
 		__free_pages(cp, 0); /* the chunk has served */
 	}

@@ -16,17 +16,34 @@
 struct page *memmap;
 u64 memmap_start_pfn, memmap_end_pfn;
 
-bool memdesc_init(void)
+/* The pfns the memmap covers: from the first page of RAM to the last. */
+static bool memmap_span(u64 *first, u64 *last)
 {
 	const struct memblock_list *mem = &memblock.memory;
-	u64 first, last, bytes;
-	phys_addr_t pa;
 
 	if (mem->cnt == 0)
 		return false;
-	first = ALIGN_UP(mem->r[0].base, PAGE_SIZE) >> PAGE_SHIFT;
-	last = (mem->r[mem->cnt - 1].base + mem->r[mem->cnt - 1].size) >> PAGE_SHIFT;
-	bytes = ALIGN_UP((last - first) * sizeof(struct page), PAGE_SIZE);
+	*first = ALIGN_UP(mem->r[0].base, PAGE_SIZE) >> PAGE_SHIFT;
+	*last = (mem->r[mem->cnt - 1].base + mem->r[mem->cnt - 1].size) >> PAGE_SHIFT;
+	return true;
+}
+
+u64 memdesc_memmap_bytes(void)
+{
+	u64 first, last;
+
+	return memmap_span(&first, &last) ? ALIGN_UP((last - first) * sizeof(struct page), PAGE_SIZE)
+					  : 0;
+}
+
+bool memdesc_init(void)
+{
+	u64 first, last, bytes;
+	phys_addr_t pa;
+
+	if (!memmap_span(&first, &last))
+		return false;
+	bytes = memdesc_memmap_bytes();
 	pa = memblock_alloc(bytes, PAGE_SIZE);
 	if (!pa) {
 		pr_err("memdesc: no room for a %llu KiB memmap", (unsigned long long)(bytes >> 10));

@@ -298,13 +298,257 @@ TEST(kho, generations_hand_over_and_free)
 	}
 }
 
+/* ---- Damage only a restore can see: refused, and nothing taken. ---- */
+
+/* Generation A preserves the usual set; B boots from it and reads the
+ * manifest. Returns the handover, for the root FDT's address. */
+static struct kho_handover accepted_handover(void)
+{
+	struct kho_handover h;
+
+	host_ram(RAM_BASE, RAM);
+	host_console_register();
+	boot_generation(NULL);
+	preserve_set(11);
+	REQUIRE(kho_serialize(&h) == 0);
+	boot_generation(handover_fdt(&h));
+	REQUIRE(kho_is_kho_boot());
+	read_manifest();
+	return h;
+}
+
+/* kho_restore_vmalloc refuses the damaged chain with a line, takes
+ * nothing (the same pages wait), and restores once the damage is undone. */
+static void vmalloc_refused(u64 *word, u64 bad, const char *message)
+{
+	u64 waiting = kho_unclaimed_pages(), good = *word;
+	struct item *index;
+
+	*word = bad;
+	host_log_clear();
+	EXPECT(kho_restore_vmalloc(&index_desc) == NULL);
+	EXPECT_LOG(message);
+	EXPECT_LOG("does not match what was preserved");
+	EXPECT_EQ(kho_unclaimed_pages(), waiting);
+	*word = good;
+	index = kho_restore_vmalloc(&index_desc);
+	REQUIRE(index);
+	EXPECT_EQ(kho_unclaimed_pages(), waiting - index_pages - 2); /* 2 chunks */
+	vfree(index);
+}
+
+static struct kho_vmalloc_chunk *index_chunk(int n)
+{
+	phys_addr_t pa = index_desc.first;
+
+	while (n--)
+		pa = ((struct kho_vmalloc_chunk *)phys_to_virt(pa))->next;
+	return phys_to_virt(pa);
+}
+
+TEST(kho, vmalloc_refuses_a_chunk_listed_as_a_page)
+{
+	accepted_handover();
+	vmalloc_refused(&index_chunk(1)->phys[3], index_desc.first,
+			"belongs to the restore in progress (named twice?)");
+}
+
+TEST(kho, vmalloc_refuses_a_page_listed_twice)
+{
+	accepted_handover();
+	vmalloc_refused(&index_chunk(1)->phys[5], index_chunk(0)->phys[7],
+			"belongs to the restore in progress (named twice?)");
+}
+
+TEST(kho, vmalloc_refuses_a_chain_that_loops)
+{
+	accepted_handover();
+	vmalloc_refused(&index_chunk(1)->next, index_desc.first, "kho: the vmalloc descriptor");
+}
+
+TEST(kho, vmalloc_refuses_a_page_of_the_slab_records)
+{
+	phys_addr_t pa, slab = 0;
+	const struct kho_slab_chunk *c;
+	u64 size;
+
+	accepted_handover();
+	REQUIRE(kho_retrieve_subtree("baton,slab", &pa, &size) == 0);
+	c = phys_to_virt(pa);
+	for (u64 i = 0; i < c->count && !slab; i++)
+		if (c->rec[i].slab_order == 0) /* an order-0 slab: a page a chain could name */
+			slab = ALIGN_DOWN(c->rec[i].phys, PAGE_SIZE);
+	REQUIRE(slab);
+	vmalloc_refused(&index_chunk(0)->phys[2], slab, "belongs to the slab records");
+}
+
+TEST(kho, vmalloc_refuses_a_chunk_of_the_slab_records)
+{
+	phys_addr_t pa;
+	u64 size;
+
+	accepted_handover();
+	REQUIRE(kho_retrieve_subtree("baton,slab", &pa, &size) == 0);
+	vmalloc_refused(&index_chunk(0)->phys[2], pa, "belongs to the slab records");
+}
+
+TEST(kho, vmalloc_refuses_a_short_or_long_count)
+{
+	u64 waiting;
+
+	accepted_handover();
+	waiting = kho_unclaimed_pages();
+	/* The chain lists one page more than the descriptor says ... */
+	index_desc.total_pages--;
+	EXPECT(kho_restore_vmalloc(&index_desc) == NULL);
+	index_desc.total_pages++;
+	/* ... or one fewer. */
+	vmalloc_refused(&index_chunk(1)->phys[index_pages - 511 - 1], 0, "kho: the vmalloc");
+	(void)waiting;
+}
+
+/* ---- Scratch (validate.c, rules 4 and 18) ---- */
+
+/* Generation A's handover, for B to be booted by hand. */
+static struct kho_handover handover_of_a(void)
+{
+	struct kho_handover h;
+
+	host_ram(RAM_BASE, RAM);
+	host_console_register();
+	boot_generation(NULL);
+	preserve_set(5);
+	REQUIRE(kho_serialize(&h) == 0);
+	return h;
+}
+
+/* Linux writes empty scratch areas; they are skipped, not refused. */
+TEST(kho, empty_scratch_areas_are_ignored)
+{
+	struct kho_handover h = handover_of_a();
+	struct kho_scratch *a = phys_to_virt(h.scratch);
+	const struct kho_scratch *got;
+
+	a[1] = a[0]; /* the array's page has room: [empty, area, empty] */
+	a[0] = (struct kho_scratch){ a[1].addr + a[1].size, 0 };
+	a[2] = (struct kho_scratch){ 0, 0 };
+	h.scratch_size = 3 * sizeof(*a);
+	host_log_clear();
+	boot_generation(handover_fdt(&h));
+	EXPECT(kho_is_kho_boot());
+	EXPECT_LOG("kho: handover accepted: ");
+	EXPECT_LOG("1 scratch area");
+	REQUIRE(kho_scratch_areas(&got) == 1);
+	EXPECT_EQ(got[0].addr, a[1].addr);
+}
+
+TEST(kho, refuses_scratch_on_firmware_memory)
+{
+	struct kho_handover h = handover_of_a();
+	const struct kho_scratch *a = phys_to_virt(h.scratch);
+	void *fdt = (void *)handover_fdt(&h);
+
+	/* The next boot's firmware keeps a page in the middle of scratch. */
+	REQUIRE(fdt_add_mem_rsv(fdt, a[0].addr + (4 << 20), PAGE_SIZE) == 0);
+	host_log_clear();
+	boot_generation(fdt);
+	EXPECT(!kho_is_kho_boot());
+	EXPECT_LOG("overlaps memory the firmware reserved; booting as a cold boot");
+}
+
+TEST(kho, refuses_a_scratch_array_of_empty_areas)
+{
+	struct kho_handover h = handover_of_a();
+	struct kho_scratch *a = phys_to_virt(h.scratch);
+
+	a[0].size = 0;
+	host_log_clear();
+	boot_generation(handover_fdt(&h));
+	EXPECT(!kho_is_kho_boot());
+	EXPECT_LOG("no scratch area is usable");
+}
+
+/* A next boot whose RAM spans so much that its memory map fits nowhere
+ * outside scratch and the preserved blocks: refused at the scan, not a
+ * panic when the memmap is placed. */
+TEST(kho, refuses_a_handover_that_leaves_no_room_for_the_memmap)
+{
+	struct kho_handover h = handover_of_a();
+
+	memblock_reset();
+	kho_reset();
+	memblock_add(RAM_BASE, RAM);
+	/* 64 KiB of RAM 1 TiB up: the memmap spans it all, 2 GiB in one
+	 * piece, and no free range holds that. */
+	memblock_add(1ULL << 40, 64 << 10);
+	memblock_reserve(RAM_BASE, 1 << 20);
+	memblock_reserve(KERNEL_IMAGE, 1 << 20);
+	host_log_clear();
+	EXPECT(!kho_scan(handover_fdt(&h)));
+	EXPECT_LOG("scratch and the preserved blocks leave no room for the memory map (");
+	EXPECT_LOG("; booting as a cold boot");
+}
+
+/* Blocks the handover owns are no client's to take. */
+TEST(kho, restores_refuse_the_handovers_own_pages)
+{
+	struct kho_handover h = accepted_handover();
+
+	host_log_clear();
+	EXPECT(kho_restore_pages(h.fdt, 1) == NULL);
+	EXPECT_LOG("belongs to the handover itself");
+	EXPECT(kho_restore_folio(h.scratch & ~(PAGE_SIZE - 1)) == NULL);
+	EXPECT(kho_restore_page_desc(h.fdt, 0, MEMDESC_PAGES_OF(0)) == NULL);
+	EXPECT_EQ(kho_unclaimed_pages() >= 2, 1);
+}
+
+/* A page count that runs past the end of memory is refused, not wrapped. */
+TEST(kho, restore_pages_refuses_counts_past_the_memmap)
+{
+	accepted_handover();
+	host_log_clear();
+	EXPECT(kho_restore_pages(items[0].pa, ~0ULL) == NULL);
+	EXPECT(kho_restore_pages(items[0].pa, (RAM_BASE + RAM - items[0].pa) / PAGE_SIZE + 1) ==
+	       NULL);
+	EXPECT_LOG("kho: ");
+}
+
 /* ---- Damaged handovers: each refused whole, with its own line. ---- */
 
 enum damage {
 	TRUNCATED, WRONG_COMPATIBLE, NODE_OUTSIDE_RAM, NODE_IN_SCRATCH, NODE_ON_RESERVED,
 	NODE_IN_KERNEL_IMAGE,
 	OVERLAP, BAD_ORDER, BAD_SCRATCH_ARRAY, SUBTREE_OUT_OF_BOUNDS,
+	/* One owner per page, and the slab records (validate.c, rules 15-17). */
+	BLOB_ON_ROOT_FDT, NODE_IN_PRESERVED_BLOCK, SLAB_CHUNK_IS_A_SLAB, SLAB_RECORD_TWICE,
+	SLAB_ORDER_HUGE, SLAB_SLOT_MISALIGNED, SLAB_TWO_SIZES, IMAGE_BIGGER_THAN_BLOCK,
+	IMAGE_ON_ROOT_FDT,
 };
+
+/* The first chunk of the baton,slab chain. */
+static struct kho_slab_chunk *slab_chunk(const struct kho_handover *h)
+{
+	const void *fdt = phys_to_virt(h->fdt);
+	int node = fdt_subnode_offset(fdt, 0, "baton,slab");
+	const void *data = node >= 0 ? fdt_getprop(fdt, node, "preserved-data", NULL) : NULL;
+	u64 pa;
+
+	REQUIRE(data);
+	memcpy(&pa, data, 8); /* FDT properties are only 4-byte aligned */
+	return phys_to_virt(pa);
+}
+
+/* The first record of the chain whose slot size is sz. */
+static struct kho_slab_rec *slab_rec_of_size(const struct kho_handover *h, u32 sz)
+{
+	struct kho_slab_chunk *c = slab_chunk(h);
+
+	for (u64 i = 0; i < c->count; i++)
+		if (c->rec[i].slot_size == sz)
+			return &c->rec[i];
+	REQUIRE(false);
+	return NULL;
+}
 
 static u64 *radix_root_table(const struct kho_handover *h)
 {
@@ -380,11 +624,67 @@ static void refused(enum damage d, const char *message)
 	case BAD_SCRATCH_ARRAY:
 		h.scratch_size = 24;
 		break;
+	case BLOB_ON_ROOT_FDT: { /* a subtree's blob pointed at the root FDT page */
+		void *fdt = phys_to_virt(h.fdt);
+		int node = fdt_subnode_offset(fdt, 0, "baton-test");
+		u64 at = h.fdt;
+
+		REQUIRE(node >= 0);
+		REQUIRE(fdt_setprop_inplace(fdt, node, "preserved-data", &at, 8) == 0);
+		break;
+	}
+	case NODE_IN_PRESERVED_BLOCK: { /* the root node moved into the folio f */
+		void *fdt = phys_to_virt(h.fdt);
+		u64 to = folio_pfn(f) << PAGE_SHIFT;
+
+		memcpy(folio_address(f), radix_root_table(&h), PAGE_SIZE);
+		REQUIRE(fdt_setprop_inplace(fdt, 0, "preserved-memory-map", &to, 8) == 0);
+		break;
+	}
+	case SLAB_CHUNK_IS_A_SLAB: { /* a 4096-byte slot whose slab is the chunk */
+		struct kho_slab_rec *r = slab_rec_of_size(&h, 4096);
+
+		r->phys = virt_to_phys(slab_chunk(&h));
+		r->slab_order = 0;
+		break;
+	}
+	case SLAB_RECORD_TWICE: {
+		struct kho_slab_chunk *c = slab_chunk(&h);
+
+		REQUIRE(c->count >= 2 && c->count < KHO_SLAB_CHUNK_RECS);
+		c->rec[c->count] = c->rec[0];
+		c->count++;
+		break;
+	}
+	case SLAB_ORDER_HUGE:
+		slab_rec_of_size(&h, 64)->slab_order = 70;
+		break;
+	case SLAB_SLOT_MISALIGNED:
+		slab_rec_of_size(&h, 96)->phys += 8;
+		break;
+	case SLAB_TWO_SIZES: { /* a 32-byte object recorded as a 16-byte one */
+		struct kho_slab_rec *r = slab_rec_of_size(&h, 32);
+
+		r->slot_size = 16;
+		break;
+	}
+	case IMAGE_BIGGER_THAN_BLOCK:
+	case IMAGE_ON_ROOT_FDT:
 	case OVERLAP:
 	case SUBTREE_OUT_OF_BOUNDS:
 		break;
 	}
 	boot_fdt = handover_fdt(&h);
+	if (d == IMAGE_BIGGER_THAN_BLOCK || d == IMAGE_ON_ROOT_FDT) {
+		/* /chosen/baton,image: the order-3 folio f, said to be bigger
+		 * than it is; or the root FDT's page named as the image. */
+		int chosen = fdt_path_offset(boot_fdt, "/chosen");
+		u64 base = d == IMAGE_ON_ROOT_FDT ? h.fdt : folio_pfn(f) << PAGE_SHIFT;
+		u64 size = d == IMAGE_ON_ROOT_FDT ? 4096 : 9 * PAGE_SIZE;
+
+		REQUIRE(fdt_appendprop_addrrange((void *)boot_fdt, 0, chosen, "baton,image", base,
+						 size) == 0);
+	}
 
 	host_log_clear();
 	boot_generation(boot_fdt);
@@ -447,6 +747,57 @@ TEST(kho, refuses_bad_scratch_array)
 TEST(kho, refuses_subtree_blob_out_of_bounds)
 {
 	refused(SUBTREE_OUT_OF_BOUNDS, "subtree 'too-long' blob");
+}
+
+TEST(kho, refuses_a_blob_on_the_root_fdt_page)
+{
+	refused(BLOB_ON_ROOT_FDT, "is claimed twice: by ");
+	EXPECT_LOG("the root FDT 0x");
+	EXPECT_LOG("a subtree blob at 0x");
+}
+
+TEST(kho, refuses_a_radix_node_inside_a_preserved_block)
+{
+	refused(NODE_IN_PRESERVED_BLOCK, "lies in a preserved block");
+}
+
+TEST(kho, refuses_a_slab_chunk_that_is_also_a_slab)
+{
+	refused(SLAB_CHUNK_IS_A_SLAB, "is claimed twice: by ");
+	EXPECT_LOG("slab chunk 0x");
+	EXPECT_LOG("the slab 0x");
+}
+
+TEST(kho, refuses_a_slab_record_listed_twice)
+{
+	refused(SLAB_RECORD_TWICE, "the slab records are damaged: object 0x");
+}
+
+TEST(kho, refuses_a_slab_order_before_shifting_by_it)
+{
+	refused(SLAB_ORDER_HUGE, "the slab records are damaged: slab order 70");
+}
+
+TEST(kho, refuses_a_slab_object_off_its_slot)
+{
+	refused(SLAB_SLOT_MISALIGNED, "is not a slot of its slab");
+}
+
+TEST(kho, refuses_a_slab_recorded_with_two_sizes)
+{
+	refused(SLAB_TWO_SIZES, "recorded with two slot sizes or orders");
+}
+
+TEST(kho, refuses_an_image_copy_bigger_than_its_block)
+{
+	refused(IMAGE_BIGGER_THAN_BLOCK, "is not a preserved block that holds it");
+}
+
+TEST(kho, refuses_an_image_copy_on_the_root_fdt_page)
+{
+	refused(IMAGE_ON_ROOT_FDT, "is claimed twice: by ");
+	EXPECT_LOG("the root FDT 0x");
+	EXPECT_LOG("the image copy 0x");
 }
 
 TEST(kho, preserve_refuses_scratch_and_free_memory)

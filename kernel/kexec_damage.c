@@ -1,0 +1,260 @@
+/*
+ * kexec_damage.c — fault injection for the boot tests, never part of a
+ * normal kexec. kexec.damage=KIND (one kind per boot) makes kexec() damage
+ * the handover it has just serialized and published, right before the
+ * jump, so that the next generation must refuse it with one line and boot
+ * on as a cold boot (tests/boot/cases/: the "damage-*" variants).
+ *
+ * Each kind changes one thing, aimed so that it breaks exactly one rule of
+ * the incoming validator (kho/restore.c) and nothing else:
+ *
+ *   fdt-magic          the KHO root FDT's magic number
+ *   compatible         the root FDT's compatible: "kho-v0", same length
+ *   radix-outside-ram  a pointer of the radix root node: to the first
+ *                      page past the end of RAM
+ *   block-on-kernel    one more bit in the radix tree: an order-0 block on
+ *                      the next kernel's image, which that boot reserves
+ *   overlap            one more bit: an order-0 block inside the image
+ *                      copy, a preserved block of a higher order
+ *   scratch-truncated  /chosen/linux,kho-scratch of the next boot FDT: its
+ *                      size 8 bytes short, not a whole number of entries
+ *   subtree-bounds     a subtree's blob-size: running past the end of RAM,
+ *                      so far beyond its preserved block
+ *   claimed-twice      a client subtree's blob (not baton,slab's): moved
+ *                      onto the root FDT's page, its size cut to fit it,
+ *                      so two structures name one page
+ */
+#include "kexec_damage.h"
+#include "cmdline.h"
+#include "kernel.h"
+#include "kho.h"
+#include "kstring.h"
+#include "memblock.h"
+#include "printk.h"
+#include "arch/mmu.h"
+#include <libfdt.h>
+
+/* Each returns NULL when done, else why it could not damage. */
+typedef const char *(*damage_fn)(const struct kexec_damage_target *t, char *done, size_t n);
+#define DAMAGE(kind) \
+	static const char *damage_##kind(const struct kexec_damage_target *t, char *done, size_t n)
+
+static void *root_fdt(const struct kexec_damage_target *t)
+{
+	return phys_to_virt(t->h->fdt);
+}
+
+/* The first page past the highest RAM there is. */
+static phys_addr_t ram_end(void)
+{
+	phys_addr_t end = 0;
+
+	for (int i = 0; i < memblock.memory.cnt; i++)
+		end = MAX(end, memblock.memory.r[i].base + memblock.memory.r[i].size);
+	return ALIGN_UP(end, PAGE_SIZE);
+}
+
+static bool radix_root(const struct kexec_damage_target *t, phys_addr_t *root)
+{
+	int len;
+	const void *map = fdt_getprop(root_fdt(t), 0, KHO_PROP_MEMORY_MAP, &len);
+
+	if (!map || len != 8)
+		return false;
+	memcpy(root, map, 8);
+	return *root != 0;
+}
+
+DAMAGE(fdt_magic)
+{
+	fdt_set_magic(root_fdt(t), ~FDT_MAGIC);
+	snprintf(done, n, "the KHO root FDT's magic is now 0x%08x", ~FDT_MAGIC);
+	return NULL;
+}
+
+DAMAGE(compatible)
+{
+	/* Same length, so the FDT keeps its shape. */
+	if (fdt_setprop_inplace(root_fdt(t), 0, "compatible", "kho-v0", 7))
+		return "the root FDT's compatible is not \"" KHO_COMPATIBLE "\"";
+	snprintf(done, n, "the KHO root FDT is compatible \"kho-v0\"");
+	return NULL;
+}
+
+DAMAGE(radix_outside_ram)
+{
+	phys_addr_t root;
+	struct kho_radix_node *node;
+
+	if (!radix_root(t, &root))
+		return "the radix tree is empty";
+	node = phys_to_virt(root);
+	for (unsigned i = 0; i < ARRAY_SIZE(node->table); i++) {
+		if (node->table[i]) {
+			node->table[i] = ram_end();
+			snprintf(done, n, "radix root entry %u now points to 0x%llx, past the end of RAM",
+				 i, (unsigned long long)node->table[i]);
+			return NULL;
+		}
+	}
+	return "the radix root node has no entry";
+}
+
+/* One more block in the handed-over tree (new nodes come from the page
+ * allocator, as the tree's own do). */
+static const char *add_block(const struct kexec_damage_target *t, phys_addr_t pa, unsigned order)
+{
+	struct kho_radix tree;
+
+	if (!radix_root(t, &tree.root))
+		return "the radix tree is empty";
+	return kho_radix_set(&tree, pa, order) ? "the radix tree refused the extra block" : NULL;
+}
+
+DAMAGE(block_on_kernel)
+{
+	phys_addr_t pa = ALIGN_DOWN(t->next_kernel, PAGE_SIZE);
+	const char *why = add_block(t, pa, 0);
+
+	if (!why)
+		snprintf(done, n, "block 0x%llx order 0, on the next kernel's image, is preserved",
+			 (unsigned long long)pa);
+	return why;
+}
+
+DAMAGE(overlap)
+{
+	phys_addr_t pa = t->image_copy + PAGE_SIZE;
+	const char *why;
+
+	if (!t->image_order)
+		return "the image copy is a single page";
+	why = add_block(t, pa, 0);
+	if (!why)
+		snprintf(done, n, "block 0x%llx order 0, inside the image copy (0x%llx order %u), "
+			 "is preserved too", (unsigned long long)pa,
+			 (unsigned long long)t->image_copy, t->image_order);
+	return why;
+}
+
+DAMAGE(scratch_truncated)
+{
+	void *fdt = t->next_fdt;
+	int chosen = fdt_path_offset(fdt, "/chosen"), len;
+	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
+	void *p = chosen >= 0 ? fdt_getprop_w(fdt, chosen, KHO_CHOSEN_SCRATCH, &len) : NULL;
+	u64 size;
+
+	if (!p || ac < 1 || sc < 1 || sc > 2 || len != 4 * (ac + sc))
+		return "the next boot FDT has no linux,kho-scratch of one <addr size>";
+	p = (char *)p + 4 * ac; /* the size cells */
+	if (sc == 2) {
+		size = fdt64_ld(p) - 8;
+		fdt64_st(p, size);
+	} else {
+		size = fdt32_ld(p) - 8;
+		fdt32_st(p, (u32)size);
+	}
+	snprintf(done, n, "/chosen/linux,kho-scratch now says 0x%llx bytes, 8 short",
+		 (unsigned long long)size);
+	return NULL;
+}
+
+DAMAGE(subtree_bounds)
+{
+	void *fdt = root_fdt(t);
+	int node = fdt_first_subnode(fdt, 0), len;
+	const void *d = node >= 0 ? fdt_getprop(fdt, node, KHO_PROP_SUBTREE_DATA, &len) : NULL;
+	phys_addr_t blob;
+	u64 size;
+
+	if (!d || len != 8)
+		return "the root FDT has no subtree";
+	memcpy(&blob, d, 8);
+	size = ram_end() - blob + PAGE_SIZE;
+	if (fdt_setprop_inplace(fdt, node, KHO_PROP_SUBTREE_SIZE, &size, 8))
+		return "the first subtree has no 8-byte blob-size";
+	snprintf(done, n, "subtree '%s' blob-size is now 0x%llx, past the end of RAM",
+		 fdt_get_name(fdt, node, NULL), (unsigned long long)size);
+	return NULL;
+}
+
+DAMAGE(claimed_twice)
+{
+	void *fdt = root_fdt(t);
+	phys_addr_t page = t->h->fdt;
+	int node, len;
+
+	/* A client's subtree: the validator reads no further into its blob,
+	 * so only the double claim can refuse it (the slab chain's would be
+	 * refused as damaged slab records first). */
+	fdt_for_each_subnode(node, fdt, 0) {
+		const void *sz = fdt_getprop(fdt, node, KHO_PROP_SUBTREE_SIZE, &len);
+		u64 size;
+
+		if (strcmp(fdt_get_name(fdt, node, NULL), KHO_SLAB_SUBTREE) == 0 || !sz || len != 8)
+			continue;
+		memcpy(&size, sz, 8);
+		size = MIN(size, (u64)PAGE_SIZE); /* on that page, not past it */
+		if (fdt_setprop_inplace(fdt, node, KHO_PROP_SUBTREE_DATA, &page, 8) ||
+		    fdt_setprop_inplace(fdt, node, KHO_PROP_SUBTREE_SIZE, &size, 8))
+			continue;
+		snprintf(done, n, "subtree '%s' is now 0x%llx bytes on the root FDT's page 0x%llx",
+			 fdt_get_name(fdt, node, NULL), (unsigned long long)size,
+			 (unsigned long long)page);
+		return NULL;
+	}
+	return "the root FDT has no client subtree";
+}
+
+static const struct {
+	const char *name;
+	damage_fn fn;
+} kinds[] = {
+	{ "fdt-magic", damage_fdt_magic },
+	{ "compatible", damage_compatible },
+	{ "radix-outside-ram", damage_radix_outside_ram },
+	{ "block-on-kernel", damage_block_on_kernel },
+	{ "overlap", damage_overlap },
+	{ "scratch-truncated", damage_scratch_truncated },
+	{ "subtree-bounds", damage_subtree_bounds },
+	{ "claimed-twice", damage_claimed_twice },
+};
+
+static int armed = -1; /* an index into kinds[] */
+
+static int set_damage(const char *val)
+{
+	for (int i = 0; val && i < (int)ARRAY_SIZE(kinds); i++) {
+		if (strcmp(val, kinds[i].name) == 0) {
+			armed = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+CMDLINE_PARAM("kexec.damage", set_damage,
+	      "fault injection: damage the handover before the jump: fdt-magic, compatible, "
+	      "radix-outside-ram, block-on-kernel, overlap, scratch-truncated, subtree-bounds, "
+	      "claimed-twice");
+
+bool kexec_damage_armed(void)
+{
+	return armed >= 0;
+}
+
+void kexec_damage(const struct kexec_damage_target *t)
+{
+	char done[160];
+	const char *why;
+
+	if (armed < 0)
+		return;
+	why = kinds[armed].fn(t, done, sizeof(done));
+	if (why)
+		pr_err("kexec: fault injection kexec.damage=%s: cannot damage the handover: %s",
+		       kinds[armed].name, why);
+	else
+		pr_warn("kexec: fault injection kexec.damage=%s: %s", kinds[armed].name, done);
+	armed = -1; /* once */
+}

@@ -1,0 +1,834 @@
+/*
+ * validate.c — kho_scan, the incoming kernel's first look at a handover. It
+ * runs early, while memblock knows RAM and this boot's own reservations and
+ * allocates from scratch only, and decides whether to take the handover
+ * before a single page is marked. It trusts nothing: every address is
+ * checked before it is read, every count is bounded before it is used.
+ *
+ * What a handover must satisfy, one rule a line, each with the refusal it
+ * produces ("kho: handover refused: <refusal>; booting as a cold boot"):
+ *
+ *  1 /chosen has linux,kho-fdt and linux,kho-scratch as <addr size>
+ *      "/chosen/linux,kho-fdt or linux,kho-scratch is malformed or missing"
+ *  2 the root FDT range is page aligned, a header to a page long, in RAM
+ *      "the KHO FDT range is misaligned, of a bad size, or outside RAM"
+ *  3 the scratch array is 8-byte aligned, whole entries, at most
+ *    KHO_MAX_SCRATCH of them, in RAM
+ *      "the scratch array is misaligned, of a bad size, or outside RAM"
+ *  4 every scratch area is page aligned, in RAM and clear of what the
+ *    firmware reserved (the memory reservation block, /reserved-memory);
+ *    an empty area is ignored (Linux writes them); one at least is left
+ *      "a scratch area is misaligned or outside RAM",
+ *      "scratch area <pa>+<size> overlaps memory the firmware reserved",
+ *      "no scratch area is usable"
+ *  5 the root FDT passes the boot FDT's checks (header, sizes, structure)
+ *      "the KHO root FDT is truncated or damaged"
+ *  6 the root FDT's compatible is KHO_COMPATIBLE
+ *      "the KHO root FDT is not compatible "kho-v3""
+ *  7 the root FDT has an 8-byte preserved-memory-map
+ *      "the KHO root FDT has no 8-byte preserved-memory-map"
+ *  8 every radix node is page aligned, in RAM, not reserved by this boot,
+ *    not in scratch; at most KHO_MAX_NODES of them
+ *      "radix node <pa> is <misaligned|outside RAM|on memory this boot has
+ *       reserved (...)|inside scratch|one too many>"
+ *  9 every key in the map encodes an order 0..MAX_ORDER
+ *      "a preserved-memory map key encodes no valid order"
+ * 10 every block is aligned to its size, in RAM, not reserved, not scratch
+ *      "preserved block <pa> order <o> is <...>"
+ * 11 no block is listed twice
+ *      "the preserved-memory map repeats a block"
+ * 12 no two blocks overlap
+ *      "preserved blocks overlap at <pa> (...)"
+ * 13 the root FDT and the scratch array are preserved blocks
+ *      "the KHO root FDT or the scratch array is not itself preserved"
+ * 14 every subtree has 8-byte preserved-data and blob-size, and its blob
+ *    lies inside preserved memory
+ *      "subtree '<name>' lacks 8-byte preserved-data and blob-size",
+ *      "subtree '<name>' blob <pa>+<size> is out of bounds (...)"
+ * 15 the slab records (subtree baton,slab, Baton's extension): a chain of
+ *    one-page chunks, each a preserved order-0 block, no more chunks than
+ *    blocks; each chunk's count at most KHO_SLAB_CHUNK_RECS; each record's
+ *    slab order at most MAX_ORDER, its slot size non-zero and within the
+ *    slab, its slot aligned to the slot size from the slab's start, its
+ *    slab a preserved block of exactly that order; records of one slab
+ *    agree on slot size and order, and no two slots overlap
+ *      "the slab records are damaged: <what>"
+ * 16 the image copy (/chosen/baton,image, when present) starts a preserved
+ *    block that holds all of it
+ *      "the image copy <pa>+<size> is not a preserved block that holds it"
+ * 17 one owner per page: the root FDT, the scratch array, every radix
+ *    node, every subtree blob, every slab chunk, every slab and the image
+ *    copy each claim their pages, and no page is claimed twice; radix nodes,
+ *    which are not preserved, lie in no preserved block
+ *      "page <pa> is claimed twice: by <owner> and by <owner>",
+ *      "radix node <pa> lies in a preserved block"
+ * 18 with scratch and the preserved blocks set aside, one free range of RAM
+ *    still holds the memory map (the allocators need nothing else from
+ *    memblock): a handover must not starve the boot
+ *      "scratch and the preserved blocks leave no room for the memory map
+ *       (<n> KiB needed, <m> KiB the largest free range)"
+ *
+ * A failure anywhere refuses the whole handover: what the scan took from
+ * scratch is given back, nothing is marked, the kernel boots cold.
+ *
+ * vmalloc descriptors live in their clients' own data, out of the scan's
+ * sight: kho_restore_vmalloc proves its chain the same way (every chunk and
+ * page a waiting block, none twice) before it takes any of it.
+ */
+#include "kho.h"
+#include "kho_internal.h"
+#include "bootfdt.h"
+#include "buddy.h"
+#include "kstring.h"
+#include "memblock.h"
+#include "printk.h"
+#include <libfdt.h>
+
+#define KHO_MAX_NODES (1u << 20)
+#define BATON_IMAGE_PROP "baton,image" /* kernel/kexec.c's image copy */
+
+static bool in_ram(phys_addr_t base, u64 size)
+{
+	const struct memblock_list *m = &memblock.memory;
+
+	if (base + size < base)
+		return false;
+	for (int i = 0; i < m->cnt; i++) {
+		if (base >= m->r[i].base && base + size <= m->r[i].base + m->r[i].size)
+			return true;
+	}
+	return false;
+}
+
+/* Where a preserved block or tree node may be (rules 8, 10): RAM, not
+ * reserved by this boot (kernel, boot FDT, firmware), not scratch. */
+static const char *bad_place(phys_addr_t base, u64 size, u64 align)
+{
+	if (base & (align - 1))
+		return "misaligned";
+	if (!in_ram(base, size))
+		return "outside RAM";
+	if (memblock_is_reserved(base, size))
+		return "on memory this boot has reserved (kernel, boot FDT or firmware)";
+	if (kho_in_scratch(base, size))
+		return "inside scratch";
+	return NULL;
+}
+
+/* A page range some structure of the handover owns (rule 17). */
+enum claim_kind { C_FDT, C_SCRATCH, C_NODE, C_BLOB, C_SLAB_CHUNK, C_SLAB, C_IMAGE };
+static const char *const claim_names[] = {
+	"the root FDT", "the scratch array", "radix node", "a subtree blob at",
+	"slab chunk", "the slab", "the image copy",
+};
+
+struct claim {
+	u64 first, end; /* pfns: [first, end) */
+	u64 pa;         /* what the owner names, for the message */
+	u64 kind;
+};
+
+struct scan {
+	u64 nodes, count;
+	struct kho_block *fill;   /* walk 2: where blocks go */
+	phys_addr_t *node_fill;   /* walk 2: where nodes go */
+	struct claim *claims;     /* rule 17 */
+	u64 nr_claims, max_claims;
+	struct kho_slab_rec *recs; /* rule 15: the records, sorted */
+	u64 nr_recs;
+	u64 blocks_bytes, nodes_bytes, claims_bytes, recs_bytes; /* as taken from scratch */
+	char why[192];
+};
+
+static const char *refuse(struct scan *s, const char *fmt, ...) __printf(2, 3);
+static const char *refuse(struct scan *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->why, sizeof(s->why), fmt, ap);
+	va_end(ap);
+	return s->why;
+}
+
+static bool node_ok(phys_addr_t node, void *arg, const char **why)
+{
+	struct scan *s = arg;
+	const char *bad = bad_place(node, PAGE_SIZE, PAGE_SIZE);
+
+	if (bad || s->nodes >= KHO_MAX_NODES) {
+		*why = refuse(s, "radix node 0x%llx is %s", (unsigned long long)node,
+			      bad ? bad : "one too many");
+		return false;
+	}
+	if (s->node_fill)
+		s->node_fill[s->nodes] = node;
+	s->nodes++;
+	return true;
+}
+
+static bool block_ok(phys_addr_t pa, unsigned order, void *arg, const char **why)
+{
+	struct scan *s = arg;
+	const char *bad = bad_place(pa, PAGE_SIZE << order, PAGE_SIZE << order);
+
+	if (bad) {
+		*why = refuse(s, "preserved block 0x%llx order %u is %s", (unsigned long long)pa,
+			      order, bad);
+		return false;
+	}
+	if (s->fill)
+		s->fill[s->count] = (struct kho_block){ pa, order };
+	s->count++;
+	return true;
+}
+
+/*
+ * The radix walk yields keys in increasing order, and a key's top bit is its
+ * order: so the blocks come grouped by order, highest first, each group
+ * ascending by address. The groups are indexed instead of sorted, and
+ * merged on the fly (at most MAX_ORDER + 1 of them) when address order is
+ * needed. group[o] = [first, end) of order o's blocks.
+ */
+static u64 group[MAX_ORDER + 1][2];
+
+static const char *index_groups(void)
+{
+	u64 i = 0;
+
+	for (int o = MAX_ORDER; o >= 0; o--) {
+		group[o][0] = i;
+		for (; i < kho.nr_blocks && kho.blocks[i].order == (u64)o; i++) {
+			if (i > group[o][0] && kho.blocks[i - 1].pa >= kho.blocks[i].pa)
+				return "the preserved-memory map repeats a block";
+		}
+		group[o][1] = i;
+	}
+	return i == kho.nr_blocks ? NULL : "the preserved-memory map is not in key order";
+}
+
+/* Call fn on every block in address order; stop when it returns false. */
+static void each_by_address(bool (*fn)(const struct kho_block *b, void *arg), void *arg)
+{
+	u64 head[MAX_ORDER + 1];
+
+	for (int o = 0; o <= MAX_ORDER; o++)
+		head[o] = group[o][0];
+	for (;;) {
+		int best = -1;
+
+		for (int o = 0; o <= MAX_ORDER; o++) {
+			if (head[o] < group[o][1] &&
+			    (best < 0 || kho.blocks[head[o]].pa < kho.blocks[head[best]].pa))
+				best = o;
+		}
+		if (best < 0 || !fn(&kho.blocks[head[best]++], arg))
+			return;
+	}
+}
+
+/* Runs: touching blocks merged into ranges; counted, checked for overlap,
+ * and (when out is set) written. */
+struct runs {
+	struct memblock_region *out;
+	u64 n;
+	phys_addr_t end;
+	phys_addr_t overlap_a, overlap_b;
+};
+
+static bool add_to_run(const struct kho_block *b, void *arg)
+{
+	struct runs *r = arg;
+	u64 size = PAGE_SIZE << b->order;
+
+	if (r->n && b->pa < r->end) {
+		r->overlap_a = r->end;
+		r->overlap_b = b->pa;
+		return false;
+	}
+	if (r->n && b->pa == r->end) {
+		if (r->out)
+			r->out[r->n - 1].size += size;
+	} else {
+		if (r->out)
+			r->out[r->n] = (struct memblock_region){ b->pa, size };
+		r->n++;
+	}
+	r->end = b->pa + size;
+	return true;
+}
+
+/* Is a block of exactly that order preserved at pa? (order < 0: any.) */
+static bool find_block(phys_addr_t pa, int order)
+{
+	for (int o = 0; o <= MAX_ORDER; o++) {
+		u64 lo = group[o][0], hi = group[o][1];
+
+		if (order >= 0 && o != order)
+			continue;
+		while (lo < hi) {
+			u64 mid = lo + (hi - lo) / 2;
+
+			if (kho.blocks[mid].pa == pa)
+				return true;
+			if (kho.blocks[mid].pa < pa)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	return false;
+}
+
+/* The run that contains pa, or NULL. Runs are maximal and sorted. */
+static const struct memblock_region *run_at(phys_addr_t pa)
+{
+	u64 lo = 0, hi = kho.nr_runs;
+
+	while (lo < hi) { /* the last run starting at or below pa */
+		u64 mid = lo + (hi - lo) / 2;
+
+		if (kho.runs[mid].base <= pa)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || pa - kho.runs[lo - 1].base >= kho.runs[lo - 1].size)
+		return NULL;
+	return &kho.runs[lo - 1];
+}
+
+/* Is [base, base + size) inside preserved memory? Runs are maximal, so it
+ * must lie within one. */
+static bool covered(phys_addr_t base, u64 size)
+{
+	const struct memblock_region *r = run_at(base);
+
+	return r && base + size > base && base + size <= r->base + r->size;
+}
+
+/* Heapsort (no memory, O(n log n)) of n elements of size bytes. */
+static void swap_bytes(u8 *a, u8 *b, size_t size)
+{
+	while (size--) {
+		u8 t = *a;
+
+		*a++ = *b;
+		*b++ = t;
+	}
+}
+
+static void heapsort(void *base, u64 n, size_t size, int (*cmp)(const void *, const void *))
+{
+	u8 *a = base;
+
+	for (u64 end = n, start = n / 2; end > 1;) {
+		u64 root, child;
+
+		if (start > 0) {
+			start--;
+		} else {
+			end--;
+			swap_bytes(a, a + end * size, size);
+		}
+		for (root = start; (child = 2 * root + 1) < end; root = child) {
+			if (child + 1 < end && cmp(a + child * size, a + (child + 1) * size) < 0)
+				child++;
+			if (cmp(a + root * size, a + child * size) >= 0)
+				break;
+			swap_bytes(a + root * size, a + child * size, size);
+		}
+	}
+}
+
+static int cmp_u64(u64 a, u64 b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int claim_cmp(const void *a, const void *b)
+{
+	return cmp_u64(((const struct claim *)a)->first, ((const struct claim *)b)->first);
+}
+
+static int rec_cmp(const void *a, const void *b)
+{
+	return cmp_u64(((const struct kho_slab_rec *)a)->phys,
+		       ((const struct kho_slab_rec *)b)->phys);
+}
+
+/* Record that kind owns [pa, pa + size) (counted only when claims is
+ * NULL, the first pass). */
+static void claim(struct scan *s, enum claim_kind kind, phys_addr_t pa, u64 size)
+{
+	if (s->claims && s->nr_claims < s->max_claims)
+		s->claims[s->nr_claims] = (struct claim){
+			pa >> PAGE_SHIFT, (pa + size + PAGE_SIZE - 1) >> PAGE_SHIFT, pa, kind };
+	s->nr_claims++;
+}
+
+/* Scratch memory for the scan's tables; NULL when scratch is full. */
+static void *scratch_alloc(u64 bytes)
+{
+	phys_addr_t a = bytes ? memblock_alloc(bytes, 8) : 0;
+
+	return a ? phys_to_virt(a) : NULL;
+}
+
+static void scratch_free(void *p, u64 bytes)
+{
+	if (p)
+		memblock_unreserve(virt_to_phys(p), bytes);
+}
+
+/* Rule 14, and the blobs' claims (the slab chain's first chunk is claimed
+ * as a chunk, rule 15). */
+static const char *subtrees_check(const void *fdt, struct scan *s)
+{
+	int node;
+
+	fdt_for_each_subnode(node, fdt, 0) {
+		const char *name = fdt_get_name(fdt, node, NULL);
+		phys_addr_t blob;
+		u64 size;
+
+		if (!kho_subtree_props(fdt, node, &blob, &size))
+			return refuse(s, "subtree '%s' lacks 8-byte %s and %s", name,
+				      KHO_PROP_SUBTREE_DATA, KHO_PROP_SUBTREE_SIZE);
+		if (!size || blob + size < blob || !covered(blob, size))
+			return refuse(s, "subtree '%s' blob 0x%llx+0x%llx is out of bounds (not "
+				      "inside preserved memory)", name, (unsigned long long)blob,
+				      (unsigned long long)size);
+		if (strcmp(name, KHO_SLAB_SUBTREE) != 0)
+			claim(s, C_BLOB, blob, size);
+	}
+	return NULL;
+}
+
+/* Rule 15: the slab chain, read only through addresses already proven to
+ * be preserved order-0 blocks. First pass (s->recs NULL) counts and claims
+ * chunks; the second copies the records, which are then sorted and
+ * checked against each other, and claims each slab once. */
+static const char *slab_chain_check(const void *fdt, struct scan *s)
+{
+	int node = fdt_subnode_offset(fdt, 0, KHO_SLAB_SUBTREE);
+	phys_addr_t pa;
+	u64 size, chunks = 0, n = 0;
+
+	if (node < 0)
+		return NULL;
+	if (!kho_subtree_props(fdt, node, &pa, &size) || size != PAGE_SIZE)
+		return refuse(s, "the slab records are damaged: the subtree is not one page");
+	for (; pa; pa = ((const struct kho_slab_chunk *)phys_to_virt(pa))->next) {
+		const struct kho_slab_chunk *c;
+
+		if (++chunks > s->count || !find_block(pa, 0))
+			return refuse(s, "the slab records are damaged: chunk 0x%llx is not a "
+				      "preserved page, or the chain is longer than the map",
+				      (unsigned long long)pa);
+		c = phys_to_virt(pa);
+		if (c->count > KHO_SLAB_CHUNK_RECS)
+			return refuse(s, "the slab records are damaged: chunk 0x%llx counts %llu "
+				      "records", (unsigned long long)pa, (unsigned long long)c->count);
+		claim(s, C_SLAB_CHUNK, pa, PAGE_SIZE);
+		for (u64 i = 0; i < c->count; i++) {
+			const struct kho_slab_rec *r = &c->rec[i];
+			u64 slab_size, base;
+
+			if (r->slab_order > MAX_ORDER) /* before any shift by it */
+				return refuse(s, "the slab records are damaged: slab order %u",
+					      r->slab_order);
+			slab_size = PAGE_SIZE << r->slab_order;
+			base = ALIGN_DOWN(r->phys, slab_size);
+			if (!r->slot_size || r->slot_size > slab_size ||
+			    (r->phys - base) % r->slot_size ||
+			    r->phys - base + r->slot_size > slab_size)
+				return refuse(s, "the slab records are damaged: object 0x%llx of slot "
+					      "size %u is not a slot of its slab",
+					      (unsigned long long)r->phys, r->slot_size);
+			if (!find_block(base, (int)r->slab_order))
+				return refuse(s, "the slab records are damaged: the slab 0x%llx of "
+					      "order %u is not a preserved block",
+					      (unsigned long long)base, r->slab_order);
+			if (s->recs)
+				s->recs[n] = *r;
+			n++;
+		}
+	}
+	s->nr_recs = n;
+	if (!s->recs)
+		return NULL;
+	heapsort(s->recs, n, sizeof(*s->recs), rec_cmp);
+	for (u64 i = 0; i < n; i++) {
+		const struct kho_slab_rec *r = &s->recs[i], *p = i ? r - 1 : NULL;
+		u64 slab_size = PAGE_SIZE << r->slab_order;
+		u64 base = ALIGN_DOWN(r->phys, slab_size);
+
+		if (p && ALIGN_DOWN(p->phys, PAGE_SIZE << p->slab_order) == base) {
+			if (p->slot_size != r->slot_size || p->slab_order != r->slab_order)
+				return refuse(s, "the slab records are damaged: the slab 0x%llx is "
+					      "recorded with two slot sizes or orders",
+					      (unsigned long long)base);
+			if (r->phys - p->phys < r->slot_size)
+				return refuse(s, "the slab records are damaged: object 0x%llx is "
+					      "recorded twice or overlaps 0x%llx",
+					      (unsigned long long)r->phys, (unsigned long long)p->phys);
+			continue;
+		}
+		claim(s, C_SLAB, base, slab_size); /* once per slab */
+	}
+	return NULL;
+}
+
+/* Rule 16. */
+static const char *image_check(const void *boot_fdt, struct scan *s)
+{
+	struct mem_range r;
+
+	if (!bootfdt_chosen_range(boot_fdt, BATON_IMAGE_PROP, &r))
+		return NULL;
+	for (int o = 0; o <= MAX_ORDER; o++) {
+		if ((PAGE_SIZE << o) >= r.size && find_block(r.base, o)) {
+			claim(s, C_IMAGE, r.base, r.size);
+			return NULL;
+		}
+	}
+	return refuse(s, "the image copy 0x%llx+0x%llx is not a preserved block that holds it",
+		      (unsigned long long)r.base, (unsigned long long)r.size);
+}
+
+/* Rule 17, on the sorted claims. */
+static const char *owners_check(struct scan *s)
+{
+	heapsort(s->claims, s->nr_claims, sizeof(*s->claims), claim_cmp);
+	for (u64 i = 0; i < s->nr_claims; i++) {
+		const struct claim *c = &s->claims[i];
+
+		if (c->kind == C_NODE && run_at(c->pa))
+			return refuse(s, "radix node 0x%llx lies in a preserved block",
+				      (unsigned long long)c->pa);
+		if (i && c->first < s->claims[i - 1].end) {
+			const struct claim *p = &s->claims[i - 1];
+
+			return refuse(s, "page 0x%llx is claimed twice: by %s 0x%llx and by %s "
+				      "0x%llx", (unsigned long long)c->first << PAGE_SHIFT,
+				      claim_names[p->kind], (unsigned long long)p->pa,
+				      claim_names[c->kind], (unsigned long long)c->pa);
+		}
+	}
+	return NULL;
+}
+
+/* Rules 15-17: the structures inside the preserved memory, once the blocks
+ * are known. Two passes: count the claims and records, take tables for
+ * them from scratch, then fill and check. */
+static const char *structures_check(const void *boot_fdt, const void *fdt, struct scan *s,
+				    struct mem_range fr, struct mem_range sr)
+{
+	const char *why;
+
+	for (int pass = 0; pass < 2; pass++) {
+		s->nr_claims = 0;
+		claim(s, C_FDT, fr.base, fr.size);
+		claim(s, C_SCRATCH, sr.base, sr.size);
+		for (u64 i = 0; i < s->nodes; i++)
+			claim(s, C_NODE, s->node_fill[i], PAGE_SIZE);
+		why = subtrees_check(fdt, s);
+		if (!why)
+			why = slab_chain_check(fdt, s);
+		if (!why)
+			why = image_check(boot_fdt, s);
+		if (why || pass == 1)
+			break;
+		/* Slabs are claimed in pass 2 only, at most one per record. */
+		s->max_claims = s->nr_claims + s->nr_recs;
+		s->claims_bytes = s->max_claims * sizeof(*s->claims);
+		s->recs_bytes = s->nr_recs * sizeof(*s->recs);
+		s->claims = scratch_alloc(s->claims_bytes);
+		s->recs = scratch_alloc(s->recs_bytes);
+		if (!s->claims || (s->nr_recs && !s->recs))
+			return "no room in scratch to check who owns each page";
+	}
+	return why ? why : owners_check(s);
+}
+
+/* What rule 17 proved stays true after the scan: the blocks of the root
+ * FDT and the scratch array are the handover's own, those of the slab
+ * records kho/slab.c's (kho_mark_preserved writes it into the memmap). */
+static u64 owner_of(u64 kind)
+{
+	switch (kind) {
+	case C_FDT: case C_SCRATCH: return KHO_OWNER_CORE;
+	case C_SLAB_CHUNK: case C_SLAB: return KHO_OWNER_SLAB;
+	}
+	return KHO_OWNER_ANY;
+}
+
+static const char *keep_owners(struct scan *s)
+{
+	u64 n = 0;
+
+	for (u64 i = 0; i < s->nr_claims; i++)
+		n += owner_of(s->claims[i].kind) != KHO_OWNER_ANY;
+	kho.owned = scratch_alloc(n * sizeof(*kho.owned));
+	if (n && !kho.owned)
+		return "no room in scratch for the owners of the handover's blocks";
+	for (u64 i = 0; i < s->nr_claims; i++) {
+		const struct claim *c = &s->claims[i];
+
+		if (owner_of(c->kind) != KHO_OWNER_ANY)
+			kho.owned[kho.nr_owned++] =
+				(struct kho_owned){ c->first << PAGE_SHIFT, owner_of(c->kind) };
+	}
+	return NULL;
+}
+
+/* Rule 4. (This kernel's image and boot FDT may lie in scratch: kexec puts
+ * them there, and what this boot reserved there stays reserved. The
+ * firmware's reservations are read from the boot FDT itself, as bootmem
+ * read them, so they are told apart from the kernel's own.) */
+#define FW_RESV_MAX 64 /* bootmem's limit: more stopped the boot there */
+
+static const char *scratch_check(const void *boot_fdt, const struct kho_scratch *areas, u64 n,
+				 struct scan *s)
+{
+	static struct bootfdt_resv fw[FW_RESV_MAX];
+	int nfw = bootfdt_reserved(boot_fdt, fw, FW_RESV_MAX);
+	int big = -1;
+
+	if (nfw < 0)
+		return "the firmware's reservations cannot be read";
+	kho.nr_scratch = 0;
+	for (u64 i = 0; i < n; i++) {
+		const struct kho_scratch a = areas[i];
+
+		if (!a.size)
+			continue; /* Linux's "global" area, when all RAM is low */
+		if ((a.addr & (PAGE_SIZE - 1)) || (a.size & (PAGE_SIZE - 1)) ||
+		    !in_ram(a.addr, a.size))
+			return "a scratch area is misaligned or outside RAM";
+		for (int j = 0; j < nfw; j++)
+			if (fw[j].base < a.addr + a.size && a.addr < fw[j].base + fw[j].size)
+				return refuse(s, "scratch area 0x%llx+0x%llx overlaps memory the "
+					      "firmware reserved", (unsigned long long)a.addr,
+					      (unsigned long long)a.size);
+		if (big < 0 || a.size > kho.scratch[big].size)
+			big = kho.nr_scratch;
+		kho.scratch[kho.nr_scratch++] = a;
+	}
+	if (!kho.nr_scratch)
+		return "no scratch area is usable";
+	/* Until the map is read, memblock allocates from scratch only (the
+	 * largest area). */
+	memblock_set_alloc_limits(kho.scratch[big].addr,
+				  kho.scratch[big].addr + kho.scratch[big].size);
+	return NULL;
+}
+
+/* Rule 18: the largest page-aligned piece of [b, e) outside scratch and
+ * the preserved runs. */
+static u64 largest_piece(phys_addr_t b, phys_addr_t e)
+{
+	u64 best = 0;
+
+	b = ALIGN_UP(b, PAGE_SIZE);
+	e = ALIGN_DOWN(e, PAGE_SIZE);
+	while (b < e) {
+		phys_addr_t end = e;
+		const struct memblock_region *r = run_at(b);
+		bool skipped = false;
+
+		if (r) { /* inside a preserved run: skip it */
+			b = r->base + r->size;
+			continue;
+		}
+		for (int i = 0; i < kho.nr_scratch && !skipped; i++) {
+			const struct kho_scratch *a = &kho.scratch[i];
+
+			if (a->addr <= b && b < a->addr + a->size) { /* inside scratch */
+				b = a->addr + a->size;
+				skipped = true;
+			} else if (a->addr > b && a->addr < end) {
+				end = a->addr;
+			}
+		}
+		if (skipped)
+			continue;
+		/* The first run starting in [b, end) cuts the piece short. */
+		u64 lo = 0, hi = kho.nr_runs;
+
+		while (lo < hi) {
+			u64 mid = lo + (hi - lo) / 2;
+
+			if (kho.runs[mid].base < b)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < kho.nr_runs && kho.runs[lo].base < end)
+			end = kho.runs[lo].base;
+		best = MAX(best, end - b);
+		b = end;
+	}
+	return best;
+}
+
+static const char *room_check(struct scan *s)
+{
+	u64 need = memdesc_memmap_bytes(), best = 0, cursor = 0, size;
+	phys_addr_t base;
+
+	while (best < need && memblock_next_free(&cursor, &base, &size))
+		best = MAX(best, largest_piece(base, base + size));
+	if (best >= need)
+		return NULL;
+	return refuse(s, "scratch and the preserved blocks leave no room for the memory map (%llu "
+		      "KiB needed, %llu KiB the largest free range)", (unsigned long long)(need >> 10),
+		      (unsigned long long)(best >> 10));
+}
+
+static const char *scan(const void *boot_fdt, struct scan *s)
+{
+	struct mem_range fr, sr;
+	const struct kho_scratch *areas;
+	const void *fdt;
+	const u64 *map;
+	int len;
+	phys_addr_t root;
+	const char *why = NULL;
+	struct kho_radix_walker w = { node_ok, block_ok, s };
+
+	if (!bootfdt_chosen_range(boot_fdt, KHO_CHOSEN_FDT, &fr) ||
+	    !bootfdt_chosen_range(boot_fdt, KHO_CHOSEN_SCRATCH, &sr))
+		return "/chosen/linux,kho-fdt or linux,kho-scratch is malformed or missing";
+	if ((fr.base & (PAGE_SIZE - 1)) || fr.size < sizeof(struct fdt_header) ||
+	    fr.size > PAGE_SIZE || !in_ram(fr.base, fr.size))
+		return "the KHO FDT range is misaligned, of a bad size, or outside RAM";
+	if ((sr.base & 7) || sr.size % sizeof(struct kho_scratch) ||
+	    sr.size > KHO_MAX_SCRATCH * sizeof(struct kho_scratch) || !in_ram(sr.base, sr.size))
+		return "the scratch array is misaligned, of a bad size, or outside RAM";
+
+	why = scratch_check(boot_fdt, phys_to_virt(sr.base), sr.size / sizeof(*areas), s);
+	if (why)
+		return why;
+
+	fdt = phys_to_virt(fr.base);
+	if (bootfdt_check(fdt, fr.size)) /* the same checks as the boot FDT's */
+		return "the KHO root FDT is truncated or damaged";
+	if (fdt_node_check_compatible(fdt, 0, KHO_COMPATIBLE) != 0)
+		return "the KHO root FDT is not compatible \"" KHO_COMPATIBLE "\"";
+	map = fdt_getprop(fdt, 0, KHO_PROP_MEMORY_MAP, &len);
+	if (!map || len != 8)
+		return "the KHO root FDT has no 8-byte preserved-memory-map";
+	memcpy(&root, map, 8);
+
+	/* Walk 1: check and count. */
+	if (kho_radix_walk(root, &w, &why) < 0)
+		return why;
+	/* Walk 2: blocks and nodes into tables from scratch (memblock
+	 * allocates nowhere else until the map is read). */
+	s->blocks_bytes = s->count * sizeof(struct kho_block);
+	s->nodes_bytes = s->nodes * sizeof(phys_addr_t);
+	kho.blocks = scratch_alloc(s->blocks_bytes);
+	s->node_fill = scratch_alloc(s->nodes_bytes);
+	if ((s->count && !kho.blocks) || (s->nodes && !s->node_fill))
+		return "no room in scratch for the list of preserved blocks";
+	s->fill = kho.blocks;
+	s->nodes = 0;
+	s->count = 0;
+	if (kho_radix_walk(root, &w, &why) < 0)
+		return why;
+	kho.nr_blocks = s->count;
+	why = index_groups();
+	if (why)
+		return why;
+	/* Runs in address order: counted (and overlaps caught), then written
+	 * to a table in scratch that memblock takes whole. */
+	struct runs r = { 0 };
+
+	each_by_address(add_to_run, &r);
+	if (r.overlap_a || r.overlap_b)
+		return refuse(s, "preserved blocks overlap at 0x%llx (a block starts there before "
+			      "the one below ends at 0x%llx)", (unsigned long long)r.overlap_b,
+			      (unsigned long long)r.overlap_a);
+	if (r.n) {
+		kho.runs = scratch_alloc(r.n * sizeof(struct memblock_region));
+		if (!kho.runs)
+			return "no room in scratch for the preserved ranges";
+		kho.nr_runs = r.n;
+		r = (struct runs){ .out = kho.runs };
+		each_by_address(add_to_run, &r);
+	}
+	if (!find_block(fr.base, -1) || !find_block(ALIGN_DOWN(sr.base, PAGE_SIZE), -1))
+		return "the KHO root FDT or the scratch array is not itself preserved";
+	why = structures_check(boot_fdt, fdt, s, fr, sr);
+	if (!why)
+		why = room_check(s);
+	if (!why)
+		why = keep_owners(s);
+	if (why)
+		return why;
+	kho.in_fdt = fr.base;
+	return NULL;
+}
+
+/* The scan's own tables go back to scratch; a refused handover also
+ * forgets the blocks, so nothing is left behind. */
+static void drop_tables(struct scan *s)
+{
+	scratch_free(s->node_fill, s->nodes_bytes);
+	scratch_free(s->claims, s->claims_bytes);
+	scratch_free(s->recs, s->recs_bytes);
+	s->node_fill = NULL;
+	s->claims = NULL;
+	s->recs = NULL;
+}
+
+static void forget(struct scan *s)
+{
+	drop_tables(s);
+	scratch_free(kho.blocks, s->blocks_bytes);
+	scratch_free(kho.runs, kho.nr_runs * sizeof(*kho.runs));
+	scratch_free(kho.owned, kho.nr_owned * sizeof(*kho.owned));
+	kho.blocks = NULL;
+	kho.runs = NULL;
+	kho.owned = NULL;
+	kho.nr_owned = 0;
+	kho.nr_runs = 0;
+	kho.nr_blocks = 0;
+	kho.nr_scratch = 0;
+	kho.in_fdt = 0;
+}
+
+bool kho_scan(const void *boot_fdt)
+{
+	struct scan s = { 0 };
+	int chosen = fdt_path_offset(boot_fdt, "/chosen");
+	const char *why;
+	u64 pages = 0;
+
+	if (chosen < 0 || !fdt_getprop(boot_fdt, chosen, KHO_CHOSEN_FDT, NULL))
+		return false; /* a cold boot */
+	why = scan(boot_fdt, &s);
+	if (why) {
+		memblock_set_alloc_limits(0, ~0ULL);
+		pr_err("kho: handover refused: %s; booting as a cold boot", why);
+		forget(&s);
+		return false;
+	}
+	drop_tables(&s);
+	/* Reserve the blocks: the runs table, handed to memblock whole (there
+	 * may be millions of blocks; memblock's own table is fixed). */
+	memblock_reserve_table(kho.runs, kho.nr_runs);
+	for (u64 i = 0; i < kho.nr_runs; i++)
+		pages += kho.runs[i].size >> PAGE_SHIFT;
+	memblock_set_alloc_limits(0, ~0ULL); /* the map is read */
+	/* Scratch stays out of the page allocator, so nothing this generation
+	 * preserves can be in it: the next kernel's image goes there. */
+	for (int i = 0; i < kho.nr_scratch; i++)
+		memblock_reserve(kho.scratch[i].addr, kho.scratch[i].size);
+	pr_info("kho: handover accepted: %llu preserved blocks, %llu pages, %d scratch area%s",
+		(unsigned long long)kho.nr_blocks, (unsigned long long)pages, kho.nr_scratch,
+		kho.nr_scratch == 1 ? "" : "s");
+	return true;
+}

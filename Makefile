@@ -8,7 +8,8 @@
 #   make test-boot CASE=name   one boot case (tests/boot/cases/)
 #   make image ARCH=arm64      boot files and an SD card image for real boards
 #   make bench                 host benchmarks of mm/ against glibc, jemalloc, mimalloc
-#   make fuzz                  a long fuzzing run of the KHO handover reader
+#   make fuzz                  long fuzzing runs: boot FDT, command line, KHO handover
+#   make fuzz-bootfdt          one of them (also fuzz-cmdline); FUZZ_SECONDS=600
 #   make clean                 (distclean also drops build/sysroot-arm64)
 #
 # Everything is built under build/<arch>/. Missing tools are installed by

@@ -18,7 +18,16 @@
 #include "compiler.h"
 #include "types.h"
 
-#define CMDLINE_MAX 1024 /* bytes, with the terminating NUL */
+/*
+ * The longest command line, in bytes with the terminating NUL: Linux's
+ * COMMAND_LINE_SIZE on arm64. The kernel takes the whole words that fit and
+ * warns about the rest; the EFI loader passes on no more than this and,
+ * when it has to cut, says so on the firmware console and ends the line
+ * with the word CMDLINE_CUT=<bytes it was given>, which the kernel warns
+ * about in its own log.
+ */
+#define CMDLINE_MAX 2048
+#define CMDLINE_CUT "cmdline.cut"
 
 struct cmdline_param {
 	const char *key;
@@ -38,5 +47,32 @@ int cmdline_parse(const char *line);
 /* Parse an unsigned number, decimal or 0x-hex, with an optional K/M/G
  * suffix; the whole string must be used. Returns 0 or -1. */
 int cmdline_parse_u64(const char *s, u64 *out);
+
+/* Word syntax, shared with the EFI loader (which cuts only between words).
+ * A word is a key up to a space or '='; after '=' a value, either "quoted"
+ * (to the closing quote; anything up to the next space after it belongs to
+ * the word too) or plain (to the next space). Returns the end of the word
+ * that starts at p (a non-space). */
+static inline bool cmdline_is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static inline const char *cmdline_word_end(const char *p)
+{
+	while (*p && !cmdline_is_space(*p) && *p != '=')
+		p++;
+	if (*p != '=')
+		return p;
+	if (*++p == '"') {
+		while (*++p && *p != '"')
+			;
+		if (!*p)
+			return p; /* unterminated: the rest of the line */
+	}
+	while (*p && !cmdline_is_space(*p))
+		p++;
+	return p;
+}
 
 #endif

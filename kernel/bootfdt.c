@@ -85,31 +85,44 @@ static void sort_ranges(struct mem_range *r, int n)
 	}
 }
 
-/* Append the reg entries of node to out[*n..max). */
-static int read_reg_ranges(const void *fdt, int node, struct mem_range *out,
-			   int *n, int max, const char *what)
+/* The reg of node, checked against its parent's cell counts: *reg and the
+ * cells per entry (*ac address, *sc size). Returns the number of entries
+ * (0 without a reg), or -1 (and logs why). */
+static int reg_entries(const void *fdt, int node, const char *what, const fdt32_t **reg,
+		       int *ac, int *sc)
 {
 	int parent = fdt_parent_offset(fdt, node);
-	int ac = parent >= 0 ? addr_cells(fdt, parent) : -1;
-	int sc = parent >= 0 ? size_cells(fdt, parent) : -1;
-	const fdt32_t *reg;
 	int len, entry;
 
-	if (ac < 1 || ac > 2 || sc < 0 || sc > 2) {
+	*ac = parent >= 0 ? addr_cells(fdt, parent) : -1;
+	*sc = parent >= 0 ? size_cells(fdt, parent) : -1;
+	if (*ac < 1 || *ac > 2 || *sc < 0 || *sc > 2) {
 		pr_err("bootfdt: %s %s: #address-cells %d / #size-cells %d not supported",
-		       what, fdt_get_name(fdt, node, NULL), ac, sc);
+		       what, fdt_get_name(fdt, node, NULL), *ac, *sc);
 		return -1;
 	}
-	reg = fdt_getprop(fdt, node, "reg", &len);
-	if (!reg)
+	*reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!*reg)
 		return 0;
-	entry = (ac + sc) * 4;
+	entry = (*ac + *sc) * 4;
 	if (len % entry) {
 		pr_err("bootfdt: %s %s: reg is %d bytes, not a multiple of %d",
 		       what, fdt_get_name(fdt, node, NULL), len, entry);
 		return -1;
 	}
-	for (int i = 0; i < len / entry; i++) {
+	return len / entry;
+}
+
+/* Append the reg entries of node to out[*n..max). */
+static int read_reg_ranges(const void *fdt, int node, struct mem_range *out,
+			   int *n, int max, const char *what)
+{
+	const fdt32_t *reg;
+	int ac, sc, count = reg_entries(fdt, node, what, &reg, &ac, &sc);
+
+	if (count < 0)
+		return -1;
+	for (int i = 0; i < count; i++) {
 		u64 base = read_cells(reg + i * (ac + sc), ac);
 		u64 size = read_cells(reg + i * (ac + sc) + ac, sc);
 
@@ -179,12 +192,13 @@ static int add_resv(struct bootfdt_resv *out, int *n, int max, u64 base, u64 siz
 	if (size == 0)
 		return 0;
 	if (base + size < base) {
-		pr_err("bootfdt: %s %s: range 0x%llx+0x%llx wraps around", source, name,
-		       (unsigned long long)base, (unsigned long long)size);
+		pr_err("bootfdt: %s%s%s: range 0x%llx+0x%llx wraps around", source,
+		       *name ? " " : "", name, (unsigned long long)base, (unsigned long long)size);
 		return -1;
 	}
 	if (*n >= max) {
-		pr_err("bootfdt: more than %d reserved ranges", max);
+		pr_err("bootfdt: more than %d reserved ranges (%s%s%s is one too many)", max,
+		       source, *name ? " " : "", name);
 		return -1;
 	}
 	out[*n] = (struct bootfdt_resv){ .base = base, .size = size, .no_map = no_map,
@@ -193,9 +207,17 @@ static int add_resv(struct bootfdt_resv *out, int *n, int max, u64 base, u64 siz
 	return 0;
 }
 
+/*
+ * Every range here must be read, or the boot stops (bootmem_init): one
+ * dropped would hand firmware memory to the allocator. So a reservation
+ * that wraps, a reg that does not parse, cell counts that do not fit, a
+ * /reserved-memory whose children's addresses need translating (its
+ * "ranges" must be empty, the devicetree spec says), and more ranges than
+ * out holds are all errors, never skipped.
+ */
 int bootfdt_reserved(const void *fdt, struct bootfdt_resv *out, int max)
 {
-	int n = 0, node, rmem;
+	int n = 0, node, rmem, len;
 
 	if (fdt_num_mem_rsv(fdt) < 0) {
 		pr_err("bootfdt: the memory reservation block is damaged");
@@ -204,29 +226,39 @@ int bootfdt_reserved(const void *fdt, struct bootfdt_resv *out, int max)
 	for (int i = 0; i < fdt_num_mem_rsv(fdt); i++) {
 		u64 base, size;
 
-		if (fdt_get_mem_rsv(fdt, i, &base, &size) < 0)
+		if (fdt_get_mem_rsv(fdt, i, &base, &size) < 0) {
+			pr_err("bootfdt: memory reservation block entry %d cannot be read", i);
 			return -1;
+		}
 		if (add_resv(out, &n, max, base, size, "memreserve", "", false) < 0)
 			return -1;
 	}
 	rmem = fdt_path_offset(fdt, "/reserved-memory");
-	if (rmem >= 0) {
-		fdt_for_each_subnode(node, fdt, rmem) {
-			struct mem_range r[16];
-			int nr = 0;
+	if (rmem < 0)
+		return n;
+	if (fdt_getprop(fdt, rmem, "ranges", &len) && len != 0) {
+		pr_err("bootfdt: /reserved-memory has a non-empty ranges (%d bytes): its children's "
+		       "addresses would need translating, which is not done", len);
+		return -1;
+	}
+	fdt_for_each_subnode(node, fdt, rmem) {
+		const char *name = fdt_get_name(fdt, node, NULL);
+		bool no_map = fdt_getprop(fdt, node, "no-map", NULL) != NULL;
+		const fdt32_t *reg;
+		int ac, sc, count;
 
-			/* Nodes with a size and no reg ask the OS to allocate
-			 * a region for a driver: Baton has no such driver. */
-			if (!bootfdt_node_enabled(fdt, node))
-				continue;
-			if (read_reg_ranges(fdt, node, r, &nr, 16, "reserved-memory") < 0)
+		/* Nodes with a size and no reg ask the OS to allocate a
+		 * region for a driver: Baton has no such driver. */
+		if (!bootfdt_node_enabled(fdt, node))
+			continue;
+		count = reg_entries(fdt, node, "reserved-memory", &reg, &ac, &sc);
+		if (count < 0)
+			return -1;
+		for (int i = 0; i < count; i++) {
+			if (add_resv(out, &n, max, read_cells(reg + i * (ac + sc), ac),
+				     read_cells(reg + i * (ac + sc) + ac, sc), "reserved-memory",
+				     name ? name : "?", no_map) < 0)
 				return -1;
-			for (int i = 0; i < nr; i++) {
-				if (add_resv(out, &n, max, r[i].base, r[i].size, "reserved-memory",
-					     fdt_get_name(fdt, node, NULL),
-					     fdt_getprop(fdt, node, "no-map", NULL) != NULL) < 0)
-					return -1;
-			}
 		}
 	}
 	return n;

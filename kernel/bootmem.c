@@ -119,7 +119,9 @@ void bootmem_init(const void *fdt, phys_addr_t fdt_phys)
 
 	memblock_reset();
 	n = bootfdt_memory(fdt, r, MAX_RANGES);
-	if (n <= 0)
+	if (n < 0)
+		panic("boot: the device tree's memory nodes cannot be read; cannot boot safely");
+	if (n == 0)
 		panic("boot: the device tree describes no usable memory");
 	nr = bootfdt_reserved(fdt, resv, MAX_RESV);
 	if (nr < 0)

@@ -22,10 +22,39 @@ static const struct cmdline_param *find_param(const char *key)
 	return NULL;
 }
 
-static bool is_space(char c)
+/* How much of an over-long line is kept: the whole words that end within
+ * CMDLINE_MAX - 1 bytes. A word cut in two could mean something else
+ * ("kho_scratch=64" from "kho_scratch=640M"), so it goes whole. */
+static size_t whole_words(const char *line)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+	const char *p = line;
+	size_t keep = 0;
+
+	for (;;) {
+		while (cmdline_is_space(*p))
+			p++;
+		if (!*p || (size_t)(p - line) >= CMDLINE_MAX - 1)
+			return keep;
+		p = cmdline_word_end(p);
+		if ((size_t)(p - line) > CMDLINE_MAX - 1)
+			return keep;
+		keep = (size_t)(p - line);
+	}
 }
+
+/* The word a loader ends a line it had to cut with (cmdline.h). */
+static int loader_cut(const char *val)
+{
+	u64 given;
+
+	if (cmdline_parse_u64(val, &given) < 0)
+		return -1;
+	pr_warn("cmdline: the loader cut the command line: it was given %llu bytes, more than "
+		"the %d taken here; the words after this one were dropped",
+		(unsigned long long)given, CMDLINE_MAX - 1);
+	return 0;
+}
+CMDLINE_PARAM(CMDLINE_CUT, loader_cut, "set by a loader that cut the line: its length");
 
 int cmdline_parse(const char *line)
 {
@@ -35,8 +64,10 @@ int cmdline_parse(const char *line)
 	char *p = buf;
 
 	if (len == CMDLINE_MAX) {
-		pr_warn("cmdline: longer than %d bytes, the rest is ignored", CMDLINE_MAX - 1);
-		len = CMDLINE_MAX - 1;
+		len = whole_words(line);
+		pr_warn("cmdline: %llu bytes, longer than the %d taken: the first %llu (whole words) "
+			"are used, the rest is ignored", (unsigned long long)strlen(line),
+			CMDLINE_MAX - 1, (unsigned long long)len);
 		warnings++;
 	}
 	memcpy(buf, line, len);
@@ -46,7 +77,7 @@ int cmdline_parse(const char *line)
 		char *key, *val = NULL, *w;
 		const struct cmdline_param *param;
 
-		while (is_space(*p))
+		while (cmdline_is_space(*p))
 			p++;
 		if (!*p)
 			break;
@@ -54,7 +85,7 @@ int cmdline_parse(const char *line)
 		/* One word: key, then =value, where a value may be "quoted".
 		 * The word is rewritten in place without its quotes. */
 		key = w = p;
-		while (*p && !is_space(*p) && *p != '=')
+		while (*p && !cmdline_is_space(*p) && *p != '=')
 			*w++ = *p++;
 		if (*p == '=') {
 			p++;
@@ -69,15 +100,15 @@ int cmdline_parse(const char *line)
 					return warnings + 1;
 				}
 				p++;
-				if (*p && !is_space(*p)) {
+				if (*p && !cmdline_is_space(*p)) {
 					pr_warn("cmdline: junk after the quoted value of '%s=', ignored", key);
 					warnings++;
-					while (*p && !is_space(*p))
+					while (*p && !cmdline_is_space(*p))
 						p++;
 					continue;
 				}
 			} else {
-				while (*p && !is_space(*p))
+				while (*p && !cmdline_is_space(*p))
 					*w++ = *p++;
 			}
 		}

@@ -31,7 +31,6 @@
 #error "the EFI loader is built for x86_64 or arm64"
 #endif
 #define CMDLINE_FILE L"cmdline.txt"
-#define BOOTARGS_MAX 1024
 #define ALIGN_2M 0x200000ULL
 
 /* The kernel as read from the ESP and as placed in memory. */

@@ -13,6 +13,8 @@
  *   5. the jump, with the FDT in the first argument register.
  */
 #include "loader.h"
+#include "bootargs.h"
+#include "cmdline.h"
 #include "compiler.h"
 #include <libfdt.h>
 
@@ -38,52 +40,45 @@ void loader_fail(const CHAR16 *what, EFI_STATUS st)
 		uefi_call_wrapper(BS->Stall, 1, 1000 * 1000);
 }
 
-/* Load options as ASCII; the shell passes our own path as the first word,
- * which is dropped. Returns the length, 0 if there are none. */
-static UINTN options_to_ascii(EFI_LOADED_IMAGE *li, char *out, UINTN max)
-{
-	const CHAR16 *o = li->LoadOptions;
-	UINTN n = li->LoadOptionsSize / sizeof(CHAR16), len = 0, i = 0;
-
-	if (!o || n == 0)
-		return 0;
-	while (i < n && o[i] == L' ')
-		i++;
-	for (UINTN j = i; j + 3 < n && o[j] && o[j] != L' '; j++) {
-		if ((o[j] == L'.') && (o[j + 1] | 0x20) == L'e' && (o[j + 2] | 0x20) == L'f' &&
-		    (o[j + 3] | 0x20) == L'i') {
-			for (i = j + 4; i < n && o[i] && o[i] != L' '; i++)
-				;
-			break;
-		}
-	}
-	for (; i < n && o[i] && len + 1 < max; i++) {
-		if (o[i] < 0x20 || o[i] > 0x7e)
-			return 0; /* binary data from a boot entry, not a command line */
-		out[len++] = (char)o[i];
-	}
-	out[len] = 0;
-	return len;
-}
-
-static void bootargs_get(EFI_HANDLE image, char *args, UINTN max)
+/* The command line: load options, else cmdline.txt, as one ASCII line in
+ * args (CMDLINE_MAX bytes). A longer line is cut between words and marked
+ * (bootargs.c), and the firmware console says so before the kernel runs. */
+static void bootargs_get(EFI_HANDLE image, char *args)
 {
 	EFI_LOADED_IMAGE *li;
+	char *line = NULL;
 	void *text;
-	UINTN size, len = 0;
+	UINTN size;
+	long len = -1;
+	size_t given, kept;
 
 	if (!EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol,
-					 (void **)&li)))
-		len = options_to_ascii(li, args, max);
-	if (len == 0 && !EFI_ERROR(file_read(image, CMDLINE_FILE, &text, &size))) {
-		const char *t = text;
-
-		for (UINTN i = 0; i < size && t[i] && len + 1 < max; i++)
-			args[len++] = (t[i] == '\n' || t[i] == '\r' || t[i] == '\t') ? ' ' : t[i];
+					 (void **)&li)) && li->LoadOptions &&
+	    li->LoadOptionsSize >= sizeof(CHAR16)) {
+		size = li->LoadOptionsSize / sizeof(CHAR16);
+		if (!(line = AllocatePool(size + 1)))
+			loader_fail(L"allocating the command line", EFI_OUT_OF_RESOURCES);
+		len = bootargs_from_options(li->LoadOptions, size, line);
 	}
-	while (len && args[len - 1] == ' ')
-		len--;
-	args[len] = 0;
+	if (len <= 0 && !EFI_ERROR(file_read(image, CMDLINE_FILE, &text, &size))) {
+		if (line)
+			FreePool(line);
+		if (!(line = AllocatePool(size + 1)))
+			loader_fail(L"allocating the command line", EFI_OUT_OF_RESOURCES);
+		len = (long)bootargs_from_text(text, size, line);
+	}
+	args[0] = '\0';
+	if (len > 0) {
+		len = (long)bootargs_fit(line, (size_t)len, &given, &kept);
+		if ((size_t)len != given)
+			Print(L"loader: the command line is %ld bytes, more than the kernel's %d: "
+			      "the first %ld (whole words) are passed on, the rest is DROPPED; "
+			      "the kernel is told with %a=%ld\n", (INT64)given, CMDLINE_MAX - 1,
+			      (INT64)kept, CMDLINE_CUT, (INT64)given);
+		CopyMem(args, line, (UINTN)len + 1);
+	}
+	if (line)
+		FreePool(line);
 }
 
 /* efi.load_addr=ADDR (hex with 0x, or decimal), 0 when absent. */
@@ -103,7 +98,7 @@ static u64 load_addr_from(const char *args)
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
-	static char bootargs[BOOTARGS_MAX];
+	static char bootargs[CMDLINE_MAX];
 	static struct kernel k;
 	EFI_PHYSICAL_ADDRESS map_pa;
 	EFI_MEMORY_DESCRIPTOR *map;
@@ -117,7 +112,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	arch_canary_init();
 	Print(L"Baton EFI loader (" LOADER_NAME ")\n");
 
-	bootargs_get(image, bootargs, sizeof(bootargs));
+	bootargs_get(image, bootargs);
 	Print(L"loader: command line: %a\n", bootargs);
 
 	st = file_read(image, KERNEL_FILE, &file, &k.file_size);

@@ -42,3 +42,62 @@ fuzz: $(FUZZ_BUILD)/fuzz_kho fuzz-corpus
 
 test-fuzz: $(FUZZ_BUILD)/fuzz_kho fuzz-corpus
 	$(call run_fuzz,20)
+
+# The boot fuzzers, each a libFuzzer target of its own beside the KHO one:
+#   bootfdt   the boot FDT reader (fuzz_bootfdt.c), seeded with the device
+#             trees QEMU generates and the boot cases' (bootfdt-seeds)
+#   cmdline   the command line, loader to kernel (fuzz_cmdline.c), seeded
+#             with the lines of seeds/cmdline.txt
+# make fuzz-<target> runs one for FUZZ_SECONDS, make fuzz runs all of them
+# (these first, then KHO's); make test-fuzz runs each for
+# FUZZ_BOOT_TEST_SECONDS. Each prints "fuzz-<target>: N passed, N failed"
+# for tests/run. Inputs that once crashed a target are kept in
+# tests/fuzz/regress/<target>/ and run every time; findings land in
+# build/fuzz/<target>/crashes/.
+FUZZ_BOOT_TARGETS := bootfdt cmdline
+FUZZ_BOOT_TEST_SECONDS ?= 10
+FUZZ_BOOT_SRCS := $(FUZZ_SRCS) drivers/uart/uart.c boot/efi/bootargs.c tests/fuzz/fuzz_boot.c
+# A panic is the kernel refusing an input; fuzz_boot.h survives it.
+FUZZ_BOOT_LDFLAGS := -Wl,--wrap=panic,--wrap=arch_poweroff,--wrap=arch_halt
+FUZZ_MAX_LEN_bootfdt := 65536
+FUZZ_MAX_LEN_cmdline := 8192
+
+$(FUZZ_BUILD)/fuzz_bootfdt $(FUZZ_BUILD)/fuzz_cmdline: $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c \
+		$(FUZZ_BOOT_SRCS) tests/fuzz/fuzz_boot.h | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)clang $(FUZZ_CFLAGS) -Itests/fuzz -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all $(filter %.c,$^) $(FUZZ_BOOT_LDFLAGS) -lfdt -o $@
+
+$(FUZZ_BUILD)/bootfdt/seeds/.made: tests/fuzz/bootfdt-seeds $(wildcard tests/boot/dts/*) | $(BUILD)/.deps
+	@rm -rf $(dir $@) && mkdir -p $(dir $@)
+	$(Q)tests/fuzz/bootfdt-seeds $(dir $@) && touch $@
+
+$(FUZZ_BUILD)/cmdline/seeds/.made: tests/fuzz/seeds/cmdline.txt
+	@rm -rf $(dir $@) && mkdir -p $(dir $@)
+	@# One seed a line, and one line of them all, repeated past CMDLINE_MAX.
+	$(Q)awk '{ f = sprintf("$(dir $@)line-%02d", NR); printf "%s", $$0 > f; close(f); \
+		all = all " " $$0 } END { while (length(long) < 3000) long = long all; \
+		printf "%s", long > "$(dir $@)long" }' $<
+	@touch $@
+
+# $(call run_fuzz_boot,target,seconds)
+define run_fuzz_boot
+	@mkdir -p $(FUZZ_BUILD)/$(1)/corpus $(FUZZ_BUILD)/$(1)/crashes tests/fuzz/regress/$(1)
+	$(Q)$(FUZZ_BUILD)/fuzz_$(1) -max_total_time=$(2) -max_len=$(FUZZ_MAX_LEN_$(1)) -timeout=10 \
+		-artifact_prefix=$(FUZZ_BUILD)/$(1)/crashes/ -print_final_stats=1 \
+		$(FUZZ_BUILD)/$(1)/corpus $(FUZZ_BUILD)/$(1)/seeds tests/fuzz/regress/$(1) \
+		2>$(FUZZ_BUILD)/$(1)/last.log; \
+	rc=$$?; grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE)" \
+		$(FUZZ_BUILD)/$(1)/last.log | sed 's/^/fuzz-$(1): /'; \
+	if [ $$rc -eq 0 ]; then echo "fuzz-$(1): 1 passed, 0 failed"; else \
+		tail -30 $(FUZZ_BUILD)/$(1)/last.log; echo "fuzz-$(1): 0 passed, 1 failed"; fi; exit $$rc
+endef
+
+.PHONY: $(addprefix fuzz-,$(FUZZ_BOOT_TARGETS)) $(addprefix test-fuzz-,$(FUZZ_BOOT_TARGETS))
+$(foreach t,$(FUZZ_BOOT_TARGETS),$(eval fuzz-$(t): $(FUZZ_BUILD)/fuzz_$(t) $(FUZZ_BUILD)/$(t)/seeds/.made ; \
+	$$(call run_fuzz_boot,$(t),$$(FUZZ_SECONDS))))
+$(foreach t,$(FUZZ_BOOT_TARGETS),$(eval test-fuzz-$(t): $(FUZZ_BUILD)/fuzz_$(t) $(FUZZ_BUILD)/$(t)/seeds/.made ; \
+	$$(call run_fuzz_boot,$(t),$$(FUZZ_BOOT_TEST_SECONDS))))
+fuzz: $(addprefix fuzz-,$(FUZZ_BOOT_TARGETS))
+test-fuzz: $(addprefix test-fuzz-,$(FUZZ_BOOT_TARGETS))

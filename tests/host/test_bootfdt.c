@@ -389,10 +389,10 @@ TEST(bootfdt, reserved_block_and_nodes)
 		EXPECT(!r[i].no_map);
 
 	EXPECT_EQ(bootfdt_reserved(fdt, r, 3), -1);
-	EXPECT_LOG("bootfdt: more than 3 reserved ranges\r\n");
+	EXPECT_LOG("bootfdt: more than 3 reserved ranges (reserved-memory fw@90000000 is one too many)\r\n");
 	host_log_clear();
 	EXPECT_EQ(bootfdt_reserved(fdt, r, 0), -1);
-	EXPECT_LOG("bootfdt: more than 0 reserved ranges\r\n");
+	EXPECT_LOG("bootfdt: more than 0 reserved ranges (memreserve is one too many)\r\n");
 }
 
 TEST(bootfdt, reserved_none)
@@ -461,6 +461,78 @@ TEST(bootfdt, reserved_bad_reg_refused)
 	CELLS(fdt, "/reserved-memory/odd", "reg", 0x0, 0x1000, 0x0);
 	EXPECT_EQ(bootfdt_reserved(fdt, r, 4), -1);
 	EXPECT_LOG("bootfdt: reserved-memory odd: reg is 12 bytes, not a multiple of 16");
+}
+
+/* A reservation that wraps past the top of the address space is refused,
+ * in the reservation block and in /reserved-memory alike. */
+TEST(bootfdt, reserved_wrap_refused)
+{
+	void *fdt = tree(2, 2);
+	struct bootfdt_resv r[4];
+
+	REQUIRE(fdt_add_mem_rsv(fdt, 0xfffffffffffff000, 0x2000) == 0);
+	EXPECT_EQ(bootfdt_reserved(fdt, r, 4), -1);
+	EXPECT_LOG("bootfdt: memreserve: range 0xfffffffffffff000+0x2000 wraps around\r\n");
+
+	fdt = tree(2, 2);
+	add(fdt, "/", "reserved-memory");
+	CELLS(fdt, "/reserved-memory", "#address-cells", 2);
+	CELLS(fdt, "/reserved-memory", "#size-cells", 2);
+	add(fdt, "/reserved-memory", "top");
+	CELLS(fdt, "/reserved-memory/top", "reg", 0x0, 0x1000, 0x0, 0x1000,
+	      0xffffffff, 0xffff0000, 0x0, 0x10000);
+	EXPECT_EQ(bootfdt_reserved(fdt, r, 4), -1);
+	EXPECT_LOG("bootfdt: reserved-memory top: range 0xffffffffffff0000+0x10000 wraps around\r\n");
+}
+
+/* Many reg entries in one node count against the caller's table, as many
+ * nodes do: 20 in one node fit a table of 20 and not one of 19. */
+TEST(bootfdt, reserved_many_in_one_node)
+{
+	void *fdt = tree(1, 1);
+	static struct bootfdt_resv r[20];
+	fdt32_t reg[40];
+
+	for (int i = 0; i < 20; i++) {
+		reg[2 * i] = cpu_to_fdt32(0x80000000 + i * 0x10000);
+		reg[2 * i + 1] = cpu_to_fdt32(0x1000);
+	}
+	add(fdt, "/", "reserved-memory");
+	CELLS(fdt, "/reserved-memory", "#address-cells", 1);
+	CELLS(fdt, "/reserved-memory", "#size-cells", 1);
+	add(fdt, "/reserved-memory", "many");
+	raw(fdt, "/reserved-memory/many", "reg", reg, sizeof(reg));
+	EXPECT_EQ(bootfdt_reserved(fdt, r, 20), 20);
+	EXPECT_EQ(r[19].base, 0x80130000);
+	EXPECT_EQ(bootfdt_reserved(fdt, r, 19), -1);
+	EXPECT_LOG("bootfdt: more than 19 reserved ranges (reserved-memory many is one too many)");
+}
+
+/* /reserved-memory's children are in the root's address space: a
+ * non-empty ranges (a translation) is refused, not ignored; an empty or
+ * missing one is fine. Unsupported cell counts are refused too. */
+TEST(bootfdt, reserved_ranges_and_cells)
+{
+	void *fdt = tree(2, 2);
+	struct bootfdt_resv r[4];
+
+	add(fdt, "/", "reserved-memory");
+	CELLS(fdt, "/reserved-memory", "#address-cells", 2);
+	CELLS(fdt, "/reserved-memory", "#size-cells", 2);
+	add(fdt, "/reserved-memory", "fw");
+	CELLS(fdt, "/reserved-memory/fw", "reg", 0x0, 0x1000, 0x0, 0x1000);
+	EXPECT_EQ(bootfdt_reserved(fdt, r, 4), 1); /* no ranges at all */
+	raw(fdt, "/reserved-memory", "ranges", NULL, 0);
+	EXPECT_EQ(bootfdt_reserved(fdt, r, 4), 1);
+	CELLS(fdt, "/reserved-memory", "ranges", 0x0, 0x0, 0x0, 0x40000000, 0x0, 0x10000000);
+	EXPECT_EQ(bootfdt_reserved(fdt, r, 4), -1);
+	EXPECT_LOG("bootfdt: /reserved-memory has a non-empty ranges (24 bytes)");
+
+	raw(fdt, "/reserved-memory", "ranges", NULL, 0);
+	CELLS(fdt, "/reserved-memory", "#address-cells", 3);
+	host_log_clear();
+	EXPECT_EQ(bootfdt_reserved(fdt, r, 4), -1);
+	EXPECT_LOG("bootfdt: reserved-memory fw: #address-cells 3 / #size-cells 2 not supported");
 }
 
 /* bootfdt_bootargs, bootfdt_chosen_u64, bootfdt_u32 */
@@ -794,6 +866,13 @@ TEST(bootfdt, alias_loops_refused)
 	/* One hop through another alias is refused too: the spec says an
 	 * alias's value is a full path. */
 	EXPECT_EQ(bootfdt_path(fdt, "hop", 3), -FDT_ERR_BADPATH);
+	/* A longer loop, a -> b -> c -> a, is refused at its first hop. */
+	str(fdt, "/aliases", "c1", "c2");
+	str(fdt, "/aliases", "c2", "c3");
+	str(fdt, "/aliases", "c3", "c1");
+	host_log_clear();
+	EXPECT_EQ(bootfdt_path(fdt, "c2/serial", 9), -FDT_ERR_BADPATH);
+	EXPECT_LOG("bootfdt: alias 'c2' is not an absolute path");
 	/* An alias that is not a string at all. */
 	raw(fdt, "/aliases", "junk", "\x01\x02", 2);
 	EXPECT_EQ(bootfdt_path(fdt, "junk", 4), -FDT_ERR_BADPATH);

@@ -7,7 +7,16 @@
  * arch_map_early is the fake's (tests/host/fake_arch.c): it records what
  * bootmem asked to map, and host_mapped() answers with arm64's 2 MiB
  * blocks. The "kernel image" is 256 KiB at host_image_at().
+ *
+ * A boot that must stop is run in a child of the test (boot_stops): the
+ * panic ends in the fake arch's abort, which prints the log on stderr; the
+ * test reads it from a pipe and checks the line that says why.
  */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <libfdt.h>
 
 #include "harness.h"
@@ -184,4 +193,134 @@ TEST(bootmem, reservation_over_the_kernel_reported)
 	EXPECT(host_mapped(0x40200000));
 	EXPECT(memblock_is_reserved(0x40000000, 0x1000));
 	EXPECT(memblock_is_reserved(0x40300000, 0x1000));
+}
+
+/* Run bootmem_init(fdt) in a child: it must stop (panic, then the fake
+ * arch's abort) with why and the panic's last line in its log. */
+static void boot_stops(void *fdt, const char *why)
+{
+	static char out[1 << 16];
+	size_t got = 0;
+	int fds[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	REQUIRE(pipe(fds) == 0);
+	fflush(NULL);
+	pid = fork();
+	REQUIRE(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		dup2(fds[1], 2);
+		bootmem_init(fdt, FDT_PHYS);
+		_exit(0); /* booted on: the test fails below */
+	}
+	close(fds[1]);
+	while (got + 1 < sizeof(out) && (n = read(fds[0], out + got, sizeof(out) - 1 - got)) > 0)
+		got += (size_t)n;
+	out[got] = '\0';
+	close(fds[0]);
+	REQUIRE(waitpid(pid, &status, 0) == pid);
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT)
+		host_fail(__FILE__, __LINE__, "the boot did not stop (status 0x%x)", status);
+	if (!strstr(out, why))
+		host_fail(__FILE__, __LINE__, "no '%s' in the log:\n%s", why, out);
+	if (!strstr(out, "panic: the kernel stopped"))
+		host_fail(__FILE__, __LINE__, "no panic line in the log:\n%s", out);
+}
+
+#define RESV_UNREADABLE "boot: the device tree's reserved memory cannot be read; cannot boot safely"
+
+/* A /reserved-memory child whose reg does not parse stops the boot: its
+ * range cannot be dropped, it is firmware's. */
+TEST(bootmem, malformed_reservation_stops)
+{
+	void *fdt = tree();
+	int n;
+
+	memory(fdt, "memory@40000000", 0x40000000, 0x40000000);
+	reserved(fdt, "fine@44000000", 0x44000000, 0x10000, false);
+	n = node(fdt, rmem(fdt), "broken@50000000");
+	REQUIRE(fdt_setprop(fdt, n, "reg", "\0\0\0\0\x50\0\0\0\0\0\0\0", 12) == 0);
+	boot_stops(fdt, "bootfdt: reserved-memory broken@50000000: reg is 12 bytes, not a multiple of 16");
+	boot_stops(fdt, RESV_UNREADABLE);
+}
+
+/* More reservations than the kernel's table holds (64) stop the boot,
+ * whether they come from the reservation block, /reserved-memory, or
+ * both; 64 exactly boot. */
+TEST(bootmem, too_many_reservations_stop)
+{
+	void *fdt = tree();
+
+	memory(fdt, "memory@40000000", 0x40000000, 0x40000000);
+	for (int i = 0; i < 64; i++)
+		REQUIRE(fdt_add_mem_rsv(fdt, 0x60000000 + (u64)i * 0x10000, 0x1000) == 0);
+	bootmem_init(fdt, FDT_PHYS);
+	EXPECT(memblock_is_reserved(0x60000000 + 63 * 0x10000, 0x1000));
+
+	REQUIRE(fdt_add_mem_rsv(fdt, 0x70000000, 0x1000) == 0);
+	boot_stops(fdt, "bootfdt: more than 64 reserved ranges (memreserve is one too many)");
+	boot_stops(fdt, RESV_UNREADABLE);
+
+	fdt = tree();
+	memory(fdt, "memory@40000000", 0x40000000, 0x40000000);
+	for (int i = 0; i < 40; i++)
+		REQUIRE(fdt_add_mem_rsv(fdt, 0x60000000 + (u64)i * 0x10000, 0x1000) == 0);
+	for (int i = 0; i < 25; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "fw@%x", 0x70000000 + i * 0x10000);
+		reserved(fdt, name, 0x70000000 + (u64)i * 0x10000, 0x1000, i % 2);
+	}
+	boot_stops(fdt, "bootfdt: more than 64 reserved ranges (reserved-memory fw@");
+}
+
+/* A reservation that wraps around the address space stops the boot. */
+TEST(bootmem, wrapping_reservation_stops)
+{
+	void *fdt = tree();
+
+	memory(fdt, "memory@40000000", 0x40000000, 0x40000000);
+	REQUIRE(fdt_add_mem_rsv(fdt, 0xffffffffffff0000, 0x20000) == 0);
+	boot_stops(fdt, "bootfdt: memreserve: range 0xffffffffffff0000+0x20000 wraps around");
+
+	fdt = tree();
+	memory(fdt, "memory@40000000", 0x40000000, 0x40000000);
+	reserved(fdt, "top", 0xfffffffffffff000, 0x2000, true);
+	boot_stops(fdt, "bootfdt: reserved-memory top: range 0xfffffffffffff000+0x2000 wraps around");
+}
+
+/* /reserved-memory with a translation in its ranges stops the boot: its
+ * children's reg are not CPU addresses, and reserving them as such would
+ * reserve the wrong memory. */
+TEST(bootmem, translated_reserved_memory_stops)
+{
+	void *fdt = tree();
+	const fdt64_t ranges[3] = { cpu_to_fdt64(0), cpu_to_fdt64(0x40000000),
+				    cpu_to_fdt64(0x40000000) };
+
+	memory(fdt, "memory@40000000", 0x40000000, 0x40000000);
+	reserved(fdt, "fw", 0x1000000, 0x10000, false);
+	REQUIRE(fdt_setprop(fdt, rmem(fdt), "ranges", ranges, sizeof(ranges)) == 0);
+	boot_stops(fdt, "bootfdt: /reserved-memory has a non-empty ranges");
+	boot_stops(fdt, RESV_UNREADABLE);
+}
+
+/* /memory that cannot be read stops the boot with its own line, not as
+ * "no usable memory". */
+TEST(bootmem, unreadable_memory_stops)
+{
+	void *fdt = tree();
+	int n;
+
+	memory(fdt, "memory@40000000", 0x40000000, 0x40000000);
+	n = node(fdt, 0, "memory@80000000");
+	REQUIRE(fdt_setprop_string(fdt, n, "device_type", "memory") == 0);
+	REQUIRE(fdt_setprop(fdt, n, "reg", "\0\0\0\0", 4) == 0);
+	boot_stops(fdt, "bootfdt: memory memory@80000000: reg is 4 bytes, not a multiple of 16");
+	boot_stops(fdt, "boot: the device tree's memory nodes cannot be read; cannot boot safely");
+
+	fdt = tree();
+	boot_stops(fdt, "boot: the device tree describes no usable memory");
 }

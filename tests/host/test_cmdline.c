@@ -169,23 +169,92 @@ TEST(cmdline, longest_line_taken_whole)
 	EXPECT_NO_LOG("longer than");
 }
 
-TEST(cmdline, over_long_line_truncated)
+/* Over the limit: the whole words that end within CMDLINE_MAX - 1 bytes
+ * are taken, with a warning that says how much was dropped; the word
+ * across the limit goes whole, never cut in two. */
+TEST(cmdline, over_long_line_cut_between_words)
 {
-	static char line[3 * CMDLINE_MAX];
-	char want[CMDLINE_MAX + 8];
+	static char line[3 * CMDLINE_MAX], want[CMDLINE_MAX + 8];
 	size_t key = strlen("t.val=");
 
-	/* t.val=vvvv...(2000 v) t.flag: cut at CMDLINE_MAX - 1 characters. */
+	/* t.val=vvvv...(2000 v) t.num=12345678 t.flag: t.num's value crosses
+	 * byte 2047, so t.num and what follows are dropped, not "t.num=123". */
 	memset(line, 0, sizeof(line));
 	memcpy(line, "t.val=", key);
 	memset(line + key, 'v', 2000);
-	strcat(line, " t.flag");
+	strcat(line, " t.flag t.flag t.flag t.flag t.flag t.num=12345678 t.flag");
+	REQUIRE(strlen(line) >= CMDLINE_MAX);
 	EXPECT_EQ(parse(line), 1);
-	EXPECT_LOG("cmdline: longer than 1023 bytes, the rest is ignored\r\n");
+	EXPECT_LOG("cmdline: 2063 bytes, longer than the 2047 taken: the first 2041 (whole words) "
+		   "are used, the rest is ignored\r\n");
+	memcpy(want, line, key + 2000);
+	strcpy(want + key + 2000, ";t.flag;t.flag;t.flag;t.flag;t.flag;");
+	EXPECT_STR(calls, want);
+}
 
-	memcpy(want, line, CMDLINE_MAX - 1);
-	strcpy(want + CMDLINE_MAX - 1, ";");
-	EXPECT_STR(calls, want); /* the value up to the cut; t.flag was past it */
+/* One word longer than the limit leaves nothing to take. */
+TEST(cmdline, over_long_single_word_dropped)
+{
+	static char line[CMDLINE_MAX + 10];
+
+	memset(line, 'k', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\0';
+	EXPECT_EQ(parse(line), 1);
+	EXPECT_LOG("cmdline: 2057 bytes, longer than the 2047 taken: the first 0 (whole words)");
+	EXPECT_STR(calls, "");
+}
+
+/* A quoted value with spaces that crosses the limit is one word: it goes
+ * whole; the words before it are taken. */
+TEST(cmdline, over_long_quoted_value_dropped_whole)
+{
+	static char line[CMDLINE_MAX + 100];
+
+	memset(line, 0, sizeof(line));
+	strcpy(line, "t.flag t.val=\"");
+	for (size_t i = strlen(line); i < CMDLINE_MAX + 50; i++)
+		line[i] = i % 7 ? 'q' : ' ';
+	strcat(line, "\" t.num=1");
+	EXPECT_EQ(parse(line), 1);
+	EXPECT_LOG("the first 6 (whole words) are used");
+	EXPECT_STR(calls, "t.flag;");
+}
+
+/* The word a loader appends when it had to cut the line (cmdline.h): the
+ * kernel's log says so. */
+TEST(cmdline, loader_cut_marker_warns)
+{
+	EXPECT_EQ(parse("t.flag " CMDLINE_CUT "=5000"), 0);
+	EXPECT_STR(calls, "t.flag;");
+	EXPECT_LOG("cmdline: the loader cut the command line: it was given 5000 bytes, more than the "
+		   "2047 taken here; the words after this one were dropped\r\n");
+
+	EXPECT_EQ(parse(CMDLINE_CUT "=lots"), 1);
+	EXPECT_LOG("cmdline: bad value for '" CMDLINE_CUT "': 'lots'");
+}
+
+/* cmdline_word_end, the word syntax the loader cuts by, agrees with the
+ * parser: each word it finds is one call (or one warning). */
+TEST(cmdline, word_end_matches_parser)
+{
+	const char *line = "t.val=\"a b\" t.flag t.val=x\"y t.val=\"q\"junk t.num=1";
+	const char *ends[] = { "t.val=\"a b\"", "t.flag", "t.val=x\"y", "t.val=\"q\"junk", "t.num=1" };
+	const char *p = line;
+
+	for (size_t i = 0; i < ARRAY_SIZE(ends); i++) {
+		const char *e;
+
+		while (cmdline_is_space(*p))
+			p++;
+		e = cmdline_word_end(p);
+		EXPECT_EQ((size_t)(e - p), strlen(ends[i]));
+		EXPECT(strncmp(p, ends[i], strlen(ends[i])) == 0);
+		p = e;
+	}
+	EXPECT_EQ(*p, 0);
+	EXPECT_EQ(parse(line), 1);
+	EXPECT_STR(calls, "t.val=a b;t.flag;t.val=x\"y;t.num=1;");
+	EXPECT_STR(cmdline_word_end("t.val=\"open to the end"), "");
 }
 
 TEST(cmdline, loglevel_param)

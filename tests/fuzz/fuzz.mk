@@ -3,7 +3,7 @@
 #   make test-fuzz            the short run make test includes (20 s)
 # The seed corpus is made fresh from real handovers (fuzz_kho.c built with
 # -DFUZZ_CORPUS); findings land in build/fuzz/crashes/. Inputs that once
-# crashed it are kept in tests/fuzz/regress/ and run every time.
+# crashed it are kept in tests/fuzz/regress/kho/ and run every time.
 
 FUZZ_BUILD := build/fuzz
 FUZZ_SECONDS ?= 600
@@ -28,9 +28,9 @@ fuzz-corpus: $(FUZZ_BUILD)/make_corpus
 	$(Q)$(FUZZ_BUILD)/make_corpus $(FUZZ_BUILD)/seeds
 
 define run_fuzz
-	$(Q)$(FUZZ_BUILD)/fuzz_kho -max_total_time=$(1) -max_len=65536 -timeout=10 \
+	$(Q)$(FUZZ_BUILD)/fuzz_kho -max_total_time=$(1) -max_len=262144 -timeout=10 \
 		-artifact_prefix=$(FUZZ_BUILD)/crashes/ -print_final_stats=1 \
-		$(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/seeds tests/fuzz/regress 2>$(FUZZ_BUILD)/last.log; \
+		$(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/seeds tests/fuzz/regress/kho 2>$(FUZZ_BUILD)/last.log; \
 	rc=$$?; grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE)" \
 		$(FUZZ_BUILD)/last.log | sed 's/^/fuzz: /'; \
 	if [ $$rc -eq 0 ]; then echo "fuzz: 1 passed, 0 failed"; else \

@@ -14,8 +14,18 @@
  * and slab objects, written in that format.
  *
  * A run passes when nothing crashes or trips a sanitizer, and, for an
- * accepted handover, the allocator's own consistency check holds and every
- * restored block can be freed.
+ * accepted handover, every restore entry point behaves: the vmalloc area
+ * named by the subtree "fuzz-index" (a struct kho_vmalloc) and every
+ * object of the slab records come back or are refused, never half; then
+ * every block still waiting is restored as a folio, a run of pages or one
+ * block (if its owner is any restore) or refused (if it is the handover's
+ * own or the slab records'), and everything restored frees cleanly under
+ * the allocator's own consistency check.
+ *
+ * The seeds are real handovers, and real handovers damaged so that two
+ * structures share a page (a subtree blob on the root FDT, a vmalloc page
+ * listed twice, a slab chunk that is also a slab): the scan or the restore
+ * must refuse those.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +41,7 @@
 #include "slab.h"
 #include "vmalloc.h"
 
+#define INDEX_SUBTREE "fuzz-index"
 #define RAM_BASE 0x40000000ULL
 #define RAM (16ULL << 20)
 #define SCRATCH (2ULL << 20)
@@ -56,6 +67,87 @@ static void boot(const void *boot_fdt)
 }
 
 #ifndef FUZZ_CORPUS
+
+/* The vmalloc area the seed named: back and freed, or refused whole. */
+static void restore_index(void)
+{
+	struct kho_vmalloc v;
+	phys_addr_t pa;
+	u64 size;
+	void *va;
+
+	if (kho_retrieve_subtree(INDEX_SUBTREE, &pa, &size) < 0 || size != sizeof(v))
+		return;
+	memcpy(&v, phys_to_virt(pa), sizeof(v)); /* proven inside preserved memory */
+	va = kho_restore_vmalloc(&v);
+	if (va)
+		vfree(va);
+}
+
+/* Every object of the slab records (their shape was proven by the scan). */
+static void restore_slab_objects(void)
+{
+	phys_addr_t pa;
+	u64 size;
+
+	if (kho_retrieve_subtree(KHO_SLAB_SUBTREE, &pa, &size) < 0)
+		return;
+	for (u64 chunks = 0; pa && chunks < 64; chunks++) {
+		const struct kho_slab_chunk *c = phys_to_virt(pa);
+		u64 next = c->next, n = c->count;
+		phys_addr_t objs[KHO_SLAB_CHUNK_RECS];
+
+		for (u64 i = 0; i < n && i < KHO_SLAB_CHUNK_RECS; i++)
+			objs[i] = c->rec[i].phys; /* the chunk may go back as we restore */
+		for (u64 i = 0; i < n && i < KHO_SLAB_CHUNK_RECS; i++) {
+			void *o = kho_restore_slab(objs[i]);
+
+			if (o)
+				kfree(o);
+		}
+		pa = next;
+	}
+}
+
+/* Every block still waiting: a client's comes back (as a folio, a run of
+ * pages, or through the primitive) and is freed; the handover's own and the
+ * slab records' are refused to clients. Anything else is a bug. */
+static void restore_the_rest(void)
+{
+	for (u64 pfn = RAM_BASE >> PAGE_SHIFT; pfn < (RAM_BASE + RAM) >> PAGE_SHIFT; pfn++) {
+		unsigned long md = pfn_to_page(pfn)->memdesc;
+		unsigned order, owner;
+		phys_addr_t pa = pfn << PAGE_SHIFT;
+
+		if (memdesc_type(md) != MEMDESC_PRESERVED || (memdesc_data(md) & 0xff) == 0xff)
+			continue; /* not a waiting head */
+		order = memdesc_data(md) & 0xff;
+		owner = (memdesc_data(md) >> 8) & 0xff;
+		if (owner != 0) { /* the handover's own, or the slab records' */
+			if (kho_restore_page_desc(pa, order, MEMDESC_PAGES_OF(order)))
+				abort(); /* a client took what is not a client's */
+			continue;
+		}
+		if (order > MAX_ORDER) {
+			if (!kho_restore_pages(pa, 1ULL << order))
+				abort(); /* marked but not restorable: a bug */
+			for (u64 q = 0; q < (1ULL << order); q += 1ULL << MAX_ORDER)
+				__free_pages(pfn_to_page(pfn + q), MAX_ORDER);
+		} else if (pfn & 1) {
+			struct folio *f = kho_restore_folio(pa);
+
+			if (!f)
+				abort();
+			folio_put(f);
+		} else {
+			struct page *p = kho_restore_page_desc(pa, order, MEMDESC_PAGES_OF(order));
+
+			if (!p)
+				abort();
+			__free_pages(p, order);
+		}
+	}
+}
 
 static bool once(void)
 {
@@ -97,19 +189,10 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	host_log_clear();
 	boot(fdt_buf);
 	buddy_check();
-	/* Everything that came through must restore and free cleanly. */
-	for (u64 pfn = RAM_BASE >> PAGE_SHIFT; pfn < (RAM_BASE + RAM) >> PAGE_SHIFT; pfn++) {
-		unsigned long md = pfn_to_page(pfn)->memdesc;
-
-		if (memdesc_type(md) == MEMDESC_PRESERVED && ((memdesc_data(md) >> 8) != 0)) {
-			unsigned order = memdesc_data(md) & 0xff;
-			struct page *p = kho_restore_page_desc(pfn << PAGE_SHIFT, order,
-							       MEMDESC_PAGES_OF(order));
-
-			if (!p)
-				abort(); /* marked but not restorable: a bug */
-			__free_pages(p, order);
-		}
+	if (kho_is_kho_boot()) {
+		restore_index();
+		restore_slab_objects();
+		restore_the_rest();
 	}
 	buddy_check();
 	if (getenv("FUZZ_SHOW_LOG")) /* to see what a given input did */
@@ -142,6 +225,43 @@ static void put_tree(phys_addr_t node, int level)
 			put_tree(t[i], level - 1);
 }
 
+/* The damaged seeds (see the file comment). */
+static void damage_blob_on_root_fdt(const struct kho_handover *h)
+{
+	void *rfdt = phys_to_virt(h->fdt);
+	int node = fdt_subnode_offset(rfdt, 0, INDEX_SUBTREE);
+	u64 at = h->fdt;
+
+	if (node >= 0)
+		fdt_setprop_inplace(rfdt, node, "preserved-data", &at, 8);
+}
+
+static void damage_vmalloc_page_twice(const struct kho_vmalloc *v)
+{
+	struct kho_vmalloc_chunk *c = phys_to_virt(v->first);
+
+	if (c->phys[0] && c->phys[1])
+		c->phys[1] = c->phys[0];
+}
+
+static void damage_slab_chunk_is_a_slab(const struct kho_handover *h)
+{
+	const void *rfdt = phys_to_virt(h->fdt);
+	int node = fdt_subnode_offset(rfdt, 0, KHO_SLAB_SUBTREE);
+	const void *d = node >= 0 ? fdt_getprop(rfdt, node, "preserved-data", NULL) : NULL;
+	struct kho_slab_chunk *c;
+	u64 pa;
+
+	if (!d)
+		return;
+	memcpy(&pa, d, 8);
+	c = phys_to_virt(pa);
+	if (c->count) { /* the first object now claims the chunk's page */
+		c->rec[0].phys = pa;
+		c->rec[0].slab_order = 0;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static u64 fdt[4096 / 8];
@@ -171,6 +291,12 @@ int main(int argc, char **argv)
 		void *area = vmalloc((u64)(seed + 1) * PAGE_SIZE);
 		if (!area || kho_preserve_vmalloc(area, &v) < 0)
 			return 1;
+		struct page *ip = alloc_pages(__GFP_ZERO, 0);
+		if (!ip || kho_preserve_pages(ip, 1) < 0)
+			return 1;
+		memcpy(page_address(ip), &v, sizeof(v));
+		if (kho_add_subtree(INDEX_SUBTREE, page_address(ip), sizeof(v)) < 0)
+			return 1;
 		for (int k = 0; k < 3 + seed; k++)
 			if (kho_preserve_slab(kmalloc(16u << k, GFP_KERNEL)) < 0)
 				return 1;
@@ -186,6 +312,15 @@ int main(int argc, char **argv)
 					 h.scratch_size);
 		fdt_pack(fdt);
 
+		/* Seed 0 as it is, then seeds 1..3 each with two structures
+		 * on one page: the scan or the restore must refuse them. */
+		if (seed == 1)
+			damage_blob_on_root_fdt(&h);
+		if (seed == 2)
+			damage_vmalloc_page_twice(&v);
+		if (seed == 3)
+			damage_slab_chunk_is_a_slab(&h);
+
 		snprintf(path, sizeof(path), "%s/handover-%d", dir, seed);
 		out = fopen(path, "wb");
 		if (!out)
@@ -197,6 +332,23 @@ int main(int argc, char **argv)
 		put_page(h.scratch);
 		map = fdt_getprop(phys_to_virt(h.fdt), 0, "preserved-memory-map", NULL);
 		put_tree(*map, 5);
+		put_page(page_to_phys(ip));
+		for (phys_addr_t c = v.first; c; c = ((struct kho_vmalloc_chunk *)phys_to_virt(c))->next)
+			put_page(c);
+		{
+			phys_addr_t sp;
+			u64 ssize;
+			const void *rfdt = phys_to_virt(h.fdt);
+			int sn = fdt_subnode_offset(rfdt, 0, KHO_SLAB_SUBTREE);
+			const void *d = sn >= 0 ? fdt_getprop(rfdt, sn, "preserved-data", NULL) : NULL;
+
+			(void)ssize;
+			sp = 0;
+			if (d)
+				memcpy(&sp, d, 8);
+			for (; sp; sp = ((struct kho_slab_chunk *)phys_to_virt(sp))->next)
+				put_page(sp);
+		}
 		fclose(out);
 	}
 	return 0;

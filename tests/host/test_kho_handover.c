@@ -298,6 +298,16 @@ TEST(kho, generations_hand_over_and_free)
 	}
 }
 
+/* After a refused handover: nothing waits, no page of the memmap says
+ * PRESERVED, and the allocator is whole. */
+static void expect_nothing_marked(void)
+{
+	EXPECT_EQ(kho_unclaimed_pages(), 0);
+	for (u64 pfn = RAM_BASE >> PAGE_SHIFT; pfn < (RAM_BASE + RAM) >> PAGE_SHIFT; pfn++)
+		REQUIRE(memdesc_type(pfn_to_page(pfn)->memdesc) != MEMDESC_PRESERVED);
+	buddy_check();
+}
+
 /* ---- Damage only a restore can see: refused, and nothing taken. ---- */
 
 /* Generation A preserves the usual set; B boots from it and reads the
@@ -458,6 +468,7 @@ TEST(kho, refuses_scratch_on_firmware_memory)
 	boot_generation(fdt);
 	EXPECT(!kho_is_kho_boot());
 	EXPECT_LOG("overlaps memory the firmware reserved; booting as a cold boot");
+	expect_nothing_marked();
 }
 
 TEST(kho, refuses_a_scratch_array_of_empty_areas)
@@ -470,6 +481,7 @@ TEST(kho, refuses_a_scratch_array_of_empty_areas)
 	boot_generation(handover_fdt(&h));
 	EXPECT(!kho_is_kho_boot());
 	EXPECT_LOG("no scratch area is usable");
+	expect_nothing_marked();
 }
 
 /* A next boot whose RAM spans so much that its memory map fits nowhere
@@ -696,11 +708,7 @@ static void refused(enum damage d, const char *message)
 	EXPECT_LOG("kho: handover refused: ");
 	EXPECT_LOG(message);
 	EXPECT_LOG("; booting as a cold boot");
-	EXPECT_EQ(kho_unclaimed_pages(), 0);
-	/* No page marked: nothing in the memmap says PRESERVED. */
-	for (u64 pfn = RAM_BASE >> PAGE_SHIFT; pfn < (RAM_BASE + RAM) >> PAGE_SHIFT; pfn++)
-		REQUIRE(memdesc_type(pfn_to_page(pfn)->memdesc) != MEMDESC_PRESERVED);
-	buddy_check();
+	expect_nothing_marked();
 }
 
 TEST(kho, refuses_truncated_fdt)

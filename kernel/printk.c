@@ -58,7 +58,12 @@ void vprintk(enum log_level level, const char *fmt, va_list ap)
 		     (unsigned long long)(us / 1000000),
 		     (unsigned long long)(us % 1000000));
 	m = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
-	n = n + m < (int)sizeof(line) - 1 ? n + m : (int)sizeof(line) - 2;
+	if (n + m < (int)sizeof(line) - 1) {
+		n += m;
+	} else { /* too long for one line: cut, and say so */
+		n = (int)sizeof(line) - 2;
+		memcpy(line + n - 5, "[...]", 5);
+	}
 	if (n == 0 || line[n - 1] != '\n')
 		line[n++] = '\n';
 	line[n] = '\0';

@@ -118,7 +118,7 @@ int kho_serialize(struct kho_handover *out);
 /* Drop a serialized handover (the kexec did not happen after all). */
 void kho_abort(void);
 
-/* ---- The incoming kernel (kho/restore.c) ---- */
+/* ---- The incoming kernel (kho/validate.c, kho/restore.c) ---- */
 
 /* Early, after memblock knows RAM and the boot reservations: find a
  * handover in the boot FDT's /chosen, validate all of it, and reserve the

@@ -6,7 +6,7 @@
  * on as a cold boot (tests/boot/cases/: the "damage-*" variants).
  *
  * Each kind changes one thing, aimed so that it breaks exactly one rule of
- * the incoming validator (kho/restore.c) and nothing else:
+ * the incoming validator (kho/validate.c) and nothing else:
  *
  *   fdt-magic          the KHO root FDT's magic number
  *   compatible         the root FDT's compatible: "kho-v0", same length

@@ -72,6 +72,18 @@ static inline u64 host_rand(u64 *state)
 	return *state;
 }
 
+/* The tests' checksum of preserved contents: a position-weighted sum of
+ * 64-bit words, so a word moved or swapped changes it. */
+static inline u64 host_wsum(const void *p, u64 bytes)
+{
+	const u64 *w = p;
+	u64 sum = 0;
+
+	for (u64 i = 0; i < bytes / 8; i++)
+		sum += w[i] * (i + 1);
+	return sum;
+}
+
 #define REQUIRE(cond)                                                      \
 	do {                                                                 \
 		if (!(cond)) {                                               \

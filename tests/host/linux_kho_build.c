@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <libfdt.h>
 
+#include "harness.h"
 #include "linux_kho.h"
 #include "arch/mmu.h"
 
@@ -112,24 +113,14 @@ static void preserve_pages(phys_addr_t pa, u64 n)
 
 static u64 rng = 0x9e3779b97f4a7c15ULL;
 
-static u64 next_rand(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 /* Random contents; returns a position-weighted sum the test checks. */
 static u64 fill(phys_addr_t pa, u64 bytes)
 {
-	u64 *w = phys_to_virt(pa), sum = 0;
+	u64 *w = phys_to_virt(pa);
 
-	for (u64 i = 0; i < bytes / 8; i++) {
-		w[i] = next_rand();
-		sum += w[i] * (i + 1);
-	}
-	return sum;
+	for (u64 i = 0; i < bytes / 8; i++)
+		w[i] = host_rand(&rng);
+	return host_wsum(w, bytes);
 }
 
 u32 lkho_csum(const void *p, u64 bytes, u32 sum)

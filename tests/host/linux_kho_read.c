@@ -3,7 +3,7 @@
  * Linux kernel applies when it boots from one, and checks it field by
  * field. Written from Linux's ABI header and code as cited in linux_kho.h
  * ([ABI], [KHO], [OF], [MD], [TEST]); it shares nothing with Baton's
- * kho/restore.c, which it is used to check (and to be checked against:
+ * kho/validate.c and kho/restore.c, which it is used to check (and to be checked against:
  * linux_kho_build.c's output must pass it).
  *
  * The rules, each named by the line it returns:

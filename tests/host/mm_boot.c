@@ -6,6 +6,7 @@
 #include "host.h"
 #include "buddy.h"
 #include "folio.h"
+#include "kho.h"
 #include "memblock.h"
 #include "slab.h"
 #include "vmalloc.h"
@@ -22,6 +23,24 @@ void mm_boot(u64 ram_size)
 	folio_init();
 	vmalloc_init();
 	host_log_clear();
+}
+
+void mm_boot_generation(u64 ram_base, u64 ram_size, const void *boot_fdt)
+{
+	memblock_reset();
+	kho_reset();
+	memblock_add(ram_base, ram_size);
+	memblock_reserve(ram_base, 1 << 20);
+	memblock_reserve(MM_KERNEL_IMAGE(ram_base), 1 << 20);
+	if (boot_fdt)
+		kho_scan(boot_fdt);
+	if (!kho_is_kho_boot())
+		REQUIRE(kho_scratch_reserve(MM_KHO_SCRATCH) == 0);
+	REQUIRE(buddy_init());
+	kho_mark_preserved();
+	slab_init();
+	folio_init();
+	vmalloc_init();
 }
 
 static void add_pages(const struct kmem_cache_stats *st, void *arg)

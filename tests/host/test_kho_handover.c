@@ -26,8 +26,7 @@
 
 #define RAM_BASE 0x40000000ULL
 #define RAM (128ULL << 20)
-#define SCRATCH (16ULL << 20)
-#define KERNEL_IMAGE (RAM_BASE + (2ULL << 20))
+#define KERNEL_IMAGE MM_KERNEL_IMAGE(RAM_BASE)
 
 /* What the test (not the kernel) remembers across a kexec. */
 enum item_kind { PAGES, FOLIO, SLAB };
@@ -40,7 +39,6 @@ struct item {
 };
 static struct item items[256];
 static int nitems;
-static u64 checksum(const void *p, u64 bytes);
 
 /* A vmalloc'd index of the items (what a real client would keep), and its
  * descriptor. */
@@ -63,49 +61,23 @@ _Static_assert(sizeof(struct manifest) <= 4096, "the manifest fits a page");
 
 static u64 manifest_sum(const struct manifest *m)
 {
-	return checksum(m, offsetof(struct manifest, sum));
+	return host_wsum(m, offsetof(struct manifest, sum));
 }
 static u64 boot_fdt_buf[8192 / 8];
 
 static u64 fill(void *p, u64 bytes, u64 seed)
 {
-	u64 *w = p, sum = 0;
-
-	for (u64 i = 0; i < bytes / 8; i++) {
-		w[i] = host_rand(&seed);
-		sum += w[i] * (i + 1);
-	}
-	return sum;
-}
-
-static u64 checksum(const void *p, u64 bytes)
-{
-	const u64 *w = p;
-	u64 sum = 0;
+	u64 *w = p;
 
 	for (u64 i = 0; i < bytes / 8; i++)
-		sum += w[i] * (i + 1);
-	return sum;
+		w[i] = host_rand(&seed);
+	return host_wsum(p, bytes);
 }
 
-/* Boot one generation on the surviving RAM: memblock, KHO scan (if handed
- * over), scratch, buddy, the memmap marks, slab, folios. */
+/* Boot one generation on the surviving RAM (mm_boot.h). */
 static void boot_generation(const void *boot_fdt)
 {
-	memblock_reset();
-	kho_reset();
-	memblock_add(RAM_BASE, RAM);
-	memblock_reserve(RAM_BASE, 1 << 20); /* "firmware" */
-	memblock_reserve(KERNEL_IMAGE, 1 << 20); /* where a kernel image would be */
-	if (boot_fdt)
-		kho_scan(boot_fdt);
-	if (!kho_is_kho_boot())
-		REQUIRE(kho_scratch_reserve(SCRATCH) == 0);
-	REQUIRE(buddy_init());
-	kho_mark_preserved();
-	slab_init();
-	folio_init();
-	vmalloc_init();
+	mm_boot_generation(RAM_BASE, RAM, boot_fdt);
 }
 
 /* The boot FDT kexec would build: /chosen with the two KHO properties. */
@@ -246,7 +218,7 @@ static void restore_set(void)
 			void *o = kho_restore_slab(it->pa);
 
 			REQUIRE(o);
-			EXPECT_EQ(checksum(o, it->nr_pages), it->sum);
+			EXPECT_EQ(host_wsum(o, it->nr_pages), it->sum);
 			EXPECT_EQ(ksize(o), it->nr_pages);
 			EXPECT(kho_restore_slab(it->pa) == NULL); /* twice: refused */
 			kfree(o);
@@ -255,7 +227,7 @@ static void restore_set(void)
 
 			REQUIRE(f);
 			EXPECT_EQ(folio_nr_pages(f), it->nr_pages);
-			EXPECT_EQ(checksum(folio_address(f), folio_size(f)), it->sum);
+			EXPECT_EQ(host_wsum(folio_address(f), folio_size(f)), it->sum);
 			EXPECT(kho_restore_folio(it->pa) == NULL); /* twice: refused */
 			folio_put(f);
 		} else {
@@ -263,7 +235,7 @@ static void restore_set(void)
 			unsigned o = (unsigned)__builtin_ctzll(it->nr_pages);
 
 			REQUIRE(p);
-			EXPECT_EQ(checksum(page_address(p), it->nr_pages * PAGE_SIZE), it->sum);
+			EXPECT_EQ(host_wsum(page_address(p), it->nr_pages * PAGE_SIZE), it->sum);
 			__free_pages(p, o);
 		}
 	}

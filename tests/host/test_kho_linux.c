@@ -51,38 +51,13 @@
 
 #define RAM_BASE LKHO_RAM_BASE
 #define RAM LKHO_RAM_SIZE
-#define KERNEL_IMAGE (RAM_BASE + (2ULL << 20))
 
 static u64 boot_fdt_buf[8192 / 8];
 
-/* One generation of Baton on the surviving RAM, as kernel_main does it
- * (the same steps as test_kho_handover.c's boot_generation). */
+/* One generation of Baton on the surviving RAM (mm_boot.h). */
 static void boot_generation(const void *boot_fdt)
 {
-	memblock_reset();
-	kho_reset();
-	memblock_add(RAM_BASE, RAM);
-	memblock_reserve(RAM_BASE, 1 << 20);      /* "firmware" */
-	memblock_reserve(KERNEL_IMAGE, 1 << 20);  /* this kernel's image */
-	if (boot_fdt)
-		kho_scan(boot_fdt);
-	if (!kho_is_kho_boot())
-		REQUIRE(kho_scratch_reserve(16ULL << 20) == 0);
-	REQUIRE(buddy_init());
-	kho_mark_preserved();
-	slab_init();
-	folio_init();
-	vmalloc_init();
-}
-
-static u64 wsum(const void *p, u64 bytes)
-{
-	const u64 *w = p;
-	u64 sum = 0;
-
-	for (u64 i = 0; i < bytes / 8; i++)
-		sum += w[i] * (i + 1);
-	return sum;
+	mm_boot_generation(RAM_BASE, RAM, boot_fdt);
 }
 
 static struct lkho_build_opts baseline(void)
@@ -486,7 +461,7 @@ static void restore_linux(const struct lkho_build_opts *o, const struct lkho_bui
 		u64 pfn = b->run >> PAGE_SHIFT, end = pfn + b->run_pages;
 
 		REQUIRE(p);
-		EXPECT_EQ(wsum(page_address(p), b->run_pages * PAGE_SIZE), b->run_sum);
+		EXPECT_EQ(host_wsum(page_address(p), b->run_pages * PAGE_SIZE), b->run_sum);
 		EXPECT(kho_restore_pages(b->run, b->run_pages) == NULL); /* twice: refused */
 		while (pfn < end) {
 			unsigned ord = 0;
@@ -506,7 +481,7 @@ static void restore_linux(const struct lkho_build_opts *o, const struct lkho_bui
 		EXPECT_NO_LOG("kho: the vmalloc descriptor");
 		REQUIRE(va);
 		EXPECT(is_vmalloc_addr(va));
-		EXPECT_EQ(wsum(va, 2 << 20) + 3 * wsum(va + (2 << 20), 2 << 20), b->huge_sum);
+		EXPECT_EQ(host_wsum(va, 2 << 20) + 3 * host_wsum(va + (2 << 20), 2 << 20), b->huge_sum);
 		EXPECT(kho_restore_vmalloc(&d) == NULL);
 		vfree(va);
 	}
@@ -519,7 +494,7 @@ static void restore_linux(const struct lkho_build_opts *o, const struct lkho_bui
 		va = kho_restore_vmalloc(&d);
 		REQUIRE(va);
 		for (u64 i = 0; i < 511; i++)
-			sum += wsum(va + i * PAGE_SIZE, PAGE_SIZE) * (i + 1);
+			sum += host_wsum(va + i * PAGE_SIZE, PAGE_SIZE) * (i + 1);
 		EXPECT_EQ(sum, b->flat_sum);
 		vfree(va);
 	}

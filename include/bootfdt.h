@@ -84,6 +84,9 @@ bool bootfdt_chosen_u64(const void *fdt, const char *name, u64 *out);
  * linux,kho-fdt), or two u64s (16 bytes) whatever those are; false when
  * absent, malformed, empty or wrapping. */
 bool bootfdt_chosen_range(const void *fdt, const char *name, struct mem_range *out);
+/* The initrd from /chosen linux,initrd-start and linux,initrd-end (each
+ * one cell or two): false when there is none or the two make no range. */
+bool bootfdt_initrd(const void *fdt, struct mem_range *out);
 
 /* Register window index of node, translated through the parents' "ranges"
  * to a CPU address. Returns 0, or -1 (and logs why). */

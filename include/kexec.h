@@ -14,9 +14,13 @@
 void kexec_init(const void *boot_fdt);
 
 u64 kexec_generation(void);
-/* kexec.chain=N (0 without one), and the pages of the image folio. */
+/* kexec.chain=N (0 without one), and the pages of the kernel files kept
+ * for kexec (the image copy, and kexec.then's kernel). */
 u64 kexec_chain_length(void);
 u64 kexec_image_pages(void);
+/* Whether this generation will kexec again (the chain goes on, or
+ * kexec.then has a kernel to enter). */
+bool kexec_will_kexec(void);
 
 /* Preserve the image, serialize KHO, place the image and a new boot FDT in
  * scratch, and enter it. Returns only on failure, with a message. */

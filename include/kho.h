@@ -115,6 +115,8 @@ struct kho_handover {
 	phys_addr_t scratch, scratch_size;
 };
 int kho_serialize(struct kho_handover *out);
+/* The root FDT's compatible kho_serialize writes (kho.compatible=). */
+const char *kho_out_compatible(void);
 /* Drop a serialized handover (the kexec did not happen after all). */
 void kho_abort(void);
 
@@ -147,6 +149,10 @@ struct folio *kho_restore_folio(phys_addr_t phys);
  * back as alloc_pages blocks of the orders they were preserved in, those
  * above MAX_ORDER as the MAX_ORDER blocks they are made of. */
 struct page *kho_restore_pages(phys_addr_t phys, u64 nr_pages);
+
+/* After the allocators: say who handed over (the kexec-metadata subtree,
+ * kho/metadata.c) and give that record's page back. */
+void kho_metadata_take(void);
 
 /* Preserved pages not restored (yet). */
 u64 kho_unclaimed_pages(void);

@@ -320,6 +320,23 @@ bool bootfdt_chosen_range(const void *fdt, const char *name, struct mem_range *o
 	return out->size != 0 && out->base + out->size > out->base;
 }
 
+bool bootfdt_initrd(const void *fdt, struct mem_range *out)
+{
+	u64 start, end;
+
+	if (!bootfdt_chosen_u64(fdt, "linux,initrd-start", &start) ||
+	    !bootfdt_chosen_u64(fdt, "linux,initrd-end", &end))
+		return false;
+	if (end <= start) {
+		pr_warn("bootfdt: /chosen's initrd 0x%llx-0x%llx is empty or backwards, ignored",
+			(unsigned long long)start, (unsigned long long)end);
+		return false;
+	}
+	out->base = start;
+	out->size = end - start;
+	return true;
+}
+
 u32 bootfdt_u32(const void *fdt, int node, const char *name, u32 def)
 {
 	const fdt32_t *p;

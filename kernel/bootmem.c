@@ -165,6 +165,9 @@ void bootmem_init(const void *fdt, phys_addr_t fdt_phys)
 	if (!bootfdt_chosen_range(fdt, "linux,kho-fdt", &image) &&
 	    bootfdt_chosen_range(fdt, "baton,image", &image))
 		reserve("the image copy", image.base, image.size);
+	/* The initrd: kexec.then may keep it (kernel/kexec.c). */
+	if (bootfdt_initrd(fdt, &image))
+		reserve("the initrd", image.base, image.size);
 	memblock_check();
 	memblock_dump();
 }

@@ -16,6 +16,16 @@
  * baton,generation. Everything else in scratch is dead by then (the early
  * KHO tables of this boot), and scratch is not the page allocator's, so the
  * copy can happen before the jump and the arch only has to enter the image.
+ *
+ * Another kernel: with kexec.then=initrd, the generation that ends the
+ * chain kexecs the kernel its first loader handed over as the initrd (a
+ * Linux Image, say) instead of powering off, through the same code: the
+ * file is kept in a folio like the image copy (and preserved across the
+ * chain as /chosen/baton,then-image), its boot FDT is this one with the
+ * initrd and Baton's own properties taken out and kexec.then.bootargs as
+ * its command line. What goes with it is what that kernel can read: KHO
+ * and a held Linux test_kho set (kernel/kho_linux_test.c), made anew if
+ * none came from a Linux.
  */
 #include "kexec.h"
 #include "kexec_damage.h"
@@ -26,6 +36,7 @@
 #include "kernel.h"
 #include "kho.h"
 #include "kho_test.h"
+#include "kho_linux_test.h"
 #include "kstring.h"
 #include "ktest.h"
 #include "printk.h"
@@ -46,16 +57,44 @@
  */
 static u64 t_preserve, t_serialize, t_prev[3];
 
-static struct folio *image;
-static u64 image_size;
+/* A kernel file kept in a folio, whole, for a later kexec. */
+struct kept_file {
+	struct folio *folio;
+	u64 size;
+};
+
+static struct kept_file image;	/* this kernel's own file */
+static struct kept_file then;	/* kexec.then's kernel, once the chain is done */
 static u64 generation;
 static u64 chain_length;
+static bool then_initrd;
+static char then_bootargs[CMDLINE_MAX];
 
 static int set_chain(const char *val)
 {
 	return cmdline_parse_u64(val, &chain_length);
 }
 CMDLINE_PARAM("kexec.chain", set_chain, "kexec this many generations, then stop");
+
+static int set_then(const char *val)
+{
+	if (strcmp(val, "initrd") != 0)
+		return -1;
+	then_initrd = true;
+	return 0;
+}
+CMDLINE_PARAM("kexec.then", set_then,
+	      "initrd: when the chain is done, kexec the kernel the loader gave as the initrd");
+
+static int set_then_bootargs(const char *val)
+{
+	if (strlen(val) >= sizeof(then_bootargs))
+		return -1;
+	memcpy(then_bootargs, val, strlen(val) + 1);
+	return 0;
+}
+CMDLINE_PARAM("kexec.then.bootargs", set_then_bootargs,
+	      "the command line of kexec.then's kernel (quote it: \"kho=on ...\")");
 
 u64 kexec_generation(void)
 {
@@ -69,14 +108,73 @@ u64 kexec_chain_length(void)
 
 u64 kexec_image_pages(void)
 {
-	return image ? folio_nr_pages(image) : 0;
+	return (image.folio ? folio_nr_pages(image.folio) : 0) +
+	       (then.folio ? folio_nr_pages(then.folio) : 0);
+}
+
+bool kexec_will_kexec(void)
+{
+	return generation < chain_length || (then_initrd && then.folio);
+}
+
+/* Keep the file at r in *k: restored, when the last generation preserved
+ * it (a KHO boot), else copied into a new folio. */
+static bool keep_file(const char *what, struct mem_range r, bool preserved, struct kept_file *k)
+{
+	unsigned order = 0;
+
+	if (preserved) {
+		k->folio = kho_restore_folio(r.base);
+		if (!k->folio) {
+			pr_err("kexec: the %s was not handed over as a folio", what);
+			return false;
+		}
+	} else {
+		while ((PAGE_SIZE << order) < r.size && order < MAX_ORDER)
+			order++;
+		k->folio = (PAGE_SIZE << order) >= r.size ? folio_alloc(GFP_KERNEL, order) : NULL;
+		if (!k->folio || !arch_map_early(r.base, r.size)) {
+			pr_err("kexec: cannot keep the %llu-byte %s", (unsigned long long)r.size, what);
+			if (k->folio)
+				folio_put(k->folio);
+			k->folio = NULL;
+			return false;
+		}
+		memcpy(folio_address(k->folio), phys_to_virt(r.base), r.size);
+	}
+	if (r.size > folio_size(k->folio)) {
+		pr_err("kexec: the %s (%llu bytes) is larger than its folio", what,
+		       (unsigned long long)r.size);
+		folio_put(k->folio);
+		k->folio = NULL;
+		return false;
+	}
+	k->size = r.size;
+	return true;
+}
+
+/* kexec.then=initrd: the initrd, or, after a kexec of the chain, the copy
+ * the last generation handed on. */
+static void keep_then(const void *fdt)
+{
+	struct mem_range r;
+
+	if (kho_is_kho_boot() && bootfdt_chosen_range(fdt, "baton,then-image", &r)) {
+		keep_file("kexec.then kernel", r, true, &then);
+	} else if (bootfdt_initrd(fdt, &r)) {
+		if (keep_file("kexec.then kernel (the initrd)", r, false, &then))
+			pr_info("kexec: kept the initrd (%llu KiB) to kexec when the chain is done",
+				(unsigned long long)(r.size >> 10));
+	} else {
+		pr_err("kexec: kexec.then=initrd, but the loader handed over no initrd");
+	}
 }
 
 void kexec_init(const void *fdt)
 {
 	struct mem_range r, handover;
-	unsigned order = 0;
 
+	kho_metadata_take();
 	bootfdt_chosen_u64(fdt, "baton,generation", &generation);
 	{
 		int chosen = fdt_path_offset(fdt, "/chosen"), len;
@@ -87,32 +185,28 @@ void kexec_init(const void *fdt)
 			for (int i = 0; i < 3; i++)
 				t_prev[i] = fdt64_to_cpu(t[i]);
 	}
-	if (!bootfdt_chosen_range(fdt, "baton,image", &r) &&
-	    !arch_kexec_own_image(&r.base, &r.size)) {
+	if (then_initrd)
+		keep_then(fdt);
+	/* The image copy: preserved by the last Baton generation, else the
+	 * loader's file or the arch's own copy. A handover that came from
+	 * another kernel (no baton,image) or was refused has none. */
+	if (kho_is_kho_boot() && bootfdt_chosen_range(fdt, "baton,image", &r)) {
+		keep_file("image copy", r, true, &image);
+	} else if (bootfdt_chosen_range(fdt, KHO_CHOSEN_FDT, &handover) && !kho_is_kho_boot() &&
+		   bootfdt_chosen_range(fdt, "baton,image", &r)) {
+		pr_warn("kexec: the image copy went with the refused handover");
+		return;
+	} else if (bootfdt_chosen_range(fdt, "baton,image", &r) ||
+		   arch_kexec_own_image(&r.base, &r.size)) {
+		keep_file("image copy", r, false, &image);
+	} else {
 		pr_warn("kexec: no /chosen/baton,image: this kernel cannot kexec");
 		return;
 	}
-	if (kho_is_kho_boot()) {
-		image = kho_restore_folio(r.base);
-	} else if (bootfdt_chosen_range(fdt, KHO_CHOSEN_FDT, &handover)) {
-		/* A handover was refused: its memory, the image copy with it,
-		 * was not kept. */
-		pr_warn("kexec: the image copy went with the refused handover");
-		return;
-	}
-	if (!image) { /* a cold boot: copy the loader's file into a folio */
-		while ((PAGE_SIZE << order) < r.size && order < MAX_ORDER)
-			order++;
-		image = (PAGE_SIZE << order) >= r.size ? folio_alloc(GFP_KERNEL, order) : NULL;
-		if (!image || !arch_map_early(r.base, r.size)) {
-			pr_err("kexec: cannot keep the %llu-byte image copy", (unsigned long long)r.size);
-			return;
-		}
-		memcpy(folio_address(image), phys_to_virt(r.base), r.size);
-	}
-	image_size = r.size;
-	pr_info("kexec: generation %llu; image copy %llu KiB at 0x%llx", (unsigned long long)generation,
-		(unsigned long long)(image_size >> 10), (unsigned long long)(folio_pfn(image) << PAGE_SHIFT));
+	if (image.folio)
+		pr_info("kexec: generation %llu; image copy %llu KiB at 0x%llx",
+			(unsigned long long)generation, (unsigned long long)(image.size >> 10),
+			(unsigned long long)(folio_pfn(image.folio) << PAGE_SHIFT));
 }
 
 static bool overlaps(u64 a, u64 an, u64 b, u64 bn)
@@ -149,8 +243,20 @@ static int chosen_range(void *fdt, int chosen, const char *name, u64 base, u64 s
 	return fdt_appendprop_addrrange(fdt, 0, chosen, name, base, size);
 }
 
-/* The next kernel's boot FDT, at dst (size bytes). */
-static int build_fdt(void *dst, u64 size, const struct kho_handover *h)
+/* Properties of this boot FDT's /chosen that only its own loader meant:
+ * the next kernel gets them anew or not at all. */
+static int drop_prop(void *fdt, int chosen, const char *name)
+{
+	int err = fdt_delprop(fdt, chosen, name);
+
+	return err == -FDT_ERR_NOTFOUND ? 0 : err;
+}
+
+/* The next kernel's boot FDT, at dst (size bytes): this one with a new
+ * handover in /chosen. Baton's next generation also gets its image copy,
+ * the kexec.then kernel, its number and the timings; another kernel gets
+ * kexec.then.bootargs and neither Baton's properties nor the initrd. */
+static int build_fdt(void *dst, u64 size, const struct kho_handover *h, bool foreign)
 {
 	int chosen, err;
 
@@ -164,8 +270,25 @@ static int build_fdt(void *dst, u64 size, const struct kho_handover *h)
 	if (!err)
 		err = chosen_range(dst, chosen, KHO_CHOSEN_SCRATCH, h->scratch, h->scratch_size);
 	if (!err)
-		err = chosen_range(dst, chosen, "baton,image", folio_pfn(image) << PAGE_SHIFT,
-				   image_size);
+		err = drop_prop(dst, chosen, "linux,initrd-start");
+	if (!err)
+		err = drop_prop(dst, chosen, "linux,initrd-end");
+	if (foreign) {
+		static const char *const baton_props[] = { "baton,image", "baton,then-image",
+							   "baton,generation", "baton,kexec-timing" };
+
+		for (unsigned i = 0; i < ARRAY_SIZE(baton_props) && !err; i++)
+			err = drop_prop(dst, chosen, baton_props[i]);
+		if (!err)
+			err = fdt_setprop_string(dst, chosen, "bootargs", then_bootargs);
+		return err ? err : fdt_pack(dst);
+	}
+	if (!err)
+		err = chosen_range(dst, chosen, "baton,image", folio_pfn(image.folio) << PAGE_SHIFT,
+				   image.size);
+	if (!err && then.folio)
+		err = chosen_range(dst, chosen, "baton,then-image",
+				   folio_pfn(then.folio) << PAGE_SHIFT, then.size);
 	if (!err)
 		err = fdt_setprop_u64(dst, chosen, "baton,generation", generation + 1);
 	if (!err) {
@@ -179,8 +302,22 @@ static int build_fdt(void *dst, u64 size, const struct kho_handover *h)
 	return err;
 }
 
-void kexec(void)
+static bool preserve_file(const char *what, const struct kept_file *k)
 {
+	int err = kho_preserve_folio(k->folio);
+
+	if (err && err != -KHO_EEXIST) {
+		pr_err("kexec: cannot preserve the %s (%d)", what, err);
+		return false;
+	}
+	return true;
+}
+
+/* kexec into the kernel file k: this kernel's own copy, or (foreign) the
+ * kexec.then kernel. Returns only on failure, with a message. */
+static void kexec_file(const struct kept_file *k, bool foreign)
+{
+	const char *what = foreign ? "kexec.then kernel" : "image copy";
 	struct kexec_layout l;
 	struct kho_handover h;
 	phys_addr_t slot, fdt_pa;
@@ -188,13 +325,13 @@ void kexec(void)
 	const char *why;
 	int err;
 
-	if (!image) {
-		pr_err("kexec: no image to kexec into");
+	if (!k->folio) {
+		pr_err("kexec: no %s to kexec into", what);
 		return;
 	}
-	why = arch_kexec_image_check(folio_address(image), image_size, &l);
+	why = arch_kexec_image_check(folio_address(k->folio), k->size, &l);
 	if (why) {
-		pr_err("kexec: the image copy is unusable: %s", why);
+		pr_err("kexec: the %s is unusable: %s", what, why);
 		return;
 	}
 	fdt_size = fdt_totalsize(boot_fdt) + FDT_SLACK;
@@ -205,11 +342,11 @@ void kexec(void)
 		       (unsigned long long)(need >> 10));
 		return;
 	}
-	err = kho_preserve_folio(image);
-	if (err && err != -KHO_EEXIST) {
-		pr_err("kexec: cannot preserve the image copy (%d)", err);
+	/* Baton's next generation keeps both files; another kernel gets
+	 * neither (it would only find them reserved). */
+	if (!foreign && (!preserve_file("image copy", &image) ||
+			 (then.folio && !preserve_file("kexec.then kernel", &then))))
 		return;
-	}
 	t = arch_counter_read();
 	if (kho_serialize(&h) < 0) {
 		pr_err("kexec: KHO could not serialize");
@@ -217,30 +354,46 @@ void kexec(void)
 	}
 	t_serialize = arch_counter_read() - t;
 	fdt_pa = slot + ALIGN_UP(l.span, PAGE_SIZE);
-	err = build_fdt(phys_to_virt(fdt_pa), fdt_size, &h);
+	err = build_fdt(phys_to_virt(fdt_pa), fdt_size, &h, foreign);
 	if (err) {
 		pr_err("kexec: building the next boot FDT: %s", fdt_strerror(err));
 		return;
 	}
-	arch_kexec_image_place(folio_address(image), image_size, phys_to_virt(slot), &l);
-	if (kexec_damage_armed()) { /* fault injection for the boot tests only */
+	arch_kexec_image_place(folio_address(k->folio), k->size, phys_to_virt(slot), &l);
+	if (!foreign && kexec_damage_armed()) { /* fault injection for the boot tests only */
 		struct kexec_damage_target d = {
 			&h, phys_to_virt(fdt_pa), slot + l.entry_off,
-			folio_pfn(image) << PAGE_SHIFT, folio_order(image),
+			folio_pfn(image.folio) << PAGE_SHIFT, folio_order(image.folio),
 		};
 
 		kexec_damage(&d);
 	}
-	pr_info("kexec: generation %llu -> %llu: image at 0x%llx, FDT at 0x%llx, entering",
-		(unsigned long long)generation, (unsigned long long)generation + 1,
-		(unsigned long long)slot + l.entry_off, (unsigned long long)fdt_pa);
+	if (foreign)
+		pr_info("kexec: generation %llu -> the kexec.then kernel: image at 0x%llx, FDT at "
+			"0x%llx, command line \"%s\", entering", (unsigned long long)generation,
+			(unsigned long long)slot + l.entry_off, (unsigned long long)fdt_pa,
+			then_bootargs);
+	else
+		pr_info("kexec: generation %llu -> %llu: image at 0x%llx, FDT at 0x%llx, entering",
+			(unsigned long long)generation, (unsigned long long)generation + 1,
+			(unsigned long long)slot + l.entry_off, (unsigned long long)fdt_pa);
 	arch_kexec_jump(slot + l.entry_off, fdt_pa, slot, fdt_pa + fdt_size - slot);
+}
+
+void kexec(void)
+{
+	kexec_file(&image, false);
 }
 
 void kexec_chain_restore(void)
 {
 	/* The KHO self-test client: restore and check what the last
 	 * generation left (and, at the end, that nothing leaked). */
+	phys_addr_t pa;
+	u64 size;
+
+	if (kho_retrieve_subtree(KHO_LINUX_TEST_SUBTREE, &pa, &size) == 0)
+		ktest_run_one("kho_linux", "restore", boot_fdt);
 	if (chain_length)
 		ktest_run_one("kho_chain", "restore", boot_fdt);
 }
@@ -255,21 +408,38 @@ KTEST_ON_DEMAND(kexec, chain_step)
 
 	if (kho_test_preserve() < 0)
 		ktest_fail(t, "the KHO self-test could not preserve its set");
+	if (kho_linux_test_preserve(false) < 0)
+		ktest_fail(t, "the Linux test_kho set could not be handed on");
 	t_preserve = arch_counter_read() - start;
 	kexec();
 	ktest_fail(t, "generation %llu could not kexec (the reason is above)",
 		   (unsigned long long)generation);
 }
 
+/* The end of a chain with kexec.then=initrd: into the other kernel, with
+ * a Linux test_kho set (the one held, or a new one) for it to verify. */
+KTEST_ON_DEMAND(kexec, then_step)
+{
+	u64 start = arch_counter_read();
+
+	if (kho_linux_test_preserve(true) < 0)
+		ktest_fail(t, "the Linux test_kho set could not be preserved");
+	t_preserve = arch_counter_read() - start;
+	kexec_file(&then, true);
+	ktest_fail(t, "generation %llu could not kexec the kexec.then kernel (the reason is above)",
+		   (unsigned long long)generation);
+}
+
 void kexec_chain_step(void)
 {
-	if (!chain_length)
-		return;
-	if (generation >= chain_length) {
-		pr_info("kexec: chain of %llu generations done", (unsigned long long)chain_length);
+	if (generation < chain_length) {
+		ktest_run_one("kexec", "chain_step", boot_fdt);
 		return;
 	}
-	ktest_run_one("kexec", "chain_step", boot_fdt);
+	if (chain_length)
+		pr_info("kexec: chain of %llu generations done", (unsigned long long)chain_length);
+	if (then_initrd)
+		ktest_run_one("kexec", "then_step", boot_fdt);
 }
 
 static u64 us(u64 ticks)

@@ -4,14 +4,17 @@
  * below changes KHO_COMPATIBLE (Linux's rule) or the Baton extension
  * version.
  *
- * It follows Linux's KHO ABI "kho-v3" (include/linux/kho/abi/
+ * It follows Linux's KHO ABI "kho-v3" and "kho-v4" (include/linux/kho/abi/
  * kexec_handover.h, Documentation/core-api/kho/) for the three parts Linux
- * has, so a reader of either can read the other's handover:
+ * has, so a reader of either can read the other's handover. The two
+ * versions' layouts below are the same; Baton reads both and writes
+ * "kho-v4" (Linux 7.3 accepts nothing else), or "kho-v3" with
+ * kho.compatible=kho-v3 for Linux 6.18 to 7.2 (docs/08-linux.md).
  *
  * 1. The KHO root FDT, one page, itself preserved (order 0):
  *
  *        / {
- *                compatible = "kho-v3";
+ *                compatible = "kho-v4";           (or "kho-v3")
  *                preserved-memory-map = <u64>;   physical address of the
  *                                                 radix tree's root node
  *                baton,extensions = "baton-kho-v1";   (Baton only)
@@ -65,7 +68,8 @@
 #define KHO_COMPATIBLE "kho-v3"
 /* Linux 7.3's root FDT says "kho-v4": its root FDT, radix tree and vmalloc
  * layouts are kho-v3's (the bump came with a serialization format for Live
- * Update that lives in its own subtrees), so Baton reads it as kho-v3 and
+ * Update that lives in its own subtrees, and the optional "kexec-metadata"
+ * subtree, kho/metadata.c), so Baton reads it as kho-v3 and
  * says which it met. */
 #define KHO_COMPATIBLE_V4 "kho-v4"
 #define KHO_PROP_MEMORY_MAP "preserved-memory-map"
@@ -73,6 +77,20 @@
 #define KHO_PROP_SUBTREE_SIZE "blob-size"
 #define KHO_PROP_EXTENSIONS "baton,extensions"
 #define KHO_BATON_EXTENSIONS "baton-kho-v1"
+
+/* Who wrote the handover: Linux 7.3's "kexec-metadata" subtree
+ * (include/linux/kho/abi/kexec_metadata.h), a packed 73-byte blob in a
+ * preserved page. The next kernel reads it (and Linux prints "exec from:
+ * <previous_release> (count <kexec_count>)"); both sides write it. */
+#define KHO_METADATA_SUBTREE "kexec-metadata"
+#define KHO_METADATA_VERSION 1
+#define KHO_METADATA_RELEASE_LEN 65 /* Linux's __NEW_UTS_LEN + 1 */
+struct kho_kexec_metadata {
+	u32 version;
+	char previous_release[KHO_METADATA_RELEASE_LEN];
+	u32 kexec_count; /* kexecs since the last cold boot, this one included */
+} __attribute__((packed));
+_Static_assert(sizeof(struct kho_kexec_metadata) == 73, "Linux's layout");
 
 #define KHO_CHOSEN_FDT "linux,kho-fdt"
 #define KHO_CHOSEN_SCRATCH "linux,kho-scratch"

@@ -65,6 +65,9 @@ bool kho_in_scratch(phys_addr_t base, u64 size);
 /* Does one scratch area hold all of [base, base + size)? */
 bool kho_in_scratch_whole(phys_addr_t base, u64 size);
 void kho_serialize_reset(void);
+/* The outgoing kexec-metadata subtree (metadata.c). */
+void kho_metadata_reset(void);
+int kho_metadata_write(void);
 /* Is a preserved block of that order waiting at phys for owner?
  * kho_waiting_for says why not; kho_block_waits_for only answers.
  * kho_waiting: for any restore (KHO_OWNER_ANY). */

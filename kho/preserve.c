@@ -25,6 +25,7 @@ void kho_reset(void)
 {
 	memset(&kho, 0, sizeof(kho));
 	kho_serialize_reset();
+	kho_metadata_reset();
 	kho_slab_reset();
 }
 

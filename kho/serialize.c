@@ -7,11 +7,35 @@
 #include "kho.h"
 #include "kho_internal.h"
 #include "buddy.h"
+#include "cmdline.h"
 #include "kstring.h"
 #include "printk.h"
 #include <libfdt.h>
 
 static struct page *out_fdt, *out_scratch;
+
+/* The compatible the root FDT says: Linux accepts only its own exact
+ * string, so kho.compatible= picks the Linux to hand over to (kho-v4:
+ * Linux 7.3; kho-v3: Linux 6.18 to 7.2). The layouts are the same. */
+static const char *out_compatible = KHO_COMPATIBLE_V4;
+
+static int set_compatible(const char *val)
+{
+	if (strcmp(val, KHO_COMPATIBLE) == 0)
+		out_compatible = KHO_COMPATIBLE;
+	else if (strcmp(val, KHO_COMPATIBLE_V4) == 0)
+		out_compatible = KHO_COMPATIBLE_V4;
+	else
+		return -1;
+	return 0;
+}
+CMDLINE_PARAM("kho.compatible", set_compatible,
+	      "the KHO version written: kho-v4 (Linux 7.3, the default) or kho-v3 (6.18..7.2)");
+
+const char *kho_out_compatible(void)
+{
+	return out_compatible;
+}
 
 void kho_serialize_reset(void)
 {
@@ -46,6 +70,8 @@ int kho_serialize(struct kho_handover *out)
 	int err;
 
 	err = kho_slab_serialize();
+	if (!err)
+		err = kho_metadata_write();
 	if (err)
 		return err;
 	drop(&out_fdt); /* serializing again replaces the last handover */
@@ -63,7 +89,7 @@ int kho_serialize(struct kho_handover *out)
 	map = kho.tree.root; /* native endian, 8 bytes: the ABI's u64 */
 	err = fdt_create_empty_tree(fdt, PAGE_SIZE);
 	if (!err)
-		err = fdt_setprop_string(fdt, 0, "compatible", KHO_COMPATIBLE);
+		err = fdt_setprop_string(fdt, 0, "compatible", out_compatible);
 	if (!err)
 		err = fdt_setprop(fdt, 0, KHO_PROP_MEMORY_MAP, &map, sizeof(map));
 	if (!err)

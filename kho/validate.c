@@ -26,7 +26,8 @@
  *      "the KHO root FDT is truncated or damaged"
  *  6 the root FDT's compatible is KHO_COMPATIBLE, or Linux 7.3's
  *    KHO_COMPATIBLE_V4, whose layouts are the same (abi.h)
- *      "the KHO root FDT is not compatible "kho-v3" (nor "kho-v4")"
+ *      "the KHO root FDT says compatible "<met>": this kernel reads
+ *       "kho-v3" and "kho-v4""
  *  7 the root FDT has an 8-byte preserved-memory-map
  *      "the KHO root FDT has no 8-byte preserved-memory-map"
  *  8 every radix node is page aligned, in RAM, not reserved by this boot,
@@ -701,6 +702,24 @@ static const char *room_check(struct scan *s)
 		      (unsigned long long)(best >> 10));
 }
 
+/* Rule 6's refusal, naming the version met (the root's first compatible
+ * string, printable characters only, cut at 40). */
+static const char *unknown_version(const void *fdt)
+{
+	static char why[160];
+	char met[41];
+	int len, n = 0;
+	const char *c = fdt_getprop(fdt, 0, "compatible", &len);
+
+	for (; c && n < len && n < 40 && c[n] >= 0x20 && c[n] < 0x7f; n++)
+		met[n] = c[n];
+	met[n] = 0;
+	snprintf(why, sizeof(why),
+		 "the KHO root FDT says compatible \"%s\": this kernel reads \"" KHO_COMPATIBLE
+		 "\" and \"" KHO_COMPATIBLE_V4 "\"", c ? met : "(none)");
+	return why;
+}
+
 static const char *scan(const void *boot_fdt, struct scan *s)
 {
 	struct mem_range fr, sr;
@@ -734,8 +753,7 @@ static const char *scan(const void *boot_fdt, struct scan *s)
 	else if (fdt_node_check_compatible(fdt, 0, KHO_COMPATIBLE_V4) == 0)
 		kho.version = KHO_COMPATIBLE_V4;
 	else
-		return "the KHO root FDT is not compatible \"" KHO_COMPATIBLE "\" (nor \""
-		       KHO_COMPATIBLE_V4 "\")";
+		return unknown_version(fdt);
 	map = fdt_getprop(fdt, 0, KHO_PROP_MEMORY_MAP, &len);
 	if (!map || len != 8)
 		return "the KHO root FDT has no 8-byte preserved-memory-map";

@@ -232,3 +232,4 @@ bool arch_kernel_page_phys(unsigned long va, phys_addr_t *pa)
 
 /* No kexec on the host; KHO's scratch may be anywhere in fake RAM. */
 const phys_addr_t arch_kexec_max_phys = ~0ULL;
+const char arch_name[] = "host";

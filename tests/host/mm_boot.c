@@ -41,6 +41,7 @@ void mm_boot_generation(u64 ram_base, u64 ram_size, const void *boot_fdt)
 	slab_init();
 	folio_init();
 	vmalloc_init();
+	kho_metadata_take(); /* as kexec_init does */
 }
 
 static void add_pages(const struct kmem_cache_stats *st, void *arg)

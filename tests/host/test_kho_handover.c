@@ -19,6 +19,7 @@
 #include "buddy.h"
 #include "folio.h"
 #include "kho.h"
+#include "printk.h"
 #include "memblock.h"
 #include "mm_boot.h"
 #include "slab.h"
@@ -256,6 +257,14 @@ TEST(kho, generations_hand_over_and_free)
 		EXPECT_EQ(kho_is_kho_boot(), gen > 0);
 		if (gen > 0) {
 			EXPECT_LOG("kho: handover accepted");
+			/* kexec-metadata: who wrote it, and the count goes up */
+			{
+				char said[64];
+
+				snprintf(said, sizeof(said), "(host), kexec %d since", gen);
+				EXPECT_LOG("by Baton ");
+				EXPECT_LOG(said);
+			}
 			restore_set();
 			EXPECT(kho_restore_folio(0x7ff00000) == NULL); /* never preserved */
 			/* All that waits now is the handover's own two pages. */
@@ -419,7 +428,7 @@ TEST(kho, empty_scratch_areas_are_ignored)
 	host_log_clear();
 	boot_generation(handover_fdt(&h));
 	EXPECT(kho_is_kho_boot());
-	EXPECT_LOG("kho: handover accepted (kho-v3): ");
+	EXPECT_LOG("kho: handover accepted (kho-v4): "); /* Baton writes Linux 7.3's */
 	EXPECT_LOG("3 scratch areas");
 	REQUIRE(kho_scratch_areas(&got) == 3);
 	EXPECT_EQ(got[0].size, 0);
@@ -690,7 +699,7 @@ TEST(kho, refuses_truncated_fdt)
 
 TEST(kho, refuses_wrong_compatible)
 {
-	refused(WRONG_COMPATIBLE, "is not compatible \"kho-v3\"");
+	refused(WRONG_COMPATIBLE, "says compatible \"kho-v1\": this kernel reads \"kho-v3\" and \"kho-v4\"");
 }
 
 TEST(kho, refuses_radix_pointer_outside_ram)

@@ -74,6 +74,10 @@ void kho_reset(void);
  * the buddy allocator takes the rest). A KHO boot reuses the areas it was
  * handed instead (kho_scan). */
 int kho_scratch_reserve(u64 size);
+/* The next kernel will be a Linux (kexec.then=): unless kho_scratch= says
+ * otherwise, a first boot reserves scratch enough for Linux's early boot
+ * (its memmap and image), RAM / 32 + 32 MiB. */
+void kho_scratch_for_linux(void);
 extern phys_addr_t kho_scratch_limit;
 
 /* Preserve a folio / a run of pages for the next kernel. Refused: memory

@@ -81,6 +81,7 @@ static int set_then(const char *val)
 	if (strcmp(val, "initrd") != 0)
 		return -1;
 	then_initrd = true;
+	kho_scratch_for_linux();
 	return 0;
 }
 CMDLINE_PARAM("kexec.then", set_then,
@@ -252,6 +253,30 @@ static int drop_prop(void *fdt, int chosen, const char *name)
 	return err == -FDT_ERR_NOTFOUND ? 0 : err;
 }
 
+/* The initrd is not passed on: its /chosen properties go, and so does the
+ * memory reservation a loader made for exactly it (Linux's kexec adds
+ * one), or the next kernel would keep dead memory reserved forever. */
+static int drop_initrd(void *fdt, int chosen)
+{
+	struct mem_range rd;
+	int err = 0;
+
+	if (bootfdt_initrd(fdt, &rd)) {
+		for (int i = fdt_num_mem_rsv(fdt) - 1; i >= 0 && !err; i--) {
+			u64 base, size;
+
+			if (fdt_get_mem_rsv(fdt, i, &base, &size) == 0 && base == rd.base &&
+			    size == rd.size)
+				err = fdt_del_mem_rsv(fdt, i);
+		}
+	}
+	if (!err)
+		err = drop_prop(fdt, chosen, "linux,initrd-start");
+	if (!err)
+		err = drop_prop(fdt, chosen, "linux,initrd-end");
+	return err;
+}
+
 /* The next kernel's boot FDT, at dst (size bytes): this one with a new
  * handover in /chosen. Baton's next generation also gets its image copy,
  * the kexec.then kernel, its number and the timings; another kernel gets
@@ -270,9 +295,7 @@ static int build_fdt(void *dst, u64 size, const struct kho_handover *h, bool for
 	if (!err)
 		err = chosen_range(dst, chosen, KHO_CHOSEN_SCRATCH, h->scratch, h->scratch_size);
 	if (!err)
-		err = drop_prop(dst, chosen, "linux,initrd-start");
-	if (!err)
-		err = drop_prop(dst, chosen, "linux,initrd-end");
+		err = drop_initrd(dst, chosen);
 	if (foreign) {
 		static const char *const baton_props[] = { "baton,image", "baton,then-image",
 							   "baton,generation", "baton,kexec-timing" };

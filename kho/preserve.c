@@ -30,6 +30,7 @@ void kho_reset(void)
 }
 
 static u64 scratch_size = KHO_SCRATCH_DEFAULT;
+static bool scratch_given, scratch_for_linux;
 
 static int set_scratch_size(const char *val)
 {
@@ -38,7 +39,22 @@ static int set_scratch_size(const char *val)
 	if (cmdline_parse_u64(val, &v) < 0 || v < MiB(2) || v > GiB(64))
 		return -1;
 	scratch_size = v;
+	scratch_given = true;
 	return 0;
+}
+
+void kho_scratch_for_linux(void)
+{
+	scratch_for_linux = true;
+}
+
+/* Scratch for a Linux next: before its page allocator starts, Linux takes
+ * every early allocation from scratch, its memmap (64 bytes per 4 KiB
+ * page, RAM / 64) first, and its image lands there too: twice the
+ * memmap, plus 32 MiB. */
+static u64 linux_scratch_size(void)
+{
+	return ALIGN_UP(memblock_memory_size() / 32 + MiB(32), MiB(2));
 }
 CMDLINE_PARAM("kho_scratch", set_scratch_size, "KHO scratch size, e.g. 64M (2M..64G)");
 
@@ -50,6 +66,12 @@ void kho_boot(const void *boot_fdt)
 	kho_scan_started = arch_counter_read();
 	kho_scan(boot_fdt);
 	kho_scan_ticks = arch_counter_read() - kho_scan_started;
+	if (!kho_is_kho_boot() && scratch_for_linux && !scratch_given &&
+	    linux_scratch_size() > scratch_size) {
+		scratch_size = linux_scratch_size();
+		pr_info("kho: scratch sized for a Linux next: %llu MiB (kho_scratch= overrides)",
+			(unsigned long long)(scratch_size >> 20));
+	}
 	if (!kho_is_kho_boot() && kho_scratch_reserve(scratch_size) < 0)
 		pr_warn("kho: no scratch: this kernel cannot hand over memory");
 }

@@ -16,7 +16,8 @@
  *    KHO_MAX_SCRATCH of them, in RAM
  *      "the scratch array is misaligned, of a bad size, or outside RAM"
  *  4 every scratch area is page aligned, in RAM and clear of what the
- *    firmware reserved (the memory reservation block, /reserved-memory);
+ *    firmware reserved (the memory reservation block, /reserved-memory;
+ *    a reservation of exactly /chosen's initrd is the loader's, allowed);
  *    an empty area is kept, unused, and passed on where it was (Linux
  *    writes them, and reads areas by position); one at least is not empty
  *      "a scratch area is misaligned or outside RAM",
@@ -599,9 +600,12 @@ static const char *keep_owners(struct scan *s)
 }
 
 /* Rule 4. (This kernel's image and boot FDT may lie in scratch: kexec puts
- * them there, and what this boot reserved there stays reserved. The
- * firmware's reservations are read from the boot FDT itself, as bootmem
- * read them, so they are told apart from the kernel's own.) */
+ * them there, and what this boot reserved there stays reserved. So may the
+ * initrd: Linux's kexec_file_load places it in scratch and adds a memory
+ * reservation for exactly the range /chosen names; that one reservation
+ * is the loader's, not the firmware's. The firmware's reservations are
+ * read from the boot FDT itself, as bootmem read them, so they are told
+ * apart from the kernel's own.) */
 #define FW_RESV_MAX 64 /* bootmem's limit: more stopped the boot there */
 
 static const char *scratch_check(const void *boot_fdt, const struct kho_scratch *areas, u64 n,
@@ -610,7 +614,9 @@ static const char *scratch_check(const void *boot_fdt, const struct kho_scratch 
 	static struct bootfdt_resv fw[FW_RESV_MAX];
 	int nfw = bootfdt_reserved(boot_fdt, fw, FW_RESV_MAX);
 	int big = -1;
+	struct mem_range rd = { 0, 0 };
 
+	bootfdt_initrd(boot_fdt, &rd);
 	if (nfw < 0)
 		return "the firmware's reservations cannot be read";
 	kho.nr_scratch = 0;
@@ -624,7 +630,8 @@ static const char *scratch_check(const void *boot_fdt, const struct kho_scratch 
 		    !in_ram(a.addr, a.size))
 			return "a scratch area is misaligned or outside RAM";
 		for (int j = 0; j < nfw; j++)
-			if (fw[j].base < a.addr + a.size && a.addr < fw[j].base + fw[j].size)
+			if (!(fw[j].base == rd.base && fw[j].size == rd.size) &&
+			    fw[j].base < a.addr + a.size && a.addr < fw[j].base + fw[j].size)
 				return refuse(s, "scratch area 0x%llx+0x%llx overlaps memory the "
 					      "firmware reserved", (unsigned long long)a.addr,
 					      (unsigned long long)a.size);

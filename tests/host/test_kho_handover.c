@@ -452,6 +452,32 @@ TEST(kho, refuses_scratch_on_firmware_memory)
 	expect_nothing_marked();
 }
 
+/* Linux's kexec_file_load puts the initrd in scratch and reserves exactly
+ * it: that reservation is the loader's and allowed; one a page larger is
+ * not. */
+TEST(kho, accepts_the_initrd_reserved_in_scratch)
+{
+	for (int bigger = 0; bigger < 2; bigger++) {
+		struct kho_handover h = handover_of_a();
+		const struct kho_scratch *a = phys_to_virt(h.scratch);
+		void *fdt = (void *)handover_fdt(&h);
+		int chosen = fdt_path_offset(fdt, "/chosen");
+		u64 start = a[0].addr + (4 << 20), size = 3 * PAGE_SIZE;
+
+		REQUIRE(chosen >= 0);
+		REQUIRE(fdt_setprop_u64(fdt, chosen, "linux,initrd-start", start) == 0);
+		REQUIRE(fdt_setprop_u64(fdt, chosen, "linux,initrd-end", start + size) == 0);
+		REQUIRE(fdt_add_mem_rsv(fdt, start, size + (u64)bigger * PAGE_SIZE) == 0);
+		host_log_clear();
+		boot_generation(fdt);
+		EXPECT_EQ(kho_is_kho_boot(), !bigger);
+		if (bigger) {
+			EXPECT_LOG("overlaps memory the firmware reserved");
+			expect_nothing_marked();
+		}
+	}
+}
+
 TEST(kho, refuses_a_scratch_array_of_empty_areas)
 {
 	struct kho_handover h = handover_of_a();

@@ -7,20 +7,33 @@
  * copying at the last moment: the boot page tables still identity-map the
  * low 4 GiB (entry.S, PML4[0]), which is what the entry protocol asks for,
  * and x86 caches are coherent with every way of reading memory.
+ *
+ * A Linux bzImage (kexec.then's kernel) goes through kexec_bzimage.c
+ * instead: the same slot, entered by Linux's 64-bit boot protocol with a
+ * zero page made from the same boot FDT.
  */
 #include "x86.h"
 #include "elf64.h"
 #include "elf_load.h"
 #include "console.h"
 #include "arch/kexec.h"
+#include "arch/mmu.h"
 
 const phys_addr_t arch_kexec_max_phys = 1ULL << 32;
+
+/* What was placed last: Baton's ELF (0), or a bzImage whose zero page
+ * goes at this offset in the slot. */
+static u64 bzimage_params_off;
 
 const char *arch_kexec_image_check(const void *file, u64 size, struct kexec_layout *l)
 {
 	struct elf_layout el;
-	const char *why = elf_layout(file, size, EM_X86_64, &el);
+	const char *why;
+	u64 params_off;
 
+	if (is_bzimage(file, size))
+		return bzimage_check(file, size, &l->span, &l->entry_off, &params_off);
+	why = elf_layout(file, size, EM_X86_64, &el);
 	if (!why)
 		*l = (struct kexec_layout){ el.span, el.entry_off };
 	return why;
@@ -29,9 +42,14 @@ const char *arch_kexec_image_check(const void *file, u64 size, struct kexec_layo
 void arch_kexec_image_place(const void *file, u64 size, void *dest, const struct kexec_layout *l)
 {
 	struct elf_layout el;
+	u64 span, entry_off;
 
 	(void)l;
-	if (!elf_layout(file, size, EM_X86_64, &el))
+	bzimage_params_off = 0;
+	if (is_bzimage(file, size) &&
+	    !bzimage_check(file, size, &span, &entry_off, &bzimage_params_off))
+		bzimage_place(file, size, dest);
+	else if (!elf_layout(file, size, EM_X86_64, &el))
 		elf_copy(file, dest, &el);
 }
 
@@ -44,8 +62,11 @@ bool arch_kexec_own_image(phys_addr_t *base, u64 *size)
 
 void arch_kexec_jump(phys_addr_t entry, phys_addr_t fdt, phys_addr_t start, u64 size)
 {
-	(void)start;
 	(void)size;
+	if (bzimage_params_off) {
+		bzimage_enter(entry, start, bzimage_params_off, phys_to_virt(fdt));
+		return; /* the FDT could not be turned into a zero page (said why) */
+	}
 	console_flush(); /* the next kernel reprograms COM1 at once */
 	__asm__ volatile("cli\n\t"
 			 "xor %%esi, %%esi\n\t"

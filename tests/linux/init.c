@@ -7,9 +7,12 @@
  * userspace in Linux 7.3: the kernel finalizes the handover itself at the
  * kexec, and lib/test_kho.c has already preserved its folios at boot.
  *
- * With no /kexec/kernel it says so and powers off: a Linux that received a
- * handover ends here. Every failure is a line on the console and a
- * poweroff, so a boot test never waits for a timeout.
+ * With no /kexec/kernel it says so and ends the machine: a Linux that
+ * received a handover ends here. Every failure is a line on the console
+ * and the same end, so a boot test never waits for a timeout. The end is
+ * a poweroff on arm64 (PSCI); on x86-64 this Linux has no ACPI, which a PC
+ * needs to power off, so it restarts instead, and QEMU's -no-reboot makes
+ * that the end.
  *
  * Freestanding: no libc (arm64 has none installed here), a raw system call
  * per arch, static, no relocations.
@@ -66,6 +69,15 @@ __asm__(".globl _start\n_start:\n\tand $-16, %rsp\n\tcall init_main\n\tjmp .\n")
 #define REBOOT_MAGIC2 672274793
 #define REBOOT_CMD_KEXEC 0x45584543
 #define REBOOT_CMD_POWER_OFF 0x4321fedc
+#define REBOOT_CMD_RESTART 0x01234567
+
+#if defined(__x86_64__)
+#define END_CMD REBOOT_CMD_RESTART
+#define END_WORDS "restarting"
+#else
+#define END_CMD REBOOT_CMD_POWER_OFF
+#define END_WORDS "powering off"
+#endif
 
 static ulong len(const char *s)
 {
@@ -100,9 +112,9 @@ static long open_ro(const char *path)
 	return syscall5(SYS_openat, AT_FDCWD, (long)path, O_RDONLY, 0, 0);
 }
 
-static __attribute__((noreturn)) void power_off(void)
+static __attribute__((noreturn)) void end(void)
 {
-	syscall5(SYS_reboot, (long)REBOOT_MAGIC1, REBOOT_MAGIC2, REBOOT_CMD_POWER_OFF, 0, 0);
+	syscall5(SYS_reboot, (long)REBOOT_MAGIC1, REBOOT_MAGIC2, END_CMD, 0, 0);
 	for (;;)
 		;
 }
@@ -113,8 +125,8 @@ static __attribute__((noreturn)) void fail(const char *what, long err)
 	say(what);
 	say(" failed: errno ");
 	say_num(-err);
-	say("; powering off\n");
-	power_off();
+	say("; " END_WORDS "\n");
+	end();
 }
 
 /* /kexec/cmdline without its trailing newline; "" when there is none. */
@@ -143,8 +155,8 @@ void init_main(void)
 
 	kernel = open_ro("/kexec/kernel");
 	if (kernel < 0) {
-		say("init: no /kexec/kernel: nothing to kexec; powering off\n");
-		power_off();
+		say("init: no /kexec/kernel: nothing to kexec; " END_WORDS "\n");
+		end();
 	}
 	initrd = open_ro("/kexec/initrd");
 	if (initrd < 0)

@@ -1,0 +1,185 @@
+/*
+ * kexec_bzimage.c (x86-64) — kexec into a Linux bzImage: the Linux x86
+ * boot protocol's 64-bit entry (include/bootparam.h), the mirror of
+ * Baton's own bzImage front end. kexec.c (x86-64) calls these when the
+ * kernel file is a bzImage rather than Baton's ELF.
+ *
+ * The slot kernel/kexec.c picks in scratch holds, from its 2 MiB-aligned
+ * base:
+ *
+ *     base                      the protected-mode part, entered at +0x200,
+ *                               with init_size bytes for it to decompress
+ *     base + params_off         boot_params (the zero page)
+ *                + 4 KiB        the command line
+ *                + 8 KiB        the setup_data chain (SETUP_KEXEC_KHO) and
+ *                               the GDT the entry protocol asks for
+ *
+ * and the next boot FDT after that, which bzimage_enter turns into the
+ * zero page: /memory as e820 RAM, every reservation as e820 reserved,
+ * bootargs, the ACPI RSDP, and KHO's root FDT and scratch array as Linux
+ * reads them on x86 (a setup_data, not /chosen).
+ */
+#include "x86.h"
+#include "bootfdt.h"
+#include "bootparam.h"
+#include "console.h"
+#include "page.h"
+#include "kstring.h"
+#include "printk.h"
+#include "kho/abi.h"
+#include "arch/mmu.h"
+#include <libfdt.h>
+
+#define PARAMS_BYTES (3 * PAGE_SIZE)
+#define MAX_SPAN (1ULL << 30)
+#define LOADER_UNDEFINED 0xff /* type_of_loader: "no assigned id" */
+
+/* The setup header of the bzImage placed last, for bzimage_enter. */
+static struct setup_header placed_hdr;
+
+bool is_bzimage(const void *file, u64 size)
+{
+	u32 magic;
+
+	if (size < BP_HDR_OFFSET + sizeof(struct setup_header))
+		return false;
+	memcpy(&magic, (const u8 *)file + 0x202, 4);
+	return magic == BP_HDR_MAGIC;
+}
+
+/* Offset of the protected-mode part in the file. */
+static u64 pm_offset(const struct setup_header *h)
+{
+	return ((u64)(h->setup_sects ? h->setup_sects : BP_DEFAULT_SETUP_SECTS) + 1) * BP_SECTOR;
+}
+
+const char *bzimage_check(const void *file, u64 size, u64 *span, u64 *entry_off,
+			  u64 *params_off)
+{
+	struct setup_header h;
+
+	if (!is_bzimage(file, size))
+		return "not a bzImage (no \"HdrS\" at 0x202)";
+	memcpy(&h, (const u8 *)file + BP_HDR_OFFSET, sizeof(h));
+	if (h.version < 0x020c)
+		return "a bzImage older than boot protocol 2.12";
+	if (!(h.xloadflags & XLF_KERNEL_64))
+		return "a bzImage without the 64-bit entry (XLF_KERNEL_64)";
+	if (!h.relocatable_kernel)
+		return "a bzImage that cannot relocate (only its pref_address would do)";
+	if (h.kernel_alignment == 0 || (h.kernel_alignment & (h.kernel_alignment - 1)) ||
+	    h.kernel_alignment > (2u << 20))
+		return "a bzImage whose kernel_alignment is not a power of two up to 2 MiB";
+	if (pm_offset(&h) >= size)
+		return "a bzImage whose setup runs past the file";
+	if (h.init_size < size - pm_offset(&h) || h.init_size > MAX_SPAN)
+		return "a bzImage whose init_size is smaller than its kernel or over 1 GiB";
+	*entry_off = BP_STARTUP64_OFFSET;
+	*params_off = ALIGN_UP((u64)h.init_size, PAGE_SIZE);
+	*span = *params_off + PARAMS_BYTES;
+	return NULL;
+}
+
+void bzimage_place(const void *file, u64 size, void *dest)
+{
+	memcpy(&placed_hdr, (const u8 *)file + BP_HDR_OFFSET, sizeof(placed_hdr));
+	memcpy(dest, (const u8 *)file + pm_offset(&placed_hdr), size - pm_offset(&placed_hdr));
+}
+
+static void e820_add(struct boot_params *bp, u64 base, u64 size, u32 type)
+{
+	if (size && bp->e820_entries < E820_MAX_ENTRIES_ZEROPAGE)
+		bp->e820_table[bp->e820_entries++] = (struct boot_e820_entry){ base, size, type };
+}
+
+/* The zero page at bp (physical bp_pa) from the boot FDT, for a kernel
+ * loaded at load. false, with a line, when the FDT cannot say enough. */
+static bool fill_params(struct boot_params *bp, phys_addr_t bp_pa, phys_addr_t load,
+			const void *fdt)
+{
+	static struct mem_range ram[32];
+	static struct bootfdt_resv resv[64];
+	char *cmdline = (char *)bp + PAGE_SIZE;
+	struct setup_data *sd = (void *)((u8 *)bp + 2 * PAGE_SIZE);
+	struct kho_data *kho = (struct kho_data *)sd->data;
+	const char *args = bootfdt_bootargs(fdt);
+	struct mem_range kfdt, scratch;
+	int nram = bootfdt_memory(fdt, ram, ARRAY_SIZE(ram));
+	int nresv = bootfdt_reserved(fdt, resv, ARRAY_SIZE(resv));
+	u64 len = strlen(args), rsdp;
+
+	if (nram <= 0 || nresv < 0 || nram + nresv > E820_MAX_ENTRIES_ZEROPAGE) {
+		pr_err("kexec: the boot FDT's memory (%d ranges, %d reserved) does not make an e820 "
+		       "table", nram, nresv);
+		return false;
+	}
+	if (len > placed_hdr.cmdline_size || len >= PAGE_SIZE) {
+		pr_err("kexec: the command line (%llu bytes) is longer than the bzImage takes (%u)",
+		       (unsigned long long)len, placed_hdr.cmdline_size);
+		return false;
+	}
+	memset(bp, 0, PARAMS_BYTES);
+	bp->hdr = placed_hdr;
+	bp->hdr.type_of_loader = LOADER_UNDEFINED;
+	bp->hdr.code32_start = (u32)load;
+	bp->hdr.ramdisk_image = 0;
+	bp->hdr.ramdisk_size = 0;
+	memcpy(cmdline, args, len + 1);
+	bp->hdr.cmd_line_ptr = (u32)(bp_pa + PAGE_SIZE);
+	bp->ext_cmd_line_ptr = (u32)((bp_pa + PAGE_SIZE) >> 32);
+	for (int i = 0; i < nram; i++)
+		e820_add(bp, ram[i].base, ram[i].size, E820_TYPE_RAM);
+	/* Linux resolves overlaps in favour of the higher type: reserved. */
+	for (int i = 0; i < nresv; i++)
+		e820_add(bp, resv[i].base, resv[i].size, E820_TYPE_RESERVED);
+	if (bootfdt_chosen_u64(fdt, "baton,acpi-rsdp", &rsdp))
+		bp->acpi_rsdp_addr = rsdp;
+	if (bootfdt_chosen_range(fdt, KHO_CHOSEN_FDT, &kfdt) &&
+	    bootfdt_chosen_range(fdt, KHO_CHOSEN_SCRATCH, &scratch)) {
+		sd->next = 0;
+		sd->type = SETUP_KEXEC_KHO;
+		sd->len = sizeof(*kho);
+		*kho = (struct kho_data){ kfdt.base, kfdt.size, scratch.base, scratch.size };
+		bp->hdr.setup_data = bp_pa + 2 * PAGE_SIZE;
+	}
+	return true;
+}
+
+void bzimage_enter(phys_addr_t entry, phys_addr_t start, u64 params_off, const void *fdt)
+{
+	phys_addr_t bp_pa = start + params_off;
+	struct boot_params *bp = phys_to_virt(bp_pa);
+	/* The GDT the 64-bit protocol asks for (__BOOT_CS 0x10, __BOOT_DS
+	 * 0x18, flat), in the identity-mapped slot after the setup_data. */
+	u64 *linux_gdt = (u64 *)((u8 *)bp + 2 * PAGE_SIZE + 256);
+	phys_addr_t gdt_pa = bp_pa + 2 * PAGE_SIZE + 256;
+	struct {
+		u16 limit;
+		u64 base;
+	} __packed desc = { 4 * 8 - 1, gdt_pa };
+
+	if (!fill_params(bp, bp_pa, start, fdt))
+		return;
+	linux_gdt[0] = linux_gdt[1] = 0;
+	linux_gdt[2] = 0x00af9a000000ffffULL; /* 64-bit code */
+	linux_gdt[3] = 0x00cf92000000ffffULL; /* data */
+	pr_info("kexec: a Linux bzImage (boot protocol %u.%u): boot_params at 0x%llx, %u e820 "
+		"entries%s", placed_hdr.version >> 8, placed_hdr.version & 0xff,
+		(unsigned long long)bp_pa, bp->e820_entries,
+		bp->hdr.setup_data ? ", KHO in setup_data" : "");
+	console_flush();
+	__asm__ volatile("cli\n\t"
+			 "lgdt %0\n\t"
+			 "mov $0x18, %%eax\n\t"
+			 "mov %%eax, %%ds\n\t"
+			 "mov %%eax, %%es\n\t"
+			 "mov %%eax, %%ss\n\t"
+			 "mov %%eax, %%fs\n\t"
+			 "mov %%eax, %%gs\n\t"
+			 "xor %%edi, %%edi\n\t"
+			 "pushq $0x10\n\t"
+			 "pushq %1\n\t"
+			 "lretq"
+			 : : "m"(desc), "r"(entry), "S"(bp_pa) : "memory", "rax", "rdi");
+	__builtin_unreachable();
+}

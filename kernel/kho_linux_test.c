@@ -267,8 +267,11 @@ int kho_linux_test_preserve(bool make_new)
 		pr_err("kho-linux-test: no memory for a test_kho set");
 		return -1;
 	}
-	for (u32 i = 0; i < nr_folios && !err; i++)
+	for (u32 i = 0; i < nr_folios && !err; i++) {
 		err = kho_preserve_folio(virt_to_folio(phys_to_virt(info[i] & ~(u64)(PAGE_SIZE - 1))));
+		if (err == -KHO_EEXIST) /* a kexec tried before, which did not happen */
+			err = 0;
+	}
 	if (!err)
 		err = kho_preserve_vmalloc(info, &v);
 	if (!err)

@@ -13,7 +13,8 @@
  *      under our identity map, which covers the kernel, its FDT and us.
  *
  * A boot_params that cannot be used (no e820 map, no setup header, no room
- * below 4 GiB) is said on COM1 at once; then the kernel is entered anyway,
+ * below 4 GiB; or bzimage.unusable on the command line, for the boot
+ * tests) is said on COM1 at once; then the kernel is entered anyway,
  * in our window, with the reason in /chosen/baton,loader-error: it says it
  * again in its log and powers the machine off through ACPI, the one
  * poweroff x86 Baton has. Only when even that is impossible (5-level
@@ -51,6 +52,24 @@ static const char *loader_name(u8 type)
 	return "unknown";
 }
 
+/* Is word (a whole "key" or "key=value") on the command line? */
+static bool has_word(const char *line, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = line; *p;) {
+		const char *end;
+
+		while (cmdline_is_space(*p))
+			p++;
+		end = cmdline_word_end(p);
+		if ((size_t)(end - p) == n && memcmp(p, word, n) == 0)
+			return true;
+		p = end;
+	}
+	return false;
+}
+
 static __noreturn void enter(u64 entry, u64 fdt)
 {
 	__asm__ volatile("cli\n\t"
@@ -82,6 +101,12 @@ void lb_main(u64 bp_pa, u64 base, u32 entry_bits)
 	lb_note("Baton's bzImage, entered at the %u-bit entry, loaded at 0x%llx, boot_params at "
 		"0x%llx", entry_bits, (unsigned long long)base, (unsigned long long)bp_pa);
 	why = bootparams_read(bp_pa, &info);				/* 4 */
+	/* Fault injection for the boot tests, as the kernel's panic.now: a
+	 * sound boot_params taken as one the front end cannot use, to show in
+	 * a real boot the line and the poweroff that follow. */
+	if (!why && has_word(info.cmdline, "bzimage.unusable"))
+		why = "bzimage.unusable is on the command line: this boot_params is taken as "
+		      "unusable, on purpose";
 	if (!why) {							/* 5 */
 		dest = place_kernel(&info, base, win_file, win_work, win_size, el.span);
 		if (!dest)

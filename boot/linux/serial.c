@@ -38,6 +38,17 @@ static void com1_init(void)
 	com1_ready = true;
 }
 
+static void com1_putc(char c);
+
+/* Firmware and loaders leave the cursor anywhere (OVMF and GRUB end with
+ * escape sequences): the first line starts on a line of its own. */
+static void com1_start(void)
+{
+	com1_init();
+	com1_putc('\r');
+	com1_putc('\n');
+}
+
 static void com1_putc(char c)
 {
 	/* A UART that never drains (none there) must not hang us. */
@@ -49,7 +60,7 @@ static void com1_putc(char c)
 static void com1_puts(const char *s)
 {
 	if (!com1_ready)
-		com1_init();
+		com1_start();
 	for (; *s; s++) {
 		if (*s == '\n')
 			com1_putc('\r');

@@ -148,6 +148,7 @@ test: | $(BUILD)/.deps
 
 include boot/efi/efi.mk
 include boot/linux/linux.mk
+include boot/grub/grub.mk
 include boot/image.mk
 include tests/host/host.mk
 include tests/boot/boot.mk

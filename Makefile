@@ -1,6 +1,7 @@
 # Baton — top-level Makefile.
 #
-#   make [ARCH=x86_64|arm64]   build the kernel and the EFI loader
+#   make [ARCH=x86_64|arm64]   build the kernel and the EFI loader (and on
+#                              x86_64 build/x86_64/bzImage, boot/linux/)
 #   make run                   boot under QEMU and show the kernel's output
 #   make test                  host unit tests + every boot case; last line
 #                              "N passed, N failed"
@@ -77,7 +78,7 @@ $(BUILD)/kernel/stackprotector.o: KERNEL_CFLAGS += -fno-stack-protector
 $(BUILD)/arch/arm64/mmu.o: KERNEL_CFLAGS += -fno-stack-protector -mstrict-align $(NOBUILTIN)
 
 .PHONY: all kernel run test clean distclean deps
-all: kernel efi
+all: kernel efi $(if $(filter x86_64,$(ARCH)),bzimage)
 kernel: $(KERNEL)
 
 $(BUILD)/fdt-include/libfdt.h $(BUILD)/fdt-include/fdt.h: | $(BUILD)/.deps
@@ -146,6 +147,8 @@ test: | $(BUILD)/.deps
 	@tests/run
 
 include boot/efi/efi.mk
+include boot/linux/linux.mk
+include boot/grub/grub.mk
 include boot/image.mk
 include tests/host/host.mk
 include tests/boot/boot.mk

@@ -76,6 +76,9 @@ u64 bootfdt_content_size(const void *fdt);
 /* /chosen/bootargs, or "" when absent or not a proper string. */
 const char *bootfdt_bootargs(const void *fdt);
 
+/* /chosen/<name> as a string; NULL when absent or not NUL-terminated. */
+const char *bootfdt_chosen_string(const void *fdt, const char *name);
+
 /* /chosen/<name> as one u64 (one or two cells); false when absent/bad. */
 bool bootfdt_chosen_u64(const void *fdt, const char *name, u64 *out);
 

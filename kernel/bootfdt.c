@@ -264,6 +264,14 @@ int bootfdt_reserved(const void *fdt, struct bootfdt_resv *out, int max)
 	return n;
 }
 
+const char *bootfdt_chosen_string(const void *fdt, const char *name)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen"), len;
+	const char *s = chosen >= 0 ? fdt_getprop(fdt, chosen, name, &len) : NULL;
+
+	return s && len >= 1 && s[len - 1] == '\0' ? s : NULL;
+}
+
 const char *bootfdt_bootargs(const void *fdt)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen"), len;

@@ -56,6 +56,16 @@ static int loader_cut(const char *val)
 }
 CMDLINE_PARAM(CMDLINE_CUT, loader_cut, "set by a loader that cut the line: its length");
 
+/* The word boot loaders put first on a Linux command line (Linux's boot.rst,
+ * "Special Command Line Options"): GRUB's BOOT_IMAGE=<the file it booted>.
+ * Known, so that a bzImage boot does not warn about it. */
+static int loader_boot_image(const char *val)
+{
+	(void)val;
+	return 0;
+}
+CMDLINE_PARAM("BOOT_IMAGE", loader_boot_image, "set by boot loaders: the file they booted");
+
 int cmdline_parse(const char *line)
 {
 	static char buf[CMDLINE_MAX];

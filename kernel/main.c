@@ -72,7 +72,8 @@ u64 boot_counter_start;
  *   2. the boot FDT, validated whole: nothing reads it before; from here a
  *      panic brings the console up itself (uart_console_standby)
  *   3. how to turn the machine off (PSCI, or the board's way), so that
- *      from here every panic ends in a poweroff, never a silent hang
+ *      from here every panic ends in a poweroff, never a silent hang; then
+ *      a loader's /chosen/baton,loader-error, if any, stops the boot
  *   4. the command line (earlycon=, loglevel=, ...)
  *   5. the console: earlycon, then stdout-path, else the first UART the
  *      tree has; it is shown the whole log so far
@@ -90,6 +91,12 @@ void kernel_main(phys_addr_t fdt_phys)
 	boot_fdt = boot_fdt_map(fdt_phys);				/* 2 */
 	uart_console_standby(boot_fdt);
 	arch_init(boot_fdt);						/* 3 */
+	/* A loader that could not use what it was given (the bzImage front
+	 * end, boot/linux/) still enters the kernel, so that the reason is
+	 * in the log and the machine is powered off the kernel's way. */
+	if (bootfdt_chosen_string(boot_fdt, "baton,loader-error"))
+		panic("boot: the loader could not boot this machine: %s",
+		      bootfdt_chosen_string(boot_fdt, "baton,loader-error"));
 	pr_info("command line: %s", bootfdt_bootargs(boot_fdt));	/* 4 */
 	cmdline_parse(bootfdt_bootargs(boot_fdt));
 	uart_console_init(boot_fdt);					/* 5 */

@@ -9,14 +9,14 @@
 # objcopy -O binary writes the PE file the crt0's header describes, padded
 # to whole 512-byte sectors.
 
-EFI_ARCH_FILES := boot/efi/x86_64.c boot/efi/arm64.c boot/efi/arm64_enter.S
+EFI_ARCH_FILES := boot/efi/x86_64.c boot/efi/bzimage.c boot/efi/arm64.c boot/efi/arm64_enter.S
 EFI_SHARED := $(filter-out $(EFI_ARCH_FILES),$(wildcard boot/efi/*.c))
 
 ifeq ($(ARCH),x86_64)
 EFI_INC := /usr/include/efi
 EFI_LIB := /usr/lib
 EFI_APP := BOOTX64.EFI
-EFI_SRCS_ARCH := boot/efi/x86_64.c kernel/elf_load.c
+EFI_SRCS_ARCH := boot/efi/x86_64.c boot/efi/bzimage.c kernel/elf_load.c kernel/bzimage.c
 EFI_CFLAGS_ARCH := -DGNU_EFI_USE_MS_ABI -mno-red-zone
 EFI_LDFLAGS_ARCH :=
 EFI_LDS := /usr/lib/elf_x86_64_efi.lds

@@ -21,6 +21,8 @@
 /* Highest address the kernel's first page tables reach (entry.S). */
 #define LOADER_MAX_ADDR 0xffffffffULL
 #define KERNEL_FILE L"baton.elf"
+/* Booted through its 64-bit entry when there is no baton.elf (bzimage.c). */
+#define KERNEL_FILE_ALT L"bzImage"
 #define LOADER_NAME "efi-x86_64"
 #elif defined(__aarch64__)
 /* The arm64 kernel is entered with the MMU off: any address will do. */
@@ -40,6 +42,7 @@ struct kernel {
 	u64 base;		/* 2 MiB-aligned start of the placed image */
 	u64 span;		/* bytes from base the image occupies, bss included */
 	u64 entry;		/* physical entry point */
+	bool bzimage;		/* x86-64: a bzImage, entered with a boot_params */
 };
 
 /* main.c: stop with a message; the firmware regains control after a
@@ -93,5 +96,16 @@ __attribute__((noreturn)) void arch_fail_late(const char *why);
 
 /* After ExitBootServices: enter the kernel with the FDT. */
 __attribute__((noreturn)) void arch_enter(const struct kernel *k, void *fdt);
+
+#if defined(__x86_64__)
+/* bzimage.c: a bzImage through its 64-bit entry (x86_64.c calls these). Is
+ * the file one; check and place it (k->bzimage set); its boot_params and
+ * command line, before ExitBootServices; after it, the e820 map from the
+ * boot FDT and the jump. */
+bool bzimage_is(const void *file, UINTN size);
+EFI_STATUS bzimage_place(struct kernel *k, u64 load_addr);
+EFI_STATUS bzimage_params(const struct kernel *k, const char *bootargs);
+__attribute__((noreturn)) void bzimage_enter(const struct kernel *k, const void *fdt);
+#endif
 
 #endif

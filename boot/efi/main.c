@@ -4,9 +4,10 @@
  *
  *   1. the stack-protector canary (Debian's libfdt is built with it),
  *   2. the command line: load options, else cmdline.txt beside the loader,
- *   3. the kernel: KERNEL_FILE beside the loader (baton.elf, Image),
- *      checked and placed 2 MiB-aligned (efi.load_addr=ADDR on the command
- *      line chooses where),
+ *   3. the kernel: KERNEL_FILE beside the loader (baton.elf, Image; on
+ *      x86-64 a bzImage when there is no baton.elf), checked and placed
+ *      2 MiB-aligned (efi.load_addr=ADDR on the command line chooses
+ *      where),
  *   4. the boot FDT (built from scratch on x86-64, the firmware's own on
  *      arm64), then the memory map into it, then ExitBootServices, again
  *      with a fresh map if the map key went stale,
@@ -116,6 +117,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	Print(L"loader: command line: %a\n", bootargs);
 
 	st = file_read(image, KERNEL_FILE, &file, &k.file_size);
+#ifdef KERNEL_FILE_ALT
+	if (st == EFI_NOT_FOUND)
+		st = file_read(image, KERNEL_FILE_ALT, &file, &k.file_size);
+#endif
 	if (EFI_ERROR(st))
 		loader_fail(L"reading " KERNEL_FILE, st);
 	k.file = file;

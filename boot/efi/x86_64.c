@@ -21,6 +21,10 @@
  *
  *     baton,image is the ELF file as read, which kexec reuses;
  *   - the jump: cli, rdi = FDT, rsi = 0.
+ *
+ * A bzImage instead of baton.elf (bzimage.c) is placed by its own header
+ * and entered through its 64-bit entry with a boot_params made from the
+ * same FDT.
  */
 #include "loader.h"
 #include "elf64.h"
@@ -47,9 +51,12 @@ void arch_canary_init(void)
 EFI_STATUS arch_kernel_place(struct kernel *k, u64 load_addr)
 {
 	struct elf_layout l;
-	const char *why = elf_layout(k->file, k->file_size, EM_X86_64, &l);
+	const char *why;
 	EFI_STATUS st;
 
+	if (bzimage_is(k->file, k->file_size))
+		return bzimage_place(k, load_addr);
+	why = elf_layout(k->file, k->file_size, EM_X86_64, &l);
 	if (why) {
 		Print(L"loader: %s: %a\n", KERNEL_FILE, why);
 		return EFI_LOAD_ERROR;
@@ -126,6 +133,12 @@ EFI_STATUS arch_fdt_build(const struct kernel *k, const char *bootargs, void **f
 	st = pc_tree(*fdt, FDT_SIZE, find_rsdp(), k);
 	if (EFI_ERROR(st))
 		return st;
+	/* A bzImage is handed a boot_params, made from this FDT at the end. */
+	if (k->bzimage) {
+		st = bzimage_params(k, bootargs);
+		if (EFI_ERROR(st))
+			return st;
+	}
 	return fdt_set_chosen(*fdt, bootargs);
 }
 
@@ -155,6 +168,8 @@ void arch_fail_late(const char *why)
 
 void arch_enter(const struct kernel *k, void *fdt)
 {
+	if (k->bzimage)
+		bzimage_enter(k, fdt);
 	__asm__ volatile("cli\n\t"
 			 "xor %%esi, %%esi\n\t"
 			 "jmp *%1"

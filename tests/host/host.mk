@@ -32,8 +32,14 @@ HOST_KERNEL_SRCS := kernel/cmdline.c kernel/format.c \
 # uart.c picks among drivers that test_uart.c stands in for; the fuzzer,
 # which links HOST_KERNEL_SRCS without the tests, leaves it out.
 HOST_TEST_SRCS := $(wildcard tests/host/test_*.c)
-# boot/efi/bootargs.c is the EFI loader's command-line text, plain C.
-HOST_SRCS := $(HOST_KERNEL_SRCS) drivers/uart/uart.c boot/efi/bootargs.c $(HOST_TEST_SRCS) \
+# boot/efi/bootargs.c is the EFI loader's command-line text, plain C; the
+# bzImage front end's boot_params reading is too (boot/linux/linuxboot.h),
+# against test_linuxboot.c's fake memory (its lb_map and lb_note); and the
+# bzImage check with the ELF one, which test_bzimage.c runs on the real file.
+HOST_LINUXBOOT_SRCS := boot/linux/bootparams.c boot/linux/e820.c boot/linux/rsdp.c \
+	boot/linux/place.c boot/linux/fdt.c kernel/bzimage.c kernel/elf_load.c
+HOST_SRCS := $(HOST_KERNEL_SRCS) drivers/uart/uart.c boot/efi/bootargs.c $(HOST_LINUXBOOT_SRCS) \
+	$(HOST_TEST_SRCS) \
 	tests/host/harness.c tests/host/mm_boot.c tests/host/fake_arch.c \
 	tests/host/linux_kho_build.c tests/host/linux_kho_read.c
 HOST_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(HOST_SRCS))
@@ -47,8 +53,13 @@ HOST_RENAME := -Dvsnprintf=kvsnprintf -Dsnprintf=ksnprintf
 $(HOST_BUILD)/kernel/%.o $(HOST_BUILD)/mm/%.o $(HOST_BUILD)/kho/%.o $(HOST_BUILD)/drivers/%.o \
 	$(HOST_BUILD)/tests/host/test_%.o: HOST_CFLAGS += $(HOST_RENAME)
 
-.PHONY: test-host
-test-host: $(HOST_BIN)
+# test_bzimage.c reads the bzImage the x86-64 build makes, whatever ARCH is.
+HOST_BZIMAGE := build/x86_64/bzImage
+.PHONY: test-host host-bzimage
+host-bzimage:
+	$(Q)$(MAKE) -s ARCH=x86_64 bzimage
+
+test-host: $(HOST_BIN) host-bzimage
 	$(Q)UBSAN_OPTIONS=print_stacktrace=1 $(HOST_BIN)
 
 $(HOST_BIN): $(HOST_OBJS)

@@ -1,0 +1,125 @@
+/*
+ * fdt.c — the boot FDT the front end hands the kernel (lb_fdt_build,
+ * linuxboot.h): the same tree the EFI loader builds for a PC
+ * (boot/efi/x86_64.c and fdt.c), from a boot_params instead of UEFI:
+ *
+ *   / { #address-cells = <2>; #size-cells = <2>; compatible = "baton,pc";
+ *       chosen { bootargs; stdout-path = "serial0:115200n8";
+ *                baton,loader = "bzimage-x86_64";
+ *                baton,acpi-rsdp = <u64>;               when one was found
+ *                baton,image = <addr size>;             the kernel ELF, which kexec reuses
+ *                linux,initrd-start, linux,initrd-end;  when the loader gave one
+ *                linux,kho-fdt, linux,kho-scratch;      from SETUP_KEXEC_KHO
+ *                baton,loader-error = "...";            when the boot cannot go on
+ *       };
+ *       aliases { serial0 = "/isa/serial@3f8"; };
+ *       memory@<first> { device_type = "memory"; reg = <RAM ranges>; };
+ *       isa { serial@3f8 { compatible = "ns16550a"; reg = <1 0x3f8 8>; }; };
+ *   };
+ *   memreserve: what the firmware keeps (e820 ACPI and NVS)
+ *
+ * The KHO properties are the ones Linux writes on arm64 and Baton's own
+ * kexec writes (DESIGN.md section 3), as <addr size> in the root's cells.
+ * With baton,loader-error the kernel says why and powers off (kernel/main.c)
+ * before it reads memory, so /memory may then be missing or partial.
+ */
+#include "linuxboot.h"
+#include "kho/abi.h"
+#include <libfdt.h>
+
+#define COM1 0x3f8
+#define TRY(expr)                       \
+	do {                            \
+		int err_ = (expr);      \
+		if (err_ < 0)           \
+			return err_;    \
+	} while (0)
+
+/* "memory@<hex base>" into name (at least 24 bytes). */
+static void memory_node_name(char *name, u64 base)
+{
+	static const char hex[] = "0123456789abcdef";
+	int n = 0, shift = 60;
+
+	for (const char *p = "memory@"; *p; p++)
+		name[n++] = *p;
+	while (shift > 0 && !(base >> shift & 0xf))
+		shift -= 4;
+	for (; shift >= 0; shift -= 4)
+		name[n++] = hex[base >> shift & 0xf];
+	name[n] = 0;
+}
+
+static int pc_nodes(void *fdt)
+{
+	fdt32_t serial_reg[3] = { cpu_to_fdt32(1), cpu_to_fdt32(COM1), cpu_to_fdt32(8) };
+	int aliases, isa, serial;
+
+	TRY(aliases = fdt_add_subnode(fdt, 0, "aliases"));
+	TRY(fdt_setprop_string(fdt, aliases, "serial0", "/isa/serial@3f8"));
+	TRY(isa = fdt_add_subnode(fdt, 0, "isa"));
+	TRY(fdt_setprop_string(fdt, isa, "compatible", "isa"));
+	TRY(fdt_setprop_string(fdt, isa, "device_type", "isa"));
+	TRY(fdt_setprop_u32(fdt, isa, "#address-cells", 2));
+	TRY(fdt_setprop_u32(fdt, isa, "#size-cells", 1));
+	TRY(serial = fdt_add_subnode(fdt, isa, "serial@3f8"));
+	TRY(fdt_setprop_string(fdt, serial, "compatible", "ns16550a"));
+	TRY(fdt_setprop(fdt, serial, "reg", serial_reg, sizeof(serial_reg)));
+	TRY(fdt_setprop_u32(fdt, serial, "clock-frequency", 1843200));
+	TRY(fdt_setprop_u32(fdt, serial, "current-speed", 115200));
+	return 0;
+}
+
+static int memory(void *fdt, const struct lb_info *info)
+{
+	char name[24];
+	int node;
+
+	for (int i = 0; i < info->nr_resv; i++)
+		TRY(fdt_add_mem_rsv(fdt, info->resv[i].base, info->resv[i].size));
+	if (!info->nr_ram)
+		return 0;
+	memory_node_name(name, info->ram[0].base);
+	TRY(node = fdt_add_subnode(fdt, 0, name));
+	TRY(fdt_setprop_string(fdt, node, "device_type", "memory"));
+	TRY(fdt_setprop(fdt, node, "reg", NULL, 0));
+	for (int i = 0; i < info->nr_ram; i++)
+		TRY(fdt_appendprop_addrrange(fdt, 0, node, "reg", info->ram[i].base, info->ram[i].size));
+	return 0;
+}
+
+int lb_fdt_build(void *buf, int size, const struct lb_info *info, struct lb_range image,
+		 const char *why)
+{
+	int chosen;
+
+	TRY(fdt_create_empty_tree(buf, size));
+	TRY(fdt_setprop_u32(buf, 0, "#address-cells", 2));
+	TRY(fdt_setprop_u32(buf, 0, "#size-cells", 2));
+	TRY(fdt_setprop_string(buf, 0, "compatible", "baton,pc"));
+	TRY(fdt_setprop_string(buf, 0, "model", "PC (Linux x86 boot protocol, Baton bzImage)"));
+
+	TRY(chosen = fdt_add_subnode(buf, 0, "chosen"));
+	TRY(fdt_setprop_string(buf, chosen, "bootargs", info->cmdline));
+	TRY(fdt_setprop_string(buf, chosen, "stdout-path", "serial0:115200n8"));
+	TRY(fdt_setprop_string(buf, chosen, "baton,loader", "bzimage-x86_64"));
+	if (info->rsdp)
+		TRY(fdt_setprop_u64(buf, chosen, "baton,acpi-rsdp", info->rsdp));
+	TRY(fdt_appendprop_addrrange(buf, 0, chosen, "baton,image", image.base, image.size));
+	if (info->initrd_size) {
+		TRY(fdt_setprop_u64(buf, chosen, "linux,initrd-start", info->initrd_base));
+		TRY(fdt_setprop_u64(buf, chosen, "linux,initrd-end",
+				    info->initrd_base + info->initrd_size));
+	}
+	if (info->kho) {
+		TRY(fdt_appendprop_addrrange(buf, 0, chosen, KHO_CHOSEN_FDT, info->kho_data.fdt_addr,
+					     info->kho_data.fdt_size));
+		TRY(fdt_appendprop_addrrange(buf, 0, chosen, KHO_CHOSEN_SCRATCH,
+					     info->kho_data.scratch_addr, info->kho_data.scratch_size));
+	}
+	if (why)
+		TRY(fdt_setprop_string(buf, chosen, "baton,loader-error", why));
+	TRY(pc_nodes(buf));
+	TRY(memory(buf, info));
+	return fdt_pack(buf);
+}

@@ -165,6 +165,10 @@ void bootmem_init(const void *fdt, phys_addr_t fdt_phys)
 	if (!bootfdt_chosen_range(fdt, "linux,kho-fdt", &image) &&
 	    bootfdt_chosen_range(fdt, "baton,image", &image))
 		reserve("the image copy", image.base, image.size);
+	/* The kernel file a loader placed for a boot that carries a handover
+	 * from another kernel (Linux's kexec, through the bzImage). */
+	if (bootfdt_chosen_range(fdt, "baton,loader-image", &image))
+		reserve("the loader's image copy", image.base, image.size);
 	/* The initrd: kexec.then may keep it (kernel/kexec.c). */
 	if (bootfdt_initrd(fdt, &image))
 		reserve("the initrd", image.base, image.size);

@@ -3,7 +3,8 @@
  * memory through KHO.
  *
  * The image: the loader put the kernel file it booted in /chosen/baton,image
- * (x86-64's EFI loader), or the arch kept a copy of its own (arm64's head.S
+ * (x86-64's EFI loader and bzImage front end; baton,loader-image when the
+ * boot carries another kernel's handover), or the arch kept a copy of its own (arm64's head.S
  * copies the Image at entry); kexec_init keeps it in a folio (restoring it
  * when the last generation preserved it), so every generation has the
  * pristine file, whoever loaded the first.
@@ -198,6 +199,7 @@ void kexec_init(const void *fdt)
 		pr_warn("kexec: the image copy went with the refused handover");
 		return;
 	} else if (bootfdt_chosen_range(fdt, "baton,image", &r) ||
+		   bootfdt_chosen_range(fdt, "baton,loader-image", &r) ||
 		   arch_kexec_own_image(&r.base, &r.size)) {
 		keep_file("image copy", r, false, &image);
 	} else {

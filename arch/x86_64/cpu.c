@@ -3,6 +3,7 @@
  * the early mappings, and the emergency console on COM1.
  */
 #include "x86.h"
+#include "memblock.h"
 #include "printk.h"
 #include "arch/cpu.h"
 #include "arch/mmu.h"
@@ -32,10 +33,19 @@ void arch_init(const void *fdt)
 	acpi_init(fdt);
 }
 
+#define LOW_MEMORY_END 0x100000
+
 void arch_reserve_firmware(const void *fdt)
 {
-	(void)fdt; /* the EFI loader turned everything the firmware keeps into
+	(void)fdt; /* the loaders turned everything the firmware keeps into
 		    * memory reservations already */
+	/* The first 1 MiB (BIOS data, the EBDA, real-mode code) is never the
+	 * allocator's, as in Linux, which reserves it always: a Linux
+	 * kexec'd from here writes a trampoline below the EBDA while it
+	 * decompresses, before it knows of KHO, so nothing preserved may
+	 * live there. */
+	if (memblock_reserve(0, LOW_MEMORY_END) < 0)
+		pr_warn("x86: cannot keep the first 1 MiB out of the allocator");
 }
 
 phys_addr_t arch_image_phys_base(void)

@@ -32,7 +32,7 @@ const char *arch_kexec_image_check(const void *file, u64 size, struct kexec_layo
 	u64 params_off;
 
 	if (is_bzimage(file, size))
-		return bzimage_check(file, size, &l->span, &l->entry_off, &params_off);
+		return kexec_bzimage_check(file, size, &l->span, &l->entry_off, &params_off);
 	why = elf_layout(file, size, EM_X86_64, &el);
 	if (!why)
 		*l = (struct kexec_layout){ el.span, el.entry_off };
@@ -47,8 +47,8 @@ void arch_kexec_image_place(const void *file, u64 size, void *dest, const struct
 	(void)l;
 	bzimage_params_off = 0;
 	if (is_bzimage(file, size) &&
-	    !bzimage_check(file, size, &span, &entry_off, &bzimage_params_off))
-		bzimage_place(file, size, dest);
+	    !kexec_bzimage_check(file, size, &span, &entry_off, &bzimage_params_off))
+		kexec_bzimage_place(file, size, dest);
 	else if (!elf_layout(file, size, EM_X86_64, &el))
 		elf_copy(file, dest, &el);
 }
@@ -64,7 +64,7 @@ void arch_kexec_jump(phys_addr_t entry, phys_addr_t fdt, phys_addr_t start, u64 
 {
 	(void)size;
 	if (bzimage_params_off) {
-		bzimage_enter(entry, start, bzimage_params_off, phys_to_virt(fdt));
+		kexec_bzimage_enter(entry, start, bzimage_params_off, phys_to_virt(fdt));
 		return; /* the FDT could not be turned into a zero page (said why) */
 	}
 	console_flush(); /* the next kernel reprograms COM1 at once */

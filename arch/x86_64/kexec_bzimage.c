@@ -22,6 +22,7 @@
 #include "x86.h"
 #include "bootfdt.h"
 #include "bootparam.h"
+#include "bzimage.h"
 #include "console.h"
 #include "page.h"
 #include "kstring.h"
@@ -31,59 +32,47 @@
 #include <libfdt.h>
 
 #define PARAMS_BYTES (3 * PAGE_SIZE)
-#define MAX_SPAN (1ULL << 30)
 #define LOADER_UNDEFINED 0xff /* type_of_loader: "no assigned id" */
 
-/* The setup header of the bzImage placed last, for bzimage_enter. */
+/* The bzImage placed last: its layout and setup header, for the entry. */
+static struct bzimage_layout placed;
 static struct setup_header placed_hdr;
 
 bool is_bzimage(const void *file, u64 size)
 {
 	u32 magic;
 
-	if (size < BP_HDR_OFFSET + sizeof(struct setup_header))
+	if (size < 0x206)
 		return false;
 	memcpy(&magic, (const u8 *)file + 0x202, 4);
 	return magic == BP_HDR_MAGIC;
 }
 
-/* Offset of the protected-mode part in the file. */
-static u64 pm_offset(const struct setup_header *h)
+const char *kexec_bzimage_check(const void *file, u64 size, u64 *span, u64 *entry_off,
+				u64 *params_off)
 {
-	return ((u64)(h->setup_sects ? h->setup_sects : BP_DEFAULT_SETUP_SECTS) + 1) * BP_SECTOR;
-}
+	struct bzimage_layout l;
+	const char *why = bzimage_check(file, size, &l); /* as Linux's kexec checks it */
 
-const char *bzimage_check(const void *file, u64 size, u64 *span, u64 *entry_off,
-			  u64 *params_off)
-{
-	struct setup_header h;
-
-	if (!is_bzimage(file, size))
-		return "not a bzImage (no \"HdrS\" at 0x202)";
-	memcpy(&h, (const u8 *)file + BP_HDR_OFFSET, sizeof(h));
-	if (h.version < 0x020c)
-		return "a bzImage older than boot protocol 2.12";
-	if (!(h.xloadflags & XLF_KERNEL_64))
-		return "a bzImage without the 64-bit entry (XLF_KERNEL_64)";
-	if (!h.relocatable_kernel)
-		return "a bzImage that cannot relocate (only its pref_address would do)";
-	if (h.kernel_alignment == 0 || (h.kernel_alignment & (h.kernel_alignment - 1)) ||
-	    h.kernel_alignment > (2u << 20))
-		return "a bzImage whose kernel_alignment is not a power of two up to 2 MiB";
-	if (pm_offset(&h) >= size)
-		return "a bzImage whose setup runs past the file";
-	if (h.init_size < size - pm_offset(&h) || h.init_size > MAX_SPAN)
-		return "a bzImage whose init_size is smaller than its kernel or over 1 GiB";
+	if (why)
+		return why;
+	if (l.align > (2u << 20)) /* the slot is 2 MiB-aligned, no more */
+		return "a bzImage asking for a kernel_alignment above 2 MiB";
 	*entry_off = BP_STARTUP64_OFFSET;
-	*params_off = ALIGN_UP((u64)h.init_size, PAGE_SIZE);
+	*params_off = ALIGN_UP(l.init_size, PAGE_SIZE);
 	*span = *params_off + PARAMS_BYTES;
 	return NULL;
 }
 
-void bzimage_place(const void *file, u64 size, void *dest)
+void kexec_bzimage_place(const void *file, u64 size, void *dest)
 {
-	memcpy(&placed_hdr, (const u8 *)file + BP_HDR_OFFSET, sizeof(placed_hdr));
-	memcpy(dest, (const u8 *)file + pm_offset(&placed_hdr), size - pm_offset(&placed_hdr));
+	if (bzimage_check(file, size, &placed))
+		return;
+	/* The header as far as the file has it (Linux copies no more). */
+	memset(&placed_hdr, 0, sizeof(placed_hdr));
+	memcpy(&placed_hdr, (const u8 *)file + BP_HDR_OFFSET,
+	       MIN((u64)placed.hdr_end - BP_HDR_OFFSET, (u64)sizeof(placed_hdr)));
+	memcpy(dest, (const u8 *)file + placed.setup_size, placed.pm_size);
 }
 
 static void e820_add(struct boot_params *bp, u64 base, u64 size, u32 type)
@@ -113,9 +102,9 @@ static bool fill_params(struct boot_params *bp, phys_addr_t bp_pa, phys_addr_t l
 		       "table", nram, nresv);
 		return false;
 	}
-	if (len > placed_hdr.cmdline_size || len >= PAGE_SIZE) {
+	if (len > placed.cmdline_size || len >= PAGE_SIZE) {
 		pr_err("kexec: the command line (%llu bytes) is longer than the bzImage takes (%u)",
-		       (unsigned long long)len, placed_hdr.cmdline_size);
+		       (unsigned long long)len, placed.cmdline_size);
 		return false;
 	}
 	memset(bp, 0, PARAMS_BYTES);
@@ -145,7 +134,7 @@ static bool fill_params(struct boot_params *bp, phys_addr_t bp_pa, phys_addr_t l
 	return true;
 }
 
-void bzimage_enter(phys_addr_t entry, phys_addr_t start, u64 params_off, const void *fdt)
+void kexec_bzimage_enter(phys_addr_t entry, phys_addr_t start, u64 params_off, const void *fdt)
 {
 	phys_addr_t bp_pa = start + params_off;
 	struct boot_params *bp = phys_to_virt(bp_pa);

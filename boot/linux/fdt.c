@@ -8,6 +8,7 @@
  *                baton,loader = "bzimage-x86_64";
  *                baton,acpi-rsdp = <u64>;               when one was found
  *                baton,image = <addr size>;             the kernel ELF, which kexec reuses
+ *                                    (baton,loader-image with a KHO handover)
  *                linux,initrd-start, linux,initrd-end;  when the loader gave one
  *                linux,kho-fdt, linux,kho-scratch;      from SETUP_KEXEC_KHO
  *                baton,loader-error = "...";            when the boot cannot go on
@@ -105,7 +106,11 @@ int lb_fdt_build(void *buf, int size, const struct lb_info *info, struct lb_rang
 	TRY(fdt_setprop_string(buf, chosen, "baton,loader", "bzimage-x86_64"));
 	if (info->rsdp)
 		TRY(fdt_setprop_u64(buf, chosen, "baton,acpi-rsdp", info->rsdp));
-	TRY(fdt_appendprop_addrrange(buf, 0, chosen, "baton,image", image.base, image.size));
+	/* With a handover, baton,image would mean the copy the last Baton
+	 * preserved (kernel/kexec.c, kho/validate.c rule 16); this one is the
+	 * loader's (Linux's kexec put the bzImage in its scratch). */
+	TRY(fdt_appendprop_addrrange(buf, 0, chosen, info->kho ? "baton,loader-image" : "baton,image",
+				     image.base, image.size));
 	if (info->initrd_size) {
 		TRY(fdt_setprop_u64(buf, chosen, "linux,initrd-start", info->initrd_base));
 		TRY(fdt_setprop_u64(buf, chosen, "linux,initrd-end",

@@ -558,6 +558,9 @@ TEST(kho, handover_to_chosen)
 	fdt = fdt_of(NULL);
 	EXPECT(chosen_range(fdt, "linux,kho-fdt", 0x1100000, 0x1000));
 	EXPECT(chosen_range(fdt, "linux,kho-scratch", 0x1101000, 48));
+	/* The kernel file is the loader's, not a preserved copy. */
+	EXPECT(chosen_range(fdt, "baton,loader-image", 0x1009000, 0x1d000));
+	EXPECT(!fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "baton,image", NULL));
 	EXPECT_STR(notes, "");
 }
 

@@ -14,8 +14,8 @@
 void kexec_init(const void *boot_fdt);
 
 u64 kexec_generation(void);
-/* kexec.chain=N (0 without one), and the pages of the kernel files kept
- * for kexec (the image copy, and kexec.then's kernel). */
+/* kexec.chain=N (0 without one), and the folio pages kexec holds: the
+ * image copy, and what kexec.then's vmalloc area takes as folios. */
 u64 kexec_chain_length(void);
 u64 kexec_image_pages(void);
 /* Whether this generation will kexec again (the chain goes on, or

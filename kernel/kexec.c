@@ -21,8 +21,8 @@
  * Another kernel: with kexec.then=initrd, the generation that ends the
  * chain kexecs the kernel its first loader handed over as the initrd (a
  * Linux Image, say) instead of powering off, through the same code: the
- * file is kept in a folio like the image copy (and preserved across the
- * chain as /chosen/baton,then-image), its boot FDT is this one with the
+ * file is kept in a vmalloc area (a distribution's kernel is tens of MiB)
+ * and preserved across the chain, its descriptor in /chosen/baton,then-image, its boot FDT is this one with the
  * initrd and Baton's own properties taken out and kexec.then.bootargs as
  * its command line. What goes with it is what that kernel can read: KHO
  * and a held Linux test_kho set (kernel/kho_linux_test.c), made anew if
@@ -40,7 +40,9 @@
 #include "kho_linux_test.h"
 #include "kstring.h"
 #include "ktest.h"
+#include "page.h"
 #include "printk.h"
+#include "vmalloc.h"
 #include "arch/counter.h"
 #include "arch/cpu.h"
 #include "arch/kexec.h"
@@ -58,14 +60,36 @@
  */
 static u64 t_preserve, t_serialize, t_prev[3];
 
-/* A kernel file kept in a folio, whole, for a later kexec. */
+/* A kernel file kept whole for a later kexec: data, size bytes. Baton's
+ * own image copy is a folio (validation rule 16 checks it); kexec.then's
+ * kernel, which may be tens of MiB (a distribution's Image), is a vmalloc
+ * area, handed on as a struct kho_vmalloc. */
 struct kept_file {
-	struct folio *folio;
+	struct folio *folio;	/* the image copy */
+	void *data;
 	u64 size;
 };
 
 static struct kept_file image;	/* this kernel's own file */
 static struct kept_file then;	/* kexec.then's kernel, once the chain is done */
+
+/* /chosen/baton,then-image: the vmalloc descriptor, then the file's size. */
+struct then_prop {
+	struct kho_vmalloc area;
+	u64 size;
+};
+static struct then_prop then_out;
+/* Folio pages the then area's bookkeeping takes (a large page array comes
+ * from kmalloc, as folios), measured when the area is made. */
+static u64 then_folio_pages;
+
+static u64 folio_pages_now(void)
+{
+	u64 count[16];
+
+	memdesc_census(count);
+	return count[MEMDESC_FOLIO];
+}
 static u64 generation;
 static u64 chain_length;
 static bool then_initrd;
@@ -110,13 +134,12 @@ u64 kexec_chain_length(void)
 
 u64 kexec_image_pages(void)
 {
-	return (image.folio ? folio_nr_pages(image.folio) : 0) +
-	       (then.folio ? folio_nr_pages(then.folio) : 0);
+	return (image.folio ? folio_nr_pages(image.folio) : 0) + then_folio_pages;
 }
 
 bool kexec_will_kexec(void)
 {
-	return generation < chain_length || (then_initrd && then.folio);
+	return generation < chain_length || (then_initrd && then.data);
 }
 
 /* Keep the file at r in *k: restored, when the last generation preserved
@@ -151,25 +174,53 @@ static bool keep_file(const char *what, struct mem_range r, bool preserved, stru
 		k->folio = NULL;
 		return false;
 	}
+	k->data = folio_address(k->folio);
 	k->size = r.size;
 	return true;
 }
 
-/* kexec.then=initrd: the initrd, or, after a kexec of the chain, the copy
- * the last generation handed on. */
+/* kexec.then=initrd: the initrd, copied into a vmalloc area, or, after a
+ * kexec of the chain, the area the last generation handed on (restored:
+ * kho_restore_vmalloc checks the chain; the size must fit in it). */
 static void keep_then(const void *fdt)
 {
+	int chosen = fdt_path_offset(fdt, "/chosen"), len;
+	const struct then_prop *p = chosen >= 0 && kho_is_kho_boot()
+					    ? fdt_getprop(fdt, chosen, "baton,then-image", &len)
+					    : NULL;
+	struct then_prop in;
 	struct mem_range r;
+	u64 before = folio_pages_now();
 
-	if (kho_is_kho_boot() && bootfdt_chosen_range(fdt, "baton,then-image", &r)) {
-		keep_file("kexec.then kernel", r, true, &then);
+	if (p) {
+		if (len != sizeof(in)) {
+			pr_err("kexec: /chosen/baton,then-image is %d bytes, not %zu", len, sizeof(in));
+			return;
+		}
+		memcpy(&in, p, sizeof(in));
+		then.data = kho_restore_vmalloc(&in.area);
+		if (then.data && (!in.size || in.size > (u64)in.area.total_pages * PAGE_SIZE)) {
+			pr_err("kexec: the kexec.then kernel's size %llu does not fit its %u pages",
+			       (unsigned long long)in.size, in.area.total_pages);
+			vfree(then.data);
+			then.data = NULL;
+		}
+		then.size = then.data ? in.size : 0;
 	} else if (bootfdt_initrd(fdt, &r)) {
-		if (keep_file("kexec.then kernel (the initrd)", r, false, &then))
-			pr_info("kexec: kept the initrd (%llu KiB) to kexec when the chain is done",
-				(unsigned long long)(r.size >> 10));
+		then.data = arch_map_early(r.base, r.size) ? vmalloc(r.size) : NULL;
+		if (!then.data) {
+			pr_err("kexec: cannot keep the %llu-byte initrd for kexec.then",
+			       (unsigned long long)r.size);
+			return;
+		}
+		memcpy(then.data, phys_to_virt(r.base), r.size);
+		then.size = r.size;
+		pr_info("kexec: kept the initrd (%llu KiB) to kexec when the chain is done",
+			(unsigned long long)(r.size >> 10));
 	} else {
 		pr_err("kexec: kexec.then=initrd, but the loader handed over no initrd");
 	}
+	then_folio_pages = folio_pages_now() - before;
 }
 
 void kexec_init(const void *fdt)
@@ -311,9 +362,8 @@ static int build_fdt(void *dst, u64 size, const struct kho_handover *h, bool for
 	if (!err)
 		err = chosen_range(dst, chosen, "baton,image", folio_pfn(image.folio) << PAGE_SHIFT,
 				   image.size);
-	if (!err && then.folio)
-		err = chosen_range(dst, chosen, "baton,then-image",
-				   folio_pfn(then.folio) << PAGE_SHIFT, then.size);
+	if (!err && then.data)
+		err = fdt_setprop(dst, chosen, "baton,then-image", &then_out, sizeof(then_out));
 	if (!err)
 		err = fdt_setprop_u64(dst, chosen, "baton,generation", generation + 1);
 	if (!err) {
@@ -327,14 +377,29 @@ static int build_fdt(void *dst, u64 size, const struct kho_handover *h, bool for
 	return err;
 }
 
-static bool preserve_file(const char *what, const struct kept_file *k)
+static bool preserve_image(void)
 {
-	int err = kho_preserve_folio(k->folio);
+	int err = kho_preserve_folio(image.folio);
 
 	if (err && err != -KHO_EEXIST) {
-		pr_err("kexec: cannot preserve the %s (%d)", what, err);
+		pr_err("kexec: cannot preserve the image copy (%d)", err);
 		return false;
 	}
+	return true;
+}
+
+static bool preserve_then(void)
+{
+	int err;
+
+	if (then_out.size) /* preserved for a kexec that did not happen */
+		return true;
+	err = kho_preserve_vmalloc(then.data, &then_out.area);
+	if (err) {
+		pr_err("kexec: cannot preserve the kexec.then kernel (%d)", err);
+		return false;
+	}
+	then_out.size = then.size;
 	return true;
 }
 
@@ -350,11 +415,11 @@ static void kexec_file(const struct kept_file *k, bool foreign)
 	const char *why;
 	int err;
 
-	if (!k->folio) {
+	if (!k->data) {
 		pr_err("kexec: no %s to kexec into", what);
 		return;
 	}
-	why = arch_kexec_image_check(folio_address(k->folio), k->size, &l);
+	why = arch_kexec_image_check(k->data, k->size, &l);
 	if (why) {
 		pr_err("kexec: the %s is unusable: %s", what, why);
 		return;
@@ -369,8 +434,7 @@ static void kexec_file(const struct kept_file *k, bool foreign)
 	}
 	/* Baton's next generation keeps both files; another kernel gets
 	 * neither (it would only find them reserved). */
-	if (!foreign && (!preserve_file("image copy", &image) ||
-			 (then.folio && !preserve_file("kexec.then kernel", &then))))
+	if (!foreign && (!preserve_image() || (then.data && !preserve_then())))
 		return;
 	t = arch_counter_read();
 	if (kho_serialize(&h) < 0) {
@@ -384,7 +448,7 @@ static void kexec_file(const struct kept_file *k, bool foreign)
 		pr_err("kexec: building the next boot FDT: %s", fdt_strerror(err));
 		return;
 	}
-	arch_kexec_image_place(folio_address(k->folio), k->size, phys_to_virt(slot), &l);
+	arch_kexec_image_place(k->data, k->size, phys_to_virt(slot), &l);
 	if (!foreign && kexec_damage_armed()) { /* fault injection for the boot tests only */
 		struct kexec_damage_target d = {
 			&h, phys_to_virt(fdt_pa), slot + l.entry_off,

@@ -474,6 +474,16 @@ void kexec(void)
 	kexec_file(&image, false);
 }
 
+/* Linux's test_kho set, when the handover has one (kernel/kho_linux_test.c):
+ * held when this generation kexecs again, freed if not. */
+KTEST_ON_DEMAND(kho_linux, restore)
+{
+	char why[200];
+
+	if (kho_linux_test_take(kexec_will_kexec(), why, sizeof(why)) < 0)
+		ktest_fail(t, "Linux's test_kho set: %s", why);
+}
+
 void kexec_chain_restore(void)
 {
 	/* The KHO self-test client: restore and check what the last
@@ -497,7 +507,7 @@ KTEST_ON_DEMAND(kexec, chain_step)
 
 	if (kho_test_preserve() < 0)
 		ktest_fail(t, "the KHO self-test could not preserve its set");
-	if (kho_linux_test_preserve(false) < 0)
+	if (kho_linux_test_preserve(0) < 0)
 		ktest_fail(t, "the Linux test_kho set could not be handed on");
 	t_preserve = arch_counter_read() - start;
 	kexec();
@@ -511,7 +521,7 @@ KTEST_ON_DEMAND(kexec, then_step)
 {
 	u64 start = arch_counter_read();
 
-	if (kho_linux_test_preserve(true) < 0)
+	if (kho_linux_test_preserve(KHO_LINUX_TEST_SET_BYTES) < 0)
 		ktest_fail(t, "the Linux test_kho set could not be preserved");
 	t_preserve = arch_counter_read() - start;
 	kexec_file(&then, true);

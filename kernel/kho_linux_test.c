@@ -11,8 +11,9 @@
  *                csum = <u32>; };                     csum_partial chain
  *     };
  *
- * After a kexec into Baton, the ktest kho_linux.restore does what test_kho
- * does in the next Linux: finds the subtree, checks compatible and magic,
+ * After a kexec into Baton, kho_linux_test_take (run as the ktest
+ * kho_linux.restore by kernel/kexec.c) does what test_kho does in the next
+ * Linux: finds the subtree, checks compatible and magic,
  * restores folios_info with kho_restore_vmalloc and every folio with
  * kho_restore_folio, checks each order and the checksum over all of them.
  * Beyond Linux it bounds nr_folios by the list's size and reclaims the
@@ -25,9 +26,7 @@
 #include "kho_linux_test.h"
 #include "buddy.h"
 #include "folio.h"
-#include "kexec.h"
 #include "kho.h"
-#include "ktest.h"
 #include "kstring.h"
 #include "linux_csum.h"
 #include "printk.h"
@@ -36,8 +35,6 @@
 #include "arch/mmu.h"
 #include <libfdt.h>
 
-/* How much test_kho preserves: two max-order blocks (its max_mem). */
-#define SET_BYTES (2 * (PAGE_SIZE << MAX_ORDER))
 
 /* The set held: folios_info as test_kho writes it (phys | order), in a
  * vmalloc'd array that is itself handed over. */
@@ -87,36 +84,53 @@ static const char *parse(const void *blob, u64 size, struct kho_vmalloc *v, u32 
 	return NULL;
 }
 
-KTEST_ON_DEMAND(kho_linux, restore)
+/* Give back what a failed take restored (the first nr of the list). */
+static int give_back(u32 nr, u64 pages)
+{
+	nr_folios = nr;
+	held_pages = pages;
+	kho_linux_test_release();
+	return -1;
+}
+
+int kho_linux_test_take(bool hold, char *why, size_t n)
 {
 	struct kho_vmalloc v;
 	phys_addr_t pa;
 	u64 size, pages = 0;
-	const char *why;
+	const char *bad;
 	u32 want, got = 0, i;
 	struct folio *blob;
 
+	if (info) {
+		snprintf(why, n, "a set is held already");
+		return -1;
+	}
 	if (kho_retrieve_subtree(KHO_LINUX_TEST_SUBTREE, &pa, &size) < 0)
-		return;
-	why = parse(phys_to_virt(pa), size, &v, &nr_folios, &want);
-	if (why) {
-		ktest_fail(t, "Linux's test_kho subtree: %s", why);
-		return;
+		return 0;
+	bad = parse(phys_to_virt(pa), size, &v, &nr_folios, &want);
+	if (bad) {
+		snprintf(why, n, "the subtree: %s", bad);
+		nr_folios = 0;
+		return -1;
 	}
 	info = kho_restore_vmalloc(&v);
 	if (!info) {
-		ktest_fail(t, "Linux's test_kho: folios_info did not restore");
-		return;
+		snprintf(why, n, "folios_info did not restore");
+		nr_folios = 0;
+		return -1;
 	}
 	for (i = 0; i < nr_folios; i++) {
 		unsigned order = (unsigned)(info[i] & (PAGE_SIZE - 1));
-		struct folio *f = kho_restore_folio(info[i] & ~(u64)(PAGE_SIZE - 1));
+		phys_addr_t fpa = info[i] & ~(u64)(PAGE_SIZE - 1);
+		struct folio *f = kho_restore_folio(fpa);
 
 		if (!f || folio_order(f) != order) {
-			ktest_fail(t, "Linux's test_kho: folio %u of %u (0x%llx, order %u) did not "
-				   "restore as an order-%u folio", i, nr_folios,
-				   (unsigned long long)(info[i] & ~(u64)(PAGE_SIZE - 1)), order, order);
-			break;
+			snprintf(why, n, "folio %u of %u (0x%llx, order %u) did not restore as an "
+				 "order-%u folio", i, nr_folios, (unsigned long long)fpa, order, order);
+			if (f)
+				folio_put(f);
+			return give_back(i, pages);
 		}
 		got = linux_csum_partial(folio_address(f), folio_size(f), got);
 		pages += folio_nr_pages(f);
@@ -125,35 +139,35 @@ KTEST_ON_DEMAND(kho_linux, restore)
 	blob = kho_restore_folio(pa);
 	if (blob)
 		folio_put(blob);
-	if (i < nr_folios) {
-		nr_folios = i; /* hold what did restore, so it is freed */
-		held_pages = pages;
-		kho_linux_test_release();
-		return;
-	}
-	KT_EXPECT(t, got == want);
 	if (got != want) {
-		ktest_fail(t, "Linux's test_kho: csum_partial over %u folios is 0x%x, the set says 0x%x",
-			   nr_folios, got, want);
-		held_pages = pages;
-		kho_linux_test_release();
-		return;
+		snprintf(why, n, "csum_partial over %u folios is 0x%08x, the set says 0x%08x",
+			 nr_folios, got, want);
+		return give_back(nr_folios, pages);
 	}
 	csum = want;
 	held_pages = pages;
 	pr_info("kho-linux-test: restored Linux's test_kho set: %u folios, %llu pages, csum 0x%08x "
 		"matches", nr_folios, (unsigned long long)pages, csum);
-	if (kexec_will_kexec()) {
+	if (hold) {
 		pr_info("kho-linux-test: holding the set, to hand it on at the next kexec");
 	} else {
 		kho_linux_test_release();
 		pr_info("kho-linux-test: freed the set with folio_put");
 	}
+	return 1;
 }
 
 u64 kho_linux_test_held_pages(void)
 {
 	return info ? held_pages : 0;
+}
+
+void kho_linux_test_reset(void)
+{
+	info = NULL;
+	nr_folios = 0;
+	held_pages = 0;
+	csum = 0;
 }
 
 void kho_linux_test_release(void)
@@ -182,10 +196,10 @@ static u64 next_rand(void)
 
 /* A new set as test_kho makes one: folios of random orders (at most
  * MAX_ORDER, which is Linux's MAX_PAGE_ORDER too) filled with random
- * bytes, until SET_BYTES. */
-static int make_set(void)
+ * bytes, until want bytes (whole pages). */
+static int make_set(u64 want)
 {
-	u64 bytes = 0, cap = SET_BYTES / PAGE_SIZE;
+	u64 bytes = 0, cap = want / PAGE_SIZE;
 
 	info = vmalloc(cap * sizeof(*info));
 	if (!info)
@@ -193,12 +207,12 @@ static int make_set(void)
 	rng = arch_counter_read() | 1;
 	nr_folios = 0;
 	csum = 0;
-	while (bytes < SET_BYTES) {
+	while (bytes < cap * PAGE_SIZE) {
 		unsigned order = (unsigned)(next_rand() % (MAX_ORDER + 1));
 		struct folio *f;
 		u64 *w;
 
-		while ((PAGE_SIZE << order) > SET_BYTES - bytes)
+		while ((PAGE_SIZE << order) > cap * PAGE_SIZE - bytes)
 			order--;
 		f = folio_alloc(GFP_KERNEL, order);
 		if (!f) {
@@ -256,14 +270,14 @@ static int write_subtree(const struct kho_vmalloc *v)
 	return 0;
 }
 
-int kho_linux_test_preserve(bool make_new)
+int kho_linux_test_preserve(u64 new_bytes)
 {
 	struct kho_vmalloc v;
 	int err = 0;
 
-	if (!info && !make_new)
+	if (!info && new_bytes < PAGE_SIZE)
 		return 0;
-	if (!info && make_set() < 0) {
+	if (!info && make_set(new_bytes) < 0) {
 		pr_err("kho-linux-test: no memory for a test_kho set");
 		return -1;
 	}

@@ -37,6 +37,7 @@
 #include "buddy.h"
 #include "folio.h"
 #include "kho.h"
+#include "kho_linux_test.h"
 #include "memblock.h"
 #include "slab.h"
 #include "vmalloc.h"
@@ -52,6 +53,7 @@ static void boot(const void *boot_fdt)
 {
 	memblock_reset();
 	kho_reset();
+	kho_linux_test_reset();
 	memblock_add(RAM_BASE, RAM);
 	memblock_reserve(RAM_BASE, 1 << 20);
 	if (boot_fdt)
@@ -190,8 +192,13 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	boot(fdt_buf);
 	buddy_check();
 	if (kho_is_kho_boot()) {
+		char why[200];
+
 		restore_index();
 		restore_slab_objects();
+		/* Linux's test_kho set: verified and freed, or refused. */
+		if (kho_linux_test_take(false, why, sizeof(why)) < 0 && getenv("FUZZ_SHOW_LOG"))
+			fprintf(stderr, "kho_linux_test_take: %s\n", why);
 		restore_the_rest();
 	}
 	buddy_check();
@@ -223,6 +230,54 @@ static void put_tree(phys_addr_t node, int level)
 	for (int i = 0; i < 512; i++)
 		if (t[i])
 			put_tree(t[i], level - 1);
+}
+
+static void put_range(phys_addr_t pa, u64 size)
+{
+	for (phys_addr_t p = pa & ~(PAGE_SIZE - 1); p < pa + size; p += PAGE_SIZE)
+		put_page(p);
+}
+
+/* A subtree's blob, whole. */
+static phys_addr_t put_subtree(const void *root, const char *name)
+{
+	int n = fdt_subnode_offset(root, 0, name);
+	const void *d = n >= 0 ? fdt_getprop(root, n, "preserved-data", NULL) : NULL;
+	const void *z = n >= 0 ? fdt_getprop(root, n, "blob-size", NULL) : NULL;
+	u64 pa = 0, size = 0;
+
+	if (!d || !z)
+		return 0;
+	memcpy(&pa, d, 8);
+	memcpy(&size, z, 8);
+	put_range(pa, size);
+	return pa;
+}
+
+/* Linux's test_kho set: its FDT, the folios_info list (chunks and data
+ * pages) and the folios themselves, so a seed's checksum holds. */
+static void put_test_kho(const void *root)
+{
+	phys_addr_t pa = put_subtree(root, KHO_LINUX_TEST_SUBTREE);
+	const void *t = pa ? phys_to_virt(pa) : NULL;
+	int node = t ? fdt_path_offset(t, "/data") : -1;
+	const struct kho_vmalloc *v = node >= 0 ? fdt_getprop(t, node, "folios_info", NULL) : NULL;
+	const u32 *nr = node >= 0 ? fdt_getprop(t, node, "nr_folios", NULL) : NULL;
+
+	if (!v || !nr)
+		return;
+	for (phys_addr_t c = v->first; c; c = ((struct kho_vmalloc_chunk *)phys_to_virt(c))->next) {
+		const struct kho_vmalloc_chunk *ch = phys_to_virt(c);
+
+		put_page(c);
+		for (int i = 0; i < KHO_VMALLOC_CHUNK_ENTRIES && ch->phys[i]; i++) {
+			const u64 *e = phys_to_virt(ch->phys[i]);
+
+			put_page(ch->phys[i]);
+			for (u32 k = 0; k < *nr && k < PAGE_SIZE / 8 && i == 0; k++)
+				put_range(e[k] & ~(u64)(PAGE_SIZE - 1), PAGE_SIZE << (e[k] & 0xfff));
+		}
+	}
 }
 
 /* The damaged seeds (see the file comment). */
@@ -300,6 +355,10 @@ int main(int argc, char **argv)
 		for (int k = 0; k < 3 + seed; k++)
 			if (kho_preserve_slab(kmalloc(16u << k, GFP_KERNEL)) < 0)
 				return 1;
+		/* A test_kho set as Linux writes it (kernel/kho_linux_test.c),
+		 * small, so the seed keeps its pages within max_len. */
+		if (kho_linux_test_preserve(4 * PAGE_SIZE) < 0)
+			return 1;
 		if (kho_serialize(&h) < 0)
 			return 1;
 
@@ -333,6 +392,8 @@ int main(int argc, char **argv)
 		map = fdt_getprop(phys_to_virt(h.fdt), 0, "preserved-memory-map", NULL);
 		put_tree(*map, 5);
 		put_page(page_to_phys(ip));
+		put_test_kho(phys_to_virt(h.fdt));
+		put_subtree(phys_to_virt(h.fdt), KHO_METADATA_SUBTREE);
 		for (phys_addr_t c = v.first; c; c = ((struct kho_vmalloc_chunk *)phys_to_virt(c))->next)
 			put_page(c);
 		{

@@ -18,6 +18,7 @@
  *   0x05000000..0x08000000  pages for everything else (a bump allocator)
  *   0x08000000, 0x0c000000, 0x0e000000, 0x0f000000 +4M  nodes 1..4
  */
+#include "linux_csum.h"
 #include <string.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -123,16 +124,11 @@ static u64 fill(phys_addr_t pa, u64 bytes)
 	return host_wsum(w, bytes);
 }
 
+/* test_kho's csum_partial as x86-64 Linux computes it (the host's arch;
+ * kernel/linux_csum.c, tested against RFC 1071). */
 u32 lkho_csum(const void *p, u64 bytes, u32 sum)
 {
-	const u32 *w = p;
-	u64 s = sum;
-
-	for (u64 i = 0; i < bytes / 4; i++)
-		s += w[i];
-	while (s >> 32)
-		s = (s & 0xffffffffULL) + (s >> 32);
-	return (u32)s;
+	return linux_csum_partial_x86_64(p, bytes, sum);
 }
 
 /* kho_preserve_vmalloc ([KHO]): a first chunk, then per 2^order block

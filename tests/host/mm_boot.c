@@ -6,6 +6,7 @@
 #include "host.h"
 #include "buddy.h"
 #include "folio.h"
+#include "kho_linux_test.h"
 #include "kho.h"
 #include "memblock.h"
 #include "slab.h"
@@ -29,6 +30,7 @@ void mm_boot_generation(u64 ram_base, u64 ram_size, const void *boot_fdt)
 {
 	memblock_reset();
 	kho_reset();
+	kho_linux_test_reset();
 	memblock_add(ram_base, ram_size);
 	memblock_reserve(ram_base, 1 << 20);
 	memblock_reserve(MM_KERNEL_IMAGE(ram_base), 1 << 20);

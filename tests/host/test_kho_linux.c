@@ -44,6 +44,7 @@
 #include "buddy.h"
 #include "folio.h"
 #include "kho.h"
+#include "kho_linux_test.h"
 #include "memblock.h"
 #include "mm_boot.h"
 #include "slab.h"
@@ -677,4 +678,145 @@ TEST(kho_linux, linux_v3_handover_accepted_and_restored)
 TEST(kho_linux, linux_v4_handover_accepted_and_restored)
 {
 	accept_all(LKHO_V4);
+}
+
+/* ================= Linux's test_kho set, taken by Baton ================= */
+
+/* kernel/kho_linux_test.c on a Linux 7.3-shaped handover: the set comes
+ * back as test_kho would restore it, and is freed; nothing leaks. */
+TEST(kho_linux, test_kho_set_taken_and_freed)
+{
+	struct lkho_build_opts o = lkho_linux_opts(LKHO_V4);
+	struct lkho_built b;
+	struct buddy_stats st;
+	char why[200] = "";
+
+	host_log_clear();
+	boot_generation(build(&o, &b));
+	REQUIRE(kho_is_kho_boot());
+	EXPECT_EQ(kho_linux_test_take(false, why, sizeof(why)), 1);
+	EXPECT_STR(why, "");
+	EXPECT_LOG("kho-linux-test: restored Linux's test_kho set");
+	EXPECT_LOG("freed the set with folio_put");
+	EXPECT_EQ(kho_linux_test_held_pages(), 0);
+	EXPECT(kho_restore_folio(b.folio[0]) == NULL); /* taken, then freed */
+	buddy_check();
+	buddy_stats(&st);
+	EXPECT_EQ(st.free_pages + mm_slab_pages(), st.managed_pages);
+}
+
+/* The subtree's FDT and its folio list, to damage before the next boot. */
+static void *test_fdt_of(const struct lkho_built *b)
+{
+	return phys_to_virt(b->test_fdt);
+}
+
+static u64 *test_entries_of(const struct lkho_built *b)
+{
+	const struct kho_vmalloc *v;
+	const u64 *chunk;
+	int node = fdt_path_offset(test_fdt_of(b), "/data");
+
+	v = fdt_getprop(test_fdt_of(b), node, "folios_info", NULL);
+	chunk = phys_to_virt(v->first);
+	return phys_to_virt(chunk[1]); /* { next, phys[0] ... }: the first page */
+}
+
+enum lie { LIE_COUNT, LIE_TWICE, LIE_CSUM, LIE_MAGIC, LIE_ORDER };
+
+/* A hostile test_kho set: refused with why, what did restore freed, the
+ * rest left preserved and unclaimed, the allocator whole. */
+static void refused_set(enum lie lie, const char *want)
+{
+	struct lkho_build_opts o = lkho_linux_opts(LKHO_V4);
+	struct lkho_built b;
+	struct buddy_stats st;
+	char why[200] = "";
+	const void *boot = build(&o, &b);
+	void *t = test_fdt_of(&b);
+	int node = fdt_path_offset(t, "/data");
+	u32 v;
+
+	switch (lie) {
+	case LIE_COUNT: /* more folios than the list holds */
+		v = 1u << 20;
+		REQUIRE(fdt_setprop_inplace(t, node, "nr_folios", &v, 4) == 0);
+		break;
+	case LIE_TWICE: /* one folio named twice */
+		test_entries_of(&b)[1] = test_entries_of(&b)[0];
+		break;
+	case LIE_CSUM:
+		v = b.csum + 1;
+		REQUIRE(fdt_setprop_inplace(t, node, "csum", &v, 4) == 0);
+		break;
+	case LIE_MAGIC:
+		v = 0x21214b48;
+		REQUIRE(fdt_setprop_inplace(t, 0, "magic", &v, 4) == 0);
+		break;
+	case LIE_ORDER: /* a folio said to be one order bigger */
+		test_entries_of(&b)[0] += 1;
+		break;
+	}
+	boot_generation(boot);
+	REQUIRE(kho_is_kho_boot());
+	EXPECT_EQ(kho_linux_test_take(true, why, sizeof(why)), -1);
+	EXPECT_STR(strstr(why, want) ? want : why, want);
+	EXPECT_EQ(kho_linux_test_held_pages(), 0);
+	buddy_check();
+	buddy_stats(&st);
+	EXPECT_EQ(st.free_pages + mm_slab_pages(), st.managed_pages);
+}
+
+TEST(kho_linux, test_kho_set_refused_count_lies)
+{
+	refused_set(LIE_COUNT, "nr_folios is 0 or more than folios_info holds");
+}
+
+TEST(kho_linux, test_kho_set_refused_folio_named_twice)
+{
+	refused_set(LIE_TWICE, "folio 1 of");
+}
+
+TEST(kho_linux, test_kho_set_refused_bad_csum)
+{
+	refused_set(LIE_CSUM, "csum_partial over");
+}
+
+TEST(kho_linux, test_kho_set_refused_bad_magic)
+{
+	refused_set(LIE_MAGIC, "no magic 0x4b484f21");
+}
+
+TEST(kho_linux, test_kho_set_refused_wrong_order)
+{
+	refused_set(LIE_ORDER, "folio 0 of");
+}
+
+/* Baton's own set (kho_linux_test_preserve), read as Linux's test_kho
+ * reads it: Linux's rules, the checksum x86-64 Linux computes. */
+TEST(kho_linux, baton_test_kho_set_passes_linux_rules)
+{
+	struct kho_handover h;
+	struct lkho_view v;
+
+	host_ram(RAM_BASE, RAM);
+	host_console_register();
+	boot_generation(NULL);
+	REQUIRE(kho_linux_test_preserve(KHO_LINUX_TEST_SET_BYTES) == 0);
+	EXPECT(kho_linux_test_held_pages() > 0);
+	REQUIRE(kho_serialize(&h) == 0);
+	lkho_boot_fdt(boot_fdt_buf, sizeof(boot_fdt_buf), h.fdt, h.fdt_size, h.scratch,
+		      h.scratch_size);
+	REQUIRE(lkho_read(boot_fdt_buf, RAM_BASE, RAM, kho_out_compatible(), &v) == NULL);
+	EXPECT_STR(lkho_check_test_subtree(&v, true), NULL);
+	lkho_view_free(&v);
+	/* and the next Baton takes it back */
+	boot_generation(boot_fdt_buf);
+	REQUIRE(kho_is_kho_boot());
+	{
+		char why[200] = "";
+
+		EXPECT_EQ(kho_linux_test_take(false, why, sizeof(why)), 1);
+		EXPECT_STR(why, "");
+	}
 }

@@ -103,7 +103,7 @@ CMDLINE_PARAM("kexec.chain", set_chain, "kexec this many generations, then stop"
 
 static int set_then(const char *val)
 {
-	if (strcmp(val, "initrd") != 0)
+	if (!val || strcmp(val, "initrd") != 0)
 		return -1;
 	then_initrd = true;
 	kho_scratch_for_linux();
@@ -114,7 +114,7 @@ CMDLINE_PARAM("kexec.then", set_then,
 
 static int set_then_bootargs(const char *val)
 {
-	if (strlen(val) >= sizeof(then_bootargs))
+	if (!val || strlen(val) >= sizeof(then_bootargs))
 		return -1;
 	memcpy(then_bootargs, val, strlen(val) + 1);
 	return 0;

@@ -21,7 +21,7 @@ static const char *out_compatible = KHO_COMPATIBLE_V4;
 
 static int set_compatible(const char *val)
 {
-	if (!val)
+	if (!val) /* a bare "kho.compatible" */
 		return -1;
 	if (strcmp(val, KHO_COMPATIBLE) == 0)
 		out_compatible = KHO_COMPATIBLE;

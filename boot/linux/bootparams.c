@@ -185,7 +185,8 @@ static void walk_setup_data(u64 pa, struct boot_e820_entry *e820, int *n, struct
 					LB_MAX_E820);
 				k = (u32)(LB_MAX_E820 - *n);
 			}
-			memcpy(&e820[*n], data, k * sizeof(struct boot_e820_entry));
+			if (k) /* data is NULL when len is 0 */
+				memcpy(&e820[*n], data, k * sizeof(struct boot_e820_entry));
 			*n += (int)k;
 			break;
 		}

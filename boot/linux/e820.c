@@ -5,7 +5,9 @@
  *
  * e820 tables are not tidy: entries come in any order, overlap (a BIOS
  * reports a reserved hole inside a RAM entry), touch, repeat, have size 0
- * or odd sizes, and a hostile one wraps past 2^64. So every byte gets the
+ * or odd sizes, and a hostile one wraps past 2^64 (any entry past 2^52,
+ * where x86 physical addresses end, is left out with a line). So every
+ * byte gets the
  * strongest claim any entry makes on it:
  *
  *     hole (reserved, unusable, unknown)  >  firmware's RAM (ACPI 3, NVS 4)
@@ -24,8 +26,17 @@
 #include "compiler.h"
 
 #define PAGE 0x1000ULL
+#define PHYS_END (1ULL << 52)
 
 enum claim { NONE, RAM, FIRMWARE, HOLE };
+
+/* Physical addresses end at 2^52 on x86 (MAXPHYADDR); an entry past that
+ * (or past 2^64) is junk, and leaving it out keeps the page arithmetic
+ * below from overflowing. */
+static bool usable(const struct boot_e820_entry *e)
+{
+	return e->addr < PHYS_END && e->size <= PHYS_END - e->addr;
+}
 
 static enum claim claim_of(u32 type)
 {
@@ -69,9 +80,10 @@ bool e820_sort_out(const struct boot_e820_entry *e, int n, struct lb_info *out)
 	for (int i = 0; i < n; i++) {
 		if (e[i].size == 0)
 			continue;
-		if (e[i].addr + e[i].size <= e[i].addr) {
-			lb_note("e820: entry %d (type %u, 0x%llx + 0x%llx) runs past 2^64: ignored", i,
-				e[i].type, (unsigned long long)e[i].addr, (unsigned long long)e[i].size);
+		if (!usable(&e[i])) {
+			lb_note("e820: entry %d (type %u, 0x%llx + 0x%llx) runs past 2^52, where no x86 "
+				"memory is: ignored", i, e[i].type, (unsigned long long)e[i].addr,
+				(unsigned long long)e[i].size);
 			continue;
 		}
 		pts[np++] = e[i].addr;
@@ -100,7 +112,7 @@ bool e820_sort_out(const struct boot_e820_entry *e, int n, struct lb_info *out)
 		enum claim c = NONE;
 
 		for (int i = 0; i < n; i++) {
-			if (e[i].size == 0 || e[i].addr + e[i].size <= e[i].addr)
+			if (e[i].size == 0 || !usable(&e[i]))
 				continue;
 			if (e[i].addr <= a && e[i].addr + e[i].size >= b)
 				c = MAX(c, claim_of(e[i].type));
@@ -108,14 +120,13 @@ bool e820_sort_out(const struct boot_e820_entry *e, int n, struct lb_info *out)
 		if ((c == RAM || c == FIRMWARE) && !append(ram, &nram, a, b))
 			goto full;
 		if (c == FIRMWARE &&
-		    !append(out->resv, &out->nr_resv, ALIGN_DOWN(a, PAGE),
-			    b > ALIGN_DOWN(~0ULL, PAGE) ? ~0ULL : ALIGN_UP(b, PAGE)))
+		    !append(out->resv, &out->nr_resv, ALIGN_DOWN(a, PAGE), ALIGN_UP(b, PAGE)))
 			goto full;
 	}
 	for (int i = 0; i < nram; i++) {
 		u64 base = ALIGN_UP(ram[i].base, PAGE), end = ALIGN_DOWN(ram[i].base + ram[i].size, PAGE);
 
-		if (ram[i].base > ALIGN_DOWN(~0ULL, PAGE) || end <= base)
+		if (end <= base)
 			continue;
 		out->ram[out->nr_ram++] = (struct lb_range){ base, end - base };
 	}

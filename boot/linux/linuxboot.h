@@ -11,9 +11,13 @@
  *                16-bit entry that fetches the e820 map and goes to 32 bits
  *   entry.S      the 32-bit entry (offset 0), the 64-bit entry (0x200), the
  *                fault vectors; both entries end in lb_main with our stack
+ *   bzimage.ld   the protected-mode part and the init_size window
+ *   payload.S    the kernel ELF inside it
  *   main.c       lb_main: the steps in order, and the jump into the kernel
+ *   cpu.c        our relocations, the canary, SSE, the fault vectors
  *   idmap.c      our own identity map, 0..4 GiB plus what we read above it
- *   serial.c     lines on COM1 (lb_note), and what happens on a fatal one
+ *   serial.c     lines on COM1 (lb_note), and the stop for what cannot
+ *                reach the kernel (lb_stop)
  *   e820.c       e820 entries into RAM and reservation ranges
  *   bootparams.c boot_params and its setup_data chain into struct lb_info
  *   rsdp.c       the ACPI RSDP: from boot_params, EFI or the BIOS area
@@ -22,8 +26,9 @@
  *
  * bootparams.c, e820.c, rsdp.c, place.c and fdt.c are plain C that reach
  * physical memory only through lb_map() and speak only through lb_note(),
- * so the host unit tests (tests/host/test_linuxboot.c) run them as they are
- * against a fake physical memory.
+ * so the host unit tests (tests/host/test_linuxboot.c) and a fuzzer
+ * (tests/fuzz/fuzz_bootparams.c) run them as they are against a fake
+ * physical memory. linux.mk builds it all; docs/06-bzimage.md tells it.
  */
 #ifndef BATON_LINUXBOOT_H
 #define BATON_LINUXBOOT_H
@@ -38,7 +43,6 @@
 #define LB_MAX_SETUP 64                 /* setup_data nodes followed before giving up */
 #define LB_MAX_BUSY (8 + LB_MAX_SETUP)  /* ranges the loader filled that we must not overwrite */
 #define LB_MAX_SCRATCH 16               /* KHO scratch areas considered when placing */
-#define LB_RNG_MAX 64                   /* bytes of SETUP_RNG_SEED kept */
 #define LB_4G 0x100000000ULL
 
 struct lb_range {
@@ -55,8 +59,6 @@ struct lb_info {
 	u64 initrd_base, initrd_size;     /* size 0: none */
 	bool kho;                         /* a SETUP_KEXEC_KHO entry was taken */
 	struct kho_data kho_data;
-	u8 rng_seed[LB_RNG_MAX];
-	u32 rng_len;
 	u64 rsdp;                         /* 0: none found */
 	struct lb_range ram[LB_MAX_RANGES];   /* RAM the kernel may own (/memory) */
 	int nr_ram;
@@ -93,7 +95,8 @@ __noreturn void lb_stop(const char *why);
  * loader counts RAM), of which 3 and 4 (ACPI) are also reserved; anything
  * else is a hole, and a hole wins where entries overlap. RAM ranges are
  * trimmed to whole pages, reservations widened to them. Entries of size 0
- * are skipped, and entries that wrap past 2^64 too, each with a line.
+ * are skipped, and entries that run past 2^52 (where x86 physical
+ * addresses end) or wrap past 2^64 too, each with a line.
  * Returns false (and a line) when more ranges come out than fit. */
 bool e820_sort_out(const struct boot_e820_entry *e, int n, struct lb_info *out);
 

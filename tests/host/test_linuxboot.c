@@ -362,23 +362,27 @@ TEST(e820, types)
 	RAM(0, 0x100000, 0x100000);
 }
 
-/* An entry that runs past 2^64 is skipped with a line; the top of the
- * address space is otherwise usable. */
+/* An entry that runs past 2^64, or past 2^52 where x86 physical
+ * addresses end, is skipped with a line; memory up to 2^52 is taken. */
 TEST(e820, wrapping_entry_skipped)
 {
 	struct boot_e820_entry e[] = {
 		{ 0x100000, 0x100000, E820_TYPE_RAM },
 		{ 0xfffffffffff00000ULL, 0x200000, E820_TYPE_RAM },
-		{ 0xffffffffffff0000ULL, 0x10000, E820_TYPE_RAM }, /* ends at exactly 2^64 */
-		{ 0xfffffffff0000000ULL, 0x1000000, E820_TYPE_RAM },
+		{ 0xffffffffffff0000ULL, 0x10000, E820_TYPE_NVS }, /* ends at exactly 2^64 */
+		{ 0xffffff0000000ULL, 0x10000000, E820_TYPE_RAM }, /* ends at 2^52 */
+		{ 0xffffff0000000ULL, 0x10000001, E820_TYPE_ACPI }, /* one byte more */
 	};
 
-	REQUIRE(e820_sorted(e, 4));
-	EXPECT_NOTE("e820: entry 1 (type 1, 0xfffffffffff00000 + 0x200000) runs past 2^64: ignored");
-	EXPECT_NOTE("e820: entry 2 (type 1, 0xffffffffffff0000 + 0x10000) runs past 2^64: ignored");
+	REQUIRE(e820_sorted(e, 5));
+	EXPECT_NOTE("e820: entry 1 (type 1, 0xfffffffffff00000 + 0x200000) runs past 2^52, where "
+		    "no x86 memory is: ignored");
+	EXPECT_NOTE("e820: entry 2 (type 4, 0xffffffffffff0000 + 0x10000) runs past 2^52");
+	EXPECT_NOTE("e820: entry 4 (type 3, 0xffffff0000000 + 0x10000001) runs past 2^52");
 	EXPECT_EQ(info.nr_ram, 2);
 	RAM(0, 0x100000, 0x100000);
-	RAM(1, 0xfffffffff0000000ULL, 0x1000000);
+	RAM(1, 0xffffff0000000ULL, 0x10000000);
+	EXPECT_EQ(info.nr_resv, 0);
 }
 
 /* More separate ranges than the kernel takes: refused, with a line. */
@@ -427,7 +431,8 @@ TEST(setup_data, e820_ext)
 	memcpy(odd, &ext[2], sizeof(ext[0]));
 	bp->hdr.setup_data = SD;
 	sd(SD, SD + 0x100, SETUP_E820_EXT, 2 * sizeof(ext[0]), ext);
-	sd(SD + 0x100, 0, SETUP_E820_EXT, sizeof(odd), odd);
+	sd(SD + 0x100, SD + 0x200, SETUP_E820_EXT, sizeof(odd), odd);
+	sd(SD + 0x200, 0, SETUP_E820_EXT, 0, NULL); /* no data at all (the fuzzer's find) */
 	REQUIRE(bootparams_read(BP, &info) == NULL);
 	EXPECT_NOTE("setup_data 1: SETUP_E820_EXT of 27 bytes is not whole entries; 1 read");
 	EXPECT_EQ(info.nr_ram, 3);

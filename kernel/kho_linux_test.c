@@ -13,9 +13,10 @@
  *
  * After a kexec into Baton, kho_linux_test_take (run as the ktest
  * kho_linux.restore by kernel/kexec.c) does what test_kho does in the next
- * Linux: finds the subtree, checks compatible and magic,
- * restores folios_info with kho_restore_vmalloc and every folio with
- * kho_restore_folio, checks each order and the checksum over all of them.
+ * Linux: finds the subtree, checks compatible and magic, restores
+ * folios_info with kho_restore_vmalloc and every folio with
+ * kho_restore_folio, checks each order and the checksum over all of them
+ * (Linux's own csum_partial, kernel/linux_csum.c).
  * Beyond Linux it bounds nr_folios by the list's size and reclaims the
  * subtree's own folio. Then the generation either frees the set with
  * folio_put (it is the last) or holds it, and kexec preserves it again in
@@ -34,7 +35,6 @@
 #include "arch/counter.h"
 #include "arch/mmu.h"
 #include <libfdt.h>
-
 
 /* The set held: folios_info as test_kho writes it (phys | order), in a
  * vmalloc'd array that is itself handed over. */

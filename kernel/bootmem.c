@@ -12,6 +12,7 @@
 #include "kstring.h"
 #include "arch/cpu.h"
 #include "arch/mmu.h"
+#include "kho/handover.h"
 #include <libfdt.h>
 
 #define MAX_RANGES 64
@@ -162,12 +163,12 @@ void bootmem_init(const void *fdt, phys_addr_t fdt_phys)
 	reserve("the boot FDT", fdt_phys, fdt_size);
 	/* The loader's image copy. After a kexec it is preserved memory
 	 * instead, which KHO reserves once it has checked the handover. */
-	if (!bootfdt_chosen_range(fdt, "linux,kho-fdt", &image) &&
-	    bootfdt_chosen_range(fdt, "baton,image", &image))
+	if (!bootfdt_chosen_range(fdt, KHO_CHOSEN_FDT, &image) &&
+	    bootfdt_chosen_range(fdt, BATON_CHOSEN_IMAGE, &image))
 		reserve("the image copy", image.base, image.size);
 	/* The kernel file a loader placed for a boot that carries a handover
 	 * from another kernel (Linux's kexec, through the bzImage). */
-	if (bootfdt_chosen_range(fdt, "baton,loader-image", &image))
+	if (bootfdt_chosen_range(fdt, BATON_CHOSEN_LOADER_IMAGE, &image))
 		reserve("the loader's image copy", image.base, image.size);
 	/* The initrd: kexec.then may keep it (kernel/kexec.c). */
 	if (bootfdt_initrd(fdt, &image))

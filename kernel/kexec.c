@@ -36,6 +36,7 @@
 #include "folio.h"
 #include "kernel.h"
 #include "kho.h"
+#include "kho/handover.h"
 #include "kho_test.h"
 #include "kho_linux_test.h"
 #include "kstring.h"
@@ -186,7 +187,7 @@ static void keep_then(const void *fdt)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen"), len;
 	const struct then_prop *p = chosen >= 0 && kho_is_kho_boot()
-					    ? fdt_getprop(fdt, chosen, "baton,then-image", &len)
+					    ? fdt_getprop(fdt, chosen, BATON_CHOSEN_THEN_IMAGE, &len)
 					    : NULL;
 	struct then_prop in;
 	struct mem_range r;
@@ -228,10 +229,10 @@ void kexec_init(const void *fdt)
 	struct mem_range r, handover;
 
 	kho_metadata_take();
-	bootfdt_chosen_u64(fdt, "baton,generation", &generation);
+	bootfdt_chosen_u64(fdt, BATON_CHOSEN_GENERATION, &generation);
 	{
 		int chosen = fdt_path_offset(fdt, "/chosen"), len;
-		const fdt64_t *t = chosen >= 0 ? fdt_getprop(fdt, chosen, "baton,kexec-timing", &len)
+		const fdt64_t *t = chosen >= 0 ? fdt_getprop(fdt, chosen, BATON_CHOSEN_KEXEC_TIMING, &len)
 					       : NULL;
 
 		if (t && len == 3 * 8)
@@ -243,14 +244,14 @@ void kexec_init(const void *fdt)
 	/* The image copy: preserved by the last Baton generation, else the
 	 * loader's file or the arch's own copy. A handover that came from
 	 * another kernel (no baton,image) or was refused has none. */
-	if (kho_is_kho_boot() && bootfdt_chosen_range(fdt, "baton,image", &r)) {
+	if (kho_is_kho_boot() && bootfdt_chosen_range(fdt, BATON_CHOSEN_IMAGE, &r)) {
 		keep_file("image copy", r, true, &image);
 	} else if (bootfdt_chosen_range(fdt, KHO_CHOSEN_FDT, &handover) && !kho_is_kho_boot() &&
-		   bootfdt_chosen_range(fdt, "baton,image", &r)) {
+		   bootfdt_chosen_range(fdt, BATON_CHOSEN_IMAGE, &r)) {
 		pr_warn("kexec: the image copy went with the refused handover");
 		return;
-	} else if (bootfdt_chosen_range(fdt, "baton,image", &r) ||
-		   bootfdt_chosen_range(fdt, "baton,loader-image", &r) ||
+	} else if (bootfdt_chosen_range(fdt, BATON_CHOSEN_IMAGE, &r) ||
+		   bootfdt_chosen_range(fdt, BATON_CHOSEN_LOADER_IMAGE, &r) ||
 		   arch_kexec_own_image(&r.base, &r.size)) {
 		keep_file("image copy", r, false, &image);
 	} else {
@@ -286,15 +287,6 @@ static phys_addr_t find_slot(u64 need)
 		}
 	}
 	return 0;
-}
-
-static int chosen_range(void *fdt, int chosen, const char *name, u64 base, u64 size)
-{
-	int err = fdt_delprop(fdt, chosen, name);
-
-	if (err && err != -FDT_ERR_NOTFOUND)
-		return err;
-	return fdt_appendprop_addrrange(fdt, 0, chosen, name, base, size);
 }
 
 /* Properties of this boot FDT's /chosen that only its own loader meant:
@@ -341,17 +333,15 @@ static int build_fdt(void *dst, u64 size, const struct kho_handover *h, bool for
 	err = fdt_open_into(boot_fdt, dst, (int)size);
 	if (err)
 		return err;
+	err = kho_chosen_write(dst, h->fdt, h->fdt_size, h->scratch, h->scratch_size);
 	chosen = fdt_path_offset(dst, "/chosen");
-	if (chosen < 0)
-		return chosen;
-	err = chosen_range(dst, chosen, KHO_CHOSEN_FDT, h->fdt, h->fdt_size);
-	if (!err)
-		err = chosen_range(dst, chosen, KHO_CHOSEN_SCRATCH, h->scratch, h->scratch_size);
+	if (!err && chosen < 0)
+		err = chosen;
 	if (!err)
 		err = drop_initrd(dst, chosen);
 	if (foreign) {
-		static const char *const baton_props[] = { "baton,image", "baton,then-image",
-							   "baton,generation", "baton,kexec-timing" };
+		static const char *const baton_props[] = { BATON_CHOSEN_IMAGE, BATON_CHOSEN_THEN_IMAGE,
+							   BATON_CHOSEN_GENERATION, BATON_CHOSEN_KEXEC_TIMING };
 
 		for (unsigned i = 0; i < ARRAY_SIZE(baton_props) && !err; i++)
 			err = drop_prop(dst, chosen, baton_props[i]);
@@ -360,17 +350,17 @@ static int build_fdt(void *dst, u64 size, const struct kho_handover *h, bool for
 		return err ? err : fdt_pack(dst);
 	}
 	if (!err)
-		err = chosen_range(dst, chosen, "baton,image", folio_pfn(image.folio) << PAGE_SHIFT,
-				   image.size);
+		err = kho_chosen_set_range(dst, chosen, BATON_CHOSEN_IMAGE,
+					   folio_pfn(image.folio) << PAGE_SHIFT, image.size);
 	if (!err && then.data)
-		err = fdt_setprop(dst, chosen, "baton,then-image", &then_out, sizeof(then_out));
+		err = fdt_setprop(dst, chosen, BATON_CHOSEN_THEN_IMAGE, &then_out, sizeof(then_out));
 	if (!err)
-		err = fdt_setprop_u64(dst, chosen, "baton,generation", generation + 1);
+		err = fdt_setprop_u64(dst, chosen, BATON_CHOSEN_GENERATION, generation + 1);
 	if (!err) {
 		fdt64_t t[3] = { cpu_to_fdt64(t_preserve), cpu_to_fdt64(t_serialize),
 				 cpu_to_fdt64(arch_counter_read()) };
 
-		err = fdt_setprop(dst, chosen, "baton,kexec-timing", t, sizeof(t));
+		err = fdt_setprop(dst, chosen, BATON_CHOSEN_KEXEC_TIMING, t, sizeof(t));
 	}
 	if (!err)
 		err = fdt_pack(dst);

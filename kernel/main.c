@@ -23,6 +23,7 @@
 #include "arch/counter.h"
 #include "arch/cpu.h"
 #include "arch/mmu.h"
+#include "kho/handover.h"
 #include <libfdt.h>
 
 const void *boot_fdt;
@@ -94,9 +95,9 @@ void kernel_main(phys_addr_t fdt_phys)
 	/* A loader that could not use what it was given (the bzImage front
 	 * end, boot/linux/) still enters the kernel, so that the reason is
 	 * in the log and the machine is powered off the kernel's way. */
-	if (bootfdt_chosen_string(boot_fdt, "baton,loader-error"))
+	if (bootfdt_chosen_string(boot_fdt, BATON_CHOSEN_LOADER_ERROR))
 		panic("boot: the loader could not boot this machine: %s",
-		      bootfdt_chosen_string(boot_fdt, "baton,loader-error"));
+		      bootfdt_chosen_string(boot_fdt, BATON_CHOSEN_LOADER_ERROR));
 	pr_info("command line: %s", bootfdt_bootargs(boot_fdt));	/* 4 */
 	cmdline_parse(bootfdt_bootargs(boot_fdt));
 	uart_console_init(boot_fdt);					/* 5 */

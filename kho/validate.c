@@ -88,10 +88,10 @@
 #include "kstring.h"
 #include "memblock.h"
 #include "printk.h"
+#include "kho/handover.h"
 #include <libfdt.h>
 
 #define KHO_MAX_NODES (1u << 20)
-#define BATON_IMAGE_PROP "baton,image" /* kernel/kexec.c's image copy */
 
 static bool in_ram(phys_addr_t base, u64 size)
 {
@@ -500,7 +500,7 @@ static const char *image_check(const void *boot_fdt, struct scan *s)
 {
 	struct mem_range r;
 
-	if (!bootfdt_chosen_range(boot_fdt, BATON_IMAGE_PROP, &r))
+	if (!bootfdt_chosen_range(boot_fdt, BATON_CHOSEN_IMAGE, &r))
 		return NULL;
 	for (int o = 0; o <= MAX_ORDER; o++) {
 		if ((PAGE_SIZE << o) >= r.size && find_block(r.base, o)) {

@@ -13,6 +13,7 @@
 #include "kstring.h"
 #include "printk.h"
 #include "arch/mmu.h"
+#include "kho/handover.h"
 
 struct acpi_header {
 	char signature[4];
@@ -175,7 +176,7 @@ void acpi_init(const void *fdt)
 	const struct acpi_header *fadt, *dsdt, *madt;
 	u64 rsdp, dsdt_phys;
 
-	if (!bootfdt_chosen_u64(fdt, "baton,acpi-rsdp", &rsdp)) {
+	if (!bootfdt_chosen_u64(fdt, BATON_CHOSEN_ACPI_RSDP, &rsdp)) {
 		pr_warn("acpi: no /chosen/baton,acpi-rsdp; poweroff will halt instead");
 		return;
 	}

@@ -29,6 +29,7 @@
 #include "printk.h"
 #include "kho/abi.h"
 #include "arch/mmu.h"
+#include "kho/handover.h"
 #include <libfdt.h>
 
 #define PARAMS_BYTES (3 * PAGE_SIZE)
@@ -121,7 +122,7 @@ static bool fill_params(struct boot_params *bp, phys_addr_t bp_pa, phys_addr_t l
 	/* Linux resolves overlaps in favour of the higher type: reserved. */
 	for (int i = 0; i < nresv; i++)
 		e820_add(bp, resv[i].base, resv[i].size, E820_TYPE_RESERVED);
-	if (bootfdt_chosen_u64(fdt, "baton,acpi-rsdp", &rsdp))
+	if (bootfdt_chosen_u64(fdt, BATON_CHOSEN_ACPI_RSDP, &rsdp))
 		bp->acpi_rsdp_addr = rsdp;
 	if (bootfdt_chosen_range(fdt, KHO_CHOSEN_FDT, &kfdt) &&
 	    bootfdt_chosen_range(fdt, KHO_CHOSEN_SCRATCH, &scratch)) {

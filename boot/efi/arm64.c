@@ -19,6 +19,7 @@
 #include "loader.h"
 #include "arm64_image.h"
 #include "compiler.h"
+#include "kho/handover.h"
 #include <libfdt.h>
 
 #define IMAGE_FLAG_ANYWHERE (1ULL << 3)	/* else: as low in RAM as possible */
@@ -167,7 +168,7 @@ EFI_STATUS arch_fdt_build(const struct kernel *k, const char *bootargs, void **f
 		return st;
 	/* The kernel copies its own Image at entry: never point it at ours. */
 	FDT_TRY(chosen = fdt_path_offset(*fdt, "/chosen"));
-	err = fdt_delprop(*fdt, chosen, "baton,image");
+	err = fdt_delprop(*fdt, chosen, BATON_CHOSEN_IMAGE);
 	if (err < 0 && err != -FDT_ERR_NOTFOUND)
 		return fdt_error("removing /chosen/baton,image", err);
 	find_late_uart(*fdt);

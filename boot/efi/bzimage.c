@@ -25,6 +25,7 @@
 #include "bzimage.h"
 #include "cmdline.h"
 #include "compiler.h"
+#include "kho/handover.h"
 #include <libfdt.h>
 
 #define BP_LOADER_TYPE 0xff /* "no ID assigned" (boot.rst, type_of_loader) */
@@ -124,7 +125,7 @@ void bzimage_enter(const struct kernel *k, const void *fdt)
 						 sizeof("memory"));
 	int chosen = fdt_path_offset(fdt, "/chosen"), len = 0, n;
 	const fdt64_t *reg = node >= 0 ? fdt_getprop(fdt, node, "reg", &len) : NULL;
-	const fdt64_t *rsdp = chosen >= 0 ? fdt_getprop(fdt, chosen, "baton,acpi-rsdp", NULL) : NULL;
+	const fdt64_t *rsdp = chosen >= 0 ? fdt_getprop(fdt, chosen, BATON_CHOSEN_ACPI_RSDP, NULL) : NULL;
 
 	for (int i = 0; reg && i + 1 < len / 8; i += 2)
 		if (!e820_add(fdt64_to_cpu(reg[i]), fdt64_to_cpu(reg[i + 1]), E820_TYPE_RAM))

@@ -16,6 +16,7 @@
  * handed out, which is what Linux's nomap does for it.
  */
 #include "loader.h"
+#include "kho/handover.h"
 #include <libfdt.h>
 
 #define EFI_PERSISTENT_MEMORY 14
@@ -55,7 +56,7 @@ EFI_STATUS fdt_set_chosen(void *fdt, const char *bootargs)
 	FDT_TRY(chosen);
 	if (bootargs[0] || !fdt_getprop(fdt, chosen, "bootargs", NULL))
 		FDT_TRY(fdt_setprop_string(fdt, chosen, "bootargs", bootargs));
-	FDT_TRY(fdt_setprop_string(fdt, chosen, "baton,loader", LOADER_NAME));
+	FDT_TRY(fdt_setprop_string(fdt, chosen, BATON_CHOSEN_LOADER, LOADER_NAME));
 	return EFI_SUCCESS;
 }
 

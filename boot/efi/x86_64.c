@@ -29,6 +29,7 @@
 #include "loader.h"
 #include "elf64.h"
 #include "elf_load.h"
+#include "kho/handover.h"
 #include <libfdt.h>
 
 #define FDT_SIZE (64 * 1024)
@@ -101,8 +102,8 @@ static EFI_STATUS pc_tree(void *fdt, UINTN size, u64 rsdp, const struct kernel *
 	FDT_TRY(chosen = fdt_add_subnode(fdt, 0, "chosen"));
 	FDT_TRY(fdt_setprop_string(fdt, chosen, "stdout-path", "serial0:115200n8"));
 	if (rsdp)
-		FDT_TRY(fdt_setprop_u64(fdt, chosen, "baton,acpi-rsdp", rsdp));
-	FDT_TRY(fdt_setprop(fdt, chosen, "baton,image", img, sizeof(img)));
+		FDT_TRY(fdt_setprop_u64(fdt, chosen, BATON_CHOSEN_ACPI_RSDP, rsdp));
+	FDT_TRY(fdt_setprop(fdt, chosen, BATON_CHOSEN_IMAGE, img, sizeof(img)));
 
 	FDT_TRY(aliases = fdt_add_subnode(fdt, 0, "aliases"));
 	FDT_TRY(fdt_setprop_string(fdt, aliases, "serial0", "/isa/serial@3f8"));

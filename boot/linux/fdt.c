@@ -26,6 +26,7 @@
  */
 #include "linuxboot.h"
 #include "kho/abi.h"
+#include "kho/handover.h"
 #include <libfdt.h>
 
 #define COM1 0x3f8
@@ -103,13 +104,13 @@ int lb_fdt_build(void *buf, int size, const struct lb_info *info, struct lb_rang
 	TRY(chosen = fdt_add_subnode(buf, 0, "chosen"));
 	TRY(fdt_setprop_string(buf, chosen, "bootargs", info->cmdline));
 	TRY(fdt_setprop_string(buf, chosen, "stdout-path", "serial0:115200n8"));
-	TRY(fdt_setprop_string(buf, chosen, "baton,loader", "bzimage-x86_64"));
+	TRY(fdt_setprop_string(buf, chosen, BATON_CHOSEN_LOADER, "bzimage-x86_64"));
 	if (info->rsdp)
-		TRY(fdt_setprop_u64(buf, chosen, "baton,acpi-rsdp", info->rsdp));
+		TRY(fdt_setprop_u64(buf, chosen, BATON_CHOSEN_ACPI_RSDP, info->rsdp));
 	/* With a handover, baton,image would mean the copy the last Baton
 	 * preserved (kernel/kexec.c, kho/validate.c rule 16); this one is the
 	 * loader's (Linux's kexec put the bzImage in its scratch). */
-	TRY(fdt_appendprop_addrrange(buf, 0, chosen, info->kho ? "baton,loader-image" : "baton,image",
+	TRY(fdt_appendprop_addrrange(buf, 0, chosen, info->kho ? BATON_CHOSEN_LOADER_IMAGE : BATON_CHOSEN_IMAGE,
 				     image.base, image.size));
 	if (info->initrd_size) {
 		TRY(fdt_setprop_u64(buf, chosen, "linux,initrd-start", info->initrd_base));
@@ -123,7 +124,7 @@ int lb_fdt_build(void *buf, int size, const struct lb_info *info, struct lb_rang
 					     info->kho_data.scratch_addr, info->kho_data.scratch_size));
 	}
 	if (why)
-		TRY(fdt_setprop_string(buf, chosen, "baton,loader-error", why));
+		TRY(fdt_setprop_string(buf, chosen, BATON_CHOSEN_LOADER_ERROR, why));
 	TRY(pc_nodes(buf));
 	TRY(memory(buf, info));
 	return fdt_pack(buf);

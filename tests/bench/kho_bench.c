@@ -19,6 +19,7 @@
 #include "buddy.h"
 #include "folio.h"
 #include "host.h"
+#include "kho/handover.h"
 #include "kho.h"
 #include "memblock.h"
 #include "slab.h"
@@ -72,14 +73,9 @@ static void boot(const void *boot_fdt, double *scan_ns, double *mark_ns)
 static const void *handover_fdt(const struct kho_handover *h)
 {
 	static u64 buf[4096 / 8];
-	int chosen;
 
-	fdt_create_empty_tree(buf, sizeof(buf));
-	fdt_setprop_u32(buf, 0, "#address-cells", 2);
-	fdt_setprop_u32(buf, 0, "#size-cells", 2);
-	chosen = fdt_add_subnode(buf, 0, "chosen");
-	fdt_appendprop_addrrange(buf, 0, chosen, "linux,kho-fdt", h->fdt, h->fdt_size);
-	fdt_appendprop_addrrange(buf, 0, chosen, "linux,kho-scratch", h->scratch, h->scratch_size);
+	if (kho_handover_fdt(buf, sizeof(buf), h) < 0)
+		abort();
 	return buf;
 }
 

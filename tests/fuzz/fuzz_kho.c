@@ -36,6 +36,7 @@
 #include "bootfdt.h"
 #include "buddy.h"
 #include "folio.h"
+#include "kho/handover.h"
 #include "kho.h"
 #include "kho_linux_test.h"
 #include "memblock.h"
@@ -329,7 +330,6 @@ int main(int argc, char **argv)
 		struct kho_vmalloc v;
 		const u64 *map;
 		char path[512];
-		int chosen;
 		u32 len;
 
 		memset(ram, 0, RAM);
@@ -362,13 +362,8 @@ int main(int argc, char **argv)
 		if (kho_serialize(&h) < 0)
 			return 1;
 
-		fdt_create_empty_tree(fdt, sizeof(fdt));
-		fdt_setprop_u32(fdt, 0, "#address-cells", 2);
-		fdt_setprop_u32(fdt, 0, "#size-cells", 2);
-		chosen = fdt_add_subnode(fdt, 0, "chosen");
-		fdt_appendprop_addrrange(fdt, 0, chosen, "linux,kho-fdt", h.fdt, h.fdt_size);
-		fdt_appendprop_addrrange(fdt, 0, chosen, "linux,kho-scratch", h.scratch,
-					 h.scratch_size);
+		if (kho_handover_fdt(fdt, sizeof(fdt), &h) < 0)
+			return 1;
 		fdt_pack(fdt);
 
 		/* Seed 0 as it is, then seeds 1..3 each with two structures

@@ -18,6 +18,7 @@
 #include "host.h"
 #include "buddy.h"
 #include "folio.h"
+#include "kho/handover.h"
 #include "kho.h"
 #include "printk.h"
 #include "memblock.h"
@@ -84,18 +85,8 @@ static void boot_generation(const void *boot_fdt)
 /* The boot FDT kexec would build: /chosen with the two KHO properties. */
 static const void *handover_fdt(const struct kho_handover *h)
 {
-	void *fdt = boot_fdt_buf;
-	int chosen;
-
-	REQUIRE(fdt_create_empty_tree(fdt, sizeof(boot_fdt_buf)) == 0);
-	REQUIRE(fdt_setprop_u32(fdt, 0, "#address-cells", 2) == 0);
-	REQUIRE(fdt_setprop_u32(fdt, 0, "#size-cells", 2) == 0);
-	chosen = fdt_add_subnode(fdt, 0, "chosen");
-	REQUIRE(chosen >= 0);
-	REQUIRE(fdt_appendprop_addrrange(fdt, 0, chosen, "linux,kho-fdt", h->fdt, h->fdt_size) == 0);
-	REQUIRE(fdt_appendprop_addrrange(fdt, 0, chosen, "linux,kho-scratch", h->scratch,
-					 h->scratch_size) == 0);
-	return fdt;
+	REQUIRE(kho_handover_fdt(boot_fdt_buf, sizeof(boot_fdt_buf), h) == 0);
+	return boot_fdt_buf;
 }
 
 /* Preserve a fresh random set: folios of every order, and page runs. */

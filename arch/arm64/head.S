@@ -66,7 +66,7 @@ primary_entry:
 	/* 2. EL2 -> EL1: EL1 is AArch64, gets the counters, FP untrapped.
 	 * VBAR_EL2 gets the stub that lets kexec come back to EL2. */
 	mrs	x0, CurrentEL
-	cmp	x0, #(2 << 2)
+	cmp	x0, #CURRENT_EL2
 	b.ne	1f
 	adr_l	x0, el2_stub_vectors
 	msr	vbar_el2, x0

@@ -21,6 +21,7 @@
 #include "buddy.h"
 #include "kernel.h"
 #include "kstring.h"
+#include "pgtable.h"
 #include "printk.h"
 #include "bootfdt.h"
 #include "ktest.h"
@@ -230,15 +231,12 @@ static u64 *walk_4k(unsigned long va, bool create)
 		u64 *e = &t[(va >> (39 - 9 * level)) & 511];
 
 		if (*e == 0) {
-			struct page *pg;
+			phys_addr_t pt = create ? pgtable_page_alloc() : 0;
 
-			if (!create)
-				return NULL;
-			pg = alloc_page_desc(__GFP_ZERO, 0, memdesc_make(MEMDESC_PGTABLE, 0));
-			if (!pg)
+			if (!pt)
 				return NULL;
 			__asm__ volatile("dsb ishst" ::: "memory"); /* zeroes before the link */
-			*e = page_to_phys(pg) | PTE_VALID | PTE_TABLE;
+			*e = pt | PTE_VALID | PTE_TABLE;
 		} else if ((*e & (PTE_VALID | PTE_TABLE)) != (PTE_VALID | PTE_TABLE)) {
 			return NULL; /* a block: not vmalloc's */
 		}

@@ -18,6 +18,9 @@
  * off: the state booting.rst wants a kernel entered at EL2 to find. */
 #define SCTLR_EL2_RES1 0x30c50830
 
+/* CurrentEL's value at EL2 (the EL is in bits 3:2). */
+#define CURRENT_EL2 (2 << 2)
+
 /* HCR_EL2.RW: EL1 is AArch64. */
 #define HCR_EL2_RW 0x80000000
 

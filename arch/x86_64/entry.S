@@ -17,11 +17,7 @@
  *      kernel_main(fdt) on the boot stack.
  * Until step 4 nothing may call C: C code reads the canary at %fs:0x28.
  */
-#define KERNEL_VBASE 0xffffffff80000000
-#define MSR_FS_BASE 0xc0000100
-#define PTE_P 0x1
-#define PTE_W 0x2
-#define PTE_PS 0x80 /* a 2 MiB page in a page directory */
+#include "regs.h"
 
 	.section .text.entry, "ax"
 	.code64
@@ -96,7 +92,7 @@ _start:
 
 	/* 4. Our own GDT: the firmware's lives in memory we will reuse. */
 	lgdt	gdt_desc(%rip)
-	mov	$0x10, %eax
+	mov	$KERNEL_DS, %eax
 	mov	%eax, %ds
 	mov	%eax, %es
 	mov	%eax, %ss
@@ -104,7 +100,7 @@ _start:
 	mov	%eax, %fs
 	mov	%eax, %gs
 	lea	1f(%rip), %rax
-	pushq	$0x08
+	pushq	$KERNEL_CS
 	push	%rax
 	lretq
 1:

@@ -9,14 +9,12 @@
  * pages, with tables from a small pool in bss, because this happens at
  * boot before there is a page allocator.
  */
+#include "pgtable.h"
 #include "x86.h"
 #include "buddy.h"
 #include "compiler.h"
 #include "arch/mmu.h"
 
-#define PTE_P (1UL << 0)
-#define PTE_W (1UL << 1)
-#define PTE_PS (1UL << 7)
 #define PTE_ADDR 0x000ffffffffff000UL
 
 static u64 *table(u64 entry)
@@ -41,14 +39,11 @@ static u64 *walk(unsigned long va, bool create)
 		u64 *e = &t[(va >> shift) & 511];
 
 		if (!(*e & PTE_P)) {
-			struct page *pg;
+			phys_addr_t pt = create ? pgtable_page_alloc() : 0;
 
-			if (!create)
+			if (!pt)
 				return NULL;
-			pg = alloc_page_desc(__GFP_ZERO, 0, memdesc_make(MEMDESC_PGTABLE, 0));
-			if (!pg)
-				return NULL;
-			*e = page_to_phys(pg) | PTE_P | PTE_W;
+			*e = pt | PTE_P | PTE_W;
 		} else if (*e & PTE_PS) {
 			return NULL; /* a large page: not vmalloc's */
 		}

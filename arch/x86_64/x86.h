@@ -6,13 +6,7 @@
 #define BATON_X86_H
 
 #include "types.h"
-
-#define MSR_FS_BASE 0xc0000100
-
-/* Segment selectors of the kernel GDT (entry.S). */
-#define KERNEL_CS 0x08
-#define KERNEL_DS 0x10
-#define KERNEL_TSS 0x18
+#include "regs.h"
 
 extern u64 gdt[5];
 

@@ -19,9 +19,7 @@
  *   void arm64_enter(u64 fdt, u64 entry, u64 image, u64 image_end,
  *                    u64 fdt_end);
  */
-#define SCTLR_M		(1 << 0)
-#define SCTLR_C		(1 << 2)
-#define CURRENT_EL2	(2 << 2)
+#include "arch/arm64/sysregs.h"
 
 	.text
 	.globl	arm64_enter

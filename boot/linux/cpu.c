@@ -14,9 +14,9 @@
  */
 #include "linuxboot.h"
 #include "compiler.h"
+#include "arch/x86_64/regs.h"
 
 #define R_X86_64_RELATIVE 8
-#define MSR_FS_BASE 0xc0000100
 
 struct rela {
 	u64 offset;

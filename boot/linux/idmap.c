@@ -18,9 +18,9 @@
  */
 #include "linuxboot.h"
 #include "kstring.h"
+#include "arch/x86_64/regs.h"
 
-#define PTE_PW 0x3ULL
-#define PTE_PS 0x80ULL
+#define PTE_PW (PTE_P | PTE_W)
 #define PTE_ADDR 0x000ffffffffff000ULL
 #define CR4_LA57 (1ULL << 12)
 #define SZ_2M 0x200000ULL

@@ -12,10 +12,9 @@
 #define BATON_ARCH_MMU_H
 
 #include "types.h"
+#include "arch/layout.h"
 
-#define PAGE_SHIFT 12
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
-#define KERNEL_VBASE 0xffffffff80000000UL
 #if __STDC_HOSTED__
 /* The host unit tests' "physical memory" is an mmap'd arena and their
  * vmalloc range a reserved stretch of address space; tests/host/fake_arch.c

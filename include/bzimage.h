@@ -23,6 +23,9 @@ struct bzimage_layout {
 	u16 xloadflags;
 };
 
+/* Whether the file says it is one ("HdrS" at 0x202): what to check it as. */
+bool bzimage_is(const void *file, u64 size);
+
 /*
  * Check the size-byte file as Linux 7.3's kexec_file_load (bzImage64_probe
  * and _load) and GRUB 2.06's `linux` check it, for a 64-bit loader that may

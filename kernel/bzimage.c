@@ -10,6 +10,16 @@
 #define GRUB_MAX_SETUP_SECTS 64
 #define MAX_INIT_SIZE (1ULL << 30)
 
+bool bzimage_is(const void *file, u64 size)
+{
+	u32 magic;
+
+	if (size < 0x206)
+		return false;
+	memcpy(&magic, (const u8 *)file + 0x202, 4);
+	return magic == BP_HDR_MAGIC;
+}
+
 const char *bzimage_check(const void *file, u64 size, struct bzimage_layout *l)
 {
 	const u8 *f = file;

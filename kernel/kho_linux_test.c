@@ -31,6 +31,7 @@
 #include "kstring.h"
 #include "linux_csum.h"
 #include "printk.h"
+#include "xorshift.h"
 #include "vmalloc.h"
 #include "arch/counter.h"
 #include "arch/mmu.h"
@@ -188,10 +189,7 @@ static u64 rng;
 
 static u64 next_rand(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return xorshift64(&rng);
 }
 
 /* A new set as test_kho makes one: folios of random orders (at most

@@ -25,6 +25,7 @@
 #include "ktest.h"
 #include "kstring.h"
 #include "printk.h"
+#include "xorshift.h"
 #include "slab.h"
 #include "vmalloc.h"
 #include "arch/counter.h"
@@ -59,10 +60,7 @@ static u64 rng;
 
 static u64 next_rand(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return xorshift64(&rng);
 }
 
 static u64 checksum(const void *p, u64 bytes)

@@ -15,6 +15,7 @@
 #include "x86.h"
 #include "elf64.h"
 #include "elf_load.h"
+#include "bzimage.h"
 #include "console.h"
 #include "arch/kexec.h"
 #include "arch/mmu.h"
@@ -31,7 +32,7 @@ const char *arch_kexec_image_check(const void *file, u64 size, struct kexec_layo
 	const char *why;
 	u64 params_off;
 
-	if (is_bzimage(file, size))
+	if (bzimage_is(file, size))
 		return kexec_bzimage_check(file, size, &l->span, &l->entry_off, &params_off);
 	why = elf_layout(file, size, EM_X86_64, &el);
 	if (!why)
@@ -46,7 +47,7 @@ void arch_kexec_image_place(const void *file, u64 size, void *dest, const struct
 
 	(void)l;
 	bzimage_params_off = 0;
-	if (is_bzimage(file, size) &&
+	if (bzimage_is(file, size) &&
 	    !kexec_bzimage_check(file, size, &span, &entry_off, &bzimage_params_off))
 		kexec_bzimage_place(file, size, dest);
 	else if (!elf_layout(file, size, EM_X86_64, &el))

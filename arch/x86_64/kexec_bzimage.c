@@ -39,16 +39,6 @@
 static struct bzimage_layout placed;
 static struct setup_header placed_hdr;
 
-bool is_bzimage(const void *file, u64 size)
-{
-	u32 magic;
-
-	if (size < 0x206)
-		return false;
-	memcpy(&magic, (const u8 *)file + 0x202, 4);
-	return magic == BP_HDR_MAGIC;
-}
-
 const char *kexec_bzimage_check(const void *file, u64 size, u64 *span, u64 *entry_off,
 				u64 *params_off)
 {

@@ -81,7 +81,6 @@ bool x86_map_direct(phys_addr_t pa, u64 size);
  * base, entered at +entry_off, its zero page at +params_off.
  * kexec_bzimage_enter makes the zero page from the boot FDT and enters; it
  * returns only if the FDT cannot say enough (with a line). */
-bool is_bzimage(const void *file, u64 size);
 const char *kexec_bzimage_check(const void *file, u64 size, u64 *span, u64 *entry_off,
 				u64 *params_off);
 void kexec_bzimage_place(const void *file, u64 size, void *dest);

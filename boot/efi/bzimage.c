@@ -33,16 +33,6 @@
 static struct boot_params *bp;
 static struct bzimage_layout layout;
 
-bool bzimage_is(const void *file, UINTN size)
-{
-	u32 magic;
-
-	if (size < 0x206)
-		return false;
-	CopyMem(&magic, (const u8 *)file + 0x202, 4);
-	return magic == BP_HDR_MAGIC;
-}
-
 EFI_STATUS bzimage_place(struct kernel *k, u64 load_addr)
 {
 	const char *why = bzimage_check(k->file, k->file_size, &layout);

@@ -17,6 +17,7 @@
  */
 #include "loader.h"
 #include "kho/handover.h"
+#include "fdt_name.h"
 #include <libfdt.h>
 
 #define EFI_PERSISTENT_MEMORY 14
@@ -83,21 +84,6 @@ static void sort_map(EFI_MEMORY_DESCRIPTOR *map, UINTN n, UINTN desc_size)
 	}
 }
 
-/* "memory@<hex base>" into name (at least 24 bytes). */
-static void memory_node_name(char *name, u64 base)
-{
-	static const char prefix[] = "memory@", hex[] = "0123456789abcdef";
-	int n = 0, shift = 60;
-
-	for (const char *p = prefix; *p; p++)
-		name[n++] = *p;
-	while (shift > 0 && !(base >> shift & 0xf))
-		shift -= 4;
-	for (; shift >= 0; shift -= 4)
-		name[n++] = hex[base >> shift & 0xf];
-	name[n] = 0;
-}
-
 EFI_STATUS fdt_set_memory(void *fdt, EFI_MEMORY_DESCRIPTOR *map, UINTN map_size,
 			  UINTN desc_size)
 {
@@ -127,7 +113,7 @@ EFI_STATUS fdt_set_memory(void *fdt, EFI_MEMORY_DESCRIPTOR *map, UINTN map_size,
 			break;
 		}
 	}
-	memory_node_name(name, first);
+	fdt_unit_name(name, "memory", first);
 	FDT_TRY(node = fdt_add_subnode(fdt, 0, name));
 	FDT_TRY(fdt_setprop_string(fdt, node, "device_type", "memory"));
 	FDT_TRY(fdt_setprop(fdt, node, "reg", NULL, 0));

@@ -102,7 +102,6 @@ __attribute__((noreturn)) void arch_enter(const struct kernel *k, void *fdt);
  * the file one; check and place it (k->bzimage set); its boot_params and
  * command line, before ExitBootServices; after it, the e820 map from the
  * boot FDT and the jump. */
-bool bzimage_is(const void *file, UINTN size);
 EFI_STATUS bzimage_place(struct kernel *k, u64 load_addr);
 EFI_STATUS bzimage_params(const struct kernel *k, const char *bootargs);
 __attribute__((noreturn)) void bzimage_enter(const struct kernel *k, const void *fdt);

@@ -27,6 +27,7 @@
  * same FDT.
  */
 #include "loader.h"
+#include "bzimage.h"
 #include "elf64.h"
 #include "elf_load.h"
 #include "kho/handover.h"

@@ -27,6 +27,7 @@
 #include "linuxboot.h"
 #include "kho/abi.h"
 #include "kho/handover.h"
+#include "fdt_name.h"
 #include <libfdt.h>
 
 #define COM1 0x3f8
@@ -36,21 +37,6 @@
 		if (err_ < 0)           \
 			return err_;    \
 	} while (0)
-
-/* "memory@<hex base>" into name (at least 24 bytes). */
-static void memory_node_name(char *name, u64 base)
-{
-	static const char hex[] = "0123456789abcdef";
-	int n = 0, shift = 60;
-
-	for (const char *p = "memory@"; *p; p++)
-		name[n++] = *p;
-	while (shift > 0 && !(base >> shift & 0xf))
-		shift -= 4;
-	for (; shift >= 0; shift -= 4)
-		name[n++] = hex[base >> shift & 0xf];
-	name[n] = 0;
-}
 
 static int pc_nodes(void *fdt)
 {
@@ -81,7 +67,7 @@ static int memory(void *fdt, const struct lb_info *info)
 		TRY(fdt_add_mem_rsv(fdt, info->resv[i].base, info->resv[i].size));
 	if (!info->nr_ram)
 		return 0;
-	memory_node_name(name, info->ram[0].base);
+	fdt_unit_name(name, "memory", info->ram[0].base);
 	TRY(node = fdt_add_subnode(fdt, 0, name));
 	TRY(fdt_setprop_string(fdt, node, "device_type", "memory"));
 	TRY(fdt_setprop(fdt, node, "reg", NULL, 0));

@@ -28,6 +28,7 @@
  */
 #include "loader.h"
 #include "bzimage.h"
+#include "boot/pc_fdt.h"
 #include "elf64.h"
 #include "elf_load.h"
 #include "kho/handover.h"
@@ -90,35 +91,17 @@ static u64 find_rsdp(void)
 
 static EFI_STATUS pc_tree(void *fdt, UINTN size, u64 rsdp, const struct kernel *k)
 {
-	int chosen, aliases, isa, serial;
+	int chosen;
 	fdt64_t img[2] = { cpu_to_fdt64((u64)(UINTN)k->file), cpu_to_fdt64(k->file_size) };
-	fdt32_t serial_reg[3] = { cpu_to_fdt32(1), cpu_to_fdt32(COM1), cpu_to_fdt32(8) };
 
 	FDT_TRY(fdt_create_empty_tree(fdt, (int)size));
-	FDT_TRY(fdt_setprop_u32(fdt, 0, "#address-cells", 2));
-	FDT_TRY(fdt_setprop_u32(fdt, 0, "#size-cells", 2));
-	FDT_TRY(fdt_setprop_string(fdt, 0, "compatible", "baton,pc"));
-	FDT_TRY(fdt_setprop_string(fdt, 0, "model", "PC (UEFI, Baton EFI loader)"));
+	FDT_TRY(pc_fdt_nodes(fdt, "PC (UEFI, Baton EFI loader)"));
 
 	FDT_TRY(chosen = fdt_add_subnode(fdt, 0, "chosen"));
 	FDT_TRY(fdt_setprop_string(fdt, chosen, "stdout-path", "serial0:115200n8"));
 	if (rsdp)
 		FDT_TRY(fdt_setprop_u64(fdt, chosen, BATON_CHOSEN_ACPI_RSDP, rsdp));
 	FDT_TRY(fdt_setprop(fdt, chosen, BATON_CHOSEN_IMAGE, img, sizeof(img)));
-
-	FDT_TRY(aliases = fdt_add_subnode(fdt, 0, "aliases"));
-	FDT_TRY(fdt_setprop_string(fdt, aliases, "serial0", "/isa/serial@3f8"));
-
-	FDT_TRY(isa = fdt_add_subnode(fdt, 0, "isa"));
-	FDT_TRY(fdt_setprop_string(fdt, isa, "compatible", "isa"));
-	FDT_TRY(fdt_setprop_string(fdt, isa, "device_type", "isa"));
-	FDT_TRY(fdt_setprop_u32(fdt, isa, "#address-cells", 2));
-	FDT_TRY(fdt_setprop_u32(fdt, isa, "#size-cells", 1));
-	FDT_TRY(serial = fdt_add_subnode(fdt, isa, "serial@3f8"));
-	FDT_TRY(fdt_setprop_string(fdt, serial, "compatible", "ns16550a"));
-	FDT_TRY(fdt_setprop(fdt, serial, "reg", serial_reg, sizeof(serial_reg)));
-	FDT_TRY(fdt_setprop_u32(fdt, serial, "clock-frequency", 1843200));
-	FDT_TRY(fdt_setprop_u32(fdt, serial, "current-speed", 115200));
 	return EFI_SUCCESS;
 }
 

@@ -28,35 +28,15 @@
 #include "kho/abi.h"
 #include "kho/handover.h"
 #include "fdt_name.h"
+#include "boot/pc_fdt.h"
 #include <libfdt.h>
 
-#define COM1 0x3f8
 #define TRY(expr)                       \
 	do {                            \
 		int err_ = (expr);      \
 		if (err_ < 0)           \
 			return err_;    \
 	} while (0)
-
-static int pc_nodes(void *fdt)
-{
-	fdt32_t serial_reg[3] = { cpu_to_fdt32(1), cpu_to_fdt32(COM1), cpu_to_fdt32(8) };
-	int aliases, isa, serial;
-
-	TRY(aliases = fdt_add_subnode(fdt, 0, "aliases"));
-	TRY(fdt_setprop_string(fdt, aliases, "serial0", "/isa/serial@3f8"));
-	TRY(isa = fdt_add_subnode(fdt, 0, "isa"));
-	TRY(fdt_setprop_string(fdt, isa, "compatible", "isa"));
-	TRY(fdt_setprop_string(fdt, isa, "device_type", "isa"));
-	TRY(fdt_setprop_u32(fdt, isa, "#address-cells", 2));
-	TRY(fdt_setprop_u32(fdt, isa, "#size-cells", 1));
-	TRY(serial = fdt_add_subnode(fdt, isa, "serial@3f8"));
-	TRY(fdt_setprop_string(fdt, serial, "compatible", "ns16550a"));
-	TRY(fdt_setprop(fdt, serial, "reg", serial_reg, sizeof(serial_reg)));
-	TRY(fdt_setprop_u32(fdt, serial, "clock-frequency", 1843200));
-	TRY(fdt_setprop_u32(fdt, serial, "current-speed", 115200));
-	return 0;
-}
 
 static int memory(void *fdt, const struct lb_info *info)
 {
@@ -82,10 +62,7 @@ int lb_fdt_build(void *buf, int size, const struct lb_info *info, struct lb_rang
 	int chosen;
 
 	TRY(fdt_create_empty_tree(buf, size));
-	TRY(fdt_setprop_u32(buf, 0, "#address-cells", 2));
-	TRY(fdt_setprop_u32(buf, 0, "#size-cells", 2));
-	TRY(fdt_setprop_string(buf, 0, "compatible", "baton,pc"));
-	TRY(fdt_setprop_string(buf, 0, "model", "PC (Linux x86 boot protocol, Baton bzImage)"));
+	TRY(pc_fdt_nodes(buf, "PC (Linux x86 boot protocol, Baton bzImage)"));
 
 	TRY(chosen = fdt_add_subnode(buf, 0, "chosen"));
 	TRY(fdt_setprop_string(buf, chosen, "bootargs", info->cmdline));
@@ -96,7 +73,8 @@ int lb_fdt_build(void *buf, int size, const struct lb_info *info, struct lb_rang
 	/* With a handover, baton,image would mean the copy the last Baton
 	 * preserved (kernel/kexec.c, kho/validate.c rule 16); this one is the
 	 * loader's (Linux's kexec put the bzImage in its scratch). */
-	TRY(fdt_appendprop_addrrange(buf, 0, chosen, info->kho ? BATON_CHOSEN_LOADER_IMAGE : BATON_CHOSEN_IMAGE,
+	TRY(fdt_appendprop_addrrange(buf, 0, chosen,
+				     info->kho ? BATON_CHOSEN_LOADER_IMAGE : BATON_CHOSEN_IMAGE,
 				     image.base, image.size));
 	if (info->initrd_size) {
 		TRY(fdt_setprop_u64(buf, chosen, "linux,initrd-start", info->initrd_base));
@@ -111,7 +89,6 @@ int lb_fdt_build(void *buf, int size, const struct lb_info *info, struct lb_rang
 	}
 	if (why)
 		TRY(fdt_setprop_string(buf, chosen, BATON_CHOSEN_LOADER_ERROR, why));
-	TRY(pc_nodes(buf));
 	TRY(memory(buf, info));
 	return fdt_pack(buf);
 }

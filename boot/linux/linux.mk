@@ -15,7 +15,7 @@ ifeq ($(ARCH),x86_64)
 LB := $(BUILD)/bzimage
 LB_SRCS := boot/linux/entry.S boot/linux/main.c boot/linux/cpu.c boot/linux/idmap.c \
 	boot/linux/serial.c boot/linux/e820.c boot/linux/bootparams.c boot/linux/rsdp.c \
-	boot/linux/place.c boot/linux/fdt.c boot/efi/bootargs.c kernel/elf_load.c \
+	boot/linux/place.c boot/linux/fdt.c boot/pc_fdt.c boot/efi/bootargs.c kernel/elf_load.c \
 	kernel/format.c kernel/string.c
 LB_OBJS := $(patsubst %,$(LB)/%.o,$(basename $(LB_SRCS)))
 # Position-independent code that needs no GOT: every symbol is ours.

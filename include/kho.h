@@ -121,6 +121,23 @@ struct kho_handover {
 int kho_serialize(struct kho_handover *out);
 /* The root FDT's compatible kho_serialize writes (kho.compatible=). */
 const char *kho_out_compatible(void);
+/* The handover in a boot FDT's /chosen (kho/handover.c; the property
+ * names are kho/handover.h's). */
+/* Write the handover into the FDT's /chosen (made if missing): its root
+ * FDT (fdt, fdt_size) and scratch array (scratch, scratch_size) as
+ * linux,kho-fdt and linux,kho-scratch, replacing any there, as <addr size>
+ * in the root's #address-cells and #size-cells, as Linux writes them on
+ * arm64. Returns 0 or a negative libfdt error (no room: -FDT_ERR_NOSPACE). */
+int kho_chosen_write(void *fdt, phys_addr_t kfdt, u64 kfdt_size, phys_addr_t scratch,
+		     u64 scratch_size);
+/* A minimal boot FDT of size bytes at buf that carries nothing but the
+ * handover h (#address-cells and #size-cells 2, /chosen): what the host
+ * tests, the fuzzer's seeds and the bench boot their next kernel on. */
+int kho_handover_fdt(void *buf, int size, const struct kho_handover *h);
+
+/* Set one <addr size> property of the node chosen, replacing it. */
+int kho_chosen_set_range(void *fdt, int chosen, const char *name, u64 base, u64 size);
+
 /* Drop a serialized handover (the kexec did not happen after all). */
 void kho_abort(void);
 

@@ -1,9 +1,8 @@
 /*
- * handover.c — writes a handover into a boot FDT's /chosen
- * (kho/handover.h): kexec for the next kernel, and the host tests, the
- * fuzzer's seeds and the bench for the kernels they boot.
+ * handover.c — writes a handover into a boot FDT's /chosen (kho.h; the
+ * names are kho/handover.h's): kexec for the next kernel, and the host
+ * tests, the fuzzer's seeds and the bench for the kernels they boot.
  */
-#include "kho/handover.h"
 #include "kho.h"
 #include <libfdt.h>
 

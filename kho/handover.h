@@ -1,7 +1,8 @@
 /*
  * handover.h — what a boot FDT's /chosen says, beside the KHO ABI
  * (kho/abi.h): Linux's two handover properties and Baton's own, named in
- * one place, and the one function that writes a handover into /chosen.
+ * one place, for the kernel and the loaders alike (a header of names only;
+ * the one writer of a handover into /chosen is kho_chosen_write, kho.h).
  *
  * Linux's (kho/abi.h): linux,kho-fdt and linux,kho-scratch, <addr size> in
  * the root's cells, the KHO root FDT and the scratch array.
@@ -25,7 +26,6 @@
 #ifndef BATON_KHO_HANDOVER_H
 #define BATON_KHO_HANDOVER_H
 
-#include "types.h"
 #include "kho/abi.h"
 
 #define BATON_CHOSEN_IMAGE "baton,image"
@@ -36,21 +36,5 @@
 #define BATON_CHOSEN_ACPI_RSDP "baton,acpi-rsdp"
 #define BATON_CHOSEN_LOADER_IMAGE "baton,loader-image"
 #define BATON_CHOSEN_LOADER_ERROR "baton,loader-error"
-
-/* Write the handover into the FDT's /chosen (made if missing): its root
- * FDT (fdt, fdt_size) and scratch array (scratch, scratch_size) as
- * linux,kho-fdt and linux,kho-scratch, replacing any there, as <addr size>
- * in the root's #address-cells and #size-cells, as Linux writes them on
- * arm64. Returns 0 or a negative libfdt error (no room: -FDT_ERR_NOSPACE). */
-int kho_chosen_write(void *fdt, phys_addr_t kfdt, u64 kfdt_size, phys_addr_t scratch,
-		     u64 scratch_size);
-/* A minimal boot FDT of size bytes at buf that carries nothing but the
- * handover h (#address-cells and #size-cells 2, /chosen): what the host
- * tests, the fuzzer's seeds and the bench boot their next kernel on. */
-struct kho_handover;
-int kho_handover_fdt(void *buf, int size, const struct kho_handover *h);
-
-/* Set one <addr size> property of the node chosen, replacing it. */
-int kho_chosen_set_range(void *fdt, int chosen, const char *name, u64 base, u64 size);
 
 #endif

@@ -19,7 +19,6 @@
 #include "buddy.h"
 #include "folio.h"
 #include "host.h"
-#include "kho/handover.h"
 #include "kho.h"
 #include "memblock.h"
 #include "slab.h"

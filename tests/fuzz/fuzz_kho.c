@@ -36,7 +36,6 @@
 #include "bootfdt.h"
 #include "buddy.h"
 #include "folio.h"
-#include "kho/handover.h"
 #include "kho.h"
 #include "kho_linux_test.h"
 #include "memblock.h"

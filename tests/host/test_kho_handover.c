@@ -18,7 +18,6 @@
 #include "host.h"
 #include "buddy.h"
 #include "folio.h"
-#include "kho/handover.h"
 #include "kho.h"
 #include "printk.h"
 #include "memblock.h"

@@ -63,7 +63,7 @@ size_t slab_object_size(const void *obj);
 /* slab.c's part of slab_init: the boot caches (kmalloc.c calls it). */
 void kmem_cache_init(void);
 
-/* For KHO (kho/slab.c). slab_object_info describes an allocated object:
+/* For KHO (kho/slab_out.c, kho/slab_in.c). slab_object_info describes an allocated object:
  * its cache, slot size and slab (first page, order); false otherwise.
  * slab_adopt makes the block at base (2^c's slab order pages) a slab of c
  * in which exactly the slots at byte offsets offs[0..n) are allocated;

@@ -25,10 +25,9 @@ HOST_BIN := $(HOST_BUILD)/host-tests
 
 HOST_KERNEL_SRCS := kernel/cmdline.c lib/format.c \
 	kernel/panic.c mm/memblock.c mm/memdesc.c mm/buddy.c mm/slab.c \
-	mm/kmalloc.c mm/folio.c mm/vmalloc.c kho/radix.c kho/preserve.c \
-	kho/serialize.c kho/validate.c kho/restore.c kho/vmalloc.c kho/subtree.c kho/slab.c kernel/bootfdt.c \
+	mm/kmalloc.c mm/folio.c mm/vmalloc.c $(wildcard kho/*.c) kernel/bootfdt.c \
 	kernel/printk.c kernel/console.c lib/arm64_image.c kernel/bootmem.c \
-	kernel/kexec_damage.c kho/metadata.c kernel/linux_csum.c kernel/kho_linux_test.c
+	kernel/kexec_damage.c kernel/linux_csum.c kernel/kho_linux_test.c
 # uart.c picks among drivers that test_uart.c stands in for; the fuzzer,
 # which links HOST_KERNEL_SRCS without the tests, leaves it out.
 HOST_TEST_SRCS := $(wildcard tests/host/test_*.c)

@@ -7,6 +7,7 @@
 #                              "N passed, N failed"
 #   make test-host             host unit tests only (ASan + UBSan)
 #   make test-boot CASE=name   one boot case (tests/boot/cases/)
+#   make test-deps             the module dependency check (tools/modules)
 #   make image ARCH=arm64      boot files and an SD card image for real boards
 #   make bench                 host benchmarks of mm/ against glibc, jemalloc, mimalloc
 #   make fuzz                  long fuzzing runs: boot FDT, command line, KHO handover
@@ -141,6 +142,23 @@ ifeq ($(ARCH),x86_64)
 else
 	tools/qemu arm64-direct $(BUILD)/Image "$(RUN_ARGS)"
 endif
+
+# tools/depcheck's link check: each link unit's objects, and the nm that
+# reads them (`make deps-units ARCH=...` prints them).
+.PHONY: deps-units
+deps-units:
+	@echo "nm $(CROSS)nm"
+	@echo "unit kernel $(BUILD) $(KERNEL_OBJS)"
+	@echo "unit efi $(BUILD)/efi $(EFI_OBJS)"
+	@$(if $(filter x86_64,$(ARCH)),echo "unit bzimage $(LB) $(LB_OBJS)")
+
+# The module dependency check (tools/depcheck, tools/modules): the kernel
+# and the loaders of both arches are built first, for the link check.
+.PHONY: test-deps
+test-deps: | $(BUILD)/.deps
+	$(Q)$(MAKE) -s --no-print-directory ARCH=x86_64 all
+	$(Q)$(MAKE) -s --no-print-directory ARCH=arm64 all
+	$(Q)tools/depcheck
 
 # make test: everything, ending in "N passed, N failed".
 test: | $(BUILD)/.deps

@@ -172,7 +172,7 @@ struct folio *kho_restore_folio(phys_addr_t phys);
 struct page *kho_restore_pages(phys_addr_t phys, u64 nr_pages);
 
 /* After the allocators: say who handed over (the kexec-metadata subtree,
- * kho/metadata.c) and give that record's page back. */
+ * kho/metadata_in.c) and give that record's page back. */
 void kho_metadata_take(void);
 
 /* Preserved pages not restored (yet). */

@@ -1,7 +1,7 @@
 /*
  * kstring.h — the C string and memory functions.
  *
- * The kernel implements them in kernel/string.c (libfdt needs them too); the
+ * The kernel implements them in lib/string.c (libfdt needs them too); the
  * host unit tests use the C library's, so this header only forwards there.
  */
 #ifndef BATON_KSTRING_H

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include "compiler.h"
 #include "types.h"
+#include "format.h" /* vsnprintf, snprintf: printk.h's includers use them */
 
 enum log_level {
 	LOG_ERR = 3,
@@ -34,11 +35,5 @@ void printk_set_console_level(enum log_level level);
 
 /* Write the whole ring to the console (console_register, panic). */
 void printk_replay(void);
-
-/* vsnprintf/snprintf: %d %i %u %x %X %p %s %c %%, with flags '-' '0', a
- * width, and the length modifiers l, ll, z. Output is always terminated when
- * size > 0; the return value is the length the full output would have. */
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-__printf(3, 4) int snprintf(char *buf, size_t size, const char *fmt, ...);
 
 #endif

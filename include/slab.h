@@ -49,7 +49,8 @@ void kmem_cache_for_each(void (*fn)(const struct kmem_cache_stats *st, void *arg
 /* Print every cache that has slabs. */
 void slab_dump(void);
 
-/* Bring up the slab allocator and the kmalloc caches; needs buddy. */
+/* Bring up the slab allocator and the kmalloc caches; needs buddy
+ * (mm/kmalloc.c, the top of the slab layer). */
 void slab_init(void);
 
 /* Between mm/slab.c and mm/kmalloc.c. slab_free_any frees a slab object of
@@ -59,9 +60,10 @@ void slab_init(void);
  * slot size, 0 (reported) for anything else. */
 int slab_free_any(const void *obj);
 size_t slab_object_size(const void *obj);
-void kmalloc_init(void);
+/* slab.c's part of slab_init: the boot caches (kmalloc.c calls it). */
+void kmem_cache_init(void);
 
-/* For KHO (kho/slab.c). slab_object_info describes an allocated object:
+/* For KHO (kho/slab_out.c, kho/slab_in.c). slab_object_info describes an allocated object:
  * its cache, slot size and slab (first page, order); false otherwise.
  * slab_adopt makes the block at base (2^c's slab order pages) a slab of c
  * in which exactly the slots at byte offsets offs[0..n) are allocated;

@@ -1,5 +1,13 @@
 /*
  * kho_internal.h — state shared by the files of kho/. Not for callers.
+ *
+ * kho/ has three layers, and calls go down or sideways within a side only:
+ *   shared    state.c (struct kho_state, scratch), radix.c, subtree.c
+ *   outgoing  preserve.c, serialize.c, slab_out.c, metadata_out.c
+ *   incoming  validate.c, restore.c, slab_in.c, metadata_in.c
+ * Above both sides: boot.c (kho_boot, kho_reset) and vmalloc.c (whose
+ * preserve and restore calls each use one side). The outgoing side never
+ * calls the incoming one, nor the other way round (tools/modules).
  */
 #ifndef BATON_KHO_INTERNAL_H
 #define BATON_KHO_INTERNAL_H
@@ -43,6 +51,9 @@ struct kho_state {
 	u64 nr_owned;
 	phys_addr_t in_fdt;       /* the root FDT handed over, 0 on a cold boot */
 	const char *version;      /* its compatible: KHO_COMPATIBLE or _V4 */
+	/* The kexec count its kexec-metadata said (metadata_in.c), 0 on a cold
+	 * boot; metadata_out.c writes one more. */
+	u32 in_kexec_count;
 };
 
 extern struct kho_state kho;
@@ -65,7 +76,7 @@ bool kho_in_scratch(phys_addr_t base, u64 size);
 /* Does one scratch area hold all of [base, base + size)? */
 bool kho_in_scratch_whole(phys_addr_t base, u64 size);
 void kho_serialize_reset(void);
-/* The outgoing kexec-metadata subtree (metadata.c). */
+/* The outgoing kexec-metadata subtree (metadata_out.c). */
 void kho_metadata_reset(void);
 int kho_metadata_write(void);
 /* Is a preserved block of that order waiting at phys for owner?
@@ -86,8 +97,10 @@ struct page *kho_restore_owned(phys_addr_t phys, unsigned order, unsigned owner,
  * node's preserved-data and blob-size (false unless both are 8 bytes). */
 int kho_subtrees_write(void *fdt);
 bool kho_subtree_props(const void *fdt, int node, phys_addr_t *blob, u64 *size);
-/* slab.c: forget its state; add its subtree before serializing. */
-void kho_slab_reset(void);
+/* slab_out.c, slab_in.c: forget their state; slab_out.c adds its subtree
+ * before serializing. */
+void kho_slab_out_reset(void);
+void kho_slab_in_reset(void);
 int kho_slab_serialize(void);
 
 #endif

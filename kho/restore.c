@@ -27,7 +27,7 @@
  *     ANY     any restore call: folio, pages, vmalloc, page_desc
  *     CORE    nobody: the root FDT and the scratch array, which stay
  *             preserved until the next handover replaces them
- *     SLAB    kho/slab.c only: the slab records' chunks and their slabs
+ *     SLAB    kho/slab_in.c only: the slab records' chunks and their slabs
  *     TAKING  claimed by a restore that proves a whole structure first
  *             (kho_restore_vmalloc) and takes it next
  *
@@ -57,11 +57,6 @@ void kho_mark_preserved(void)
 
 		p->memdesc = KHO_MD_HEAD(kho.owned[i].owner, memdesc_data(p->memdesc) & 0xff);
 	}
-}
-
-bool kho_is_kho_boot(void)
-{
-	return kho.in_fdt != 0;
 }
 
 /* The order of the block waiting at phys and its owner; -1 if none. */

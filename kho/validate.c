@@ -570,7 +570,7 @@ static const char *structures_check(const void *boot_fdt, const void *fdt, struc
 
 /* What rule 17 proved stays true after the scan: the blocks of the root
  * FDT and the scratch array are the handover's own, those of the slab
- * records kho/slab.c's (kho_mark_preserved writes it into the memmap). */
+ * records kho/slab_in.c's (kho_mark_preserved writes it into the memmap). */
 static u64 owner_of(u64 kind)
 {
 	switch (kind) {

@@ -5,6 +5,8 @@
  * slab cache per class (made at boot by kmalloc_init). Larger ones are
  * folios of the smallest order that fits, so kfree of either kind is
  * decided by the memdesc word of the pointer's page: SLAB or FOLIO.
+ * kmalloc is the top of mm/'s allocators: it calls folio.c and slab.c,
+ * and neither calls it (slab_init is here for that reason).
  */
 #include "slab.h"
 #include "buddy.h"
@@ -27,7 +29,7 @@ static u8 small_class[256 / 8];
 
 static int class_of(size_t size);
 
-void kmalloc_init(void)
+static void kmalloc_init(void)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(small_class); i++)
 		small_class[i] = (u8)class_of(i * 8 + 8);
@@ -36,6 +38,14 @@ void kmalloc_init(void)
 		if (!classes[i])
 			panic("kmalloc: cannot create %s", class_name[i]);
 	}
+}
+
+/* The slab layer's bring-up lives at its top, here, so that slab.c never
+ * calls up into kmalloc: the boot caches first, then the size classes. */
+void slab_init(void)
+{
+	kmem_cache_init();
+	kmalloc_init();
 }
 
 static int class_of(size_t size)

@@ -17,6 +17,10 @@
  * else. The boot caches are static structs, so no allocation is needed
  * before the first one is made.
  *
+ * The layers of mm/ call downwards only: kmalloc.c -> folio.c -> slab.c ->
+ * buddy.c. This file calls neither kmalloc nor folios; slab_init, which
+ * brings up both the boot caches and kmalloc's classes, is kmalloc.c's.
+ *
  * Free slots are chained through their first word; a bitmap per slab says
  * which slots are allocated, so a double free, or a pointer that is not a
  * slot, is caught and reported instead of corrupting the chain.
@@ -424,13 +428,12 @@ void slab_dump(void)
 	kmem_cache_for_each(dump_one, NULL);
 }
 
-void slab_init(void)
+void kmem_cache_init(void)
 {
 	all_caches = NULL;
 	cache_setup(&slab_desc_cache, "slab", sizeof(struct slab), 16);
 	slab_desc_cache.self_describing = true;
 	cache_setup(&cache_cache, "kmem_cache", sizeof(struct kmem_cache), 0);
-	kmalloc_init();
 }
 
 bool slab_object_info(const void *obj, struct slab_object_info *info)

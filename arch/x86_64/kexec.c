@@ -1,6 +1,6 @@
 /*
  * kexec.c (x86-64) — the kernel file is the ELF the EFI loader read (it
- * names it in /chosen/baton,image), placed with kernel/elf_load.c as the
+ * names it in /chosen/baton,image), placed with lib/elf_load.c as the
  * loader placed it; entering the next kernel is a jump. kernel/kexec.c
  * has already copied the new image and its FDT into scratch, which is below
  * 4 GiB and disjoint from everything this kernel uses, so nothing needs

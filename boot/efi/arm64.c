@@ -7,7 +7,7 @@
  *
  *   - the canary: the global __stack_chk_guard, where arm64 libfdt reads it;
  *   - the kernel: an Image, its 64-byte header checked by
- *     kernel/arm64_image.c (which kexec uses too), copied to a 2 MiB-aligned
+ *     lib/arm64_image.c (which kexec uses too), copied to a 2 MiB-aligned
  *     base + text_offset with the rest of image_size zeroed;
  *   - the boot FDT: the firmware's own (the EFI configuration table's
  *     DEVICE_TREE_GUID entry) copied with room to grow, into 2 MiB-aligned

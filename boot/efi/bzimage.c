@@ -8,7 +8,7 @@
  * 2.06 and QEMU never use. Called from x86_64.c.
  *
  * Before ExitBootServices (bzimage_place, bzimage_params): the file is
- * checked (kernel/bzimage.c), its protected-mode part copied to a
+ * checked (lib/bzimage.c), its protected-mode part copied to a
  * kernel_alignment-aligned address with init_size bytes allocated there
  * (at efi.load_addr if given: above 4 GiB is fine, the bzImage says so);
  * a boot_params page is zeroed, the setup header copied in, the command

@@ -16,7 +16,7 @@ ifeq ($(ARCH),x86_64)
 EFI_INC := /usr/include/efi
 EFI_LIB := /usr/lib
 EFI_APP := BOOTX64.EFI
-EFI_SRCS_ARCH := boot/efi/x86_64.c boot/efi/bzimage.c boot/pc_fdt.c kernel/elf_load.c kernel/bzimage.c
+EFI_SRCS_ARCH := boot/efi/x86_64.c boot/efi/bzimage.c boot/pc_fdt.c lib/elf_load.c lib/bzimage.c
 EFI_CFLAGS_ARCH := -DGNU_EFI_USE_MS_ABI -mno-red-zone
 EFI_LDFLAGS_ARCH :=
 EFI_LDS := /usr/lib/elf_x86_64_efi.lds
@@ -26,7 +26,7 @@ else
 EFI_INC := $(SYSROOT_ARM64)/usr/include/efi
 EFI_LIB := $(SYSROOT_ARM64)/usr/lib
 EFI_APP := BOOTAA64.EFI
-EFI_SRCS_ARCH := boot/efi/arm64.c boot/efi/arm64_enter.S kernel/arm64_image.c
+EFI_SRCS_ARCH := boot/efi/arm64.c boot/efi/arm64_enter.S lib/arm64_image.c
 EFI_CFLAGS_ARCH :=
 # The Cortex-A53 erratum 843419 workaround, as for the kernel (Makefile).
 EFI_LDFLAGS_ARCH := --defsym=EFI_SUBSYSTEM=0xa --no-warn-rwx-segments --fix-cortex-a53-843419
@@ -40,7 +40,7 @@ EFI_CFLAGS := $(FREESTANDING) -isystem $(EFI_INC) -isystem $(EFI_INC)/$(if \
 	-DHAVE_LIBEFI_MEM $(WARNINGS) -Wno-strict-prototypes -Wno-cast-align -O2 -g \
 	-fpic -fshort-wchar -fno-stack-protector -fno-strict-aliasing \
 	-MMD -MP
-EFI_SRCS := $(EFI_SHARED) $(EFI_SRCS_ARCH) kernel/string.c
+EFI_SRCS := $(EFI_SHARED) $(EFI_SRCS_ARCH) lib/string.c
 EFI_OBJS := $(patsubst %,$(BUILD)/efi/%.o,$(basename $(EFI_SRCS)))
 
 .PHONY: efi esp
@@ -50,7 +50,7 @@ esp: $(BUILD)/esp/EFI/BOOT/$(EFI_APP) $(BUILD)/esp/EFI/BOOT/$(notdir $(KERNEL))
 $(BUILD)/efi/%.o: %.c $(FDT_COPIES)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(EFI_CFLAGS) $(if $(filter kernel/string.c,$<),$(NOBUILTIN)) -c $< -o $@
+	$(Q)$(CC) $(EFI_CFLAGS) $(if $(filter lib/string.c,$<),$(NOBUILTIN)) -c $< -o $@
 
 $(BUILD)/efi/%.o: %.S
 	@mkdir -p $(dir $@)

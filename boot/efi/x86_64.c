@@ -6,7 +6,7 @@
  *
  *   - the canary: %fs:0x28, where amd64 libfdt reads it;
  *   - the kernel: baton.elf, its PT_LOAD segments copied to a 2 MiB-aligned
- *     address below 4 GiB (the checks and the copy are kernel/elf_load.c's,
+ *     address below 4 GiB (the checks and the copy are lib/elf_load.c's,
  *     which kexec uses too);
  *   - the boot FDT, built from scratch: a PC has no device tree of its own
  *

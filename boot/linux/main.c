@@ -4,7 +4,7 @@
  *
  *   1. the CPU: our relocations, the canary, SSE, fault vectors (cpu.c);
  *   2. our identity map: 0..4 GiB, our window, more on demand (idmap.c);
- *   3. the kernel payload (kernel/elf_load.c checks it as kexec does);
+ *   3. the kernel payload (lib/elf_load.c checks it as kexec does);
  *   4. the boot_params, read whole before anything is written
  *      (bootparams.c, e820.c, rsdp.c);
  *   5. where the kernel and its FDT go (place.c);

@@ -1,6 +1,6 @@
 /*
  * payload.S — Baton's kernel ELF inside the bzImage (boot.rst's
- * payload_offset / payload_length name it): the file kernel/elf_load.c
+ * payload_offset / payload_length name it): the file lib/elf_load.c
  * places, and the pristine image /chosen/baton,image names for kexec.
  * PAYLOAD_FILE (a build path, stripped of debug data) comes from the
  * Makefile.

@@ -6,7 +6,7 @@
  * stop for what cannot even be handed to the kernel (lb_stop).
  */
 #include "linuxboot.h"
-#include "printk.h"
+#include "format.h"
 #include <stdarg.h>
 
 #define COM1 0x3f8

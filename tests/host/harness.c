@@ -9,7 +9,7 @@
  * The exit status is 0 only if every test passed.
  *
  * This file is plain host C: it uses the C library's vsnprintf, not the
- * kernel's (kernel/format.c is one of the things under test).
+ * kernel's (lib/format.c is one of the things under test).
  */
 #include <signal.h>
 #include <stdarg.h>

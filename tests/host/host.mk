@@ -5,11 +5,11 @@
 # The kernel files listed below are the real ones, compiled for the host
 # against the C library and Debian's libfdt (-Iinclude, not include/fdt:
 # /usr/include/libfdt.h and libfdt_env.h are used, and -lfdt is linked).
-# tests/host/fake_arch.c stands in for arch/; kernel/string.c is left out
+# tests/host/fake_arch.c stands in for arch/; lib/string.c is left out
 # because the C library has those functions. drivers/uart/uart.c (how the
 # console is chosen) runs against the stand-in drivers of test_uart.c.
 #
-# kernel/format.c defines vsnprintf and snprintf, which the C library has
+# lib/format.c defines vsnprintf and snprintf, which the C library has
 # too, so every file that sees printk.h (the kernel files and the tests) is
 # compiled with them renamed to kvsnprintf and ksnprintf. harness.c and
 # fake_arch.c are plain host C and keep the C library's.
@@ -23,12 +23,11 @@ HOST_BUILD := build/host
 HOST_CC := clang
 HOST_BIN := $(HOST_BUILD)/host-tests
 
-HOST_KERNEL_SRCS := kernel/cmdline.c kernel/format.c \
+HOST_KERNEL_SRCS := kernel/cmdline.c lib/format.c \
 	kernel/panic.c mm/memblock.c mm/memdesc.c mm/buddy.c mm/slab.c \
-	mm/kmalloc.c mm/folio.c mm/vmalloc.c kho/radix.c kho/preserve.c \
-	kho/serialize.c kho/validate.c kho/restore.c kho/vmalloc.c kho/subtree.c kho/slab.c kernel/bootfdt.c \
-	kernel/printk.c kernel/console.c kernel/arm64_image.c kernel/bootmem.c \
-	kernel/kexec_damage.c kho/metadata.c kernel/linux_csum.c kernel/kho_linux_test.c kho/handover.c
+	mm/kmalloc.c mm/folio.c mm/vmalloc.c $(wildcard kho/*.c) kernel/bootfdt.c \
+	kernel/printk.c kernel/console.c lib/arm64_image.c kernel/bootmem.c \
+	kernel/kexec_damage.c kernel/linux_csum.c kernel/kho_linux_test.c
 # uart.c picks among drivers that test_uart.c stands in for; the fuzzer,
 # which links HOST_KERNEL_SRCS without the tests, leaves it out.
 HOST_TEST_SRCS := $(wildcard tests/host/test_*.c)
@@ -37,7 +36,7 @@ HOST_TEST_SRCS := $(wildcard tests/host/test_*.c)
 # against test_linuxboot.c's fake memory (its lb_map and lb_note); and the
 # bzImage check with the ELF one, which test_bzimage.c runs on the real file.
 HOST_LINUXBOOT_SRCS := boot/linux/bootparams.c boot/linux/e820.c boot/linux/rsdp.c \
-	boot/linux/place.c boot/linux/fdt.c boot/pc_fdt.c kernel/bzimage.c kernel/elf_load.c
+	boot/linux/place.c boot/linux/fdt.c boot/pc_fdt.c lib/bzimage.c lib/elf_load.c
 HOST_SRCS := $(HOST_KERNEL_SRCS) drivers/uart/uart.c boot/efi/bootargs.c $(HOST_LINUXBOOT_SRCS) \
 	$(HOST_TEST_SRCS) \
 	tests/host/harness.c tests/host/mm_boot.c tests/host/fake_arch.c \
@@ -50,7 +49,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer $(HOST_SANITIZE) \
 	$(WARNINGS) -Wno-unknown-warning-option -I. -Iinclude -MMD -MP
 HOST_RENAME := -Dvsnprintf=kvsnprintf -Dsnprintf=ksnprintf
 
-$(HOST_BUILD)/kernel/%.o $(HOST_BUILD)/mm/%.o $(HOST_BUILD)/kho/%.o $(HOST_BUILD)/drivers/%.o \
+$(HOST_BUILD)/lib/%.o $(HOST_BUILD)/kernel/%.o $(HOST_BUILD)/mm/%.o $(HOST_BUILD)/kho/%.o $(HOST_BUILD)/drivers/%.o \
 	$(HOST_BUILD)/tests/host/test_%.o: HOST_CFLAGS += $(HOST_RENAME)
 
 # test_bzimage.c reads the bzImage the x86-64 build makes, whatever ARCH is.

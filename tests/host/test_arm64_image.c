@@ -1,5 +1,5 @@
 /*
- * test_arm64_image.c — kernel/arm64_image.c, the check kexec runs on the
+ * test_arm64_image.c — lib/arm64_image.c, the check kexec runs on the
  * arm64 Image copy before it starts the next generation from it: a sound
  * header passes with its layout, and each rule, broken alone, is refused.
  */

@@ -1,5 +1,5 @@
 /*
- * test_bzimage.c — kernel/bzimage.c, the bzImage check (Linux 7.3's
+ * test_bzimage.c — lib/bzimage.c, the bzImage check (Linux 7.3's
  * kexec_file_load and GRUB 2.06's rules), on the bzImage the x86-64 build
  * makes (build/x86_64/bzImage; host.mk builds it first) and on copies of it
  * with one field broken at a time. Also what loaders read in Baton's setup

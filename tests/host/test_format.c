@@ -1,5 +1,5 @@
 /*
- * test_format.c — kernel/format.c, the formatter under printk.
+ * test_format.c — lib/format.c, the formatter under printk.
  *
  * Built with -Dsnprintf=ksnprintf (host.mk), so printk.h declares the
  * kernel's functions as ksnprintf/kvsnprintf and these tests call them.

@@ -1,11 +1,11 @@
 /*
- * format.c — vsnprintf, the formatter under printk.
+ * format.c (lib) — vsnprintf, the formatter under printk.
  *
  * Called by printk and anyone who formats into a buffer. It needs no memory
  * allocation and no floating point, so it works from the first instruction
  * of C onwards, and in exception handlers.
  */
-#include "printk.h"
+#include "format.h"
 #include "kstring.h"
 
 struct out {

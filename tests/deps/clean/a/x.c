@@ -1,0 +1,2 @@
+#include "b/y.h"
+int a_fn(void) { return b_fn(); }

@@ -1,0 +1,2 @@
+#include "b/y.h"
+int b_fn(void) { return 1; }

@@ -1,0 +1,2 @@
+#include "b/y.h"
+#define X 1

@@ -1,0 +1,2 @@
+#include "a/x.h"
+#define Y 1

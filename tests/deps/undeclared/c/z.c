@@ -1,0 +1,1 @@
+int c_fn(void) { return 0; }

@@ -179,11 +179,4 @@ clean:
 distclean:
 	rm -rf build
 
-# lib/format.c was kernel/format.c, and tests/bench/bench.mk still names
-# it there: its object is built from lib/ until bench.mk says lib/format.c.
-$(BENCH_BUILD)/kernel/format.o: lib/format.c tests/bench/bench.mk | $(BUILD)/.deps
-	@mkdir -p $(dir $@)
-	@echo "  CC      $@"
-	$(Q)$(BENCH_CC) $(BENCH_CFLAGS) -c $< -o $@
-
 -include $(KERNEL_OBJS:.o=.d)

@@ -69,7 +69,7 @@
 /* Linux 7.3's root FDT says "kho-v4": its root FDT, radix tree and vmalloc
  * layouts are kho-v3's (the bump came with a serialization format for Live
  * Update that lives in its own subtrees, and the optional "kexec-metadata"
- * subtree, kho/metadata.c), so Baton reads it as kho-v3 and
+ * subtree, kho/metadata_in.c and metadata_out.c), so Baton reads it as kho-v3 and
  * says which it met. */
 #define KHO_COMPATIBLE_V4 "kho-v4"
 #define KHO_PROP_MEMORY_MAP "preserved-memory-map"

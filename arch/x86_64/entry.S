@@ -18,6 +18,7 @@
  * Until step 4 nothing may call C: C code reads the canary at %fs:0x28.
  */
 #include "regs.h"
+#include "arch/layout.h"
 
 	.section .text.entry, "ax"
 	.code64

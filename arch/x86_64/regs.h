@@ -6,7 +6,7 @@
 #ifndef BATON_X86_REGS_H
 #define BATON_X86_REGS_H
 
-#include "arch/layout.h"
+/* Plain numbers: assembly includes this file too (no C suffixes). */
 
 #define MSR_FS_BASE 0xc0000100
 
@@ -16,8 +16,8 @@
 #define KERNEL_TSS 0x18
 
 /* Page-table entry bits. */
-#define PTE_P BATON_UL(0x1)   /* present */
-#define PTE_W BATON_UL(0x2)   /* writable */
-#define PTE_PS BATON_UL(0x80) /* a large page (2 MiB in a directory, 1 GiB in a PDPT) */
+#define PTE_P 0x1   /* present */
+#define PTE_W 0x2   /* writable */
+#define PTE_PS 0x80 /* a large page (2 MiB in a directory, 1 GiB in a PDPT) */
 
 #endif

@@ -7,22 +7,11 @@
  */
 #include "linuxboot.h"
 #include "format.h"
+#include "arch/x86_64/portio.h"
 #include <stdarg.h>
 
 #define COM1 0x3f8
 
-static inline void outb(u16 port, u8 v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline u8 inb(u16 port)
-{
-	u8 v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
 
 static bool com1_ready;
 

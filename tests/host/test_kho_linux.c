@@ -820,3 +820,20 @@ TEST(kho_linux, baton_test_kho_set_passes_linux_rules)
 		EXPECT_STR(why, "");
 	}
 }
+
+/* A malformed kexec-metadata record is ignored with a line, as Linux does;
+ * the handover itself is still taken. */
+TEST(kho_linux, malformed_kexec_metadata_ignored)
+{
+	struct lkho_build_opts o = lkho_linux_opts(LKHO_V4);
+	struct lkho_built b;
+	const void *boot = build(&o, &b);
+	u32 bad = 7;
+
+	memcpy(phys_to_virt(b.metadata), &bad, 4); /* version 7 */
+	host_log_clear();
+	boot_generation(boot);
+	EXPECT(kho_is_kho_boot());
+	EXPECT_LOG("kho: kexec-metadata version 7, not 1: ignored");
+	EXPECT_NO_LOG("by Linux 7.3.0");
+}

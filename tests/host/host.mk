@@ -23,7 +23,7 @@ HOST_BUILD := build/host
 HOST_CC := clang
 HOST_BIN := $(HOST_BUILD)/host-tests
 
-HOST_KERNEL_SRCS := kernel/cmdline.c lib/format.c \
+HOST_KERNEL_SRCS := kernel/cmdline.c lib/format.c lib/kerrno.c \
 	kernel/panic.c mm/memblock.c mm/memdesc.c mm/buddy.c mm/slab.c \
 	mm/kmalloc.c mm/folio.c mm/vmalloc.c $(wildcard kho/*.c) kernel/bootfdt.c \
 	kernel/printk.c kernel/console.c lib/arm64_image.c kernel/bootmem.c \

@@ -7,6 +7,7 @@
 #define BATON_ARM64_IMAGE_H
 
 #include "types.h"
+#include "kerrno.h"
 
 /* The first 64 bytes of the file, little-endian. */
 struct arm64_image_header {
@@ -24,7 +25,9 @@ _Static_assert(sizeof(struct arm64_image_header) == 64, "the Image header is 64 
 
 /* Check the header of the size-byte file at image. Returns NULL and sets
  * *span (text_offset + image_size: the bytes from the 2 MiB-aligned base)
- * and *entry_off (text_offset), or says what is wrong. */
-const char *arm64_image_check(const void *image, u64 size, u64 *span, u64 *entry_off);
+ * and *entry_off (text_offset), or returns -ENOEXEC with what is wrong in
+ * why (n bytes). */
+int arm64_image_check(const void *image, u64 size, u64 *span, u64 *entry_off, char *why,
+		      size_t n);
 
 #endif

@@ -10,6 +10,7 @@
 #define BATON_BOOTFDT_H
 
 #include "types.h"
+#include "kerrno.h"
 
 /* Largest boot FDT accepted, as on Linux/arm64. */
 #define BOOTFDT_MAX_SIZE (2UL << 20)
@@ -26,13 +27,14 @@ struct fdt_reg {
 	bool io_port; /* x86 I/O port space (an ISA node's "1" cell) */
 };
 
-/* Validate header, sizes and structure. Returns NULL when fdt is sound, or a
- * sentence saying what is wrong. avail is how many bytes at fdt are mapped
- * and may be read (at least a header). */
-const char *bootfdt_check(const void *fdt, u64 avail);
+/* Validate header, sizes and structure. Returns 0 when fdt is sound, else a
+ * negative code (kerrno.h) with a sentence saying what is wrong in why (n
+ * bytes). avail is how many bytes at fdt are mapped and may be read. */
+int bootfdt_check(const void *fdt, u64 avail, char *why, size_t n);
 
 /* RAM from every /memory node (device_type = "memory"), sorted by address,
- * touching ranges merged. Returns the count, or -1 (and logs why) when a
+ * touching ranges merged. Returns the count, or a negative code (and logs
+ * why) when a
  * node is malformed or there are more than max ranges. */
 int bootfdt_memory(const void *fdt, struct mem_range *out, int max);
 
@@ -92,7 +94,7 @@ bool bootfdt_chosen_range(const void *fdt, const char *name, struct mem_range *o
 bool bootfdt_initrd(const void *fdt, struct mem_range *out);
 
 /* Register window index of node, translated through the parents' "ranges"
- * to a CPU address. Returns 0, or -1 (and logs why). */
+ * to a CPU address. Returns 0, or a negative code (and logs why). */
 int bootfdt_reg(const void *fdt, int node, int index, struct fdt_reg *reg);
 
 /* A u32 property of node, or def when absent or not 4 bytes long. */

@@ -30,8 +30,8 @@ struct page *alloc_page_desc(gfp_t gfp, unsigned int order, unsigned long memdes
 
 /* Give back a block alloc_page_desc returned, with its order. A block that
  * is not one (already free, wrong order, not from the allocator) is
- * refused with a message and left alone; returns false then. */
-bool free_page_desc(struct page *page, unsigned int order);
+ * refused with a message and left alone; returns -EINVAL then, else 0. */
+int free_page_desc(struct page *page, unsigned int order);
 
 /* A block that was never the allocator's (KHO: restored preserved memory)
  * becomes its own: the caller has given it an allocated memdesc word, and
@@ -42,8 +42,9 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order);
 void __free_pages(struct page *page, unsigned int order);
 
 /* Take over every range memblock has free, in the largest aligned blocks,
- * and retire memblock. Returns false when the memmap cannot be made. */
-bool buddy_init(void);
+ * and retire memblock. Returns 0, or -ENOMEM when the memmap cannot be
+ * made. */
+int buddy_init(void);
 
 struct buddy_stats {
 	u64 managed_pages;            /* pages the allocator was given */

@@ -5,7 +5,7 @@
  * "key" alone, or key="a value with spaces". Each subsystem declares the keys
  * it takes next to its code:
  *
- *     static int set_loglevel(const char *val) { ... return 0 or -1; }
+ *     static int set_loglevel(const char *val) { ... return 0 or -EINVAL; }
  *     CMDLINE_PARAM("loglevel", set_loglevel, "console log level, 0..7");
  *
  * and cmdline_parse() calls the handler of each key it meets. Unknown keys
@@ -17,6 +17,7 @@
 
 #include "compiler.h"
 #include "types.h"
+#include "kerrno.h"
 
 /*
  * The longest command line, in bytes with the terminating NUL: Linux's
@@ -31,7 +32,8 @@
 
 struct cmdline_param {
 	const char *key;
-	/* val is NULL for a bare "key". Return 0 if taken, -1 if rejected. */
+	/* val is NULL for a bare "key". Return 0 if taken, a negative code
+	 * (kerrno.h: -EINVAL for a value it cannot take) if rejected. */
 	int (*set)(const char *val);
 	const char *help;
 };
@@ -45,7 +47,8 @@ struct cmdline_param {
 int cmdline_parse(const char *line);
 
 /* Parse an unsigned number, decimal or 0x-hex, with an optional K/M/G
- * suffix; the whole string must be used. Returns 0 or -1. */
+ * suffix; the whole string must be used. Returns 0, -EINVAL (not such a
+ * number) or -ERANGE (over 64 bits). */
 int cmdline_parse_u64(const char *s, u64 *out);
 
 /* Word syntax, shared with the EFI loader (which cuts only between words).

@@ -6,6 +6,7 @@
 #define BATON_ELF_LOAD_H
 
 #include "types.h"
+#include "kerrno.h"
 
 /* Where the PT_LOAD segments go relative to the lowest one. */
 struct elf_layout {
@@ -15,8 +16,9 @@ struct elf_layout {
 };
 
 /* Check the ELF header and every program header against the file's size.
- * Returns NULL and fills *out, or says what is wrong. */
-const char *elf_layout(const void *elf, u64 size, u16 machine, struct elf_layout *out);
+ * Returns 0 and fills *out, or -ENOEXEC with what is wrong in why (n bytes). */
+int elf_layout(const void *elf, u64 size, u16 machine, struct elf_layout *out, char *why,
+	       size_t n);
 
 /* Copy the segments to dest (span bytes, already mapped), zeroing bss and
  * gaps: phys = base + (vaddr - vmin). */

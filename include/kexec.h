@@ -23,8 +23,9 @@ u64 kexec_image_pages(void);
 bool kexec_will_kexec(void);
 
 /* Preserve the image, serialize KHO, place the image and a new boot FDT in
- * scratch, and enter it. Returns only on failure, with a message. */
-void kexec(void);
+ * scratch, and enter it. Returns only on failure: a negative code (kerrno.h),
+ * with a message, and the handover undone. */
+int kexec(void);
 
 /* Print the last handover's phase timings, given the restore's ticks. */
 void kexec_report_timings(u64 restore_ticks);

@@ -15,16 +15,15 @@
 #define BATON_KHO_H
 
 #include "types.h"
+#include "kerrno.h"
 #include "kho/abi.h"
 
 struct folio;
 struct page;
 
-/* Errors, as negative returns. */
-#define KHO_EINVAL 1  /* not something that can be preserved */
-#define KHO_EEXIST 2  /* preserved already */
-#define KHO_ENOMEM 3  /* no memory for the bookkeeping */
-#define KHO_ENOENT 4  /* not preserved */
+/* Errors are kerrno.h's, negative: -EINVAL (not something that can be
+ * preserved), -EEXIST (preserved already), -ENOMEM (no memory for the
+ * bookkeeping), -ENOENT (not preserved; no such subtree). */
 
 /* The largest order a preserved block may have. Linux splits a run of
  * pages by alignment alone, with no cap (so a 2048-page run at a 2048-page
@@ -44,7 +43,7 @@ u64 kho_radix_key(phys_addr_t pa, unsigned int order);
 /* false when key encodes no valid (pa, order). */
 bool kho_radix_decode(u64 key, phys_addr_t *pa, unsigned int *order);
 /* Add or remove one block; nodes come from (and go back to) the page
- * allocator. -KHO_EEXIST / -KHO_ENOENT / -KHO_ENOMEM. */
+ * allocator. -EEXIST / -ENOENT / -ENOMEM. */
 int kho_radix_set(struct kho_radix *t, phys_addr_t pa, unsigned int order);
 int kho_radix_clear(struct kho_radix *t, phys_addr_t pa, unsigned int order);
 /* Free every node of a tree built here. */
@@ -52,13 +51,14 @@ void kho_radix_free(struct kho_radix *t);
 
 /* Walking a tree from a handover trusts nothing: before a node is read,
  * node_ok(phys) must accept it; every set bit is decoded and handed to fn.
- * A refusal from either stops the walk. Returns 0, or -1 with *why set. */
+ * A refusal from either (a negative code, with why written) stops the walk
+ * and is returned; 0 when every node and block was accepted. */
 struct kho_radix_walker {
-	bool (*node_ok)(phys_addr_t node, void *arg, const char **why);
-	bool (*block)(phys_addr_t pa, unsigned int order, void *arg, const char **why);
+	int (*node_ok)(phys_addr_t node, void *arg, char *why, size_t n);
+	int (*block)(phys_addr_t pa, unsigned int order, void *arg, char *why, size_t n);
 	void *arg;
 };
-int kho_radix_walk(phys_addr_t root, const struct kho_radix_walker *w, const char **why);
+int kho_radix_walk(phys_addr_t root, const struct kho_radix_walker *w, char *why, size_t n);
 
 
 /* Forget all KHO state: a fresh kernel has none (and the host tests start
@@ -109,7 +109,7 @@ void *kho_restore_slab(phys_addr_t phys);
 int kho_add_subtree(const char *name, const void *blob, u64 size);
 int kho_remove_subtree(const char *name);
 /* In the next kernel: where the blob named name is, checked at boot to lie
- * inside preserved memory. -KHO_ENOENT when there is none. */
+ * inside preserved memory. -ENOENT when there is none. */
 int kho_retrieve_subtree(const char *name, phys_addr_t *phys, u64 *size);
 
 /* Build the handover: the root FDT page (preserved) and the scratch array
@@ -146,9 +146,10 @@ void kho_abort(void);
 /* Early, after memblock knows RAM and the boot reservations: find a
  * handover in the boot FDT's /chosen, validate all of it, and reserve the
  * preserved blocks in memblock. A bad handover is refused whole, with one
- * line saying why, and the boot goes on as a cold boot. Returns true when a
- * handover was accepted. */
-bool kho_scan(const void *boot_fdt);
+ * line saying why, and the boot goes on as a cold boot. Returns 0 when a
+ * handover was accepted, -ENOENT when the boot FDT names none, and the
+ * refusal's code (kerrno.h) when one was refused. */
+int kho_scan(const void *boot_fdt);
 
 /* kernel_main's KHO step, between memblock and the buddy allocator: take a
  * handover if the boot FDT has one, else reserve fresh scratch (kho_scratch=

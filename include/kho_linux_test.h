@@ -18,7 +18,7 @@
 /* After a kexec: if the handover has a "kho_test" subtree, restore the set
  * and verify it as Linux's test_kho does; then hold it (hold: to hand it
  * on) or free it with folio_put. 1 when a set was verified, 0 when there
- * is none, -1 with why (n bytes) when it fails: what did restore is
+ * is none, a negative code with why (n bytes) when it fails: what did restore is
  * freed, the rest stays preserved and unclaimed. */
 int kho_linux_test_take(bool hold, char *why, size_t n);
 

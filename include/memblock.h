@@ -13,6 +13,7 @@
 #define BATON_MEMBLOCK_H
 
 #include "types.h"
+#include "kerrno.h"
 
 #define MEMBLOCK_MAX_REGIONS 128
 
@@ -50,8 +51,8 @@ extern struct memblock memblock;
 /* Forget everything (boot, and each host test). */
 void memblock_reset(void);
 
-/* Add RAM / reserve / release a range. Return 0, or -1 when the list is
- * full or the range wraps (nothing is changed then). */
+/* Add RAM / reserve / release a range. Return 0, -ENOSPC when the list is
+ * full or -EOVERFLOW when the range wraps (nothing is changed then). */
 int memblock_add(phys_addr_t base, u64 size);
 int memblock_reserve(phys_addr_t base, u64 size);
 int memblock_unreserve(phys_addr_t base, u64 size);

@@ -25,6 +25,7 @@
 #define BATON_PAGE_H
 
 #include "types.h"
+#include "kerrno.h"
 #include "arch/mmu.h"
 
 struct page {
@@ -121,8 +122,8 @@ static inline void memdesc_set(struct page *page, unsigned int order, unsigned l
 void memdesc_census(u64 count[16]);
 
 /* Allocate the memmap from memblock for all of memblock's RAM, every word
- * RESERVED. Returns false if memblock cannot hold it. */
-bool memdesc_init(void);
+ * RESERVED. Returns 0, or -ENOMEM if memblock cannot hold it. */
+int memdesc_init(void);
 /* The bytes memdesc_init will take from memblock, in one piece. */
 u64 memdesc_memmap_bytes(void);
 

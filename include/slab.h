@@ -16,6 +16,7 @@
 
 #include "gfp.h"
 #include "types.h"
+#include "kerrno.h"
 
 struct kmem_cache;
 struct page;
@@ -24,8 +25,9 @@ struct page;
  * 64). Returns NULL if the size is 0 or above KMALLOC_MAX_CACHE_SIZE or no
  * memory is left. */
 struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align);
-/* Refused (false, with a message) while objects are still allocated. */
-bool kmem_cache_destroy(struct kmem_cache *cache);
+/* 0, or refused (-EBUSY, with a message) while objects are still
+ * allocated. */
+int kmem_cache_destroy(struct kmem_cache *cache);
 void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t gfp);
 void kmem_cache_free(struct kmem_cache *cache, void *obj);
 
@@ -55,7 +57,7 @@ void slab_init(void);
 
 /* Between mm/slab.c and mm/kmalloc.c. slab_free_any frees a slab object of
  * any cache (the cache comes from the memdesc): 1 when freed, 0 when obj is
- * not slab memory at all (nothing said), -1 when it is slab memory but not
+ * not slab memory at all (nothing said), -EINVAL when it is slab memory but not
  * an allocated object (refused and reported). slab_object_size gives the
  * slot size, 0 (reported) for anything else. */
 int slab_free_any(const void *obj);
@@ -67,15 +69,17 @@ void kmem_cache_init(void);
  * its cache, slot size and slab (first page, order); false otherwise.
  * slab_adopt makes the block at base (2^c's slab order pages) a slab of c
  * in which exactly the slots at byte offsets offs[0..n) are allocated;
- * restore() hands the block over with the memdesc word it is given. */
+ * restore() hands the block over with the memdesc word it is given: 0, or
+ * -EINVAL (c cannot adopt those slots), -ENOMEM (no descriptor) or
+ * -ENOENT (restore() refused the block). */
 struct slab_object_info {
 	struct kmem_cache *cache;
 	phys_addr_t slab_base;
 	u32 slab_order, slot_size;
 };
 bool slab_object_info(const void *obj, struct slab_object_info *info);
-bool slab_adopt(struct kmem_cache *c, phys_addr_t base, const u32 *offs, u32 n,
-		struct page *(*restore)(phys_addr_t, unsigned int, unsigned long));
+int slab_adopt(struct kmem_cache *c, phys_addr_t base, const u32 *offs, u32 n,
+	       struct page *(*restore)(phys_addr_t, unsigned int, unsigned long));
 u32 kmem_cache_slab_order(const struct kmem_cache *c);
 /* The kmalloc class cache with exactly this slot size, or NULL. */
 struct kmem_cache *kmalloc_class_cache(u32 slot_size);

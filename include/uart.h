@@ -11,6 +11,7 @@
 #define BATON_UART_H
 
 #include "types.h"
+#include "kerrno.h"
 
 /* Where a UART's registers are and how they are reached. Register i is at
  * phys + (i << shift), accessed width bytes at a time. */
@@ -39,9 +40,9 @@ extern const struct uart_driver bcm2835_aux_driver;
 
 /* The console, after the command line is parsed: an earlycon= device
  * first, then the device /chosen/stdout-path names, else the first enabled
- * UART in the tree with a driver (said so on the console). Returns false
- * (and logs why) when there is no console at all. */
-bool uart_console_init(const void *fdt);
+ * UART in the tree with a driver (said so on the console). Returns 0, or
+ * -ENODEV (and logs why) when there is no console at all. */
+int uart_console_init(const void *fdt);
 
 /* Offer to bring the console up from fdt (validated) if a panic comes
  * before uart_console_init (console_set_rescue). */
@@ -49,7 +50,7 @@ void uart_console_standby(const void *fdt);
 
 /* Fill port from the FDT node for drv: reg through every parent's ranges,
  * reg-shift, reg-io-width, clock-frequency, current-speed, and the baud
- * rate of stdout-path options ("115200n8"; NULL: none). 0 or -1. */
+ * rate of stdout-path options ("115200n8"; NULL: none). 0 or -EINVAL. */
 int uart_port_from_fdt(const void *fdt, int node, const struct uart_driver *drv,
 		       const char *options, struct uart_port *port);
 

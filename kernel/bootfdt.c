@@ -3,53 +3,45 @@
  * memory, reservations, the command line, device registers.
  *
  * kernel_main calls bootfdt_check first, before anything else touches the
- * blob; a blob that fails stops the boot with the sentence it returns. The
+ * blob; a blob that fails stops the boot with the sentence it writes. The
  * host unit tests (tests/host/test_bootfdt.c) feed it malformed blobs.
  */
 #include "bootfdt.h"
 #include "printk.h"
 #include "kstring.h"
+#include "kerrno.h"
 #include <libfdt.h>
 
-const char *bootfdt_check(const void *fdt, u64 avail)
+int bootfdt_check(const void *fdt, u64 avail, char *why, size_t n)
 {
-	static char why[128];
 	u32 total;
 	int err;
 
 	if (!fdt)
-		return "there is none (address 0)";
+		return err_why(why, n, -EFAULT, "there is none (address 0)");
 	if (avail < sizeof(struct fdt_header))
-		return "it is smaller than an FDT header";
-	if (fdt_magic(fdt) != FDT_MAGIC) {
-		snprintf(why, sizeof(why), "bad magic 0x%08x (expected 0x%08x)",
-			 fdt_magic(fdt), FDT_MAGIC);
-		return why;
-	}
+		return err_why(why, n, -EBADMSG, "it is smaller than an FDT header");
+	if (fdt_magic(fdt) != FDT_MAGIC)
+		return err_why(why, n, -EBADMSG, "bad magic 0x%08x (expected 0x%08x)", fdt_magic(fdt),
+			       FDT_MAGIC);
 	/* Only the current format (version 17, readable as 16): libfdt's code
 	 * for the old formats trusts their layout, and Debian's 1.6.1 crashes
 	 * in fdt_check_full on a "version 7" blob (found by the KHO fuzzer). */
-	if (fdt_version(fdt) < 17 || fdt_last_comp_version(fdt) > 17) {
-		snprintf(why, sizeof(why), "version %u (last compatible %u); only 17 is read",
-			 fdt_version(fdt), fdt_last_comp_version(fdt));
-		return why;
-	}
+	if (fdt_version(fdt) < 17 || fdt_last_comp_version(fdt) > 17)
+		return err_why(why, n, -EPROTO, "version %u (last compatible %u); only 17 is read",
+			       fdt_version(fdt), fdt_last_comp_version(fdt));
 	total = fdt_totalsize(fdt);
-	if (total > BOOTFDT_MAX_SIZE || total > avail) {
-		snprintf(why, sizeof(why), "totalsize %u is larger than the %llu bytes allowed",
-			 total, (unsigned long long)MIN(avail, (u64)BOOTFDT_MAX_SIZE));
-		return why;
-	}
+	if (total > BOOTFDT_MAX_SIZE || total > avail)
+		return err_why(why, n, -E2BIG, "totalsize %u is larger than the %llu bytes allowed",
+			       total, (unsigned long long)MIN(avail, (u64)BOOTFDT_MAX_SIZE));
 	/* Header fields, block bounds, then every tag of the structure block
 	 * and every property name offset. */
 	err = fdt_check_full(fdt, total);
-	if (err) {
-		snprintf(why, sizeof(why), "damaged: %s", fdt_strerror(err));
-		return why;
-	}
+	if (err)
+		return err_why(why, n, -EBADMSG, "damaged: %s", fdt_strerror(err));
 	if (fdt_path_offset(fdt, "/") < 0)
-		return "it has no root node";
-	return NULL;
+		return err_why(why, n, -EBADMSG, "it has no root node");
+	return 0;
 }
 
 /* Cell counts that govern the reg of node's children. Only 1 and 2 address
@@ -99,7 +91,7 @@ static int reg_entries(const void *fdt, int node, const char *what, const fdt32_
 	if (*ac < 1 || *ac > 2 || *sc < 0 || *sc > 2) {
 		pr_err("bootfdt: %s %s: #address-cells %d / #size-cells %d not supported",
 		       what, fdt_get_name(fdt, node, NULL), *ac, *sc);
-		return -1;
+		return -EINVAL;
 	}
 	*reg = fdt_getprop(fdt, node, "reg", &len);
 	if (!*reg)
@@ -108,7 +100,7 @@ static int reg_entries(const void *fdt, int node, const char *what, const fdt32_
 	if (len % entry) {
 		pr_err("bootfdt: %s %s: reg is %d bytes, not a multiple of %d",
 		       what, fdt_get_name(fdt, node, NULL), len, entry);
-		return -1;
+		return -EINVAL;
 	}
 	return len / entry;
 }
@@ -121,7 +113,7 @@ static int read_reg_ranges(const void *fdt, int node, struct mem_range *out,
 	int ac, sc, count = reg_entries(fdt, node, what, &reg, &ac, &sc);
 
 	if (count < 0)
-		return -1;
+		return count;
 	for (int i = 0; i < count; i++) {
 		u64 base = read_cells(reg + i * (ac + sc), ac);
 		u64 size = read_cells(reg + i * (ac + sc) + ac, sc);
@@ -132,11 +124,11 @@ static int read_reg_ranges(const void *fdt, int node, struct mem_range *out,
 			pr_err("bootfdt: %s %s: range 0x%llx+0x%llx wraps around",
 			       what, fdt_get_name(fdt, node, NULL),
 			       (unsigned long long)base, (unsigned long long)size);
-			return -1;
+			return -EOVERFLOW;
 		}
 		if (*n >= max) {
 			pr_err("bootfdt: more than %d %s ranges", max, what);
-			return -1;
+			return -E2BIG;
 		}
 		out[*n].base = base;
 		out[*n].size = size;
@@ -154,7 +146,7 @@ bool bootfdt_node_enabled(const void *fdt, int node)
 
 int bootfdt_memory(const void *fdt, struct mem_range *out, int max)
 {
-	int node, n = 0, merged = 0;
+	int node, n = 0, merged = 0, err;
 
 	fdt_for_each_subnode(node, fdt, 0) {
 		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
@@ -163,8 +155,9 @@ int bootfdt_memory(const void *fdt, struct mem_range *out, int max)
 
 		if (!type || strcmp(type, "memory") != 0 || !bootfdt_node_enabled(fdt, node))
 			continue;
-		if (read_reg_ranges(fdt, node, out, &n, max, "memory") < 0)
-			return -1;
+		err = read_reg_ranges(fdt, node, out, &n, max, "memory");
+		if (err < 0)
+			return err;
 		for (int i = first; i < n; i++)
 			pr_info("bootfdt: memory 0x%llx-0x%llx (%s)", (unsigned long long)out[i].base,
 				(unsigned long long)(out[i].base + out[i].size - 1),
@@ -176,7 +169,7 @@ int bootfdt_memory(const void *fdt, struct mem_range *out, int max)
 			pr_err("bootfdt: memory ranges 0x%llx and 0x%llx overlap",
 			       (unsigned long long)out[merged - 1].base,
 			       (unsigned long long)out[i].base);
-			return -1;
+			return -EINVAL;
 		}
 		if (merged && out[merged - 1].base + out[merged - 1].size == out[i].base)
 			out[merged - 1].size += out[i].size;
@@ -194,12 +187,12 @@ static int add_resv(struct bootfdt_resv *out, int *n, int max, u64 base, u64 siz
 	if (base + size < base) {
 		pr_err("bootfdt: %s%s%s: range 0x%llx+0x%llx wraps around", source,
 		       *name ? " " : "", name, (unsigned long long)base, (unsigned long long)size);
-		return -1;
+		return -EOVERFLOW;
 	}
 	if (*n >= max) {
 		pr_err("bootfdt: more than %d reserved ranges (%s%s%s is one too many)", max,
 		       source, *name ? " " : "", name);
-		return -1;
+		return -E2BIG;
 	}
 	out[*n] = (struct bootfdt_resv){ .base = base, .size = size, .no_map = no_map,
 					 .source = source, .name = name };
@@ -217,21 +210,22 @@ static int add_resv(struct bootfdt_resv *out, int *n, int max, u64 base, u64 siz
  */
 int bootfdt_reserved(const void *fdt, struct bootfdt_resv *out, int max)
 {
-	int n = 0, node, rmem, len;
+	int n = 0, node, rmem, len, err;
 
 	if (fdt_num_mem_rsv(fdt) < 0) {
 		pr_err("bootfdt: the memory reservation block is damaged");
-		return -1;
+		return -EBADMSG;
 	}
 	for (int i = 0; i < fdt_num_mem_rsv(fdt); i++) {
 		u64 base, size;
 
 		if (fdt_get_mem_rsv(fdt, i, &base, &size) < 0) {
 			pr_err("bootfdt: memory reservation block entry %d cannot be read", i);
-			return -1;
+			return -EBADMSG;
 		}
-		if (add_resv(out, &n, max, base, size, "memreserve", "", false) < 0)
-			return -1;
+		err = add_resv(out, &n, max, base, size, "memreserve", "", false);
+		if (err < 0)
+			return err;
 	}
 	rmem = fdt_path_offset(fdt, "/reserved-memory");
 	if (rmem < 0)
@@ -239,7 +233,7 @@ int bootfdt_reserved(const void *fdt, struct bootfdt_resv *out, int max)
 	if (fdt_getprop(fdt, rmem, "ranges", &len) && len != 0) {
 		pr_err("bootfdt: /reserved-memory has a non-empty ranges (%d bytes): its children's "
 		       "addresses would need translating, which is not done", len);
-		return -1;
+		return -EINVAL;
 	}
 	fdt_for_each_subnode(node, fdt, rmem) {
 		const char *name = fdt_get_name(fdt, node, NULL);
@@ -253,12 +247,13 @@ int bootfdt_reserved(const void *fdt, struct bootfdt_resv *out, int max)
 			continue;
 		count = reg_entries(fdt, node, "reserved-memory", &reg, &ac, &sc);
 		if (count < 0)
-			return -1;
+			return count;
 		for (int i = 0; i < count; i++) {
-			if (add_resv(out, &n, max, read_cells(reg + i * (ac + sc), ac),
-				     read_cells(reg + i * (ac + sc) + ac, sc), "reserved-memory",
-				     name ? name : "?", no_map) < 0)
-				return -1;
+			err = add_resv(out, &n, max, read_cells(reg + i * (ac + sc), ac),
+				       read_cells(reg + i * (ac + sc) + ac, sc), "reserved-memory",
+				       name ? name : "?", no_map);
+			if (err < 0)
+				return err;
 		}
 	}
 	return n;
@@ -375,7 +370,7 @@ static int translate_up(const void *fdt, int bus, u64 *addr)
 	if (!r) {
 		pr_err("bootfdt: %s has no ranges: its children are not reachable",
 		       fdt_get_name(fdt, bus, NULL));
-		return -1;
+		return -EINVAL;
 	}
 	if (len == 0)
 		return 0; /* empty ranges: identity */
@@ -383,13 +378,13 @@ static int translate_up(const void *fdt, int bus, u64 *addr)
 	if (cac < 1 || cac > 2 || pac < 1 || pac > 2 || csc < 1 || csc > 2) {
 		pr_err("bootfdt: %s: ranges cell counts not supported",
 		       fdt_get_name(fdt, bus, NULL));
-		return -1;
+		return -EINVAL;
 	}
 	entry = cac + pac + csc;
 	if (len % (entry * 4)) {
 		pr_err("bootfdt: %s: ranges is %d bytes, not a multiple of %d",
 		       fdt_get_name(fdt, bus, NULL), len, entry * 4);
-		return -1;
+		return -EINVAL;
 	}
 	for (int i = 0; i + entry * 4 <= len; i += entry * 4) {
 		const fdt32_t *e = r + i / 4;
@@ -404,18 +399,18 @@ static int translate_up(const void *fdt, int bus, u64 *addr)
 	}
 	pr_err("bootfdt: %s: no range covers 0x%llx",
 	       fdt_get_name(fdt, bus, NULL), (unsigned long long)*addr);
-	return -1;
+	return -ERANGE;
 }
 
 int bootfdt_reg(const void *fdt, int node, int index, struct fdt_reg *out)
 {
 	int parent = fdt_parent_offset(fdt, node);
-	int ac, sc, len, entry;
+	int ac, sc, len, entry, err;
 	const fdt32_t *reg;
 
 	if (parent < 0) {
 		pr_err("bootfdt: the root node has no reg");
-		return -1;
+		return -EINVAL;
 	}
 	ac = addr_cells(fdt, parent);
 	sc = size_cells(fdt, parent);
@@ -424,7 +419,7 @@ int bootfdt_reg(const void *fdt, int node, int index, struct fdt_reg *out)
 	if (!reg || ac < 1 || ac > 2 || sc < 0 || sc > 2 ||
 	    (index + 1) * (ac + sc) * 4 > len) {
 		pr_err("bootfdt: %s: no usable reg entry %d", fdt_get_name(fdt, node, NULL), index);
-		return -1;
+		return -EINVAL;
 	}
 	entry = ac + sc;
 	reg += index * entry;
@@ -434,7 +429,7 @@ int bootfdt_reg(const void *fdt, int node, int index, struct fdt_reg *out)
 		if (ac != 2) {
 			pr_err("bootfdt: %s: ISA bus with #address-cells %d, not 2",
 			       fdt_get_name(fdt, parent, NULL), ac);
-			return -1;
+			return -EINVAL;
 		}
 		out->io_port = fdt32_to_cpu(reg[0]) & 1;
 		out->addr = fdt32_to_cpu(reg[1]);
@@ -446,8 +441,9 @@ int bootfdt_reg(const void *fdt, int node, int index, struct fdt_reg *out)
 		out->size = read_cells(reg + ac, sc);
 	}
 	for (int bus = parent; bus > 0; bus = fdt_parent_offset(fdt, bus)) {
-		if (translate_up(fdt, bus, &out->addr) < 0)
-			return -1;
+		err = translate_up(fdt, bus, &out->addr);
+		if (err < 0)
+			return err;
 	}
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include "cmdline.h"
 #include "printk.h"
 #include "kstring.h"
+#include "kerrno.h"
 
 extern const struct cmdline_param __start_cmdline_params[];
 extern const struct cmdline_param __stop_cmdline_params[];
@@ -48,7 +49,7 @@ static int loader_cut(const char *val)
 	u64 given;
 
 	if (cmdline_parse_u64(val, &given) < 0)
-		return -1;
+		return -EINVAL;
 	pr_warn("cmdline: the loader cut the command line: it was given %llu bytes, more than "
 		"the %d taken here; the words after this one were dropped",
 		(unsigned long long)given, CMDLINE_MAX - 1);
@@ -151,7 +152,7 @@ int cmdline_parse_u64(const char *s, u64 *out)
 	u64 v = 0;
 
 	if (!s || !*s)
-		return -1;
+		return -EINVAL;
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		base = 16;
 		s += 2;
@@ -168,18 +169,20 @@ int cmdline_parse_u64(const char *s, u64 *out)
 		else
 			break;
 		if (v > (~0ULL - d) / base)
-			return -1; /* overflow */
+			return -ERANGE; /* overflow */
 		v = v * base + d;
 	}
 	if (s == digits)
-		return -1; /* no digits at all */
+		return -EINVAL; /* no digits at all */
 	switch (*s) {
 	case 'K': case 'k': shift = 10; s++; break;
 	case 'M': case 'm': shift = 20; s++; break;
 	case 'G': case 'g': shift = 30; s++; break;
 	}
-	if (*s || (shift && v > (~0ULL >> shift)))
-		return -1;
+	if (*s)
+		return -EINVAL;
+	if (shift && v > (~0ULL >> shift))
+		return -ERANGE;
 	*out = v << shift;
 	return 0;
 }

@@ -105,7 +105,7 @@ CMDLINE_PARAM("kexec.chain", set_chain, "kexec this many generations, then stop"
 static int set_then(const char *val)
 {
 	if (!val || strcmp(val, "initrd") != 0)
-		return -1;
+		return -EINVAL;
 	then_initrd = true;
 	kho_scratch_for_linux();
 	return 0;
@@ -116,7 +116,7 @@ CMDLINE_PARAM("kexec.then", set_then,
 static int set_then_bootargs(const char *val)
 {
 	if (!val || strlen(val) >= sizeof(then_bootargs))
-		return -1;
+		return -EINVAL;
 	memcpy(then_bootargs, val, strlen(val) + 1);
 	return 0;
 }
@@ -367,52 +367,53 @@ static int build_fdt(void *dst, u64 size, const struct kho_handover *h, bool for
 	return err;
 }
 
-static bool preserve_image(void)
+static int preserve_image(void)
 {
 	int err = kho_preserve_folio(image.folio);
 
-	if (err && err != -KHO_EEXIST) {
-		pr_err("kexec: cannot preserve the image copy (%d)", err);
-		return false;
-	}
-	return true;
+	if (err == -EEXIST) /* preserved for a kexec that did not happen */
+		return 0;
+	if (err)
+		pr_err("kexec: cannot preserve the image copy (%s)", err_name(err));
+	return err;
 }
 
-static bool preserve_then(void)
+static int preserve_then(void)
 {
 	int err;
 
 	if (then_out.size) /* preserved for a kexec that did not happen */
-		return true;
+		return 0;
 	err = kho_preserve_vmalloc(then.data, &then_out.area);
 	if (err) {
-		pr_err("kexec: cannot preserve the kexec.then kernel (%d)", err);
-		return false;
+		pr_err("kexec: cannot preserve the kexec.then kernel (%s)", err_name(err));
+		return err;
 	}
 	then_out.size = then.size;
-	return true;
+	return 0;
 }
 
 /* kexec into the kernel file k: this kernel's own copy, or (foreign) the
- * kexec.then kernel. Returns only on failure, with a message. */
-static void kexec_file(const struct kept_file *k, bool foreign)
+ * kexec.then kernel. Returns only on failure: the code, with a message,
+ * and nothing of the handover left behind. */
+static int kexec_file(const struct kept_file *k, bool foreign)
 {
 	const char *what = foreign ? "kexec.then kernel" : "image copy";
 	struct kexec_layout l;
 	struct kho_handover h;
 	phys_addr_t slot, fdt_pa;
 	u64 fdt_size, need, t;
-	const char *why;
+	char why[ERR_WHY_MAX];
 	int err;
 
 	if (!k->data) {
 		pr_err("kexec: no %s to kexec into", what);
-		return;
+		return -ENOENT;
 	}
-	why = arch_kexec_image_check(k->data, k->size, &l);
-	if (why) {
+	err = arch_kexec_image_check(k->data, k->size, &l, why, sizeof(why));
+	if (err) {
 		pr_err("kexec: the %s is unusable: %s", what, why);
-		return;
+		return err;
 	}
 	fdt_size = fdt_totalsize(boot_fdt) + FDT_SLACK;
 	need = ALIGN_UP(l.span, PAGE_SIZE) + fdt_size;
@@ -420,23 +421,30 @@ static void kexec_file(const struct kept_file *k, bool foreign)
 	if (!slot) {
 		pr_err("kexec: no room for %llu KiB in scratch (kho_scratch= sets its size)",
 		       (unsigned long long)(need >> 10));
-		return;
+		return -ENOSPC;
 	}
 	/* Baton's next generation keeps both files; another kernel gets
 	 * neither (it would only find them reserved). */
-	if (!foreign && (!preserve_image() || (then.data && !preserve_then())))
-		return;
+	if (!foreign) {
+		err = preserve_image();
+		if (!err && then.data)
+			err = preserve_then();
+		if (err)
+			return err;
+	}
 	t = arch_counter_read();
-	if (kho_serialize(&h) < 0) {
-		pr_err("kexec: KHO could not serialize");
-		return;
+	err = kho_serialize(&h);
+	if (err) {
+		pr_err("kexec: KHO could not serialize (%s)", err_name(err));
+		return err;
 	}
 	t_serialize = arch_counter_read() - t;
 	fdt_pa = slot + ALIGN_UP(l.span, PAGE_SIZE);
 	err = build_fdt(phys_to_virt(fdt_pa), fdt_size, &h, foreign);
 	if (err) {
-		pr_err("kexec: building the next boot FDT: %s", fdt_strerror(err));
-		return;
+		pr_err("kexec: building the next boot FDT: %s; kexec called off", fdt_strerror(err));
+		kho_abort();
+		return -ENOSPC;
 	}
 	arch_kexec_image_place(k->data, k->size, phys_to_virt(slot), &l);
 	if (!foreign && kexec_damage_armed()) { /* fault injection for the boot tests only */
@@ -457,11 +465,13 @@ static void kexec_file(const struct kept_file *k, bool foreign)
 			(unsigned long long)generation, (unsigned long long)generation + 1,
 			(unsigned long long)slot + l.entry_off, (unsigned long long)fdt_pa);
 	arch_kexec_jump(slot + l.entry_off, fdt_pa, slot, fdt_pa + fdt_size - slot);
+	kho_abort(); /* the arch could not enter it, and said why */
+	return -ENOEXEC;
 }
 
-void kexec(void)
+int kexec(void)
 {
-	kexec_file(&image, false);
+	return kexec_file(&image, false);
 }
 
 /* Linux's test_kho set, when the handover has one (kernel/kho_linux_test.c):
@@ -494,15 +504,16 @@ void kexec_chain_restore(void)
 KTEST_ON_DEMAND(kexec, chain_step)
 {
 	u64 start = arch_counter_read();
+	int err;
 
 	if (kho_test_preserve() < 0)
 		ktest_fail(t, "the KHO self-test could not preserve its set");
 	if (kho_linux_test_preserve(0) < 0)
 		ktest_fail(t, "the Linux test_kho set could not be handed on");
 	t_preserve = arch_counter_read() - start;
-	kexec();
-	ktest_fail(t, "generation %llu could not kexec (the reason is above)",
-		   (unsigned long long)generation);
+	err = kexec();
+	ktest_fail(t, "generation %llu could not kexec (%s; the reason is above)",
+		   (unsigned long long)generation, err_name(err));
 }
 
 /* The end of a chain with kexec.then=initrd: into the other kernel, with
@@ -510,13 +521,14 @@ KTEST_ON_DEMAND(kexec, chain_step)
 KTEST_ON_DEMAND(kexec, then_step)
 {
 	u64 start = arch_counter_read();
+	int err;
 
 	if (kho_linux_test_preserve(KHO_LINUX_TEST_SET_BYTES) < 0)
 		ktest_fail(t, "the Linux test_kho set could not be preserved");
 	t_preserve = arch_counter_read() - start;
-	kexec_file(&then, true);
-	ktest_fail(t, "generation %llu could not kexec the kexec.then kernel (the reason is above)",
-		   (unsigned long long)generation);
+	err = kexec_file(&then, true);
+	ktest_fail(t, "generation %llu could not kexec the kexec.then kernel (%s; the reason is "
+		   "above)", (unsigned long long)generation, err_name(err));
 }
 
 void kexec_chain_step(void)

@@ -34,10 +34,11 @@
 #include "arch/mmu.h"
 #include <libfdt.h>
 
-/* Each returns NULL when done, else why it could not damage. */
-typedef const char *(*damage_fn)(const struct kexec_damage_target *t, char *done, size_t n);
+/* Each writes into msg (n bytes) what it did and returns 0, or why it
+ * could not damage and -ENOENT (what it would damage is not there). */
+typedef int (*damage_fn)(const struct kexec_damage_target *t, char *msg, size_t n);
 #define DAMAGE(kind) \
-	static const char *damage_##kind(const struct kexec_damage_target *t, char *done, size_t n)
+	static int damage_##kind(const struct kexec_damage_target *t, char *msg, size_t n)
 
 static void *root_fdt(const struct kexec_damage_target *t)
 {
@@ -68,17 +69,17 @@ static bool radix_root(const struct kexec_damage_target *t, phys_addr_t *root)
 DAMAGE(fdt_magic)
 {
 	fdt_set_magic(root_fdt(t), ~FDT_MAGIC);
-	snprintf(done, n, "the KHO root FDT's magic is now 0x%08x", ~FDT_MAGIC);
-	return NULL;
+	snprintf(msg, n, "the KHO root FDT's magic is now 0x%08x", ~FDT_MAGIC);
+	return 0;
 }
 
 DAMAGE(compatible)
 {
 	/* Same length, so the FDT keeps its shape. */
 	if (fdt_setprop_inplace(root_fdt(t), 0, "compatible", "kho-v0", 7))
-		return "the root FDT's compatible is not a kho-vN of 6 characters";
-	snprintf(done, n, "the KHO root FDT is compatible \"kho-v0\"");
-	return NULL;
+		return err_why(msg, n, -ENOENT, "the root FDT's compatible is not a kho-vN of 6 characters");
+	snprintf(msg, n, "the KHO root FDT is compatible \"kho-v0\"");
+	return 0;
 }
 
 DAMAGE(radix_outside_ram)
@@ -87,54 +88,60 @@ DAMAGE(radix_outside_ram)
 	struct kho_radix_node *node;
 
 	if (!radix_root(t, &root))
-		return "the radix tree is empty";
+		return err_why(msg, n, -ENOENT, "the radix tree is empty");
 	node = phys_to_virt(root);
 	for (unsigned i = 0; i < ARRAY_SIZE(node->table); i++) {
 		if (node->table[i]) {
 			node->table[i] = ram_end();
-			snprintf(done, n, "radix root entry %u now points to 0x%llx, past the end of RAM",
+			snprintf(msg, n, "radix root entry %u now points to 0x%llx, past the end of RAM",
 				 i, (unsigned long long)node->table[i]);
-			return NULL;
+			return 0;
 		}
 	}
-	return "the radix root node has no entry";
+	return err_why(msg, n, -ENOENT, "the radix root node has no entry");
 }
 
 /* One more block in the handed-over tree (new nodes come from the page
  * allocator, as the tree's own do). */
-static const char *add_block(const struct kexec_damage_target *t, phys_addr_t pa, unsigned order)
+static int add_block(const struct kexec_damage_target *t, phys_addr_t pa, unsigned order,
+		     char *msg, size_t n)
 {
 	struct kho_radix tree;
+	int err;
 
 	if (!radix_root(t, &tree.root))
-		return "the radix tree is empty";
-	return kho_radix_set(&tree, pa, order) ? "the radix tree refused the extra block" : NULL;
+		return err_why(msg, n, -ENOENT, "the radix tree is empty");
+	err = kho_radix_set(&tree, pa, order);
+	if (err)
+		return err_why(msg, n, err, "the radix tree refused the extra block (%s)",
+			       err_name(err));
+	return 0;
 }
 
 DAMAGE(block_on_kernel)
 {
 	phys_addr_t pa = ALIGN_DOWN(t->next_kernel, PAGE_SIZE);
-	const char *why = add_block(t, pa, 0);
+	int err = add_block(t, pa, 0, msg, n);
 
-	if (!why)
-		snprintf(done, n, "block 0x%llx order 0, on the next kernel's image, is preserved",
+	if (!err)
+		snprintf(msg, n, "block 0x%llx order 0, on the next kernel's image, is preserved",
 			 (unsigned long long)pa);
-	return why;
+	return err;
 }
 
 DAMAGE(overlap)
 {
 	phys_addr_t pa = t->image_copy + PAGE_SIZE;
-	const char *why;
+	int err;
 
 	if (!t->image_order)
-		return "the image copy is a single page";
-	why = add_block(t, pa, 0);
-	if (!why)
-		snprintf(done, n, "block 0x%llx order 0, inside the image copy (0x%llx order %u), "
+		return err_why(msg, n, -ENOENT, "the image copy is a single page");
+	err = add_block(t, pa, 0, msg, n);
+	if (!err)
+		snprintf(msg, n, "block 0x%llx order 0, inside the image copy (0x%llx order %u), "
 			 "is preserved too", (unsigned long long)pa,
 			 (unsigned long long)t->image_copy, t->image_order);
-	return why;
+	return err;
 }
 
 DAMAGE(scratch_truncated)
@@ -146,7 +153,7 @@ DAMAGE(scratch_truncated)
 	u64 size;
 
 	if (!p || ac < 1 || sc < 1 || sc > 2 || len != 4 * (ac + sc))
-		return "the next boot FDT has no linux,kho-scratch of one <addr size>";
+		return err_why(msg, n, -ENOENT, "the next boot FDT has no linux,kho-scratch of one <addr size>");
 	p = (char *)p + 4 * ac; /* the size cells */
 	if (sc == 2) {
 		size = fdt64_ld(p) - 8;
@@ -155,9 +162,9 @@ DAMAGE(scratch_truncated)
 		size = fdt32_ld(p) - 8;
 		fdt32_st(p, (u32)size);
 	}
-	snprintf(done, n, "/chosen/linux,kho-scratch now says 0x%llx bytes, 8 short",
+	snprintf(msg, n, "/chosen/linux,kho-scratch now says 0x%llx bytes, 8 short",
 		 (unsigned long long)size);
-	return NULL;
+	return 0;
 }
 
 DAMAGE(subtree_bounds)
@@ -169,14 +176,14 @@ DAMAGE(subtree_bounds)
 	u64 size;
 
 	if (!d || len != 8)
-		return "the root FDT has no subtree";
+		return err_why(msg, n, -ENOENT, "the root FDT has no subtree");
 	memcpy(&blob, d, 8);
 	size = ram_end() - blob + PAGE_SIZE;
 	if (fdt_setprop_inplace(fdt, node, KHO_PROP_SUBTREE_SIZE, &size, 8))
-		return "the first subtree has no 8-byte blob-size";
-	snprintf(done, n, "subtree '%s' blob-size is now 0x%llx, past the end of RAM",
+		return err_why(msg, n, -ENOENT, "the first subtree has no 8-byte blob-size");
+	snprintf(msg, n, "subtree '%s' blob-size is now 0x%llx, past the end of RAM",
 		 fdt_get_name(fdt, node, NULL), (unsigned long long)size);
-	return NULL;
+	return 0;
 }
 
 DAMAGE(claimed_twice)
@@ -199,12 +206,12 @@ DAMAGE(claimed_twice)
 		if (fdt_setprop_inplace(fdt, node, KHO_PROP_SUBTREE_DATA, &page, 8) ||
 		    fdt_setprop_inplace(fdt, node, KHO_PROP_SUBTREE_SIZE, &size, 8))
 			continue;
-		snprintf(done, n, "subtree '%s' is now 0x%llx bytes on the root FDT's page 0x%llx",
+		snprintf(msg, n, "subtree '%s' is now 0x%llx bytes on the root FDT's page 0x%llx",
 			 fdt_get_name(fdt, node, NULL), (unsigned long long)size,
 			 (unsigned long long)page);
-		return NULL;
+		return 0;
 	}
-	return "the root FDT has no client subtree";
+	return err_why(msg, n, -ENOENT, "the root FDT has no client subtree");
 }
 
 static const struct {
@@ -231,7 +238,7 @@ static int set_damage(const char *val)
 			return 0;
 		}
 	}
-	return -1;
+	return -EINVAL;
 }
 CMDLINE_PARAM("kexec.damage", set_damage,
 	      "fault injection: damage the handover before the jump: fdt-magic, compatible, "
@@ -245,16 +252,14 @@ bool kexec_damage_armed(void)
 
 void kexec_damage(const struct kexec_damage_target *t)
 {
-	char done[160];
-	const char *why;
+	char msg[ERR_WHY_MAX];
 
 	if (armed < 0)
 		return;
-	why = kinds[armed].fn(t, done, sizeof(done));
-	if (why)
+	if (kinds[armed].fn(t, msg, sizeof(msg)))
 		pr_err("kexec: fault injection kexec.damage=%s: cannot damage the handover: %s",
-		       kinds[armed].name, why);
+		       kinds[armed].name, msg);
 	else
-		pr_warn("kexec: fault injection kexec.damage=%s: %s", kinds[armed].name, done);
+		pr_warn("kexec: fault injection kexec.damage=%s: %s", kinds[armed].name, msg);
 	armed = -1; /* once */
 }

@@ -54,44 +54,48 @@ static const void *prop(const void *fdt, int node, const char *name, int want)
 	return p && len == want ? p : NULL;
 }
 
-/* Read the subtree at blob (size bytes) into *v and the counts; NULL or
- * what is wrong. */
-static const char *parse(const void *blob, u64 size, struct kho_vmalloc *v, u32 *nr, u32 *sum)
+/* Read the subtree at blob (size bytes) into *v and the counts: 0, or
+ * -EBADMSG with what is wrong in why (n bytes). */
+static int parse(const void *blob, u64 size, struct kho_vmalloc *v, u32 *nr, u32 *sum, char *why,
+		 size_t n)
 {
-	const u32 *magic, *n, *c;
+	const u32 *magic, *count, *c;
 	const struct kho_vmalloc *fi;
 	int data;
 
 	if (size < sizeof(struct fdt_header) || size > (1u << 30) ||
 	    fdt_check_full(blob, (size_t)size) != 0)
-		return "the subtree is not a well-formed FDT";
+		return err_why(why, n, -EBADMSG, "the subtree: the subtree is not a well-formed FDT");
 	if (fdt_node_check_compatible(blob, 0, KHO_LINUX_TEST_COMPAT) != 0)
-		return "its root is not compatible \"" KHO_LINUX_TEST_COMPAT "\"";
+		return err_why(why, n, -EBADMSG,
+			       "the subtree: its root is not compatible \"" KHO_LINUX_TEST_COMPAT "\"");
 	magic = prop(blob, 0, "magic", 4);
 	if (!magic || *magic != KHO_LINUX_TEST_MAGIC)
-		return "no magic 0x4b484f21";
+		return err_why(why, n, -EBADMSG, "the subtree: no magic 0x4b484f21");
 	data = fdt_path_offset(blob, "/data");
-	n = data >= 0 ? prop(blob, data, "nr_folios", 4) : NULL;
+	count = data >= 0 ? prop(blob, data, "nr_folios", 4) : NULL;
 	c = data >= 0 ? prop(blob, data, "csum", 4) : NULL;
 	fi = data >= 0 ? prop(blob, data, "folios_info", sizeof(*fi)) : NULL;
-	if (!n || !c || !fi)
-		return "/data lacks nr_folios, csum or folios_info of the right size";
+	if (!count || !c || !fi)
+		return err_why(why, n, -EBADMSG, "the subtree: /data lacks nr_folios, csum or "
+			       "folios_info of the right size");
 	memcpy(v, fi, sizeof(*v));
-	*nr = *n;
+	*nr = *count;
 	*sum = *c;
 	/* Linux trusts nr_folios; here it must fit the list it counts. */
 	if (*nr == 0 || (u64)*nr * sizeof(u64) > (u64)v->total_pages * PAGE_SIZE)
-		return "nr_folios is 0 or more than folios_info holds";
-	return NULL;
+		return err_why(why, n, -EBADMSG,
+			       "the subtree: nr_folios is 0 or more than folios_info holds");
+	return 0;
 }
 
 /* Give back what a failed take restored (the first nr of the list). */
-static int give_back(u32 nr, u64 pages)
+static int give_back(u32 nr, u64 pages, int err)
 {
 	nr_folios = nr;
 	held_pages = pages;
 	kho_linux_test_release();
-	return -1;
+	return err;
 }
 
 int kho_linux_test_take(bool hold, char *why, size_t n)
@@ -99,27 +103,23 @@ int kho_linux_test_take(bool hold, char *why, size_t n)
 	struct kho_vmalloc v;
 	phys_addr_t pa;
 	u64 size, pages = 0;
-	const char *bad;
-	u32 want, got = 0, i;
+	u32 want = 0, got = 0, i;
 	struct folio *blob;
+	int err;
 
-	if (info) {
-		snprintf(why, n, "a set is held already");
-		return -1;
-	}
+	if (info)
+		return err_why(why, n, -EBUSY, "a set is held already");
 	if (kho_retrieve_subtree(KHO_LINUX_TEST_SUBTREE, &pa, &size) < 0)
 		return 0;
-	bad = parse(phys_to_virt(pa), size, &v, &nr_folios, &want);
-	if (bad) {
-		snprintf(why, n, "the subtree: %s", bad);
+	err = parse(phys_to_virt(pa), size, &v, &nr_folios, &want, why, n);
+	if (err) {
 		nr_folios = 0;
-		return -1;
+		return err;
 	}
 	info = kho_restore_vmalloc(&v);
 	if (!info) {
-		snprintf(why, n, "folios_info did not restore");
 		nr_folios = 0;
-		return -1;
+		return err_why(why, n, -ENOENT, "folios_info did not restore");
 	}
 	for (i = 0; i < nr_folios; i++) {
 		unsigned order = (unsigned)(info[i] & (PAGE_SIZE - 1));
@@ -127,11 +127,11 @@ int kho_linux_test_take(bool hold, char *why, size_t n)
 		struct folio *f = kho_restore_folio(fpa);
 
 		if (!f || folio_order(f) != order) {
-			snprintf(why, n, "folio %u of %u (0x%llx, order %u) did not restore as an "
-				 "order-%u folio", i, nr_folios, (unsigned long long)fpa, order, order);
+			err_why(why, n, -ENOENT, "folio %u of %u (0x%llx, order %u) did not restore as "
+				"an order-%u folio", i, nr_folios, (unsigned long long)fpa, order, order);
 			if (f)
 				folio_put(f);
-			return give_back(i, pages);
+			return give_back(i, pages, -ENOENT);
 		}
 		got = linux_csum_partial(folio_address(f), folio_size(f), got);
 		pages += folio_nr_pages(f);
@@ -141,9 +141,9 @@ int kho_linux_test_take(bool hold, char *why, size_t n)
 	if (blob)
 		folio_put(blob);
 	if (got != want) {
-		snprintf(why, n, "csum_partial over %u folios is 0x%08x, the set says 0x%08x",
-			 nr_folios, got, want);
-		return give_back(nr_folios, pages);
+		err_why(why, n, -EBADMSG, "csum_partial over %u folios is 0x%08x, the set says 0x%08x",
+			nr_folios, got, want);
+		return give_back(nr_folios, pages, -EBADMSG);
 	}
 	csum = want;
 	held_pages = pages;
@@ -201,7 +201,7 @@ static int make_set(u64 want)
 
 	info = vmalloc(cap * sizeof(*info));
 	if (!info)
-		return -1;
+		return -ENOMEM;
 	rng = arch_counter_read() | 1;
 	nr_folios = 0;
 	csum = 0;
@@ -215,7 +215,7 @@ static int make_set(u64 want)
 		f = folio_alloc(GFP_KERNEL, order);
 		if (!f) {
 			kho_linux_test_release();
-			return -1;
+			return -ENOMEM;
 		}
 		w = folio_address(f);
 		for (u64 i = 0; i < folio_size(f) / 8; i++)
@@ -244,7 +244,7 @@ static int write_subtree(const struct kho_vmalloc *v)
 		order++;
 	f = folio_alloc(GFP_KERNEL, order);
 	if (!f)
-		return -1;
+		return -ENOMEM;
 	fdt = folio_address(f);
 	err = fdt_create(fdt, (int)size);
 	err |= fdt_finish_reservemap(fdt);
@@ -258,14 +258,17 @@ static int write_subtree(const struct kho_vmalloc *v)
 	err |= fdt_end_node(fdt);
 	err |= fdt_end_node(fdt);
 	err |= fdt_finish(fdt);
-	if (err || kho_preserve_folio(f) < 0) {
+	if (err) { /* the size above holds it: a libfdt error here is a bug */
 		folio_put(f);
-		return -1;
+		return -ENOSPC;
+	}
+	err = kho_preserve_folio(f);
+	if (err) {
+		folio_put(f);
+		return err;
 	}
 	kho_remove_subtree(KHO_LINUX_TEST_SUBTREE);
-	if (kho_add_subtree(KHO_LINUX_TEST_SUBTREE, fdt, fdt_totalsize(fdt)) < 0)
-		return -1;
-	return 0;
+	return kho_add_subtree(KHO_LINUX_TEST_SUBTREE, fdt, fdt_totalsize(fdt));
 }
 
 int kho_linux_test_preserve(u64 new_bytes)
@@ -275,13 +278,16 @@ int kho_linux_test_preserve(u64 new_bytes)
 
 	if (!info && new_bytes < PAGE_SIZE)
 		return 0;
-	if (!info && make_set(new_bytes) < 0) {
-		pr_err("kho-linux-test: no memory for a test_kho set");
-		return -1;
+	if (!info) {
+		err = make_set(new_bytes);
+		if (err) {
+			pr_err("kho-linux-test: no memory for a test_kho set");
+			return err;
+		}
 	}
 	for (u32 i = 0; i < nr_folios && !err; i++) {
 		err = kho_preserve_folio(virt_to_folio(phys_to_virt(info[i] & ~(u64)(PAGE_SIZE - 1))));
-		if (err == -KHO_EEXIST) /* a kexec tried before, which did not happen */
+		if (err == -EEXIST) /* a kexec tried before, which did not happen */
 			err = 0;
 	}
 	if (!err)
@@ -289,8 +295,8 @@ int kho_linux_test_preserve(u64 new_bytes)
 	if (!err)
 		err = write_subtree(&v);
 	if (err) {
-		pr_err("kho-linux-test: could not preserve the test_kho set (%d)", err);
-		return -1;
+		pr_err("kho-linux-test: could not preserve the test_kho set (%s)", err_name(err));
+		return err;
 	}
 	pr_info("kho-linux-test: handing on the test_kho set: %u folios, %llu pages, csum 0x%08x",
 		nr_folios, (unsigned long long)held_pages, csum);

@@ -199,6 +199,13 @@ static bool add(struct manifest *m, struct item it)
 	return true;
 }
 
+/* Keep the first error of several calls. */
+static void note(int *err, int e)
+{
+	if (!*err)
+		*err = e;
+}
+
 int kho_test_preserve(void)
 {
 	static const u32 sizes[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096 };
@@ -208,15 +215,17 @@ int kho_test_preserve(void)
 	int err = 0;
 
 	if (!mp)
-		return -1;
+		return -ENOMEM;
 	m = page_address(mp);
 	m->magic = MAGIC;
 	m->generation = kexec_generation();
 	for (int i = 0; i < nkept; i++) { /* carried on from the last set */
-		err |= kept[i].kind == FOLIO ? kho_preserve_folio(virt_to_folio(item_address(&kept[i])))
-		     : kept[i].kind == PAGES ? kho_preserve_pages(virt_to_page(item_address(&kept[i])),
-								  1UL << kept[i].order_or_size)
-					     : kho_preserve_slab(item_address(&kept[i]));
+		note(&err, kept[i].kind == FOLIO
+				   ? kho_preserve_folio(virt_to_folio(item_address(&kept[i])))
+			   : kept[i].kind == PAGES
+				   ? kho_preserve_pages(virt_to_page(item_address(&kept[i])),
+							1UL << kept[i].order_or_size)
+				   : kho_preserve_slab(item_address(&kept[i])));
 		add(m, kept[i]);
 	}
 	for (int i = 0; i < 12 && !err; i++) { /* folios of random orders */
@@ -227,7 +236,7 @@ int kho_test_preserve(void)
 			break;
 		add(m, (struct item){ folio_pfn(f) << PAGE_SHIFT, FOLIO, order,
 				      fill(folio_address(f), folio_size(f)) });
-		err |= kho_preserve_folio(f);
+		note(&err, kho_preserve_folio(f));
 	}
 	for (unsigned order = 0; order < 4 && !err; order++) { /* page runs */
 		struct page *p = alloc_pages(GFP_KERNEL, order);
@@ -236,7 +245,7 @@ int kho_test_preserve(void)
 			break;
 		add(m, (struct item){ page_to_phys(p), PAGES, order,
 				      fill(page_address(p), PAGE_SIZE << order) });
-		err |= kho_preserve_pages(p, 1UL << order);
+		note(&err, kho_preserve_pages(p, 1UL << order));
 	}
 	for (unsigned i = 0; i < ARRAY_SIZE(sizes) && !err; i++) { /* slab objects */
 		void *o = kmalloc(sizes[i], GFP_KERNEL);
@@ -244,21 +253,21 @@ int kho_test_preserve(void)
 		if (!o)
 			break;
 		add(m, (struct item){ virt_to_phys(o), SLAB, sizes[i], fill(o, sizes[i]) });
-		err |= kho_preserve_slab(o);
+		note(&err, kho_preserve_slab(o));
 	}
 	index = vmalloc(m->nitems * sizeof(*index)); /* the vmalloc'd index */
 	if (!index)
-		return -1;
+		return -ENOMEM;
 	memcpy(index, m->items, m->nitems * sizeof(*index));
 	m->index_items = m->nitems;
-	err |= kho_preserve_vmalloc(index, &m->index);
+	note(&err, kho_preserve_vmalloc(index, &m->index));
 	m->sum = checksum(m, offsetof(struct manifest, sum));
-	err |= kho_preserve_pages(mp, 4);
+	note(&err, kho_preserve_pages(mp, 4));
 	kho_remove_subtree("kho-test");
-	err |= kho_add_subtree("kho-test", m, sizeof(*m));
+	note(&err, kho_add_subtree("kho-test", m, sizeof(*m)));
 	pr_info("kho-test: generation %llu preserves %llu items (%d carried on)",
 		(unsigned long long)kexec_generation(), (unsigned long long)m->nitems, nkept);
-	return err ? -1 : 0;
+	return err;
 }
 
 /* The generation's memory, by memmap type. Every page the allocator owns

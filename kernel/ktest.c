@@ -8,6 +8,7 @@
 #include "cmdline.h"
 #include "printk.h"
 #include "kstring.h"
+#include "kerrno.h"
 
 extern const struct ktest __start_ktests[];
 extern const struct ktest __stop_ktests[];
@@ -17,7 +18,7 @@ static char selection[128];
 static int set_ktest(const char *val)
 {
 	if (!val || !*val || strlen(val) >= sizeof(selection))
-		return -1;
+		return -EINVAL;
 	memcpy(selection, val, strlen(val) + 1);
 	return 0;
 }

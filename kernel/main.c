@@ -32,7 +32,7 @@ const void *boot_fdt;
  * stops the boot here, with a sentence, before anything trusts the blob. */
 static const void *boot_fdt_map(phys_addr_t phys)
 {
-	const char *why;
+	char why[ERR_WHY_MAX];
 	void *fdt;
 	u64 size, used;
 
@@ -59,8 +59,7 @@ static const void *boot_fdt_map(phys_addr_t phys)
 	if (!arch_map_early(phys, MAX(size, (u64)sizeof(struct fdt_header))))
 		panic("boot: device tree at 0x%llx (%llu bytes) cannot be mapped; cannot boot",
 		      (unsigned long long)phys, (unsigned long long)size);
-	why = bootfdt_check(fdt, MAX(size, (u64)sizeof(struct fdt_header)));
-	if (why)
+	if (bootfdt_check(fdt, MAX(size, (u64)sizeof(struct fdt_header)), why, sizeof(why)))
 		panic("boot: device tree at 0x%llx is unusable: %s", (unsigned long long)phys, why);
 	return fdt;
 }
@@ -103,7 +102,7 @@ void kernel_main(phys_addr_t fdt_phys)
 	uart_console_init(boot_fdt);					/* 5 */
 	bootmem_init(boot_fdt, fdt_phys);				/* 6 */
 	kho_boot(boot_fdt);
-	if (!buddy_init())
+	if (buddy_init())
 		panic("mm: the page allocator could not start");
 	kho_mark_preserved();
 	slab_init();

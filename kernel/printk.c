@@ -10,6 +10,7 @@
 #include "console.h"
 #include "kstring.h"
 #include "arch/counter.h"
+#include "kerrno.h"
 
 #define LOG_BUF_SIZE (64 * 1024)
 
@@ -87,7 +88,7 @@ static int set_loglevel(const char *val)
 	u64 v;
 
 	if (cmdline_parse_u64(val, &v) < 0 || v > LOG_DEBUG)
-		return -1;
+		return -EINVAL;
 	console_level = (enum log_level)v;
 	return 0;
 }

@@ -30,7 +30,7 @@ static bool have_expected_image_base;
 static int set_image_base(const char *val)
 {
 	if (cmdline_parse_u64(val, &expected_image_base) < 0)
-		return -1;
+		return -EINVAL;
 	have_expected_image_base = true;
 	return 0;
 }
@@ -83,10 +83,10 @@ KTEST(fdt, check_rejects_garbage)
 	static u8 blob[256];
 
 	memcpy(blob, t->fdt, sizeof(blob));
-	KT_EXPECT(t, bootfdt_check(t->fdt, BOOTFDT_MAX_SIZE) == NULL);
-	KT_EXPECT(t, bootfdt_check(blob, sizeof(blob)) != NULL); /* truncated */
+	KT_EXPECT(t, bootfdt_check(t->fdt, BOOTFDT_MAX_SIZE, NULL, 0) == 0);
+	KT_EXPECT(t, bootfdt_check(blob, sizeof(blob), NULL, 0) == -E2BIG); /* truncated */
 	blob[0] ^= 0xff;
-	KT_EXPECT(t, bootfdt_check(blob, sizeof(blob)) != NULL); /* bad magic */
+	KT_EXPECT(t, bootfdt_check(blob, sizeof(blob), NULL, 0) == -EBADMSG); /* bad magic */
 }
 
 KTEST(console, registered)
@@ -178,12 +178,12 @@ KTEST(buddy, every_order_and_back)
 			     page_to_phys(p[k]) >= virt_to_phys(t->fdt) + fdt_totalsize(t->fdt));
 		memset(page_address(p[k]), 0xa5, PAGE_SIZE << k);
 	}
-	KT_EXPECT(t, !free_page_desc(p[0], 1)); /* wrong order: refused */
+	KT_EXPECT(t, free_page_desc(p[0], 1) == -EINVAL); /* wrong order: refused */
 	for (unsigned k = 0; k <= MAX_ORDER; k++) {
 		if (p[k])
 			__free_pages(p[k], k);
 	}
-	KT_EXPECT(t, p[0] == NULL || !free_page_desc(p[0], 0)); /* double free: refused */
+	KT_EXPECT(t, p[0] == NULL || free_page_desc(p[0], 0) == -EINVAL); /* double free: refused */
 	buddy_check();
 	buddy_stats(&after);
 	KT_EXPECT(t, after.free_pages == before.free_pages);
@@ -304,12 +304,12 @@ KTEST(kho, preserve_and_serialize)
 	if (!f)
 		return;
 	KT_EXPECT(t, kho_preserve_folio(f) == 0);
-	KT_EXPECT(t, kho_preserve_folio(f) == -KHO_EEXIST);
+	KT_EXPECT(t, kho_preserve_folio(f) == -EEXIST);
 	KT_EXPECT(t, kho_serialize(&h) == 0 && h.fdt &&
 			     h.scratch_size == (u64)n * sizeof(struct kho_scratch));
 	KT_EXPECT(t, fdt_node_check_compatible(phys_to_virt(h.fdt), 0, kho_out_compatible()) == 0);
 	KT_EXPECT(t, kho_unpreserve_folio(f) == 0);
-	KT_EXPECT(t, kho_unpreserve_folio(f) == -KHO_ENOENT);
+	KT_EXPECT(t, kho_unpreserve_folio(f) == -ENOENT);
 	kho_abort();
 	folio_put(f);
 }

@@ -31,7 +31,7 @@ static int set_scratch_size(const char *val)
 	u64 v;
 
 	if (cmdline_parse_u64(val, &v) < 0 || v < MiB(2) || v > GiB(64))
-		return -1;
+		return -EINVAL;
 	scratch_size = v;
 	scratch_given = true;
 	return 0;
@@ -80,7 +80,7 @@ int kho_scratch_reserve(u64 size)
 	base = memblock_alloc_range(size, MiB(2), 0, kho_scratch_limit);
 	if (!base) {
 		pr_err("kho: no room for %llu MiB of scratch", (unsigned long long)(size >> 20));
-		return -KHO_ENOMEM;
+		return -ENOMEM;
 	}
 	kho.scratch[0] = (struct kho_scratch){ base, size };
 	kho.nr_scratch = 1;

@@ -86,10 +86,10 @@ bool kho_waiting_for(phys_addr_t phys, unsigned order, unsigned owner);
 bool kho_block_waits_for(phys_addr_t phys, unsigned order, unsigned owner);
 bool kho_waiting(phys_addr_t phys, unsigned order);
 /* A restore that proves a whole structure before it takes any of it:
- * kho_take marks an ANY block TAKING (false, with a message, if it is not
- * waiting for any restore: listed twice, or another's); kho_untake undoes
- * it; kho_restore_owned(..., KHO_OWNER_TAKING, md) then takes it. */
-bool kho_take(phys_addr_t phys, unsigned order);
+ * kho_take marks an ANY block TAKING (-ENOENT, with a message, if it is
+ * not waiting for any restore: listed twice, or another's); kho_untake
+ * undoes it; kho_restore_owned(..., KHO_OWNER_TAKING, md) then takes it. */
+int kho_take(phys_addr_t phys, unsigned order);
 void kho_untake(phys_addr_t phys, unsigned order);
 struct page *kho_restore_owned(phys_addr_t phys, unsigned order, unsigned owner,
 			       unsigned long md);

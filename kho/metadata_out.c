@@ -32,11 +32,11 @@ int kho_metadata_write(void)
 	if (!out_page) {
 		out_page = alloc_pages(__GFP_ZERO, 0);
 		if (!out_page)
-			return -KHO_ENOMEM;
+			return -ENOMEM;
 		if (kho_preserve_pages(out_page, 1) < 0) {
 			__free_pages(out_page, 0);
 			out_page = NULL;
-			return -KHO_ENOMEM;
+			return -ENOMEM;
 		}
 	}
 	m = page_address(out_page);

@@ -18,7 +18,7 @@ static int preserve_block(u64 pfn, unsigned order)
 	if (kho_in_scratch(pa, PAGE_SIZE << order)) {
 		pr_err("kho: refused to preserve 0x%llx order %u: it is inside scratch",
 		       (unsigned long long)pa, order);
-		return -KHO_EINVAL;
+		return -EINVAL;
 	}
 	return kho_radix_set(&kho.tree, pa, order);
 }
@@ -26,7 +26,7 @@ static int preserve_block(u64 pfn, unsigned order)
 int kho_preserve_folio(struct folio *f)
 {
 	if (!f || page_folio(f->page) != f)
-		return -KHO_EINVAL;
+		return -EINVAL;
 	return preserve_block(folio_pfn(f), folio_order(f));
 }
 
@@ -57,7 +57,7 @@ int kho_preserve_pages(struct page *page, u64 nr_pages)
 
 	if (!page || !nr_pages || !allocated(page_to_pfn(page), nr_pages)) {
 		pr_err("kho: refused to preserve pages that are not allocated");
-		return -KHO_EINVAL;
+		return -EINVAL;
 	}
 	pfn = page_to_pfn(page);
 	end = pfn + nr_pages;
@@ -79,7 +79,7 @@ int kho_unpreserve_pages(struct page *page, u64 nr_pages)
 
 	for (u64 p = pfn; p < end; p += 1UL << kho_run_order(p, end)) {
 		if (kho_radix_clear(&kho.tree, p << PAGE_SHIFT, kho_run_order(p, end)) < 0)
-			err = -KHO_ENOENT;
+			err = -ENOENT;
 	}
 	return err;
 }

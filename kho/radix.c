@@ -81,9 +81,9 @@ int kho_radix_set(struct kho_radix *t, phys_addr_t pa, unsigned int order)
 	unsigned b = leaf_bit(key);
 
 	if (!l)
-		return -KHO_ENOMEM;
+		return -ENOMEM;
 	if (l->bitmap[b / 64] & (1ULL << (b % 64)))
-		return -KHO_EEXIST;
+		return -EEXIST;
 	l->bitmap[b / 64] |= 1ULL << (b % 64);
 	return 0;
 }
@@ -95,7 +95,7 @@ int kho_radix_clear(struct kho_radix *t, phys_addr_t pa, unsigned int order)
 	unsigned b = leaf_bit(key);
 
 	if (!l || !(l->bitmap[b / 64] & (1ULL << (b % 64))))
-		return -KHO_ENOENT;
+		return -ENOENT;
 	l->bitmap[b / 64] &= ~(1ULL << (b % 64));
 	return 0;
 }
@@ -121,10 +121,12 @@ void kho_radix_free(struct kho_radix *t)
 }
 
 static int walk_level(phys_addr_t node, int level, u64 prefix, const struct kho_radix_walker *w,
-		      const char **why)
+		      char *why, size_t n)
 {
-	if (!w->node_ok(node, w->arg, why))
-		return -1;
+	int err = w->node_ok(node, w->arg, why, n);
+
+	if (err)
+		return err;
 	if (level == 0) {
 		const struct kho_radix_leaf *l = phys_to_virt(node);
 
@@ -137,30 +139,33 @@ static int walk_level(phys_addr_t node, int level, u64 prefix, const struct kho_
 				unsigned order;
 
 				bits &= bits - 1;
-				if (!kho_radix_decode(prefix | b, &pa, &order)) {
-					*why = "a preserved-memory map key encodes no valid order";
-					return -1;
-				}
-				if (!w->block(pa, order, w->arg, why))
-					return -1;
+				if (!kho_radix_decode(prefix | b, &pa, &order))
+					return err_why(why, n, -EBADMSG,
+						       "a preserved-memory map key encodes no valid order");
+				err = w->block(pa, order, w->arg, why, n);
+				if (err)
+					return err;
 			}
 		}
 		return 0;
 	}
-	const struct kho_radix_node *n = phys_to_virt(node);
+	const struct kho_radix_node *t = phys_to_virt(node);
 
-	for (unsigned i = 0; i < ARRAY_SIZE(n->table); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(t->table); i++) {
 		u64 sub = prefix | ((u64)i << (KHO_BITMAP_BITS + KHO_TABLE_BITS * (level - 1)));
 
-		if (n->table[i] && walk_level(n->table[i], level - 1, sub, w, why) < 0)
-			return -1;
+		if (t->table[i]) {
+			err = walk_level(t->table[i], level - 1, sub, w, why, n);
+			if (err)
+				return err;
+		}
 	}
 	return 0;
 }
 
-int kho_radix_walk(phys_addr_t root, const struct kho_radix_walker *w, const char **why)
+int kho_radix_walk(phys_addr_t root, const struct kho_radix_walker *w, char *why, size_t n)
 {
 	if (!root)
 		return 0;
-	return walk_level(root, KHO_TREE_LEVELS - 1, 0, w, why);
+	return walk_level(root, KHO_TREE_LEVELS - 1, 0, w, why, n);
 }

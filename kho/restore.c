@@ -66,10 +66,10 @@ static int waiting_order(phys_addr_t phys, unsigned *owner)
 	unsigned long md;
 
 	if ((phys & (PAGE_SIZE - 1)) || !pfn_valid(pfn))
-		return -1;
+		return -ENOENT;
 	md = pfn_to_page(pfn)->memdesc;
 	if (memdesc_type(md) != MEMDESC_PRESERVED || (memdesc_data(md) >> 16) != KHO_MAGIC)
-		return -1;
+		return -ENOENT;
 	*owner = (memdesc_data(md) >> 8) & 0xff;
 	return (int)(memdesc_data(md) & 0xff);
 }
@@ -116,12 +116,13 @@ bool kho_waiting(phys_addr_t phys, unsigned order)
 	return kho_waiting_for(phys, order, KHO_OWNER_ANY);
 }
 
-bool kho_take(phys_addr_t phys, unsigned order)
+
+int kho_take(phys_addr_t phys, unsigned order)
 {
 	if (!kho_waiting_for(phys, order, KHO_OWNER_ANY))
-		return false;
+		return -ENOENT;
 	pfn_to_page(phys >> PAGE_SHIFT)->memdesc = KHO_MD_HEAD(KHO_OWNER_TAKING, order);
-	return true;
+	return 0;
 }
 
 void kho_untake(phys_addr_t phys, unsigned order)

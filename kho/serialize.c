@@ -22,13 +22,13 @@ static const char *out_compatible = KHO_COMPATIBLE_V4;
 static int set_compatible(const char *val)
 {
 	if (!val) /* a bare "kho.compatible" */
-		return -1;
+		return -EINVAL;
 	if (strcmp(val, KHO_COMPATIBLE) == 0)
 		out_compatible = KHO_COMPATIBLE;
 	else if (strcmp(val, KHO_COMPATIBLE_V4) == 0)
 		out_compatible = KHO_COMPATIBLE_V4;
 	else
-		return -1;
+		return -EINVAL;
 	return 0;
 }
 CMDLINE_PARAM("kho.compatible", set_compatible,
@@ -83,7 +83,7 @@ int kho_serialize(struct kho_handover *out)
 	if (!out_fdt || !out_scratch) {
 		drop(&out_fdt);
 		drop(&out_scratch);
-		return -KHO_ENOMEM;
+		return -ENOMEM;
 	}
 	memcpy(page_address(out_scratch), kho.scratch, kho.nr_scratch * sizeof(kho.scratch[0]));
 
@@ -100,7 +100,7 @@ int kho_serialize(struct kho_handover *out)
 		err = kho_subtrees_write(fdt);
 	if (err) {
 		pr_err("kho: building the root FDT: %s", fdt_strerror(err));
-		return -KHO_ENOMEM;
+		return -ENOMEM;
 	}
 	out->fdt = page_to_phys(out_fdt);
 	out->fdt_size = PAGE_SIZE;

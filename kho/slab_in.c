@@ -20,13 +20,14 @@
 /* Incoming: the chain, checked once; claimed records get slot_size 0. */
 static struct kho_slab_chunk *in_first;
 static u64 in_left;  /* records not restored yet */
-static int in_state; /* 0 unread, 1 good, -1 refused */
+/* The incoming record chain, checked once, at the first restore. */
+static enum { CHAIN_UNREAD, CHAIN_GOOD, CHAIN_REFUSED } in_state;
 
 void kho_slab_in_reset(void)
 {
 	in_first = NULL;
 	in_left = 0;
-	in_state = 0;
+	in_state = CHAIN_UNREAD;
 }
 
 /* Check the incoming chain once. Its shape (chunks, counts, slots inside
@@ -105,9 +106,9 @@ void *kho_restore_slab(phys_addr_t phys)
 	struct kmem_cache *c;
 	void *obj;
 
-	if (!in_state)
-		in_state = chain_ok() ? 1 : -1;
-	if (in_state < 0) {
+	if (in_state == CHAIN_UNREAD)
+		in_state = chain_ok() ? CHAIN_GOOD : CHAIN_REFUSED;
+	if (in_state == CHAIN_REFUSED) {
 		pr_err("kho: the preserved slab records are damaged; no slab object restored");
 		return NULL;
 	}
@@ -124,7 +125,7 @@ void *kho_restore_slab(phys_addr_t phys)
 	obj = phys_to_virt(phys);
 	if (kho_block_waits_for(g.base, g.order, KHO_OWNER_SLAB)) { /* first of its slab */
 		each_rec(in_first, gather_slab, &g);
-		if (!slab_adopt(c, g.base, g.offs, g.n, restore_slab_block))
+		if (slab_adopt(c, g.base, g.offs, g.n, restore_slab_block))
 			return NULL;
 	}
 	f.found->slot_size = 0; /* claimed */

@@ -56,7 +56,7 @@ int kho_preserve_slab(void *obj)
 	if (!obj || !slab_object_info(obj, &info) ||
 	    kmalloc_class_cache(info.slot_size) != info.cache) {
 		pr_err("kho: %p is not an allocated kmalloc object; not preserved", obj);
-		return -KHO_EINVAL;
+		return -EINVAL;
 	}
 	same = (struct same_slab){ info.slab_base, info.slab_order, 0 };
 	each_rec(out_first, count_same_slab, &same);
@@ -75,7 +75,7 @@ int kho_preserve_slab(void *obj)
 			if (!same.count)
 				kho_unpreserve_pages(pfn_to_page(info.slab_base >> PAGE_SHIFT),
 						     1UL << info.slab_order);
-			return -KHO_ENOMEM;
+			return -ENOMEM;
 		}
 		if (out_last)
 			out_last->next = page_to_phys(cp);
@@ -96,7 +96,7 @@ int kho_unpreserve_slab(void *obj)
 
 	each_rec(out_first, find_rec, &f);
 	if (!f.found)
-		return -KHO_ENOENT;
+		return -ENOENT;
 	r = f.found;
 	same = (struct same_slab){ ALIGN_DOWN(r->phys, PAGE_SIZE << r->slab_order),
 				   r->slab_order, 0 };

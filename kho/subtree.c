@@ -26,9 +26,9 @@ int kho_add_subtree(const char *name, const void *blob, u64 size)
 	size_t len = name ? strnlen(name, KHO_NAME_MAX) : 0;
 
 	if (!len || len == KHO_NAME_MAX || strchr(name, '/') || !blob || !size)
-		return -KHO_EINVAL;
+		return -EINVAL;
 	if (find(name))
-		return -KHO_EEXIST;
+		return -EEXIST;
 	for (int i = 0; i < KHO_MAX_SUBTREES; i++) {
 		struct kho_subtree *t = &kho.subtrees[i];
 
@@ -39,7 +39,7 @@ int kho_add_subtree(const char *name, const void *blob, u64 size)
 			return 0;
 		}
 	}
-	return -KHO_ENOMEM;
+	return -ENOMEM;
 }
 
 int kho_remove_subtree(const char *name)
@@ -47,7 +47,7 @@ int kho_remove_subtree(const char *name)
 	struct kho_subtree *t = find(name);
 
 	if (!t)
-		return -KHO_ENOENT;
+		return -ENOENT;
 	memset(t, 0, sizeof(*t));
 	return 0;
 }
@@ -93,10 +93,10 @@ int kho_retrieve_subtree(const char *name, phys_addr_t *phys, u64 *size)
 	int node;
 
 	if (!kho.in_fdt)
-		return -KHO_ENOENT;
+		return -ENOENT;
 	fdt = phys_to_virt(kho.in_fdt);
 	node = fdt_subnode_offset(fdt, 0, name);
 	if (node < 0 || !kho_subtree_props(fdt, node, phys, size))
-		return -KHO_ENOENT;
+		return -ENOENT;
 	return 0;
 }

@@ -144,50 +144,50 @@ struct scan {
 	u64 nr_recs;
 	u64 blocks_bytes, nodes_bytes, claims_bytes, recs_bytes; /* as taken from scratch */
 	bool array_preserved; /* the scratch array: a preserved page (Baton) or in scratch */
-	char why[192];
+	char *why;            /* the caller's buffer for the refusal */
+	size_t why_n;
 };
 
-static const char *refuse(struct scan *s, const char *fmt, ...) __printf(2, 3);
-static const char *refuse(struct scan *s, const char *fmt, ...)
+/* Write the refusal into the caller's buffer; returns err. */
+static int refuse(struct scan *s, int err, const char *fmt, ...) __printf(3, 4);
+static int refuse(struct scan *s, int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(s->why, sizeof(s->why), fmt, ap);
-	va_end(ap);
-	return s->why;
+	if (s->why_n) {
+		va_start(ap, fmt);
+		vsnprintf(s->why, s->why_n, fmt, ap);
+		va_end(ap);
+	}
+	return err;
 }
 
-static bool node_ok(phys_addr_t node, void *arg, const char **why)
+static int node_ok(phys_addr_t node, void *arg, char *why, size_t n)
 {
 	struct scan *s = arg;
 	const char *bad = bad_place(node, PAGE_SIZE, PAGE_SIZE);
 
-	if (bad || s->nodes >= KHO_MAX_NODES) {
-		*why = refuse(s, "radix node 0x%llx is %s", (unsigned long long)node,
-			      bad ? bad : "one too many");
-		return false;
-	}
+	if (bad || s->nodes >= KHO_MAX_NODES)
+		return err_why(why, n, bad ? -EFAULT : -E2BIG, "radix node 0x%llx is %s",
+			       (unsigned long long)node, bad ? bad : "one too many");
 	if (s->node_fill)
 		s->node_fill[s->nodes] = node;
 	s->nodes++;
-	return true;
+	return 0;
 }
 
-static bool block_ok(phys_addr_t pa, unsigned order, void *arg, const char **why)
+static int block_ok(phys_addr_t pa, unsigned order, void *arg, char *why, size_t n)
 {
 	struct scan *s = arg;
 	const char *bad = bad_place(pa, PAGE_SIZE << order, PAGE_SIZE << order);
 
-	if (bad) {
-		*why = refuse(s, "preserved block 0x%llx order %u is %s", (unsigned long long)pa,
-			      order, bad);
-		return false;
-	}
+	if (bad)
+		return err_why(why, n, -EFAULT, "preserved block 0x%llx order %u is %s",
+			       (unsigned long long)pa, order, bad);
 	if (s->fill)
 		s->fill[s->count] = (struct kho_block){ pa, order };
 	s->count++;
-	return true;
+	return 0;
 }
 
 /*
@@ -201,7 +201,7 @@ static bool block_ok(phys_addr_t pa, unsigned order, void *arg, const char **why
 static u64 group[KHO_MAX_BLOCK_ORDER + 1][2];
 static int orders[KHO_MAX_BLOCK_ORDER + 1], nr_orders;
 
-static const char *index_groups(void)
+static int index_groups(struct scan *s)
 {
 	u64 i = 0;
 
@@ -210,13 +210,15 @@ static const char *index_groups(void)
 		group[o][0] = i;
 		for (; i < kho.nr_blocks && kho.blocks[i].order == (u64)o; i++) {
 			if (i > group[o][0] && kho.blocks[i - 1].pa >= kho.blocks[i].pa)
-				return "the preserved-memory map repeats a block";
+				return refuse(s, -EEXIST, "the preserved-memory map repeats a block");
 		}
 		group[o][1] = i;
 		if (group[o][1] > group[o][0])
 			orders[nr_orders++] = o;
 	}
-	return i == kho.nr_blocks ? NULL : "the preserved-memory map is not in key order";
+	if (i != kho.nr_blocks)
+		return refuse(s, -EINVAL, "the preserved-memory map is not in key order");
+	return 0;
 }
 
 /* Call fn on every block in address order; stop when it returns false. */
@@ -398,7 +400,7 @@ static void scratch_free(void *p, u64 bytes)
 
 /* Rule 14, and the blobs' claims (the slab chain's first chunk is claimed
  * as a chunk, rule 15). */
-static const char *subtrees_check(const void *fdt, struct scan *s)
+static int subtrees_check(const void *fdt, struct scan *s)
 {
 	int node;
 
@@ -408,42 +410,42 @@ static const char *subtrees_check(const void *fdt, struct scan *s)
 		u64 size;
 
 		if (!kho_subtree_props(fdt, node, &blob, &size))
-			return refuse(s, "subtree '%s' lacks 8-byte %s and %s", name,
+			return refuse(s, -EINVAL, "subtree '%s' lacks 8-byte %s and %s", name,
 				      KHO_PROP_SUBTREE_DATA, KHO_PROP_SUBTREE_SIZE);
 		if (!size || blob + size < blob || !covered(blob, size))
-			return refuse(s, "subtree '%s' blob 0x%llx+0x%llx is out of bounds (not "
+			return refuse(s, -EFAULT, "subtree '%s' blob 0x%llx+0x%llx is out of bounds (not "
 				      "inside preserved memory)", name, (unsigned long long)blob,
 				      (unsigned long long)size);
 		if (strcmp(name, KHO_SLAB_SUBTREE) != 0)
 			claim(s, C_BLOB, blob, size);
 	}
-	return NULL;
+	return 0;
 }
 
 /* Rule 15: the slab chain, read only through addresses already proven to
  * be preserved order-0 blocks. First pass (s->recs NULL) counts and claims
  * chunks; the second copies the records, which are then sorted and
  * checked against each other, and claims each slab once. */
-static const char *slab_chain_check(const void *fdt, struct scan *s)
+static int slab_chain_check(const void *fdt, struct scan *s)
 {
 	int node = fdt_subnode_offset(fdt, 0, KHO_SLAB_SUBTREE);
 	phys_addr_t pa;
 	u64 size, chunks = 0, n = 0;
 
 	if (node < 0)
-		return NULL;
+		return 0;
 	if (!kho_subtree_props(fdt, node, &pa, &size) || size != PAGE_SIZE)
-		return refuse(s, "the slab records are damaged: the subtree is not one page");
+		return refuse(s, -EBADMSG, "the slab records are damaged: the subtree is not one page");
 	for (; pa; pa = ((const struct kho_slab_chunk *)phys_to_virt(pa))->next) {
 		const struct kho_slab_chunk *c;
 
 		if (++chunks > s->count || !find_block(pa, 0))
-			return refuse(s, "the slab records are damaged: chunk 0x%llx is not a "
+			return refuse(s, -EBADMSG, "the slab records are damaged: chunk 0x%llx is not a "
 				      "preserved page, or the chain is longer than the map",
 				      (unsigned long long)pa);
 		c = phys_to_virt(pa);
 		if (c->count > KHO_SLAB_CHUNK_RECS)
-			return refuse(s, "the slab records are damaged: chunk 0x%llx counts %llu "
+			return refuse(s, -EBADMSG, "the slab records are damaged: chunk 0x%llx counts %llu "
 				      "records", (unsigned long long)pa, (unsigned long long)c->count);
 		claim(s, C_SLAB_CHUNK, pa, PAGE_SIZE);
 		for (u64 i = 0; i < c->count; i++) {
@@ -451,18 +453,18 @@ static const char *slab_chain_check(const void *fdt, struct scan *s)
 			u64 slab_size, base;
 
 			if (r->slab_order > MAX_ORDER) /* before any shift by it */
-				return refuse(s, "the slab records are damaged: slab order %u",
+				return refuse(s, -EBADMSG, "the slab records are damaged: slab order %u",
 					      r->slab_order);
 			slab_size = PAGE_SIZE << r->slab_order;
 			base = ALIGN_DOWN(r->phys, slab_size);
 			if (!r->slot_size || r->slot_size > slab_size ||
 			    (r->phys - base) % r->slot_size ||
 			    r->phys - base + r->slot_size > slab_size)
-				return refuse(s, "the slab records are damaged: object 0x%llx of slot "
+				return refuse(s, -EBADMSG, "the slab records are damaged: object 0x%llx of slot "
 					      "size %u is not a slot of its slab",
 					      (unsigned long long)r->phys, r->slot_size);
 			if (!find_block(base, (int)r->slab_order))
-				return refuse(s, "the slab records are damaged: the slab 0x%llx of "
+				return refuse(s, -EBADMSG, "the slab records are damaged: the slab 0x%llx of "
 					      "order %u is not a preserved block",
 					      (unsigned long long)base, r->slab_order);
 			if (s->recs)
@@ -472,7 +474,7 @@ static const char *slab_chain_check(const void *fdt, struct scan *s)
 	}
 	s->nr_recs = n;
 	if (!s->recs)
-		return NULL;
+		return 0;
 	heapsort(s->recs, n, sizeof(*s->recs), rec_cmp);
 	for (u64 i = 0; i < n; i++) {
 		const struct kho_slab_rec *r = &s->recs[i], *p = i ? r - 1 : NULL;
@@ -481,66 +483,66 @@ static const char *slab_chain_check(const void *fdt, struct scan *s)
 
 		if (p && ALIGN_DOWN(p->phys, PAGE_SIZE << p->slab_order) == base) {
 			if (p->slot_size != r->slot_size || p->slab_order != r->slab_order)
-				return refuse(s, "the slab records are damaged: the slab 0x%llx is "
+				return refuse(s, -EBADMSG, "the slab records are damaged: the slab 0x%llx is "
 					      "recorded with two slot sizes or orders",
 					      (unsigned long long)base);
 			if (r->phys - p->phys < r->slot_size)
-				return refuse(s, "the slab records are damaged: object 0x%llx is "
+				return refuse(s, -EBADMSG, "the slab records are damaged: object 0x%llx is "
 					      "recorded twice or overlaps 0x%llx",
 					      (unsigned long long)r->phys, (unsigned long long)p->phys);
 			continue;
 		}
 		claim(s, C_SLAB, base, slab_size); /* once per slab */
 	}
-	return NULL;
+	return 0;
 }
 
 /* Rule 16. */
-static const char *image_check(const void *boot_fdt, struct scan *s)
+static int image_check(const void *boot_fdt, struct scan *s)
 {
 	struct mem_range r;
 
 	if (!bootfdt_chosen_range(boot_fdt, BATON_CHOSEN_IMAGE, &r))
-		return NULL;
+		return 0;
 	for (int o = 0; o <= MAX_ORDER; o++) {
 		if ((PAGE_SIZE << o) >= r.size && find_block(r.base, o)) {
 			claim(s, C_IMAGE, r.base, r.size);
-			return NULL;
+			return 0;
 		}
 	}
-	return refuse(s, "the image copy 0x%llx+0x%llx is not a preserved block that holds it",
+	return refuse(s, -EINVAL, "the image copy 0x%llx+0x%llx is not a preserved block that holds it",
 		      (unsigned long long)r.base, (unsigned long long)r.size);
 }
 
 /* Rule 17, on the sorted claims. */
-static const char *owners_check(struct scan *s)
+static int owners_check(struct scan *s)
 {
 	heapsort(s->claims, s->nr_claims, sizeof(*s->claims), claim_cmp);
 	for (u64 i = 0; i < s->nr_claims; i++) {
 		const struct claim *c = &s->claims[i];
 
 		if (c->kind == C_NODE && run_at(c->pa))
-			return refuse(s, "radix node 0x%llx lies in a preserved block",
+			return refuse(s, -EEXIST, "radix node 0x%llx lies in a preserved block",
 				      (unsigned long long)c->pa);
 		if (i && c->first < s->claims[i - 1].end) {
 			const struct claim *p = &s->claims[i - 1];
 
-			return refuse(s, "page 0x%llx is claimed twice: by %s 0x%llx and by %s "
+			return refuse(s, -EEXIST, "page 0x%llx is claimed twice: by %s 0x%llx and by %s "
 				      "0x%llx", (unsigned long long)c->first << PAGE_SHIFT,
 				      claim_names[p->kind], (unsigned long long)p->pa,
 				      claim_names[c->kind], (unsigned long long)c->pa);
 		}
 	}
-	return NULL;
+	return 0;
 }
 
 /* Rules 15-17: the structures inside the preserved memory, once the blocks
  * are known. Two passes: count the claims and records, take tables for
  * them from scratch, then fill and check. */
-static const char *structures_check(const void *boot_fdt, const void *fdt, struct scan *s,
-				    struct mem_range fr, struct mem_range sr)
+static int structures_check(const void *boot_fdt, const void *fdt, struct scan *s,
+			    struct mem_range fr, struct mem_range sr)
 {
-	const char *why;
+	int err;
 
 	for (int pass = 0; pass < 2; pass++) {
 		s->nr_claims = 0;
@@ -549,12 +551,12 @@ static const char *structures_check(const void *boot_fdt, const void *fdt, struc
 			claim(s, C_SCRATCH, sr.base, sr.size);
 		for (u64 i = 0; i < s->nodes; i++)
 			claim(s, C_NODE, s->node_fill[i], PAGE_SIZE);
-		why = subtrees_check(fdt, s);
-		if (!why)
-			why = slab_chain_check(fdt, s);
-		if (!why)
-			why = image_check(boot_fdt, s);
-		if (why || pass == 1)
+		err = subtrees_check(fdt, s);
+		if (!err)
+			err = slab_chain_check(fdt, s);
+		if (!err)
+			err = image_check(boot_fdt, s);
+		if (err || pass == 1)
 			break;
 		/* Slabs are claimed in pass 2 only, at most one per record. */
 		s->max_claims = s->nr_claims + s->nr_recs;
@@ -563,9 +565,9 @@ static const char *structures_check(const void *boot_fdt, const void *fdt, struc
 		s->claims = scratch_alloc(s->claims_bytes);
 		s->recs = scratch_alloc(s->recs_bytes);
 		if (!s->claims || (s->nr_recs && !s->recs))
-			return "no room in scratch to check who owns each page";
+			return refuse(s, -ENOSPC, "no room in scratch to check who owns each page");
 	}
-	return why ? why : owners_check(s);
+	return err ? err : owners_check(s);
 }
 
 /* What rule 17 proved stays true after the scan: the blocks of the root
@@ -580,7 +582,7 @@ static u64 owner_of(u64 kind)
 	return KHO_OWNER_ANY;
 }
 
-static const char *keep_owners(struct scan *s)
+static int keep_owners(struct scan *s)
 {
 	u64 n = 0;
 
@@ -588,7 +590,7 @@ static const char *keep_owners(struct scan *s)
 		n += owner_of(s->claims[i].kind) != KHO_OWNER_ANY;
 	kho.owned = scratch_alloc(n * sizeof(*kho.owned));
 	if (n && !kho.owned)
-		return "no room in scratch for the owners of the handover's blocks";
+		return refuse(s, -ENOSPC, "no room in scratch for the owners of the handover's blocks");
 	for (u64 i = 0; i < s->nr_claims; i++) {
 		const struct claim *c = &s->claims[i];
 
@@ -596,7 +598,7 @@ static const char *keep_owners(struct scan *s)
 			kho.owned[kho.nr_owned++] =
 				(struct kho_owned){ c->first << PAGE_SHIFT, owner_of(c->kind) };
 	}
-	return NULL;
+	return 0;
 }
 
 /* Rule 4. (This kernel's image and boot FDT may lie in scratch: kexec puts
@@ -608,7 +610,7 @@ static const char *keep_owners(struct scan *s)
  * apart from the kernel's own.) */
 #define FW_RESV_MAX 64 /* bootmem's limit: more stopped the boot there */
 
-static const char *scratch_check(const void *boot_fdt, const struct kho_scratch *areas, u64 n,
+static int scratch_check(const void *boot_fdt, const struct kho_scratch *areas, u64 n,
 				 struct scan *s)
 {
 	static struct bootfdt_resv fw[FW_RESV_MAX];
@@ -618,7 +620,7 @@ static const char *scratch_check(const void *boot_fdt, const struct kho_scratch 
 
 	bootfdt_initrd(boot_fdt, &rd);
 	if (nfw < 0)
-		return "the firmware's reservations cannot be read";
+		return refuse(s, -EBADMSG, "the firmware's reservations cannot be read");
 	kho.nr_scratch = 0;
 	for (u64 i = 0; i < n; i++) {
 		const struct kho_scratch a = areas[i];
@@ -628,23 +630,23 @@ static const char *scratch_check(const void *boot_fdt, const struct kho_scratch 
 			continue; /* Linux's "global" area, when all RAM is low */
 		if ((a.addr & (PAGE_SIZE - 1)) || (a.size & (PAGE_SIZE - 1)) ||
 		    !in_ram(a.addr, a.size))
-			return "a scratch area is misaligned or outside RAM";
+			return refuse(s, -EFAULT, "a scratch area is misaligned or outside RAM");
 		for (int j = 0; j < nfw; j++)
 			if (!(fw[j].base == rd.base && fw[j].size == rd.size) &&
 			    fw[j].base < a.addr + a.size && a.addr < fw[j].base + fw[j].size)
-				return refuse(s, "scratch area 0x%llx+0x%llx overlaps memory the "
+				return refuse(s, -EEXIST, "scratch area 0x%llx+0x%llx overlaps memory the "
 					      "firmware reserved", (unsigned long long)a.addr,
 					      (unsigned long long)a.size);
 		if (big < 0 || a.size > kho.scratch[big].size)
 			big = kho.nr_scratch - 1;
 	}
 	if (big < 0)
-		return "no scratch area is usable";
+		return refuse(s, -EINVAL, "no scratch area is usable");
 	/* Until the map is read, memblock allocates from scratch only (the
 	 * largest area). */
 	memblock_set_alloc_limits(kho.scratch[big].addr,
 				  kho.scratch[big].addr + kho.scratch[big].size);
-	return NULL;
+	return 0;
 }
 
 /* Rule 18: the largest page-aligned piece of [b, e) outside scratch and
@@ -695,7 +697,7 @@ static u64 largest_piece(phys_addr_t b, phys_addr_t e)
 	return best;
 }
 
-static const char *room_check(struct scan *s)
+static int room_check(struct scan *s)
 {
 	u64 need = memdesc_memmap_bytes(), best = 0, cursor = 0, size;
 	phys_addr_t base;
@@ -703,17 +705,16 @@ static const char *room_check(struct scan *s)
 	while (best < need && memblock_next_free(&cursor, &base, &size))
 		best = MAX(best, largest_piece(base, base + size));
 	if (best >= need)
-		return NULL;
-	return refuse(s, "scratch and the preserved blocks leave no room for the memory map (%llu "
+		return 0;
+	return refuse(s, -ENOSPC, "scratch and the preserved blocks leave no room for the memory map (%llu "
 		      "KiB needed, %llu KiB the largest free range)", (unsigned long long)(need >> 10),
 		      (unsigned long long)(best >> 10));
 }
 
 /* Rule 6's refusal, naming the version met (the root's first compatible
  * string, printable characters only, cut at 40). */
-static const char *unknown_version(const void *fdt)
+static int unknown_version(const void *fdt, struct scan *s)
 {
-	static char why[160];
 	char met[41];
 	int len, n = 0;
 	const char *c = fdt_getprop(fdt, 0, "compatible", &len);
@@ -721,13 +722,12 @@ static const char *unknown_version(const void *fdt)
 	for (; c && n < len && n < 40 && c[n] >= 0x20 && c[n] < 0x7f; n++)
 		met[n] = c[n];
 	met[n] = 0;
-	snprintf(why, sizeof(why),
-		 "the KHO root FDT says compatible \"%s\": this kernel reads \"" KHO_COMPATIBLE
-		 "\" and \"" KHO_COMPATIBLE_V4 "\"", c ? met : "(none)");
-	return why;
+	return refuse(s, -EPROTO,
+		      "the KHO root FDT says compatible \"%s\": this kernel reads \"" KHO_COMPATIBLE
+		      "\" and \"" KHO_COMPATIBLE_V4 "\"", c ? met : "(none)");
 }
 
-static const char *scan(const void *boot_fdt, struct scan *s)
+static int scan(const void *boot_fdt, struct scan *s)
 {
 	struct mem_range fr, sr;
 	const struct kho_scratch *areas;
@@ -735,40 +735,47 @@ static const char *scan(const void *boot_fdt, struct scan *s)
 	const u64 *map;
 	int len;
 	phys_addr_t root;
-	const char *why = NULL;
+	int err;
 	struct kho_radix_walker w = { node_ok, block_ok, s };
 
 	if (!bootfdt_chosen_range(boot_fdt, KHO_CHOSEN_FDT, &fr) ||
 	    !bootfdt_chosen_range(boot_fdt, KHO_CHOSEN_SCRATCH, &sr))
-		return "/chosen/linux,kho-fdt or linux,kho-scratch is malformed or missing";
+		return refuse(s, -EINVAL, "/chosen/linux,kho-fdt or linux,kho-scratch is malformed or missing");
 	if ((fr.base & (PAGE_SIZE - 1)) || fr.size < sizeof(struct fdt_header) ||
 	    fr.size > PAGE_SIZE || !in_ram(fr.base, fr.size))
-		return "the KHO FDT range is misaligned, of a bad size, or outside RAM";
+		return refuse(s, -EFAULT, "the KHO FDT range is misaligned, of a bad size, or outside RAM");
 	if ((sr.base & 7) || sr.size % sizeof(struct kho_scratch) ||
 	    sr.size > KHO_MAX_SCRATCH * sizeof(struct kho_scratch) || !in_ram(sr.base, sr.size))
-		return "the scratch array is misaligned, of a bad size, or outside RAM";
+		return refuse(s, -EFAULT, "the scratch array is misaligned, of a bad size, or outside RAM");
 
-	why = scratch_check(boot_fdt, phys_to_virt(sr.base), sr.size / sizeof(*areas), s);
-	if (why)
-		return why;
+	err = scratch_check(boot_fdt, phys_to_virt(sr.base), sr.size / sizeof(*areas), s);
+	if (err)
+		return err;
 
 	fdt = phys_to_virt(fr.base);
-	if (bootfdt_check(fdt, fr.size)) /* the same checks as the boot FDT's */
-		return "the KHO root FDT is truncated or damaged";
+	err = bootfdt_check(fdt, fr.size, s->why, s->why_n); /* the boot FDT's checks */
+	if (err) {
+		char bad[ERR_WHY_MAX];
+
+		memcpy(bad, s->why, MIN(s->why_n, sizeof(bad)));
+		bad[sizeof(bad) - 1] = 0;
+		return refuse(s, err, "the KHO root FDT is truncated or damaged: %s", bad);
+	}
 	if (fdt_node_check_compatible(fdt, 0, KHO_COMPATIBLE) == 0)
 		kho.version = KHO_COMPATIBLE;
 	else if (fdt_node_check_compatible(fdt, 0, KHO_COMPATIBLE_V4) == 0)
 		kho.version = KHO_COMPATIBLE_V4;
 	else
-		return unknown_version(fdt);
+		return unknown_version(fdt, s);
 	map = fdt_getprop(fdt, 0, KHO_PROP_MEMORY_MAP, &len);
 	if (!map || len != 8)
-		return "the KHO root FDT has no 8-byte preserved-memory-map";
+		return refuse(s, -EINVAL, "the KHO root FDT has no 8-byte preserved-memory-map");
 	memcpy(&root, map, 8);
 
 	/* Walk 1: check and count. */
-	if (kho_radix_walk(root, &w, &why) < 0)
-		return why;
+	err = kho_radix_walk(root, &w, s->why, s->why_n);
+	if (err)
+		return err;
 	/* Walk 2: blocks and nodes into tables from scratch (memblock
 	 * allocates nowhere else until the map is read). */
 	s->blocks_bytes = s->count * sizeof(struct kho_block);
@@ -776,47 +783,48 @@ static const char *scan(const void *boot_fdt, struct scan *s)
 	kho.blocks = scratch_alloc(s->blocks_bytes);
 	s->node_fill = scratch_alloc(s->nodes_bytes);
 	if ((s->count && !kho.blocks) || (s->nodes && !s->node_fill))
-		return "no room in scratch for the list of preserved blocks";
+		return refuse(s, -ENOSPC, "no room in scratch for the list of preserved blocks");
 	s->fill = kho.blocks;
 	s->nodes = 0;
 	s->count = 0;
-	if (kho_radix_walk(root, &w, &why) < 0)
-		return why;
+	err = kho_radix_walk(root, &w, s->why, s->why_n);
+	if (err)
+		return err;
 	kho.nr_blocks = s->count;
-	why = index_groups();
-	if (why)
-		return why;
+	err = index_groups(s);
+	if (err)
+		return err;
 	/* Runs in address order: counted (and overlaps caught), then written
 	 * to a table in scratch that memblock takes whole. */
 	struct runs r = { 0 };
 
 	each_by_address(add_to_run, &r);
 	if (r.overlap_a || r.overlap_b)
-		return refuse(s, "preserved blocks overlap at 0x%llx (a block starts there before "
+		return refuse(s, -EEXIST, "preserved blocks overlap at 0x%llx (a block starts there before "
 			      "the one below ends at 0x%llx)", (unsigned long long)r.overlap_b,
 			      (unsigned long long)r.overlap_a);
 	if (r.n) {
 		kho.runs = scratch_alloc(r.n * sizeof(struct memblock_region));
 		if (!kho.runs)
-			return "no room in scratch for the preserved ranges";
+			return refuse(s, -ENOSPC, "no room in scratch for the preserved ranges");
 		kho.nr_runs = r.n;
 		r = (struct runs){ .out = kho.runs };
 		each_by_address(add_to_run, &r);
 	}
 	if (!find_block(fr.base, -1))
-		return "the KHO root FDT is not itself preserved";
+		return refuse(s, -EINVAL, "the KHO root FDT is not itself preserved");
 	s->array_preserved = find_block(ALIGN_DOWN(sr.base, PAGE_SIZE), -1);
 	if (!s->array_preserved && !kho_in_scratch_whole(sr.base, sr.size))
-		return "the scratch array is neither preserved nor inside scratch";
-	why = structures_check(boot_fdt, fdt, s, fr, sr);
-	if (!why)
-		why = room_check(s);
-	if (!why)
-		why = keep_owners(s);
-	if (why)
-		return why;
+		return refuse(s, -EINVAL, "the scratch array is neither preserved nor inside scratch");
+	err = structures_check(boot_fdt, fdt, s, fr, sr);
+	if (!err)
+		err = room_check(s);
+	if (!err)
+		err = keep_owners(s);
+	if (err)
+		return err;
 	kho.in_fdt = fr.base;
-	return NULL;
+	return 0;
 }
 
 /* The scan's own tables go back to scratch; a refused handover also
@@ -848,21 +856,22 @@ static void forget(struct scan *s)
 	kho.version = NULL;
 }
 
-bool kho_scan(const void *boot_fdt)
+int kho_scan(const void *boot_fdt)
 {
-	struct scan s = { 0 };
+	char why[ERR_WHY_MAX];
+	struct scan s = { .why = why, .why_n = sizeof(why) };
 	int chosen = fdt_path_offset(boot_fdt, "/chosen");
-	const char *why;
+	int err;
 	u64 pages = 0;
 
 	if (chosen < 0 || !fdt_getprop(boot_fdt, chosen, KHO_CHOSEN_FDT, NULL))
-		return false; /* a cold boot */
-	why = scan(boot_fdt, &s);
-	if (why) {
+		return -ENOENT; /* a cold boot */
+	err = scan(boot_fdt, &s);
+	if (err) {
 		memblock_set_alloc_limits(0, ~0ULL);
 		pr_err("kho: handover refused: %s; booting as a cold boot", why);
 		forget(&s);
-		return false;
+		return err;
 	}
 	drop_tables(&s);
 	/* Reserve the blocks: the runs table, handed to memblock whole (there
@@ -879,5 +888,5 @@ bool kho_scan(const void *boot_fdt)
 	pr_info("kho: handover accepted (%s): %llu preserved blocks, %llu pages, %d scratch area%s",
 		kho.version, (unsigned long long)kho.nr_blocks, (unsigned long long)pages,
 		kho.nr_scratch, kho.nr_scratch == 1 ? "" : "s");
-	return true;
+	return 0;
 }

@@ -45,7 +45,7 @@ int kho_preserve_vmalloc(void *ptr, struct kho_vmalloc *out)
 	memset(out, 0, sizeof(*out));
 	if (!vmalloc_area_pages(ptr, &pages, &n) || n > 0xffffffffULL) {
 		pr_err("kho: %p is not the start of a vmalloc area", ptr);
-		return -KHO_EINVAL;
+		return -EINVAL;
 	}
 	out->total_pages = (u32)n;
 	out->flags = KHO_VMALLOC_ALLOC;
@@ -55,7 +55,7 @@ int kho_preserve_vmalloc(void *ptr, struct kho_vmalloc *out)
 			struct page *cp = alloc_pages(__GFP_ZERO, 0);
 
 			if (!cp) {
-				err = -KHO_ENOMEM;
+				err = -ENOMEM;
 				break;
 			}
 			/* Linked first, so the undo below finds and frees it. */
@@ -90,48 +90,61 @@ int kho_preserve_vmalloc(void *ptr, struct kho_vmalloc *out)
  *
  * walk_chain visits the mentions in order, at most max of them, stopping
  * at the first the visitor refuses. *done counts the accepted ones, *pages
- * the blocks met. True when it reached the end of the chain.
+ * the blocks met. 0 when it reached the end of the chain; else the
+ * visitor's refusal, or -ELOOP (more chunks or blocks than the descriptor
+ * allows: a chain that loops) or -E2BIG (max reached).
  */
-static bool walk_chain(const struct kho_vmalloc *v, u64 max, bool (*visit)(phys_addr_t, unsigned),
-		       u64 *done, u64 *pages)
+static int walk_chain(const struct kho_vmalloc *v, u64 max, int (*visit)(phys_addr_t, unsigned),
+		      u64 *done, u64 *pages)
 {
 	u64 blocks = v->total_pages >> v->order;
 	u64 chunks = 0, max_chunks = blocks / KHO_VMALLOC_CHUNK_ENTRIES + 1;
 	phys_addr_t pa;
+	int err;
 
 	*done = *pages = 0;
 	for (pa = v->first; pa; pa = chunk_at(pa)->next) {
 		const struct kho_vmalloc_chunk *c;
 
-		if (*done == max || ++chunks > max_chunks || !visit(pa, 0))
-			return false;
+		if (*done == max)
+			return -E2BIG;
+		if (++chunks > max_chunks)
+			return -ELOOP;
+		err = visit(pa, 0);
+		if (err)
+			return err;
 		++*done;
 		c = chunk_at(pa); /* readable: a preserved page, proven so */
 		for (int i = 0; i < KHO_VMALLOC_CHUNK_ENTRIES && c->phys[i]; i++) {
-			if (*done == max || ++*pages > blocks ||
-			    !visit(c->phys[i], v->order))
-				return false;
+			if (*done == max)
+				return -E2BIG;
+			if (++*pages > blocks)
+				return -ELOOP;
+			err = visit(c->phys[i], v->order);
+			if (err)
+				return err;
 			++*done;
 		}
 	}
-	return true;
+	return 0;
 }
 
-static bool untake(phys_addr_t pa, unsigned order)
+static int untake(phys_addr_t pa, unsigned order)
 {
 	kho_untake(pa, order);
-	return true;
+	return 0;
 }
 
 /* Take the whole chain, or nothing (every mark undone). */
-static bool take_chain(const struct kho_vmalloc *v)
+static int take_chain(const struct kho_vmalloc *v)
 {
 	u64 done, pages, n;
+	int err = walk_chain(v, ~0ULL, kho_take, &done, &pages);
 
-	if (walk_chain(v, ~0ULL, kho_take, &done, &pages) && pages == v->total_pages >> v->order)
-		return true;
+	if (!err && pages == v->total_pages >> v->order)
+		return 0;
 	walk_chain(v, done, untake, &n, &pages);
-	return false;
+	return err ? err : -EBADMSG; /* fewer blocks than total_pages says */
 }
 
 void *kho_restore_vmalloc(const struct kho_vmalloc *v)
@@ -147,7 +160,7 @@ void *kho_restore_vmalloc(const struct kho_vmalloc *v)
 	if (!(v->flags & KHO_VMALLOC_ALLOC) ||
 	    (v->flags & ~(KHO_VMALLOC_ALLOC | KHO_VMALLOC_HUGE_VMAP)) ||
 	    v->order > MAX_ORDER || (v->order && !(v->flags & KHO_VMALLOC_HUGE_VMAP)) ||
-	    !v->total_pages || (v->total_pages & ((1u << v->order) - 1)) || !take_chain(v)) {
+	    !v->total_pages || (v->total_pages & ((1u << v->order) - 1)) || take_chain(v)) {
 		pr_err("kho: the vmalloc descriptor (first 0x%llx, %u pages, flags 0x%x, order %u) "
 		       "does not match what was preserved", (unsigned long long)v->first,
 		       v->total_pages, v->flags, v->order);

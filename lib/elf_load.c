@@ -6,11 +6,13 @@
 #include "elf_load.h"
 #include "elf64.h"
 #include "compiler.h"
+#include "kerrno.h"
 #include "kstring.h"
 
 #define ALIGN_2M 0x200000ULL
 
-const char *elf_layout(const void *elf, u64 size, u16 machine, struct elf_layout *out)
+int elf_layout(const void *elf, u64 size, u16 machine, struct elf_layout *out, char *why,
+	       size_t n)
 {
 	const struct elf64_ehdr *eh = elf;
 	const struct elf64_phdr *ph;
@@ -18,27 +20,27 @@ const char *elf_layout(const void *elf, u64 size, u16 machine, struct elf_layout
 
 	if (size < sizeof(*eh) || memcmp(eh->ident, ELF_MAGIC, 4) != 0 ||
 	    eh->ident[4] != ELFCLASS64 || eh->ident[5] != ELFDATA2LSB || eh->type != ET_EXEC)
-		return "not a little-endian ELF64 executable";
+		return err_why(why, n, -ENOEXEC, "not a little-endian ELF64 executable");
 	if (eh->machine != machine)
-		return "an ELF for another machine";
+		return err_why(why, n, -ENOEXEC, "an ELF for another machine");
 	if (eh->phentsize != sizeof(*ph) || eh->phnum == 0 || eh->phoff > size ||
 	    (u64)eh->phnum * sizeof(*ph) > size - eh->phoff)
-		return "program headers outside the file";
+		return err_why(why, n, -ENOEXEC, "program headers outside the file");
 	ph = (const void *)((const u8 *)elf + eh->phoff);
 	for (int i = 0; i < eh->phnum; i++) {
 		if (ph[i].type != PT_LOAD)
 			continue;
 		if (ph[i].offset > size || ph[i].filesz > size - ph[i].offset ||
 		    ph[i].filesz > ph[i].memsz || ph[i].vaddr + ph[i].memsz < ph[i].vaddr)
-			return "a segment lies outside the file or wraps";
+			return err_why(why, n, -ENOEXEC, "a segment lies outside the file or wraps");
 		vmin = MIN(vmin, ph[i].vaddr);
 		vmax = MAX(vmax, ph[i].vaddr + ph[i].memsz);
 	}
 	if (vmax <= vmin || !IS_ALIGNED(vmin, ALIGN_2M) || eh->entry < vmin || eh->entry >= vmax ||
 	    vmax - vmin > (1ULL << 30))
-		return "segments or entry not laid out as a Baton kernel";
+		return err_why(why, n, -ENOEXEC, "segments or entry not laid out as a Baton kernel");
 	*out = (struct elf_layout){ vmin, vmax - vmin, eh->entry - vmin };
-	return NULL;
+	return 0;
 }
 
 void elf_copy(const void *elf, void *dest, const struct elf_layout *l)

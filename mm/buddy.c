@@ -126,14 +126,14 @@ struct page *alloc_page_desc(gfp_t gfp, unsigned int order, unsigned long memdes
 	return pfn_to_page(pfn);
 }
 
-static bool refuse(u64 pfn, unsigned order, const char *why)
+static int refuse(u64 pfn, unsigned order, const char *why)
 {
 	pr_err("buddy: refused to free pfn 0x%llx order %u: %s", (unsigned long long)pfn,
 	       order, why);
-	return false;
+	return -EINVAL;
 }
 
-bool free_page_desc(struct page *page, unsigned int order)
+int free_page_desc(struct page *page, unsigned int order)
 {
 	u64 pfn;
 	unsigned long md;
@@ -143,7 +143,7 @@ bool free_page_desc(struct page *page, unsigned int order)
 	    order > MAX_ORDER) {
 		pr_err("buddy: refused to free %p order %u: not a page of the allocator",
 		       (void *)page, order);
-		return false;
+		return -EINVAL;
 	}
 	pfn = page_to_pfn(page);
 	md = page->memdesc;
@@ -170,7 +170,7 @@ bool free_page_desc(struct page *page, unsigned int order)
 	     (pfn_valid(pfn + (1UL << order)) && page[1UL << order].memdesc == md)))
 		return refuse(pfn, order, "it is part of a larger block (wrong order?)");
 	free_block(pfn, order);
-	return true;
+	return 0;
 }
 
 void buddy_adopt(struct page *page, unsigned int order)
@@ -210,7 +210,7 @@ static void add_range(u64 start, u64 end)
 	}
 }
 
-bool buddy_init(void)
+int buddy_init(void)
 {
 	u64 cursor = 0, size;
 	phys_addr_t base;
@@ -218,8 +218,10 @@ bool buddy_init(void)
 	memset(&buddy, 0, sizeof(buddy));
 	for (int k = 0; k <= MAX_ORDER; k++)
 		buddy.free[k].next = buddy.free[k].prev = &buddy.free[k];
-	if (!memdesc_init())
-		return false;
+	int err = memdesc_init();
+
+	if (err)
+		return err;
 	while (memblock_next_free(&cursor, &base, &size)) {
 		u64 start = ALIGN_UP(base, PAGE_SIZE) >> PAGE_SHIFT;
 		u64 end = (base + size) >> PAGE_SHIFT;
@@ -230,7 +232,7 @@ bool buddy_init(void)
 	/* From here on the buddy allocator owns free memory: memblock must
 	 * not hand any of it out again. */
 	memblock_set_alloc_limits(0, 0);
-	return true;
+	return 0;
 }
 
 void buddy_stats(struct buddy_stats *st)

@@ -15,6 +15,7 @@
 #include "kstring.h"
 #include "panic.h"
 #include "printk.h"
+#include "kerrno.h"
 
 static const u32 class_size[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096 };
 static const char *const class_name[] = {
@@ -54,7 +55,7 @@ static int class_of(size_t size)
 		if (size <= class_size[i])
 			return (int)i;
 	}
-	return -1;
+	return -E2BIG;
 }
 
 void *kmalloc(size_t size, gfp_t gfp)

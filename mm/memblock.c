@@ -11,6 +11,7 @@
 #include "kstring.h"
 #include "panic.h"
 #include "printk.h"
+#include "kerrno.h"
 
 struct memblock memblock;
 
@@ -51,7 +52,7 @@ static int list_add(struct memblock_list *l, phys_addr_t base, phys_addr_t end)
 		;
 	if (first == last) { /* nothing to merge: insert at first */
 		if (l->cnt == MEMBLOCK_MAX_REGIONS)
-			return -1;
+			return -ENOSPC;
 		memmove(&l->r[first + 1], &l->r[first], (l->cnt - first) * sizeof(l->r[0]));
 		l->r[first] = (struct memblock_region){ base, end - base };
 		l->cnt++;
@@ -76,7 +77,7 @@ static int list_remove(struct memblock_list *l, phys_addr_t base, phys_addr_t en
 			continue;
 		if (r->base < base && rend > end) { /* a hole in the middle */
 			if (l->cnt == MEMBLOCK_MAX_REGIONS)
-				return -1;
+				return -ENOSPC;
 			memmove(&l->r[i + 1], &l->r[i], (l->cnt - i) * sizeof(l->r[0]));
 			l->cnt++;
 			l->r[i].size = base - r->base;
@@ -105,21 +106,21 @@ static int range_ok(phys_addr_t base, u64 size)
 int memblock_add(phys_addr_t base, u64 size)
 {
 	if (!range_ok(base, size))
-		return size ? -1 : 0;
+		return size ? -EOVERFLOW : 0;
 	return list_add(&memblock.memory, base, base + size);
 }
 
 int memblock_reserve(phys_addr_t base, u64 size)
 {
 	if (!range_ok(base, size))
-		return size ? -1 : 0;
+		return size ? -EOVERFLOW : 0;
 	return list_add(&memblock.reserved, base, base + size);
 }
 
 int memblock_unreserve(phys_addr_t base, u64 size)
 {
 	if (!range_ok(base, size))
-		return size ? -1 : 0;
+		return size ? -EOVERFLOW : 0;
 	return list_remove(&memblock.reserved, base, base + size);
 }
 

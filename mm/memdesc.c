@@ -36,18 +36,18 @@ u64 memdesc_memmap_bytes(void)
 					  : 0;
 }
 
-bool memdesc_init(void)
+int memdesc_init(void)
 {
 	u64 first, last, bytes;
 	phys_addr_t pa;
 
 	if (!memmap_span(&first, &last))
-		return false;
+		return -ENOMEM;
 	bytes = memdesc_memmap_bytes();
 	pa = memblock_alloc(bytes, PAGE_SIZE);
 	if (!pa) {
 		pr_err("memdesc: no room for a %llu KiB memmap", (unsigned long long)(bytes >> 10));
-		return false;
+		return -ENOMEM;
 	}
 	memmap = phys_to_virt(pa);
 	memset(memmap, 0, bytes); /* MEMDESC_RESERVED is 0 */
@@ -56,7 +56,7 @@ bool memdesc_init(void)
 	pr_info("memdesc: %llu pages, memmap %llu KiB at 0x%llx (%zu bytes per page)",
 		(unsigned long long)(last - first), (unsigned long long)(bytes >> 10),
 		(unsigned long long)pa, sizeof(struct page));
-	return true;
+	return 0;
 }
 
 void memdesc_census(u64 count[16])

@@ -31,6 +31,7 @@
 #include "kstring.h"
 #include "panic.h"
 #include "printk.h"
+#include "kerrno.h"
 
 #define SLAB_MAX_OBJECTS 512
 #define SLAB_MAX_ORDER 3
@@ -352,7 +353,7 @@ int slab_free_any(const void *obj)
 		return 0;
 	s = slab_of(obj, "kfree", &i);
 	if (!s)
-		return -1;
+		return -EINVAL;
 	cache_free(s->cache, s, (void *)obj, i);
 	return 1;
 }
@@ -378,15 +379,15 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
 	return c;
 }
 
-bool kmem_cache_destroy(struct kmem_cache *c)
+int kmem_cache_destroy(struct kmem_cache *c)
 {
 	if (!c)
-		return true;
+		return 0;
 	mag_drain(c);
 	if (c->active) {
 		pr_err("kmem_cache_destroy: cache %s still has %llu objects; not destroyed",
 		       c->name, (unsigned long long)c->active);
-		return false;
+		return -EBUSY;
 	}
 	if (c->empty)
 		slab_release(c->empty);
@@ -397,7 +398,7 @@ bool kmem_cache_destroy(struct kmem_cache *c)
 		}
 	}
 	kmem_cache_free(&cache_cache, c);
-	return true;
+	return 0;
 }
 
 void kmem_cache_for_each(void (*fn)(const struct kmem_cache_stats *st, void *arg), void *arg)
@@ -459,22 +460,22 @@ u32 kmem_cache_slab_order(const struct kmem_cache *c)
 	return c->order;
 }
 
-bool slab_adopt(struct kmem_cache *c, phys_addr_t base, const u32 *offs, u32 n,
-		struct page *(*restore)(phys_addr_t, unsigned int, unsigned long))
+int slab_adopt(struct kmem_cache *c, phys_addr_t base, const u32 *offs, u32 n,
+	       struct page *(*restore)(phys_addr_t, unsigned int, unsigned long))
 {
 	struct slab *s;
 	struct page *page;
 
 	if (c->self_describing || n == 0 || n > c->objects)
-		return false;
+		return -EINVAL;
 	s = kmem_cache_alloc(&slab_desc_cache, GFP_KERNEL);
 	if (!s)
-		return false;
+		return -ENOMEM;
 	memset(s, 0, sizeof(*s));
 	page = restore(base, c->order, memdesc_ptr(MEMDESC_SLAB, s));
 	if (!page) {
 		kmem_cache_free(&slab_desc_cache, s);
-		return false;
+		return -ENOENT;
 	}
 	s->cache = c;
 	s->page = page;
@@ -491,5 +492,5 @@ bool slab_adopt(struct kmem_cache *c, phys_addr_t base, const u32 *offs, u32 n,
 	c->nr_slabs++;
 	c->active += s->inuse;
 	list_add_slab(s->inuse == c->objects ? &c->full : &c->partial, s);
-	return true;
+	return 0;
 }

@@ -45,7 +45,7 @@ KTEST(arm64, boot_protocol)
 	KT_EXPECT(t, arch_kexec_own_image(&copy, &size));
 	p = phys_to_virt(copy);
 	KT_EXPECT(t, size > (u64)(__data_start - _kernel_start));
-	if (!arm64_image_check(p, size, &span, &entry)) {
+	if (!arm64_image_check(p, size, &span, &entry, NULL, 0)) {
 		KT_EXPECT(t, span - entry == (u64)(uintptr_t)_image_size);
 	} else {
 		ktest_fail(t, "the pristine copy has no sound Image header");

@@ -26,18 +26,22 @@ const phys_addr_t arch_kexec_max_phys = 1ULL << 32;
  * goes at this offset in the slot. */
 static u64 bzimage_params_off;
 
-const char *arch_kexec_image_check(const void *file, u64 size, struct kexec_layout *l)
+int arch_kexec_image_check(const void *file, u64 size, struct kexec_layout *l, char *why,
+			   size_t n)
 {
 	struct elf_layout el;
-	const char *why;
+	const char *bad;
 	u64 params_off;
+	int err;
 
-	if (bzimage_is(file, size))
-		return kexec_bzimage_check(file, size, &l->span, &l->entry_off, &params_off);
-	why = elf_layout(file, size, EM_X86_64, &el);
-	if (!why)
+	if (bzimage_is(file, size)) {
+		bad = kexec_bzimage_check(file, size, &l->span, &l->entry_off, &params_off);
+		return bad ? err_why(why, n, -ENOEXEC, "%s", bad) : 0;
+	}
+	err = elf_layout(file, size, EM_X86_64, &el, why, n);
+	if (!err)
 		*l = (struct kexec_layout){ el.span, el.entry_off };
-	return why;
+	return err;
 }
 
 void arch_kexec_image_place(const void *file, u64 size, void *dest, const struct kexec_layout *l)
@@ -50,7 +54,7 @@ void arch_kexec_image_place(const void *file, u64 size, void *dest, const struct
 	if (bzimage_is(file, size) &&
 	    !kexec_bzimage_check(file, size, &span, &entry_off, &bzimage_params_off))
 		kexec_bzimage_place(file, size, dest);
-	else if (!elf_layout(file, size, EM_X86_64, &el))
+	else if (!elf_layout(file, size, EM_X86_64, &el, NULL, 0))
 		elf_copy(file, dest, &el);
 }
 

@@ -46,10 +46,10 @@ EFI_STATUS arch_kernel_place(struct kernel *k, u64 load_addr)
 {
 	const struct arm64_image_header *h = k->file;
 	u64 entry_off;
-	const char *why = arm64_image_check(k->file, k->file_size, &k->span, &entry_off);
+	char why[ERR_WHY_MAX];
 	EFI_STATUS st;
 
-	if (why) {
+	if (arm64_image_check(k->file, k->file_size, &k->span, &entry_off, why, sizeof(why))) {
 		Print(L"loader: %s: %a\n", KERNEL_FILE, why);
 		return EFI_LOAD_ERROR;
 	}

@@ -54,13 +54,12 @@ void arch_canary_init(void)
 EFI_STATUS arch_kernel_place(struct kernel *k, u64 load_addr)
 {
 	struct elf_layout l;
-	const char *why;
+	char why[ERR_WHY_MAX];
 	EFI_STATUS st;
 
 	if (bzimage_is(k->file, k->file_size))
 		return bzimage_place(k, load_addr);
-	why = elf_layout(k->file, k->file_size, EM_X86_64, &l);
-	if (why) {
+	if (elf_layout(k->file, k->file_size, EM_X86_64, &l, why, sizeof(why))) {
 		Print(L"loader: %s: %a\n", KERNEL_FILE, why);
 		return EFI_LOAD_ERROR;
 	}

@@ -16,7 +16,7 @@ LB := $(BUILD)/bzimage
 LB_SRCS := boot/linux/entry.S boot/linux/main.c boot/linux/cpu.c boot/linux/idmap.c \
 	boot/linux/serial.c boot/linux/e820.c boot/linux/bootparams.c boot/linux/rsdp.c \
 	boot/linux/place.c boot/linux/fdt.c boot/pc_fdt.c boot/efi/bootargs.c lib/elf_load.c \
-	lib/format.c lib/string.c
+	lib/format.c lib/kerrno.c lib/string.c
 LB_OBJS := $(patsubst %,$(LB)/%.o,$(basename $(LB_SRCS)))
 # Position-independent code that needs no GOT: every symbol is ours.
 LB_CFLAGS := $(FREESTANDING) $(WARNINGS) -m64 -mno-red-zone -mgeneral-regs-only -O2 -g \

@@ -87,6 +87,7 @@ void lb_main(u64 bp_pa, u64 base, u32 entry_bits)
 	struct lb_range image = { base + (u64)(payload_start - startup_32),
 				  (u64)(payload_end - payload_start) };
 	struct elf_layout el;
+	char bad[ERR_WHY_MAX];
 	const char *why;
 	int err;
 
@@ -94,9 +95,8 @@ void lb_main(u64 bp_pa, u64 base, u32 entry_bits)
 	why = lb_idmap_init(base, win_size);				/* 2 */
 	if (why)
 		lb_stop(why);
-	why = elf_layout(payload_start, image.size, EM_X86_64, &el);	/* 3 */
-	if (why)
-		lb_stop(why);
+	if (elf_layout(payload_start, image.size, EM_X86_64, &el, bad, sizeof(bad)))	/* 3 */
+		lb_stop(bad);
 
 	lb_note("Baton's bzImage, entered at the %u-bit entry, loaded at 0x%llx, boot_params at "
 		"0x%llx", entry_bits, (unsigned long long)base, (unsigned long long)bp_pa);

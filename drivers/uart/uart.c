@@ -17,6 +17,7 @@
 #include "console.h"
 #include "kstring.h"
 #include "printk.h"
+#include "kerrno.h"
 #include <libfdt.h>
 
 static const struct uart_driver *const drivers[] = {
@@ -58,7 +59,7 @@ int uart_port_from_fdt(const void *fdt, int node, const struct uart_driver *drv,
 	u64 baud;
 
 	if (bootfdt_reg(fdt, node, 0, &reg) < 0)
-		return -1;
+		return -EINVAL;
 	*port = (struct uart_port){
 		.phys = reg.addr,
 		.size = reg.size,
@@ -71,7 +72,7 @@ int uart_port_from_fdt(const void *fdt, int node, const struct uart_driver *drv,
 	if (port->shift > 4 || (port->width != 1 && port->width != 4)) {
 		pr_err("uart: %s: reg-shift %u / reg-io-width %u not supported",
 		       fdt_get_name(fdt, node, NULL), port->shift, port->width);
-		return -1;
+		return -EINVAL;
 	}
 	/* "115200n8": the speed leads; parity, bits and flow are 8N1 here. */
 	if (options && *options) {
@@ -163,7 +164,7 @@ static int set_earlycon(const char *val)
 	if (!val || !*val)
 		return 0; /* bare: stdout-path, as early as it can be */
 	early.drv = uart_parse_earlycon(val, &early.port);
-	return early.drv ? 0 : -1;
+	return early.drv ? 0 : -ENODEV;
 }
 CMDLINE_PARAM("earlycon", set_earlycon,
 	      "console before the device tree's: <driver>,[io|mmio|mmio32,]<addr>, or bare");
@@ -202,7 +203,7 @@ static const void *standby_fdt;
 
 static bool rescue(void)
 {
-	return uart_console_init(standby_fdt);
+	return uart_console_init(standby_fdt) == 0;
 }
 
 void uart_console_standby(const void *fdt)
@@ -211,7 +212,7 @@ void uart_console_standby(const void *fdt)
 	console_set_rescue(rescue);
 }
 
-bool uart_console_init(const void *fdt)
+int uart_console_init(const void *fdt)
 {
 	const struct uart_driver *drv;
 	struct uart_port port;
@@ -242,16 +243,16 @@ bool uart_console_init(const void *fdt)
 	} else if (node >= 0 && uart_port_from_fdt(fdt, node, drv, opts, &port) == 0) {
 		if (have && early.port.phys == port.phys && early.port.port_io == port.port_io) {
 			pr_info("console: stdout-path '%s' is the earlycon device", path);
-			return true;
+			return 0;
 		}
 		if (start(drv, &port, path))
-			return true;
+			return 0;
 		pr_warn("console: the stdout-path device could not be started");
 	}
 	if (have)
-		return true;
+		return 0;
 	if (fallback(fdt))
-		return true;
+		return 0;
 	pr_err("console: none: the device tree has no UART this kernel can drive");
-	return false;
+	return -ENODEV;
 }

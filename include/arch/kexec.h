@@ -8,6 +8,7 @@
 #define BATON_ARCH_KEXEC_H
 
 #include "types.h"
+#include "kerrno.h"
 
 /* The new kernel, its boot FDT and so KHO scratch must lie below this
  * (x86-64: the identity map entry.S builds covers 4 GiB). */
@@ -20,9 +21,11 @@ struct kexec_layout {
 	u64 entry_off;
 };
 
-/* Check the kernel file (x86-64: an ELF; arm64: an Image) of size bytes.
- * Returns NULL and fills *l, or says what is wrong. */
-const char *arch_kexec_image_check(const void *file, u64 size, struct kexec_layout *l);
+/* Check the kernel file (x86-64: an ELF or a bzImage; arm64: an Image) of
+ * size bytes. Returns 0 and fills *l, or a negative code (kerrno.h) with
+ * what is wrong in why (n bytes). */
+int arch_kexec_image_check(const void *file, u64 size, struct kexec_layout *l, char *why,
+			   size_t n);
 
 /* Copy the checked file to dest (l->span bytes, mapped). */
 void arch_kexec_image_place(const void *file, u64 size, void *dest, const struct kexec_layout *l);

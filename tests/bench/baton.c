@@ -54,7 +54,7 @@ static void allocator_init(void)
 	memblock_reset();
 	memblock_add(RAM_BASE, RAM_SIZE);
 	memblock_reserve(RAM_BASE, MiB(1));
-	if (!buddy_init()) {
+	if (buddy_init()) {
 		fprintf(stderr, "bench: baton: buddy_init failed\n%s", host_log());
 		exit(1);
 	}

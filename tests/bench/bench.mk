@@ -24,7 +24,7 @@ BENCH_CC := gcc
 BENCH_BIN := $(BENCH_BUILD)/mm-bench
 
 BENCH_KERNEL_SRCS := mm/memblock.c mm/memdesc.c mm/buddy.c mm/slab.c mm/kmalloc.c \
-	mm/folio.c kernel/printk.c kernel/console.c lib/format.c kernel/panic.c \
+	mm/folio.c kernel/printk.c kernel/console.c lib/format.c lib/kerrno.c kernel/panic.c \
 	kernel/cmdline.c
 BENCH_OWN_SRCS := tests/bench/bench.c tests/bench/baton.c tests/bench/glibc.c \
 	tests/bench/jemalloc.c tests/bench/mimalloc.c

@@ -50,7 +50,7 @@ static void boot(const void *boot_fdt, double *scan_ns, double *mark_ns)
 	memblock_add(RAM_BASE, RAM);
 	memblock_reserve(RAM_BASE, MiB(1));
 	t = now_ns();
-	if (boot_fdt && !kho_scan(boot_fdt)) {
+	if (boot_fdt && kho_scan(boot_fdt) < 0) {
 		fprintf(stderr, "kho-bench: handover refused\n%s", host_log());
 		exit(1);
 	}
@@ -58,7 +58,7 @@ static void boot(const void *boot_fdt, double *scan_ns, double *mark_ns)
 		*scan_ns = now_ns() - t;
 	if (!kho_is_kho_boot() && kho_scratch_reserve(MiB(32)) < 0)
 		exit(1);
-	if (!buddy_init())
+	if (buddy_init())
 		exit(1);
 	t = now_ns();
 	kho_mark_preserved();

@@ -80,6 +80,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	static struct mem_range mem[64];
 	static struct bootfdt_resv resv[64];
 	const char *opts, *args;
+	char why[ERR_WHY_MAX];
 	struct mem_range range;
 	void *fdt = malloc(size ? size : 1);
 	bool show = getenv("FUZZ_SHOW_LOG");
@@ -90,9 +91,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	memcpy(fdt, data, size);
 	if (size >= sizeof(struct fdt_header) && fdt_magic(fdt) == FDT_MAGIC)
 		(void)bootfdt_content_size(fdt);
-	if ((opts = bootfdt_check(fdt, size))) {
+	if (bootfdt_check(fdt, size, why, sizeof(why))) {
 		if (show)
-			fprintf(stderr, "refused: %s\n", opts);
+			fprintf(stderr, "refused: %s\n", why);
 		free(fdt);
 		return 0;
 	}

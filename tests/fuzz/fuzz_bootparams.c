@@ -74,13 +74,12 @@ static void check_fdt(const struct lb_info *info, const char *why)
 	static u64 fdt[LB_FDT_SIZE / 8];
 	struct lb_range image = { 0x1009000, 0x1d000 };
 	static struct mem_range ram[LB_MAX_RANGES];
-	const char *bad;
+	char bad[ERR_WHY_MAX];
 	int n;
 
 	if (lb_fdt_build(fdt, sizeof(fdt), info, image, why) < 0)
 		return; /* too big for 64 KiB: main.c then writes one without memory */
-	bad = bootfdt_check(fdt, fdt_totalsize(fdt));
-	if (bad) {
+	if (bootfdt_check(fdt, fdt_totalsize(fdt), bad, sizeof(bad))) {
 		fprintf(stderr, "the kernel refuses the front end's FDT: %s\n", bad);
 		abort();
 	}

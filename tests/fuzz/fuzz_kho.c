@@ -60,7 +60,7 @@ static void boot(const void *boot_fdt)
 		kho_scan(boot_fdt);
 	if (!kho_is_kho_boot() && kho_scratch_reserve(SCRATCH) < 0)
 		abort();
-	if (!buddy_init())
+	if (buddy_init())
 		abort();
 	kho_mark_preserved();
 	slab_init();
@@ -186,7 +186,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		size -= 4 + PAGE_SIZE;
 	}
 	/* A real boot checks the boot FDT first, with bootfdt_check. */
-	if (bootfdt_check(fdt_buf, fdt_len) != NULL)
+	if (bootfdt_check(fdt_buf, fdt_len, NULL, 0))
 		return 0;
 	host_log_clear();
 	boot(fdt_buf);

@@ -19,7 +19,7 @@ void mm_boot(u64 ram_size)
 	memblock_add(MM_RAM_BASE, ram_size);
 	memblock_reserve(MM_RAM_BASE, 1 << 20);
 	host_console_register();
-	REQUIRE(buddy_init());
+	REQUIRE(buddy_init() == 0);
 	slab_init();
 	folio_init();
 	vmalloc_init();
@@ -38,7 +38,7 @@ void mm_boot_generation(u64 ram_base, u64 ram_size, const void *boot_fdt)
 		kho_scan(boot_fdt);
 	if (!kho_is_kho_boot())
 		REQUIRE(kho_scratch_reserve(MM_KHO_SCRATCH) == 0);
-	REQUIRE(buddy_init());
+	REQUIRE(buddy_init() == 0);
 	kho_mark_preserved();
 	slab_init();
 	folio_init();

@@ -106,22 +106,32 @@ static void *packed_sample(void)
 
 /* bootfdt_check */
 
+/* bootfdt_check's sentence, or NULL when it accepts; its code must agree. */
+static const char *check(const void *fdt, u64 avail)
+{
+	static char why[ERR_WHY_MAX];
+	int err = bootfdt_check(fdt, avail, why, sizeof(why));
+
+	EXPECT(err <= 0);
+	return err ? why : NULL;
+}
+
 TEST(bootfdt, check_accepts_sound_blob)
 {
 	void *fdt = packed_sample();
 	u32 total = fdt_totalsize(fdt);
 	void *blob = copy(fdt, total);
 
-	EXPECT_STR(bootfdt_check(blob, total), NULL);
+	EXPECT_STR(check(blob, total), NULL);
 	free(blob);
 	/* Room after the blob is fine; so is free space inside it. */
-	EXPECT_STR(bootfdt_check(tree(2, 2), TREE_SIZE), NULL);
-	EXPECT_STR(bootfdt_check(tree_buf, 2 * BOOTFDT_MAX_SIZE), NULL);
+	EXPECT_STR(check(tree(2, 2), TREE_SIZE), NULL);
+	EXPECT_STR(check(tree_buf, 2 * BOOTFDT_MAX_SIZE), NULL);
 }
 
 TEST(bootfdt, check_null)
 {
-	EXPECT_STR(bootfdt_check(NULL, 4096), "there is none (address 0)");
+	EXPECT_STR(check(NULL, 4096), "there is none (address 0)");
 }
 
 TEST(bootfdt, check_smaller_than_header)
@@ -129,9 +139,9 @@ TEST(bootfdt, check_smaller_than_header)
 	void *fdt = packed_sample();
 	void *blob = copy(fdt, sizeof(struct fdt_header) - 1);
 
-	EXPECT_STR(bootfdt_check(blob, sizeof(struct fdt_header) - 1),
+	EXPECT_STR(check(blob, sizeof(struct fdt_header) - 1),
 		   "it is smaller than an FDT header");
-	EXPECT_STR(bootfdt_check(blob, 0), "it is smaller than an FDT header");
+	EXPECT_STR(check(blob, 0), "it is smaller than an FDT header");
 	free(blob);
 }
 
@@ -142,9 +152,9 @@ TEST(bootfdt, check_bad_magic)
 	void *blob = copy(fdt, total);
 
 	fdt_set_magic(blob, 0x12345678);
-	EXPECT_STR(bootfdt_check(blob, total), "bad magic 0x12345678 (expected 0xd00dfeed)");
+	EXPECT_STR(check(blob, total), "bad magic 0x12345678 (expected 0xd00dfeed)");
 	fdt_set_magic(blob, 0xedfe0dd0); /* a byte-swapped blob */
-	EXPECT_STR(bootfdt_check(blob, total), "bad magic 0xedfe0dd0 (expected 0xd00dfeed)");
+	EXPECT_STR(check(blob, total), "bad magic 0xedfe0dd0 (expected 0xd00dfeed)");
 	free(blob);
 }
 
@@ -153,7 +163,7 @@ TEST(bootfdt, check_truncated)
 	void *fdt = tree(2, 2); /* totalsize is TREE_SIZE, 16384 */
 	void *blob = copy(fdt, 4000);
 
-	EXPECT_STR(bootfdt_check(blob, 4000),
+	EXPECT_STR(check(blob, 4000),
 		   "totalsize 16384 is larger than the 4000 bytes allowed");
 	free(blob);
 }
@@ -166,7 +176,7 @@ TEST(bootfdt, check_too_large)
 	REQUIRE(big);
 	memcpy(big, fdt, fdt_totalsize(fdt));
 	fdt_set_totalsize(big, BOOTFDT_MAX_SIZE + 4);
-	EXPECT_STR(bootfdt_check(big, 2 * BOOTFDT_MAX_SIZE),
+	EXPECT_STR(check(big, 2 * BOOTFDT_MAX_SIZE),
 		   "totalsize 2097156 is larger than the 2097152 bytes allowed");
 	free(big);
 }
@@ -181,7 +191,7 @@ TEST(bootfdt, check_damaged_structure)
 
 	/* The FDT_BEGIN_NODE tag of /chosen becomes garbage. */
 	memcpy((char *)blob + fdt_off_dt_struct(blob) + chosen, &bad, sizeof(bad));
-	EXPECT_STR(bootfdt_check(blob, total), "damaged: FDT_ERR_BADSTRUCTURE");
+	EXPECT_STR(check(blob, total), "damaged: FDT_ERR_BADSTRUCTURE");
 	free(blob);
 }
 
@@ -196,7 +206,7 @@ TEST(bootfdt, check_damaged_header_and_names)
 
 	/* The strings block said to lie beyond the end of the blob. */
 	fdt_set_off_dt_strings(blob, total + 64);
-	why = bootfdt_check(blob, total);
+	why = check(blob, total);
 	EXPECT(why && strncmp(why, "damaged: FDT_ERR_", 17) == 0);
 	free(blob);
 
@@ -205,7 +215,7 @@ TEST(bootfdt, check_damaged_header_and_names)
 	prop = fdt_get_property_w(blob, at(blob, "/chosen"), "bootargs", &len);
 	REQUIRE(prop);
 	prop->nameoff = cpu_to_fdt32(fdt_size_dt_strings(blob) + 100);
-	why = bootfdt_check(blob, total);
+	why = check(blob, total);
 	EXPECT(why && strncmp(why, "damaged: FDT_ERR_", 17) == 0);
 	free(blob);
 }
@@ -268,7 +278,7 @@ TEST(bootfdt, memory_overlap_rejected)
 
 	MEMORY(fdt, "memory@1000", 0, 0x1000, 0, 0x1000);
 	MEMORY(fdt, "memory@0", 0, 0, 0, 0x2000);
-	EXPECT_EQ(bootfdt_memory(fdt, r, 8), -1);
+	EXPECT_EQ(bootfdt_memory(fdt, r, 8), -EINVAL);
 	EXPECT_LOG("bootfdt: memory ranges 0x0 and 0x1000 overlap\r\n");
 }
 
@@ -278,7 +288,7 @@ TEST(bootfdt, memory_duplicate_rejected)
 	struct mem_range r[8];
 
 	MEMORY(fdt, "memory@1000", 0, 0x1000, 0, 0x1000, 0, 0x1000, 0, 0x1000);
-	EXPECT_EQ(bootfdt_memory(fdt, r, 8), -1);
+	EXPECT_EQ(bootfdt_memory(fdt, r, 8), -EINVAL);
 	EXPECT_LOG("overlap");
 }
 
@@ -288,7 +298,7 @@ TEST(bootfdt, memory_bad_reg_length)
 	struct mem_range r[8];
 
 	MEMORY(fdt, "memory@0", 0, 0, 0);
-	EXPECT_EQ(bootfdt_memory(fdt, r, 8), -1);
+	EXPECT_EQ(bootfdt_memory(fdt, r, 8), -EINVAL);
 	EXPECT_LOG("bootfdt: memory memory@0: reg is 12 bytes, not a multiple of 16\r\n");
 }
 
@@ -298,7 +308,7 @@ TEST(bootfdt, memory_three_address_cells)
 	struct mem_range r[8];
 
 	MEMORY(fdt, "memory@0", 0, 0, 0, 0, 0x1000);
-	EXPECT_EQ(bootfdt_memory(fdt, r, 8), -1);
+	EXPECT_EQ(bootfdt_memory(fdt, r, 8), -EINVAL);
 	EXPECT_LOG("bootfdt: memory memory@0: #address-cells 3 / #size-cells 2 not supported\r\n");
 }
 
@@ -309,7 +319,7 @@ TEST(bootfdt, memory_too_many)
 
 	MEMORY(fdt, "memory@0", 0, 0, 0, 0x1000, 0, 0x10000, 0, 0x1000,
 	       0, 0x20000, 0, 0x1000);
-	EXPECT_EQ(bootfdt_memory(fdt, r, 2), -1);
+	EXPECT_EQ(bootfdt_memory(fdt, r, 2), -E2BIG);
 	EXPECT_LOG("bootfdt: more than 2 memory ranges\r\n");
 	host_log_clear();
 	EXPECT_EQ(bootfdt_memory(fdt, r, 3), 3); /* exactly max is fine */
@@ -333,7 +343,7 @@ TEST(bootfdt, memory_wrap_rejected)
 	struct mem_range r[4];
 
 	MEMORY(fdt, "memory@fffffffffffff000", 0xffffffff, 0xfffff000, 0, 0x2000);
-	EXPECT_EQ(bootfdt_memory(fdt, r, 4), -1);
+	EXPECT_EQ(bootfdt_memory(fdt, r, 4), -EOVERFLOW);
 	EXPECT_LOG("bootfdt: memory memory@fffffffffffff000: range 0xfffffffffffff000+0x2000 wraps around\r\n");
 }
 
@@ -388,10 +398,10 @@ TEST(bootfdt, reserved_block_and_nodes)
 	for (int i = 0; i < 4; i++)
 		EXPECT(!r[i].no_map);
 
-	EXPECT_EQ(bootfdt_reserved(fdt, r, 3), -1);
+	EXPECT_EQ(bootfdt_reserved(fdt, r, 3), -E2BIG);
 	EXPECT_LOG("bootfdt: more than 3 reserved ranges (reserved-memory fw@90000000 is one too many)\r\n");
 	host_log_clear();
-	EXPECT_EQ(bootfdt_reserved(fdt, r, 0), -1);
+	EXPECT_EQ(bootfdt_reserved(fdt, r, 0), -E2BIG);
 	EXPECT_LOG("bootfdt: more than 0 reserved ranges (memreserve is one too many)\r\n");
 }
 
@@ -459,7 +469,7 @@ TEST(bootfdt, reserved_bad_reg_refused)
 	CELLS(fdt, "/reserved-memory", "#size-cells", 2);
 	add(fdt, "/reserved-memory", "odd");
 	CELLS(fdt, "/reserved-memory/odd", "reg", 0x0, 0x1000, 0x0);
-	EXPECT_EQ(bootfdt_reserved(fdt, r, 4), -1);
+	EXPECT_EQ(bootfdt_reserved(fdt, r, 4), -EINVAL);
 	EXPECT_LOG("bootfdt: reserved-memory odd: reg is 12 bytes, not a multiple of 16");
 }
 
@@ -471,7 +481,7 @@ TEST(bootfdt, reserved_wrap_refused)
 	struct bootfdt_resv r[4];
 
 	REQUIRE(fdt_add_mem_rsv(fdt, 0xfffffffffffff000, 0x2000) == 0);
-	EXPECT_EQ(bootfdt_reserved(fdt, r, 4), -1);
+	EXPECT_EQ(bootfdt_reserved(fdt, r, 4), -EOVERFLOW);
 	EXPECT_LOG("bootfdt: memreserve: range 0xfffffffffffff000+0x2000 wraps around\r\n");
 
 	fdt = tree(2, 2);
@@ -481,7 +491,7 @@ TEST(bootfdt, reserved_wrap_refused)
 	add(fdt, "/reserved-memory", "top");
 	CELLS(fdt, "/reserved-memory/top", "reg", 0x0, 0x1000, 0x0, 0x1000,
 	      0xffffffff, 0xffff0000, 0x0, 0x10000);
-	EXPECT_EQ(bootfdt_reserved(fdt, r, 4), -1);
+	EXPECT_EQ(bootfdt_reserved(fdt, r, 4), -EOVERFLOW);
 	EXPECT_LOG("bootfdt: reserved-memory top: range 0xffffffffffff0000+0x10000 wraps around\r\n");
 }
 
@@ -504,7 +514,7 @@ TEST(bootfdt, reserved_many_in_one_node)
 	raw(fdt, "/reserved-memory/many", "reg", reg, sizeof(reg));
 	EXPECT_EQ(bootfdt_reserved(fdt, r, 20), 20);
 	EXPECT_EQ(r[19].base, 0x80130000);
-	EXPECT_EQ(bootfdt_reserved(fdt, r, 19), -1);
+	EXPECT_EQ(bootfdt_reserved(fdt, r, 19), -E2BIG);
 	EXPECT_LOG("bootfdt: more than 19 reserved ranges (reserved-memory many is one too many)");
 }
 
@@ -525,13 +535,13 @@ TEST(bootfdt, reserved_ranges_and_cells)
 	raw(fdt, "/reserved-memory", "ranges", NULL, 0);
 	EXPECT_EQ(bootfdt_reserved(fdt, r, 4), 1);
 	CELLS(fdt, "/reserved-memory", "ranges", 0x0, 0x0, 0x0, 0x40000000, 0x0, 0x10000000);
-	EXPECT_EQ(bootfdt_reserved(fdt, r, 4), -1);
+	EXPECT_EQ(bootfdt_reserved(fdt, r, 4), -EINVAL);
 	EXPECT_LOG("bootfdt: /reserved-memory has a non-empty ranges (24 bytes)");
 
 	raw(fdt, "/reserved-memory", "ranges", NULL, 0);
 	CELLS(fdt, "/reserved-memory", "#address-cells", 3);
 	host_log_clear();
-	EXPECT_EQ(bootfdt_reserved(fdt, r, 4), -1);
+	EXPECT_EQ(bootfdt_reserved(fdt, r, 4), -EINVAL);
 	EXPECT_LOG("bootfdt: reserved-memory fw: #address-cells 3 / #size-cells 2 not supported");
 }
 
@@ -616,9 +626,9 @@ TEST(bootfdt, reg_plain)
 	EXPECT_EQ(reg.addr, 0x100000000);
 	EXPECT_EQ(reg.size, 0x20);
 
-	EXPECT_EQ(bootfdt_reg(fdt, at(fdt, "/uart@9000000"), 2, &reg), -1);
+	EXPECT_EQ(bootfdt_reg(fdt, at(fdt, "/uart@9000000"), 2, &reg), -EINVAL);
 	EXPECT_LOG("bootfdt: uart@9000000: no usable reg entry 2\r\n");
-	EXPECT_EQ(bootfdt_reg(fdt, 0, 0, &reg), -1); /* the root has no parent */
+	EXPECT_EQ(bootfdt_reg(fdt, 0, 0, &reg), -EINVAL); /* the root has no parent */
 }
 
 TEST(bootfdt, reg_through_simple_bus)
@@ -646,7 +656,7 @@ TEST(bootfdt, reg_through_simple_bus)
 	REQUIRE(bootfdt_reg(fdt, at(fdt, "/soc/timer@3000"), 0, &reg) == 0);
 	EXPECT_EQ(reg.addr, 0xc0003000); /* second range */
 
-	EXPECT_EQ(bootfdt_reg(fdt, at(fdt, "/soc/lost@50000000"), 0, &reg), -1);
+	EXPECT_EQ(bootfdt_reg(fdt, at(fdt, "/soc/lost@50000000"), 0, &reg), -ERANGE);
 	EXPECT_LOG("bootfdt: soc: no range covers 0x50000000\r\n");
 }
 
@@ -699,7 +709,7 @@ TEST(bootfdt, reg_bus_without_ranges)
 	add(fdt, "/i2c@1000", "rtc@68");
 	CELLS(fdt, "/i2c@1000/rtc@68", "reg", 0x68);
 
-	EXPECT_EQ(bootfdt_reg(fdt, at(fdt, "/i2c@1000/rtc@68"), 0, &reg), -1);
+	EXPECT_EQ(bootfdt_reg(fdt, at(fdt, "/i2c@1000/rtc@68"), 0, &reg), -EINVAL);
 	EXPECT_LOG("bootfdt: i2c@1000 has no ranges: its children are not reachable\r\n");
 }
 
@@ -759,7 +769,7 @@ TEST(bootfdt, reg_isa_wrong_cells)
 	add(fdt, "/isa", "serial@i3f8");
 	CELLS(fdt, "/isa/serial@i3f8", "reg", 0x3f8, 8);
 
-	EXPECT_EQ(bootfdt_reg(fdt, at(fdt, "/isa/serial@i3f8"), 0, &reg), -1);
+	EXPECT_EQ(bootfdt_reg(fdt, at(fdt, "/isa/serial@i3f8"), 0, &reg), -EINVAL);
 	EXPECT_LOG("bootfdt: isa: ISA bus with #address-cells 1, not 2\r\n");
 }
 
@@ -773,10 +783,10 @@ TEST(bootfdt, check_refuses_old_versions)
 	REQUIRE(fdt_pack(fdt) == 0);
 	h->version = cpu_to_fdt32(7);
 	h->last_comp_version = cpu_to_fdt32(0);
-	EXPECT_STR(bootfdt_check(fdt, TREE_SIZE), "version 7 (last compatible 0); only 17 is read");
+	EXPECT_STR(check(fdt, TREE_SIZE), "version 7 (last compatible 0); only 17 is read");
 	h->version = cpu_to_fdt32(17);
 	h->last_comp_version = cpu_to_fdt32(16);
-	EXPECT(bootfdt_check(fdt, TREE_SIZE) == NULL);
+	EXPECT(check(fdt, TREE_SIZE) == NULL);
 }
 
 /* Paths, aliases and stdout-path */
@@ -931,7 +941,7 @@ TEST(bootfdt, reg_raspberry_pi_soc)
 	REQUIRE(bootfdt_reg(fdt, at(fdt, "/soc/serial@7e215040"), 0, &reg) == 0);
 	EXPECT_EQ(reg.addr, 0x3fffffff);
 	CELLS(fdt, "/soc/serial@7e215040", "reg", 0x7f000000, 0x1);
-	EXPECT_EQ(bootfdt_reg(fdt, at(fdt, "/soc/serial@7e215040"), 0, &reg), -1);
+	EXPECT_EQ(bootfdt_reg(fdt, at(fdt, "/soc/serial@7e215040"), 0, &reg), -ERANGE);
 }
 
 /* Three levels with different cell counts at each: root 2/2, a bus of
@@ -960,7 +970,7 @@ TEST(bootfdt, reg_three_levels_mixed_cells)
 	EXPECT_EQ(reg.size, 0x20);
 	/* A ranges whose length is not whole entries is refused. */
 	CELLS(fdt, "/soc/bridge@10000000", "ranges", 0x1, 0x0, 0x10400000, 0x10000, 0x0);
-	EXPECT_EQ(bootfdt_reg(fdt, at(fdt, "/soc/bridge@10000000/uart@1,100"), 0, &reg), -1);
+	EXPECT_EQ(bootfdt_reg(fdt, at(fdt, "/soc/bridge@10000000/uart@1,100"), 0, &reg), -EINVAL);
 	EXPECT_LOG("bootfdt: bridge@10000000: ranges is 20 bytes, not a multiple of 16");
 }
 
@@ -980,7 +990,7 @@ TEST(bootfdt, content_size_of_padded_blob)
 	EXPECT(bootfdt_content_size(big) >= (u64)fdt_off_dt_strings(big) + fdt_size_dt_strings(big));
 	/* Cut to what is used, it is still a sound tree. */
 	fdt_set_totalsize(big, (u32)bootfdt_content_size(big));
-	EXPECT_STR(bootfdt_check(big, 3u << 20), NULL);
+	EXPECT_STR(check(big, 3u << 20), NULL);
 	/* Blocks in an unusual order: no answer. */
 	fdt_set_off_mem_rsvmap(big, fdt_off_dt_strings(big) + 8);
 	EXPECT_EQ(bootfdt_content_size(big), 0);
@@ -1027,6 +1037,6 @@ TEST(bootfdt, reserved_block_unterminated)
 	struct bootfdt_resv r[4];
 
 	fdt_set_off_mem_rsvmap(fdt, fdt_totalsize(fdt) - 8);
-	EXPECT_EQ(bootfdt_reserved(fdt, r, 4), -1);
+	EXPECT_EQ(bootfdt_reserved(fdt, r, 4), -EBADMSG);
 	EXPECT_LOG("bootfdt: the memory reservation block is damaged");
 }

@@ -25,7 +25,7 @@ static void boot(void)
 	memblock_add(RAM_BASE, RAM_SIZE);
 	memblock_reserve(RAM_BASE, 1 << 20);
 	host_console_register();
-	REQUIRE(buddy_init());
+	REQUIRE(buddy_init() == 0);
 	host_log_clear();
 	buddy_stats(&start);
 }
@@ -115,8 +115,8 @@ TEST(buddy, double_free_refused)
 	boot();
 	p = alloc_pages(GFP_KERNEL, 1);
 	REQUIRE(p);
-	EXPECT(free_page_desc(p, 1));
-	EXPECT(!free_page_desc(p, 1));
+	EXPECT_EQ(free_page_desc(p, 1), 0);
+	EXPECT_EQ(free_page_desc(p, 1), -EINVAL);
 	EXPECT_LOG("it is free already (double free?)");
 	expect_back_to_start();
 }
@@ -130,17 +130,17 @@ TEST(buddy, wrong_order_refused)
 	boot();
 	p = alloc_pages(GFP_KERNEL, 2);
 	REQUIRE(p);
-	EXPECT(!free_page_desc(p, 1));
+	EXPECT_EQ(free_page_desc(p, 1), -EINVAL);
 	EXPECT_LOG("allocated with another order");
-	EXPECT(!free_page_desc(p + 1, 0));   /* a tail page, not a head */
+	EXPECT_EQ(free_page_desc(p + 1, 0), -EINVAL);   /* a tail page, not a head */
 	__free_pages(p, 2);
 
 	f = alloc_page_desc(GFP_KERNEL, 2, md);
 	REQUIRE(f);
 	EXPECT_EQ(f[3].memdesc, md);
-	EXPECT(!free_page_desc(f, 1));
+	EXPECT_EQ(free_page_desc(f, 1), -EINVAL);
 	EXPECT_LOG("part of a larger block");
-	EXPECT(free_page_desc(f, 2));
+	EXPECT_EQ(free_page_desc(f, 2), 0);
 	expect_back_to_start();
 }
 
@@ -149,9 +149,9 @@ TEST(buddy, foreign_pointers_refused)
 	struct page outside;
 
 	boot();
-	EXPECT(!free_page_desc(&outside, 0));
+	EXPECT_EQ(free_page_desc(&outside, 0), -EINVAL);
 	EXPECT_LOG("not a page of the allocator");
-	EXPECT(!free_page_desc(pfn_to_page(RAM_BASE >> PAGE_SHIFT), 0));
+	EXPECT_EQ(free_page_desc(pfn_to_page(RAM_BASE >> PAGE_SHIFT), 0), -EINVAL);
 	EXPECT_LOG("not the allocator's");
 	EXPECT(alloc_pages(GFP_KERNEL, MAX_ORDER + 1) == NULL);
 	expect_back_to_start();

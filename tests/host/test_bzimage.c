@@ -94,7 +94,8 @@ TEST(bzimage, baton_payload_and_init_size)
 	h = hdr();
 	pm = (h->setup_sects + 1) * 512;
 	REQUIRE(h->payload_offset && (u64)h->payload_offset + h->payload_length <= (u64)size - pm);
-	REQUIRE(elf_layout(file + pm + h->payload_offset, h->payload_length, EM_X86_64, &el) == NULL);
+	REQUIRE(elf_layout(file + pm + h->payload_offset, h->payload_length, EM_X86_64, &el, NULL, 0) ==
+		0);
 	EXPECT(IS_ALIGNED(h->payload_offset, 4096));
 	EXPECT(h->init_size >= ALIGN_UP((u64)size - pm, 4096) + 0x200000 - 0x1000 +
 				       ALIGN_UP(el.span, 4096) + LB_FDT_SIZE + 0x10000);

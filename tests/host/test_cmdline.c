@@ -272,10 +272,10 @@ TEST(cmdline, loglevel_param)
 		EXPECT_EQ(cmdline_parse_u64(s, &v_), 0);                     \
 		EXPECT_EQ(v_, want);                                         \
 	} while (0)
-#define EXPECT_U64_BAD(s)                                                  \
+#define EXPECT_U64_BAD(s, err)                                             \
 	do {                                                                 \
 		u64 v_ = 0xbad;                                              \
-		EXPECT_EQ(cmdline_parse_u64(s, &v_), -1);                    \
+		EXPECT_EQ(cmdline_parse_u64(s, &v_), err);                   \
 		EXPECT_EQ(v_, 0xbad);                                        \
 	} while (0)
 
@@ -305,21 +305,21 @@ TEST(cmdline, parse_u64_suffixes)
 
 TEST(cmdline, parse_u64_rejects)
 {
-	EXPECT_U64_BAD(NULL);
-	EXPECT_U64_BAD("");
-	EXPECT_U64_BAD("0x");
-	EXPECT_U64_BAD("K");
-	EXPECT_U64_BAD("0xK");
-	EXPECT_U64_BAD("12x");
-	EXPECT_U64_BAD("1KB");
-	EXPECT_U64_BAD("1T");
-	EXPECT_U64_BAD("1f");
-	EXPECT_U64_BAD("-1");
-	EXPECT_U64_BAD(" 1");
-	EXPECT_U64_BAD("1 ");
-	EXPECT_U64_BAD("18446744073709551616");  /* 2^64 */
-	EXPECT_U64_BAD("99999999999999999999");
-	EXPECT_U64_BAD("0x10000000000000000");
-	EXPECT_U64_BAD("17179869184G"); /* 2^34 G = 2^64 */
-	EXPECT_U64_BAD("18014398509481984K"); /* 2^54 K = 2^64 */
+	EXPECT_U64_BAD(NULL, -EINVAL);
+	EXPECT_U64_BAD("", -EINVAL);
+	EXPECT_U64_BAD("0x", -EINVAL);
+	EXPECT_U64_BAD("K", -EINVAL);
+	EXPECT_U64_BAD("0xK", -EINVAL);
+	EXPECT_U64_BAD("12x", -EINVAL);
+	EXPECT_U64_BAD("1KB", -EINVAL);
+	EXPECT_U64_BAD("1T", -EINVAL);
+	EXPECT_U64_BAD("1f", -EINVAL);
+	EXPECT_U64_BAD("-1", -EINVAL);
+	EXPECT_U64_BAD(" 1", -EINVAL);
+	EXPECT_U64_BAD("1 ", -EINVAL);
+	EXPECT_U64_BAD("18446744073709551616", -ERANGE);  /* 2^64 */
+	EXPECT_U64_BAD("99999999999999999999", -ERANGE);
+	EXPECT_U64_BAD("0x10000000000000000", -ERANGE);
+	EXPECT_U64_BAD("17179869184G", -ERANGE); /* 2^34 G = 2^64 */
+	EXPECT_U64_BAD("18014398509481984K", -ERANGE); /* 2^54 K = 2^64 */
 }

@@ -102,7 +102,7 @@ static void preserve_set(u64 seed)
 		it->nr_pages = folio_nr_pages(f);
 		it->sum = fill(folio_address(f), folio_size(f), seed + o);
 		REQUIRE(kho_preserve_folio(f) == 0);
-		EXPECT_EQ(kho_preserve_folio(f), -KHO_EEXIST);
+		EXPECT_EQ(kho_preserve_folio(f), -EEXIST);
 	}
 	for (unsigned o = 0; o <= 4; o++) {
 		struct page *p = alloc_pages(GFP_KERNEL, o);
@@ -132,7 +132,7 @@ static void preserve_set(u64 seed)
 		REQUIRE(kho_preserve_slab(o) == 0);
 		kfree(neighbour);
 	}
-	EXPECT_EQ(kho_preserve_slab(items[0].pa ? phys_to_virt(items[0].pa) : NULL), -KHO_EINVAL);
+	EXPECT_EQ(kho_preserve_slab(items[0].pa ? phys_to_virt(items[0].pa) : NULL), -EINVAL);
 
 	/* The index: big enough to need two chunk pages (over 511 pages). */
 	index_pages = 600 + seed % 7;
@@ -157,7 +157,7 @@ static void preserve_set(u64 seed)
 	REQUIRE(kho_preserve_pages(mp, 1) == 0);
 	kho_remove_subtree("baton-test"); /* a previous generation's */
 	REQUIRE(kho_add_subtree("baton-test", m, sizeof(*m)) == 0);
-	EXPECT_EQ(kho_add_subtree("baton-test", m, sizeof(*m)), -KHO_EEXIST);
+	EXPECT_EQ(kho_add_subtree("baton-test", m, sizeof(*m)), -EEXIST);
 }
 
 /* Forget everything the test knew, then learn it again from the handover. */
@@ -174,7 +174,7 @@ static void read_manifest(void)
 	index_pages = 0;
 	REQUIRE(kho_retrieve_subtree("baton-test", &pa, &size) == 0);
 	EXPECT_EQ(size, sizeof(struct manifest));
-	EXPECT_EQ(kho_retrieve_subtree("no-such-blob", &pa, &size), -KHO_ENOENT);
+	EXPECT_EQ(kho_retrieve_subtree("no-such-blob", &pa, &size), -ENOENT);
 	mp = kho_restore_pages(pa, 1);
 	REQUIRE(mp);
 	m = page_address(mp);
@@ -497,7 +497,7 @@ TEST(kho, refuses_a_handover_that_leaves_no_room_for_the_memmap)
 	memblock_reserve(RAM_BASE, 1 << 20);
 	memblock_reserve(KERNEL_IMAGE, 1 << 20);
 	host_log_clear();
-	EXPECT(!kho_scan(handover_fdt(&h)));
+	EXPECT_EQ(kho_scan(handover_fdt(&h)), -ENOSPC);
 	EXPECT_LOG("scratch and the preserved blocks leave no room for the memory map (");
 	EXPECT_LOG("; booting as a cold boot");
 }
@@ -819,10 +819,10 @@ TEST(kho, preserve_refuses_scratch_and_free_memory)
 	REQUIRE(kho_scratch_areas(&areas) == 1);
 	/* Scratch is not the allocator's, so not even a page of it can be
 	 * handed in; and a free page is refused too. */
-	EXPECT_EQ(kho_preserve_pages(pfn_to_page(areas[0].addr >> PAGE_SHIFT), 1), -KHO_EINVAL);
+	EXPECT_EQ(kho_preserve_pages(pfn_to_page(areas[0].addr >> PAGE_SHIFT), 1), -EINVAL);
 	struct page *p = alloc_pages(GFP_KERNEL, 0);
 	__free_pages(p, 0);
-	EXPECT_EQ(kho_preserve_pages(p, 1), -KHO_EINVAL);
+	EXPECT_EQ(kho_preserve_pages(p, 1), -EINVAL);
 	EXPECT_LOG("refused to preserve");
 }
 
@@ -851,11 +851,11 @@ TEST(kho, unpreserve_takes_everything_back)
 	REQUIRE(kho_preserve_slab(o1) == 0);
 	REQUIRE(kho_preserve_slab(o2) == 0);
 	EXPECT_EQ(kho_unpreserve_folio(f), 0);
-	EXPECT_EQ(kho_unpreserve_folio(f), -KHO_ENOENT);
+	EXPECT_EQ(kho_unpreserve_folio(f), -ENOENT);
 	EXPECT_EQ(kho_unpreserve_pages(p, 8), 0);
 	EXPECT_EQ(kho_unpreserve_vmalloc(&v), 0);
 	EXPECT_EQ(kho_unpreserve_slab(o1), 0);
-	EXPECT_EQ(kho_unpreserve_slab(o1), -KHO_ENOENT);
+	EXPECT_EQ(kho_unpreserve_slab(o1), -ENOENT);
 	EXPECT_EQ(kho_unpreserve_slab(o2), 0);
 	REQUIRE(kho_serialize(&h) == 0);
 

@@ -500,7 +500,7 @@ static void restore_linux(const struct lkho_build_opts *o, const struct lkho_bui
 		EXPECT_EQ(sum, b->flat_sum);
 		vfree(va);
 	}
-	EXPECT_EQ(kho_retrieve_subtree(LKHO_MD_NAME, &pa, &size), o->metadata ? 0 : -KHO_ENOENT);
+	EXPECT_EQ(kho_retrieve_subtree(LKHO_MD_NAME, &pa, &size), o->metadata ? 0 : -ENOENT);
 	if (o->metadata) {
 		/* The boot read it (kho_metadata_take), said who handed over
 		 * and took its page back: it waits no more. */
@@ -510,7 +510,7 @@ static void restore_linux(const struct lkho_build_opts *o, const struct lkho_bui
 		EXPECT(kho_restore_folio(pa) == NULL);
 	}
 	EXPECT_EQ(kho_retrieve_subtree(LKHO_TEST_NAME, &pa, &size),
-		  o->test_subtree ? 0 : -KHO_ENOENT);
+		  o->test_subtree ? 0 : -ENOENT);
 	if (o->test_subtree) {
 		/* test_kho's kho_test_restore, on Baton */
 		const void *fdt = phys_to_virt(pa);
@@ -726,7 +726,7 @@ enum lie { LIE_COUNT, LIE_TWICE, LIE_CSUM, LIE_MAGIC, LIE_ORDER };
 
 /* A hostile test_kho set: refused with why, what did restore freed, the
  * rest left preserved and unclaimed, the allocator whole. */
-static void refused_set(enum lie lie, const char *want)
+static void refused_set(enum lie lie, int code, const char *want)
 {
 	struct lkho_build_opts o = lkho_linux_opts(LKHO_V4);
 	struct lkho_built b;
@@ -759,7 +759,7 @@ static void refused_set(enum lie lie, const char *want)
 	}
 	boot_generation(boot);
 	REQUIRE(kho_is_kho_boot());
-	EXPECT_EQ(kho_linux_test_take(true, why, sizeof(why)), -1);
+	EXPECT_EQ(kho_linux_test_take(true, why, sizeof(why)), code);
 	EXPECT_STR(strstr(why, want) ? want : why, want);
 	EXPECT_EQ(kho_linux_test_held_pages(), 0);
 	buddy_check();
@@ -769,27 +769,27 @@ static void refused_set(enum lie lie, const char *want)
 
 TEST(kho_linux, test_kho_set_refused_count_lies)
 {
-	refused_set(LIE_COUNT, "nr_folios is 0 or more than folios_info holds");
+	refused_set(LIE_COUNT, -EBADMSG, "nr_folios is 0 or more than folios_info holds");
 }
 
 TEST(kho_linux, test_kho_set_refused_folio_named_twice)
 {
-	refused_set(LIE_TWICE, "folio 1 of");
+	refused_set(LIE_TWICE, -ENOENT, "folio 1 of");
 }
 
 TEST(kho_linux, test_kho_set_refused_bad_csum)
 {
-	refused_set(LIE_CSUM, "csum_partial over");
+	refused_set(LIE_CSUM, -EBADMSG, "csum_partial over");
 }
 
 TEST(kho_linux, test_kho_set_refused_bad_magic)
 {
-	refused_set(LIE_MAGIC, "no magic 0x4b484f21");
+	refused_set(LIE_MAGIC, -EBADMSG, "no magic 0x4b484f21");
 }
 
 TEST(kho_linux, test_kho_set_refused_wrong_order)
 {
-	refused_set(LIE_ORDER, "folio 0 of");
+	refused_set(LIE_ORDER, -ENOENT, "folio 0 of");
 }
 
 /* Baton's own set (kho_linux_test_preserve), read as Linux's test_kho

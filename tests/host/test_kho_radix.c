@@ -4,6 +4,7 @@
  * node or key a handover should not contain.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "harness.h"
 #include "host.h"
@@ -43,27 +44,26 @@ struct seen {
 	phys_addr_t refuse_node;
 };
 
-static bool node_ok(phys_addr_t node, void *arg, const char **why)
+static int node_ok(phys_addr_t node, void *arg, char *why, size_t n)
 {
 	struct seen *s = arg;
 
-	if (node == s->refuse_node) {
-		*why = "refused node";
-		return false;
-	}
-	return true;
+	if (node == s->refuse_node)
+		return err_why(why, n, -EFAULT, "refused node 0x%llx", (unsigned long long)node);
+	return 0;
 }
 
-static bool block(phys_addr_t pa, unsigned order, void *arg, const char **why)
+static int block(phys_addr_t pa, unsigned order, void *arg, char *why, size_t n)
 {
 	struct seen *s = arg;
 
 	(void)why;
+	(void)n;
 	s->count++;
 	s->pages += 1UL << order;
 	s->last_pa = pa;
 	s->last_order = order;
-	return true;
+	return 0;
 }
 
 TEST(kho_radix, set_clear_and_walk)
@@ -72,17 +72,17 @@ TEST(kho_radix, set_clear_and_walk)
 	struct seen s = { 0 };
 	struct kho_radix_walker w = { node_ok, block, &s };
 	struct buddy_stats before, after;
-	const char *why = NULL;
+	char why[ERR_WHY_MAX] = "";
 
 	mm_boot(RAM);
 	buddy_stats(&before);
 	EXPECT_EQ(kho_radix_set(&t, 0x40200000, 3), 0);
-	EXPECT_EQ(kho_radix_set(&t, 0x40200000, 3), -KHO_EEXIST);
+	EXPECT_EQ(kho_radix_set(&t, 0x40200000, 3), -EEXIST);
 	EXPECT_EQ(kho_radix_set(&t, 0x40200000, 0), 0);   /* another order: another key */
 	EXPECT_EQ(kho_radix_clear(&t, 0x40200000, 0), 0);
-	EXPECT_EQ(kho_radix_clear(&t, 0x40200000, 0), -KHO_ENOENT);
-	EXPECT_EQ(kho_radix_clear(&t, 0x7fe00000, 1), -KHO_ENOENT);
-	EXPECT_EQ(kho_radix_walk(t.root, &w, &why), 0);
+	EXPECT_EQ(kho_radix_clear(&t, 0x40200000, 0), -ENOENT);
+	EXPECT_EQ(kho_radix_clear(&t, 0x7fe00000, 1), -ENOENT);
+	EXPECT_EQ(kho_radix_walk(t.root, &w, why, sizeof(why)), 0);
 	EXPECT_EQ(s.count, 1);
 	EXPECT_EQ(s.last_pa, 0x40200000);
 	EXPECT_EQ(s.last_order, 3);
@@ -96,7 +96,7 @@ TEST(kho_radix, walk_finds_every_block_of_a_random_set)
 	struct kho_radix t = { 0 };
 	struct seen s = { 0 };
 	struct kho_radix_walker w = { node_ok, block, &s };
-	const char *why = NULL;
+	char why[ERR_WHY_MAX] = "";
 	u64 rng = 12345, pages = 0, n = 0;
 
 	mm_boot(RAM);
@@ -111,7 +111,7 @@ TEST(kho_radix, walk_finds_every_block_of_a_random_set)
 			pages += 1UL << order;
 		}
 	}
-	EXPECT_EQ(kho_radix_walk(t.root, &w, &why), 0);
+	EXPECT_EQ(kho_radix_walk(t.root, &w, why, sizeof(why)), 0);
 	EXPECT_EQ(s.count, n);
 	EXPECT_EQ(s.pages, pages);
 	kho_radix_free(&t);
@@ -122,14 +122,14 @@ TEST(kho_radix, walk_stops_at_a_refused_node_or_bad_key)
 	struct kho_radix t = { 0 };
 	struct seen s = { 0 };
 	struct kho_radix_walker w = { node_ok, block, &s };
-	const char *why = NULL;
+	char why[ERR_WHY_MAX] = "";
 	struct kho_radix_node *root;
 
 	mm_boot(RAM);
 	REQUIRE(kho_radix_set(&t, 0x40000000, 0) == 0);
 	s.refuse_node = t.root;
-	EXPECT_EQ(kho_radix_walk(t.root, &w, &why), -1);
-	EXPECT_STR(why, "refused node");
+	EXPECT_EQ(kho_radix_walk(t.root, &w, why, sizeof(why)), -EFAULT);
+	EXPECT(strncmp(why, "refused node 0x", 15) == 0);
 	EXPECT_EQ(s.count, 0);
 
 	/* A table entry whose keys would have the top bit above the order-0
@@ -142,7 +142,7 @@ TEST(kho_radix, walk_stops_at_a_refused_node_or_bad_key)
 			break;
 		}
 	}
-	why = NULL;
-	EXPECT_EQ(kho_radix_walk(t.root, &w, &why), -1);
+	why[0] = 0;
+	EXPECT_EQ(kho_radix_walk(t.root, &w, why, sizeof(why)), -EBADMSG);
 	EXPECT_STR(why, "a preserved-memory map key encodes no valid order");
 }

@@ -162,11 +162,10 @@ static u64 fdt_buf[LB_FDT_SIZE / 8];
 static void *fdt_of(const char *why)
 {
 	struct lb_range image = { 0x1009000, 0x1d000 };
-	const char *bad;
+	char bad[ERR_WHY_MAX];
 
 	REQUIRE(lb_fdt_build(fdt_buf, sizeof(fdt_buf), &info, image, why) == 0);
-	bad = bootfdt_check(fdt_buf, fdt_totalsize(fdt_buf));
-	if (bad)
+	if (bootfdt_check(fdt_buf, fdt_totalsize(fdt_buf), bad, sizeof(bad)))
 		host_fail(__FILE__, __LINE__, "the kernel refuses the FDT: %s", bad);
 	return fdt_buf;
 }

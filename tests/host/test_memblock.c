@@ -37,7 +37,7 @@ TEST(memblock, add_merges_touching_and_overlapping)
 TEST(memblock, rejects_wrapping_and_ignores_empty)
 {
 	fresh();
-	EXPECT_EQ(memblock_add(~0ULL - 10, 100), -1);
+	EXPECT_EQ(memblock_add(~0ULL - 10, 100), -EOVERFLOW);
 	EXPECT_EQ(memblock_reserve(0, 0), 0);
 	EXPECT_EQ(memblock.memory.cnt, 0);
 	EXPECT_EQ(memblock.reserved.cnt, 0);
@@ -130,7 +130,7 @@ TEST(memblock, full_list_refuses_cleanly)
 	fresh();
 	for (int i = 0; i < MEMBLOCK_MAX_REGIONS; i++)
 		REQUIRE(memblock_add(M(2 * i), M(1)) == 0);
-	EXPECT_EQ(memblock_add(M(1000), M(1)), -1);
+	EXPECT_EQ(memblock_add(M(1000), M(1)), -ENOSPC);
 	EXPECT_EQ(memblock.memory.cnt, MEMBLOCK_MAX_REGIONS);
 	/* Merging into an existing region needs no new slot. */
 	EXPECT_EQ(memblock_add(M(1), M(1)), 0);

@@ -40,7 +40,7 @@ TEST(slab, cache_alloc_free_and_reuse)
 	EXPECT(kmem_cache_alloc(c, GFP_KERNEL) == t[42]); /* last freed, first reused */
 	for (int i = 0; i < 100; i++)
 		kmem_cache_free(c, t[i]);
-	EXPECT(kmem_cache_destroy(c));
+	EXPECT_EQ(kmem_cache_destroy(c), 0);
 	EXPECT_NO_LOG("ignored");
 }
 
@@ -137,7 +137,7 @@ TEST(slab, foreign_pointers_refused)
 	kmem_cache_free(c, p);
 	EXPECT_LOG("belongs to cache kmalloc-128, not other");
 	kfree(p); /* still allocated after all of that: freed now */
-	EXPECT(kmem_cache_destroy(c));
+	EXPECT_EQ(kmem_cache_destroy(c), 0);
 }
 
 TEST(slab, destroy_refused_while_in_use)
@@ -148,10 +148,10 @@ TEST(slab, destroy_refused_while_in_use)
 	mm_boot(RAM);
 	c = kmem_cache_create("busy", 40, 0);
 	o = kmem_cache_alloc(c, GFP_KERNEL);
-	EXPECT(!kmem_cache_destroy(c));
+	EXPECT_EQ(kmem_cache_destroy(c), -EBUSY);
 	EXPECT_LOG("still has 1 objects");
 	kmem_cache_free(c, o);
-	EXPECT(kmem_cache_destroy(c));
+	EXPECT_EQ(kmem_cache_destroy(c), 0);
 }
 
 TEST(slab, create_rejects_bad_sizes)

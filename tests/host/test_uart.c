@@ -92,7 +92,7 @@ TEST(uart, stdout_path_by_alias)
 	uart(fdt, "serial@7e201000", "arm,pl011\0", 0x7e201000);
 	set(fdt, "/aliases", "serial1", "/soc/serial@7e215040");
 	set(fdt, "/chosen", "stdout-path", "serial1:115200n8");
-	EXPECT(uart_console_init(fdt));
+	EXPECT_EQ(uart_console_init(fdt), 0);
 	EXPECT(started_drv == &bcm2835_aux_driver);
 	EXPECT_EQ(started.phys, 0x7e215040);
 	EXPECT_EQ(started.baud, 115200);
@@ -115,7 +115,7 @@ TEST(uart, ns16550_shift_and_width)
 	REQUIRE(fdt_setprop_u32(fdt, n, "clock-frequency", 24000000) == 0);
 	REQUIRE(fdt_setprop_u32(fdt, n, "current-speed", 1500000) == 0);
 	set(fdt, "/chosen", "stdout-path", "/soc/serial@1c28000");
-	EXPECT(uart_console_init(fdt));
+	EXPECT_EQ(uart_console_init(fdt), 0);
 	EXPECT(started_drv == &ns16550_driver);
 	EXPECT_EQ(started.shift, 2);
 	EXPECT_EQ(started.width, 4);
@@ -123,18 +123,18 @@ TEST(uart, ns16550_shift_and_width)
 	EXPECT_EQ(started.baud, 1500000);
 
 	set(fdt, "/chosen", "stdout-path", "/soc/serial@1c28000:9600n8");
-	EXPECT(uart_console_init(fdt));
+	EXPECT_EQ(uart_console_init(fdt), 0);
 	EXPECT_EQ(started.baud, 9600);
 
 	REQUIRE(fdt_delprop(fdt, n, "reg-shift") == 0);
 	REQUIRE(fdt_delprop(fdt, n, "reg-io-width") == 0);
-	EXPECT(uart_console_init(fdt));
+	EXPECT_EQ(uart_console_init(fdt), 0);
 	EXPECT_EQ(started.shift, 0);
 	EXPECT_EQ(started.width, 1);
 
 	REQUIRE(fdt_setprop_u32(fdt, n, "reg-io-width", 2) == 0); /* 16-bit: not supported */
 	starts = 0;
-	EXPECT(!uart_console_init(fdt));
+	EXPECT_EQ(uart_console_init(fdt), -ENODEV);
 	EXPECT_LOG("uart: serial@1c28000: reg-shift 0 / reg-io-width 2 not supported");
 }
 
@@ -148,7 +148,7 @@ TEST(uart, fallback_when_stdout_path_missing)
 	uart(fdt, "serial@2000", "arm,pl011", 0x2000);
 	uart(fdt, "serial@1000", "vendor,unknown-uart", 0x1000);
 	set(fdt, "/soc/serial@2000", "status", "disabled");
-	EXPECT(uart_console_init(fdt));
+	EXPECT_EQ(uart_console_init(fdt), 0);
 	EXPECT(started_drv == &pl011_driver);
 	EXPECT_EQ(started.phys, 0x3000);
 	EXPECT_LOG("console: the device tree has no /chosen/stdout-path");
@@ -164,7 +164,7 @@ TEST(uart, fallback_when_no_driver)
 	uart(fdt, "serial@2000", "ns16550a", 0x2000);
 	uart(fdt, "serial@1000", "vendor,unknown-uart", 0x1000);
 	set(fdt, "/chosen", "stdout-path", "/soc/serial@1000:115200n8");
-	EXPECT(uart_console_init(fdt));
+	EXPECT_EQ(uart_console_init(fdt), 0);
 	EXPECT(started_drv == &ns16550_driver);
 	EXPECT_EQ(started.phys, 0x2000);
 	EXPECT_LOG("console: stdout-path '/soc/serial@1000:115200n8' is a 'vendor,unknown-uart', which "
@@ -181,13 +181,13 @@ TEST(uart, fallback_skips_a_failing_device)
 	uart(fdt, "serial@3000", "arm,pl011", 0x3000);
 	uart(fdt, "serial@dead0000", "arm,pl011", 0xdead0000);
 	set(fdt, "/chosen", "stdout-path", "/soc/serial@dead0000");
-	EXPECT(uart_console_init(fdt));
+	EXPECT_EQ(uart_console_init(fdt), 0);
 	EXPECT_EQ(started.phys, 0x3000);
 	EXPECT_LOG("console: the stdout-path device could not be started");
 
 	set(fdt, "/aliases", "serial0", "serial0");
 	set(fdt, "/chosen", "stdout-path", "serial0:115200n8");
-	EXPECT(uart_console_init(fdt));
+	EXPECT_EQ(uart_console_init(fdt), 0);
 	EXPECT_EQ(started.phys, 0x3000);
 	EXPECT_LOG("bootfdt: alias 'serial0' is not an absolute path");
 }
@@ -197,7 +197,7 @@ TEST(uart, no_uart_at_all)
 	void *fdt = tree();
 
 	uart(fdt, "serial@1000", "vendor,unknown-uart", 0x1000);
-	EXPECT(!uart_console_init(fdt));
+	EXPECT_EQ(uart_console_init(fdt), -ENODEV);
 	EXPECT_LOG("console: none: the device tree has no UART this kernel can drive");
 }
 
@@ -211,7 +211,7 @@ TEST(uart, most_specific_compatible)
 	REQUIRE(fdt_setprop(fdt, at(fdt, "/soc/serial@1000"), "compatible",
 			    "brcm,bcm2835-aux-uart\0ns16550a", 30) == 0);
 	set(fdt, "/chosen", "stdout-path", "/soc/serial@1000");
-	EXPECT(uart_console_init(fdt));
+	EXPECT_EQ(uart_console_init(fdt), 0);
 	EXPECT(started_drv == &bcm2835_aux_driver);
 }
 
@@ -260,21 +260,21 @@ TEST(uart, earlycon_then_stdout_path)
 	uart(fdt, "serial@9040000", "arm,pl011", 0x9040000);
 	set(fdt, "/chosen", "stdout-path", "/soc/serial@9000000");
 	EXPECT_EQ(cmdline_parse("earlycon=pl011,0x9000000"), 0);
-	EXPECT(uart_console_init(fdt));
+	EXPECT_EQ(uart_console_init(fdt), 0);
 	EXPECT_EQ(starts, 1);
 	EXPECT_LOG("console: pl011 at 0x9000000 (earlycon)");
 	EXPECT_LOG("console: stdout-path '/soc/serial@9000000' is the earlycon device");
 
 	starts = 0;
 	set(fdt, "/chosen", "stdout-path", "/soc/serial@9040000");
-	EXPECT(uart_console_init(fdt));
+	EXPECT_EQ(uart_console_init(fdt), 0);
 	EXPECT_EQ(starts, 2);
 	EXPECT_EQ(started.phys, 0x9040000);
 
 	/* No stdout-path: the earlycon stays, no fallback. */
 	REQUIRE(fdt_delprop(fdt, at(fdt, "/chosen"), "stdout-path") == 0);
 	starts = 0;
-	EXPECT(uart_console_init(fdt));
+	EXPECT_EQ(uart_console_init(fdt), 0);
 	EXPECT_EQ(starts, 1);
 	EXPECT_EQ(started.phys, 0x9000000);
 }
@@ -286,7 +286,7 @@ TEST(uart, bare_earlycon_means_stdout_path)
 	uart(fdt, "serial@9000000", "arm,pl011", 0x9000000);
 	set(fdt, "/chosen", "stdout-path", "/soc/serial@9000000");
 	EXPECT_EQ(cmdline_parse("earlycon"), 0);
-	EXPECT(uart_console_init(fdt));
+	EXPECT_EQ(uart_console_init(fdt), 0);
 	EXPECT_EQ(starts, 1);
 	EXPECT_LOG("console: earlycon: the stdout-path device, from the start");
 	EXPECT_EQ(cmdline_parse("earlycon=nonsense"), 1);

@@ -65,6 +65,7 @@ KERNEL_CFLAGS := $(FREESTANDING) $(WARNINGS) $(KERNEL_CFLAGS_ARCH) -O2 -g \
 	-fno-asynchronous-unwind-tables -fno-common -MMD -MP
 
 KERNEL_SRCS := $(wildcard lib/*.c) $(wildcard kernel/*.c) $(wildcard mm/*.c) $(wildcard kho/*.c) \
+	$(wildcard ktest/*.c) \
 	$(wildcard drivers/uart/*.c) $(wildcard drivers/power/*.c) \
 	$(wildcard arch/$(ARCH)/*.c) $(wildcard arch/$(ARCH)/*.S)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(KERNEL_SRCS)))

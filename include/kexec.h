@@ -7,6 +7,7 @@
 #define BATON_KEXEC_H
 
 #include "types.h"
+#include "kerrno.h"
 
 /* At boot, after the allocators and KHO: take the image copy the loader
  * (or the last generation) named in /chosen/baton,image -- restored if it
@@ -27,15 +28,17 @@ bool kexec_will_kexec(void);
  * with a message, and the handover undone. */
 int kexec(void);
 
+/* kexec.then=initrd: whether it was asked for, and the kexec into that
+ * kernel (the same steps as kexec(), without Baton's own files); -ENOENT
+ * when it was not asked for. */
+bool kexec_then_wanted(void);
+int kexec_then(void);
+
+/* The time the caller spent preserving before it called kexec (CPU
+ * counter ticks), for the next generation's timing line. */
+void kexec_note_preserve_time(u64 ticks);
+
 /* Print the last handover's phase timings, given the restore's ticks. */
 void kexec_report_timings(u64 restore_ticks);
-
-/* In a kexec chain, before the self-tests: the KHO self-test client
- * restores and checks what the last generation preserved. */
-void kexec_chain_restore(void);
-
-/* The end of kernel_main: kexec again if kexec.chain=N asks for more
- * generations; returns when the chain is done (or there is none). */
-void kexec_chain_step(void);
 
 #endif

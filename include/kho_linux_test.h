@@ -1,6 +1,6 @@
 /*
  * kho_linux_test.h — Linux's KHO test (lib/test_kho.c) as Baton speaks it
- * (kernel/kho_linux_test.c): the "kho_test" subtree Linux's test_kho
+ * (ktest/kho_linux_test.c): the "kho_test" subtree Linux's test_kho
  * leaves, restored and verified the way test_kho itself would, carried on
  * through Baton's generations, and written again for a Linux to verify.
  */

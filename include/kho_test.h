@@ -1,5 +1,5 @@
 /*
- * kho_test.h — the KHO self-test client (kernel/kho_test.c), run by a kexec
+ * kho_test.h — the KHO self-test client (ktest/kho_test.c), run by a kexec
  * chain: kexec preserves a fresh set before each jump; the ktest
  * kho_chain.restore checks it after.
  */

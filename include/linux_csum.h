@@ -1,6 +1,6 @@
 /*
  * linux_csum.h — Linux's csum_partial, as Linux computes it on each arch
- * (kernel/linux_csum.c).
+ * (ktest/linux_csum.c).
  */
 #ifndef BATON_LINUX_CSUM_H
 #define BATON_LINUX_CSUM_H

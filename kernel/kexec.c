@@ -22,11 +22,14 @@
  * chain kexecs the kernel its first loader handed over as the initrd (a
  * Linux Image, say) instead of powering off, through the same code: the
  * file is kept in a vmalloc area (a distribution's kernel is tens of MiB)
- * and preserved across the chain, its descriptor in /chosen/baton,then-image, its boot FDT is this one with the
- * initrd and Baton's own properties taken out and kexec.then.bootargs as
- * its command line. What goes with it is what that kernel can read: KHO
- * and a held Linux test_kho set (kernel/kho_linux_test.c), made anew if
- * none came from a Linux.
+ * and preserved across the chain, its descriptor in
+ * /chosen/baton,then-image; its boot FDT is this one with the initrd and
+ * Baton's own properties taken out and kexec.then.bootargs as its command
+ * line. What goes with it is what that kernel can read: KHO, and what the
+ * caller preserved (ktest/kexec_chain.c hands on a Linux test_kho set).
+ *
+ * Who calls: ktest/kexec_chain.c drives a chain (kexec.chain=N); this file
+ * knows nothing of its clients.
  */
 #include "kexec.h"
 #include "kexec_damage.h"
@@ -37,10 +40,7 @@
 #include "kernel.h"
 #include "kho.h"
 #include "kho/handover.h"
-#include "kho_test.h"
-#include "kho_linux_test.h"
 #include "kstring.h"
-#include "ktest.h"
 #include "page.h"
 #include "printk.h"
 #include "vmalloc.h"
@@ -474,73 +474,21 @@ int kexec(void)
 	return kexec_file(&image, false);
 }
 
-/* Linux's test_kho set, when the handover has one (kernel/kho_linux_test.c):
- * held when this generation kexecs again, freed if not. */
-KTEST_ON_DEMAND(kho_linux, restore)
+bool kexec_then_wanted(void)
 {
-	char why[200];
-
-	if (kho_linux_test_take(kexec_will_kexec(), why, sizeof(why)) < 0)
-		ktest_fail(t, "Linux's test_kho set: %s", why);
+	return then_initrd;
 }
 
-void kexec_chain_restore(void)
+int kexec_then(void)
 {
-	/* The KHO self-test client: restore and check what the last
-	 * generation left (and, at the end, that nothing leaked). */
-	phys_addr_t pa;
-	u64 size;
-
-	if (kho_retrieve_subtree(KHO_LINUX_TEST_SUBTREE, &pa, &size) == 0)
-		ktest_run_one("kho_linux", "restore", boot_fdt);
-	if (chain_length)
-		ktest_run_one("kho_chain", "restore", boot_fdt);
+	if (!then_initrd)
+		return -ENOENT;
+	return kexec_file(&then, true);
 }
 
-/* One step of a kexec chain, reported like a self-test: kexec() returns
- * only when it could not kexec, and then the step fails, so a chain asked
- * of a kernel that cannot kexec fails its boot test instead of ending
- * quietly. */
-KTEST_ON_DEMAND(kexec, chain_step)
+void kexec_note_preserve_time(u64 ticks)
 {
-	u64 start = arch_counter_read();
-	int err;
-
-	if (kho_test_preserve() < 0)
-		ktest_fail(t, "the KHO self-test could not preserve its set");
-	if (kho_linux_test_preserve(0) < 0)
-		ktest_fail(t, "the Linux test_kho set could not be handed on");
-	t_preserve = arch_counter_read() - start;
-	err = kexec();
-	ktest_fail(t, "generation %llu could not kexec (%s; the reason is above)",
-		   (unsigned long long)generation, err_name(err));
-}
-
-/* The end of a chain with kexec.then=initrd: into the other kernel, with
- * a Linux test_kho set (the one held, or a new one) for it to verify. */
-KTEST_ON_DEMAND(kexec, then_step)
-{
-	u64 start = arch_counter_read();
-	int err;
-
-	if (kho_linux_test_preserve(KHO_LINUX_TEST_SET_BYTES) < 0)
-		ktest_fail(t, "the Linux test_kho set could not be preserved");
-	t_preserve = arch_counter_read() - start;
-	err = kexec_file(&then, true);
-	ktest_fail(t, "generation %llu could not kexec the kexec.then kernel (%s; the reason is "
-		   "above)", (unsigned long long)generation, err_name(err));
-}
-
-void kexec_chain_step(void)
-{
-	if (generation < chain_length) {
-		ktest_run_one("kexec", "chain_step", boot_fdt);
-		return;
-	}
-	if (chain_length)
-		pr_info("kexec: chain of %llu generations done", (unsigned long long)chain_length);
-	if (then_initrd)
-		ktest_run_one("kexec", "then_step", boot_fdt);
+	t_preserve = ticks;
 }
 
 static u64 us(u64 ticks)

@@ -11,6 +11,7 @@
 #include "buddy.h"
 #include "folio.h"
 #include "kexec.h"
+#include "kexec_chain.h"
 #include "kho.h"
 #include "slab.h"
 #include "cmdline.h"
@@ -25,8 +26,6 @@
 #include "arch/mmu.h"
 #include "kho/handover.h"
 #include <libfdt.h>
-
-const void *boot_fdt;
 
 /* Reach the FDT the loader handed over and validate it whole. Any problem
  * stops the boot here, with a sentence, before anything trusts the blob. */
@@ -63,8 +62,6 @@ static const void *boot_fdt_map(phys_addr_t phys)
 		panic("boot: device tree at 0x%llx is unusable: %s", (unsigned long long)phys, why);
 	return fdt;
 }
-
-u64 boot_counter_start;
 
 /*
  * The early steps, in order; each needs only the ones above it.

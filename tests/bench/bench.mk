@@ -46,7 +46,7 @@ $(BENCH_BUILD)/tests/bench/bench.o: BENCH_CFLAGS += '-DBENCH_CFLAGS_STR="$(BENCH
 # the same release build.
 KHO_BENCH_BIN := $(BENCH_BUILD)/kho-bench
 KHO_BENCH_KERNEL_SRCS := $(BENCH_KERNEL_SRCS) mm/vmalloc.c kernel/bootfdt.c \
-	$(wildcard kho/*.c)
+	$(filter-out kho/selftest.c,$(wildcard kho/*.c))
 KHO_BENCH_OBJS := $(patsubst %.c,$(BENCH_BUILD)/%.o,$(KHO_BENCH_KERNEL_SRCS) \
 	tests/host/fake_arch.c tests/bench/kho_bench.c)
 $(patsubst %.c,$(BENCH_BUILD)/%.o,$(KHO_BENCH_KERNEL_SRCS) tests/bench/kho_bench.c): \

@@ -354,7 +354,7 @@ int main(int argc, char **argv)
 		for (int k = 0; k < 3 + seed; k++)
 			if (kho_preserve_slab(kmalloc(16u << k, GFP_KERNEL)) < 0)
 				return 1;
-		/* A test_kho set as Linux writes it (kernel/kho_linux_test.c),
+		/* A test_kho set as Linux writes it (ktest/kho_linux_test.c),
 		 * small, so the seed keeps its pages within max_len. */
 		if (kho_linux_test_preserve(4 * PAGE_SIZE) < 0)
 			return 1;

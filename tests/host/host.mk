@@ -8,6 +8,7 @@
 # tests/host/fake_arch.c stands in for arch/; lib/string.c is left out
 # because the C library has those functions. drivers/uart/uart.c (how the
 # console is chosen) runs against the stand-in drivers of test_uart.c.
+# The boot self-tests (*/selftest.c, ktest/) run on a machine, not here.
 #
 # lib/format.c defines vsnprintf and snprintf, which the C library has
 # too, so every file that sees printk.h (the kernel files and the tests) is
@@ -25,9 +26,9 @@ HOST_BIN := $(HOST_BUILD)/host-tests
 
 HOST_KERNEL_SRCS := kernel/cmdline.c lib/format.c lib/kerrno.c \
 	kernel/panic.c mm/memblock.c mm/memdesc.c mm/buddy.c mm/slab.c \
-	mm/kmalloc.c mm/folio.c mm/vmalloc.c $(wildcard kho/*.c) kernel/bootfdt.c \
+	mm/kmalloc.c mm/folio.c mm/vmalloc.c $(filter-out kho/selftest.c,$(wildcard kho/*.c)) kernel/bootfdt.c \
 	kernel/printk.c kernel/console.c lib/arm64_image.c kernel/bootmem.c \
-	kernel/kexec_damage.c kernel/linux_csum.c kernel/kho_linux_test.c
+	kernel/kexec_damage.c ktest/linux_csum.c ktest/kho_linux_test.c
 # uart.c picks among drivers that test_uart.c stands in for; the fuzzer,
 # which links HOST_KERNEL_SRCS without the tests, leaves it out.
 HOST_TEST_SRCS := $(wildcard tests/host/test_*.c)
@@ -49,7 +50,8 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer $(HOST_SANITIZE) \
 	$(WARNINGS) -Wno-unknown-warning-option -I. -Iinclude -MMD -MP
 HOST_RENAME := -Dvsnprintf=kvsnprintf -Dsnprintf=ksnprintf
 
-$(HOST_BUILD)/lib/%.o $(HOST_BUILD)/kernel/%.o $(HOST_BUILD)/mm/%.o $(HOST_BUILD)/kho/%.o $(HOST_BUILD)/drivers/%.o \
+$(HOST_BUILD)/lib/%.o $(HOST_BUILD)/kernel/%.o $(HOST_BUILD)/mm/%.o $(HOST_BUILD)/kho/%.o $(HOST_BUILD)/ktest/%.o \
+	$(HOST_BUILD)/drivers/%.o \
 	$(HOST_BUILD)/tests/host/test_%.o: HOST_CFLAGS += $(HOST_RENAME)
 
 # test_bzimage.c reads the bzImage the x86-64 build makes, whatever ARCH is.

@@ -125,7 +125,7 @@ static u64 fill(phys_addr_t pa, u64 bytes)
 }
 
 /* test_kho's csum_partial as x86-64 Linux computes it (the host's arch;
- * kernel/linux_csum.c, tested against RFC 1071). */
+ * ktest/linux_csum.c, tested against RFC 1071). */
 u32 lkho_csum(const void *p, u64 bytes, u32 sum)
 {
 	return linux_csum_partial_x86_64(p, bytes, sum);

@@ -682,7 +682,7 @@ TEST(kho_linux, linux_v4_handover_accepted_and_restored)
 
 /* ================= Linux's test_kho set, taken by Baton ================= */
 
-/* kernel/kho_linux_test.c on a Linux 7.3-shaped handover: the set comes
+/* ktest/kho_linux_test.c on a Linux 7.3-shaped handover: the set comes
  * back as test_kho would restore it, and is freed; nothing leaks. */
 TEST(kho_linux, test_kho_set_taken_and_freed)
 {

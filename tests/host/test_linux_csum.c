@@ -1,5 +1,5 @@
 /*
- * test_linux_csum.c — kernel/linux_csum.c against the Internet checksum's
+ * test_linux_csum.c — ktest/linux_csum.c against the Internet checksum's
  * definition (RFC 1071): both arches' csum_partial must fold to the 16-bit
  * one's-complement sum of the data's little-endian 16-bit words, keep
  * their own 32-bit shapes, and chain as Linux chains them over folios.

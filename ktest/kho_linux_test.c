@@ -16,7 +16,7 @@
  * Linux: finds the subtree, checks compatible and magic, restores
  * folios_info with kho_restore_vmalloc and every folio with
  * kho_restore_folio, checks each order and the checksum over all of them
- * (Linux's own csum_partial, kernel/linux_csum.c).
+ * (Linux's own csum_partial, ktest/linux_csum.c).
  * Beyond Linux it bounds nr_folios by the list's size and reclaims the
  * subtree's own folio. Then the generation either frees the set with
  * folio_put (it is the last) or holds it, and kexec preserves it again in

@@ -24,7 +24,7 @@
  *      "scratch area <pa>+<size> overlaps memory the firmware reserved",
  *      "no scratch area is usable"
  *  5 the root FDT passes the boot FDT's checks (header, sizes, structure)
- *      "the KHO root FDT is truncated or damaged"
+ *      "the KHO root FDT is truncated or damaged: <the boot FDT check's why>"
  *  6 the root FDT's compatible is KHO_COMPATIBLE, or Linux 7.3's
  *    KHO_COMPATIBLE_V4, whose layouts are the same (abi.h)
  *      "the KHO root FDT says compatible "<met>": this kernel reads

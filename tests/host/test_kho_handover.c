@@ -710,7 +710,8 @@ static void refused(enum damage d, const char *message)
 
 TEST(kho, refuses_truncated_fdt)
 {
-	refused(TRUNCATED, "the KHO root FDT is truncated or damaged");
+	refused(TRUNCATED, "the KHO root FDT is truncated or damaged: totalsize 8192 is larger than "
+			   "the 4096 bytes allowed");
 }
 
 TEST(kho, refuses_wrong_compatible)

@@ -1,8 +1,10 @@
-# boot/grub/grub.mk — GRUB 2 booting Baton's bzImage (boot/linux/) with its
-# `linux` command under UEFI on x86-64, the way it boots Linux. Included by
-# the top-level Makefile; the x86_64-grub-linux boot case runs it for every
-# variant.
+# boot/grub/grub.mk — GRUB 2 under UEFI: on x86-64 it boots Baton's
+# bzImage (boot/linux/) with its `linux` command, the way it boots Linux; on
+# arm64 it chainloads Baton's GNU-EFI loader (boot/efi/), which reads the
+# Image beside it. Included by the top-level Makefile; the x86_64-grub-linux
+# and arm64-grub boot cases run it for every variant.
 #
+# x86-64:
 #   make grub-esp [BOOTARGS=...] [GRUB_ESP=dir]
 #     $(GRUB_ESP)/EFI/BOOT/BOOTX64.EFI  GRUB, from Debian's grub-efi-amd64-bin
 #                                       (grub-mkstandalone -O x86_64-efi),
@@ -42,5 +44,50 @@ grub-esp: $(GRUB_EFI) $(BUILD)/bzImage
 		"set timeout=0" "menuentry \"Baton\" {" \
 		"	if linux /bzImage $$BATON_BOOTARGS; then boot; fi" \
 		"	echo \"grub: the bzImage did not boot; powering off\"" "	halt" "}" \
+		> $(GRUB_ESP)/grub.cfg
+endif
+
+# arm64: GRUB from Debian's grub-efi-arm64-bin (unpacked by tools/deps into
+# the arm64 sysroot) chainloads the GNU-EFI loader. Why not `linux`: GRUB's
+# arm64 `linux` wants an Image that is also a PE/COFF EFI application
+# (Linux's EFI stub), and Baton's loader already is the EFI application
+# that turns the firmware's world into the boot protocol (docs/09-grub.md).
+#
+#   make grub-esp ARCH=arm64 [BOOTARGS=...] [GRUB_ESP=dir] [GRUB_TIMEOUT=s]
+#                 [GRUB_DEFAULT=n]
+#     $(GRUB_ESP)/EFI/BOOT/BOOTAA64.EFI   GRUB (grub-mkstandalone -O arm64-efi),
+#                                         with boot/grub/arm64-efi.cfg built in
+#     $(GRUB_ESP)/EFI/baton/BOOTAA64.EFI  Baton's loader, and the Image beside it
+#     $(GRUB_ESP)/grub.cfg                the menu: Baton with BOOTARGS (the
+#                                         default), the self-tests, a kexec
+#                                         chain of 5 (boot/grub/menu);
+#                                         GRUB_DEFAULT picks one, GRUB_TIMEOUT
+#                                         seconds (0: no menu); 'e' edits
+#                                         the line
+ifeq ($(ARCH),arm64)
+GRUB_ESP ?= $(BUILD)/grub-esp
+GRUB_TIMEOUT ?= 0
+GRUB_DEFAULT ?= 0
+GRUB_EFI := $(BUILD)/grub/BOOTAA64.EFI
+GRUB_ARM64_MODDIR := $(SYSROOT_ARM64)/usr/lib/grub/arm64-efi
+GRUB_MODULES := chain normal configfile search search_fs_file fat part_msdos part_gpt \
+	echo test halt
+
+$(GRUB_EFI): boot/grub/arm64-efi.cfg boot/grub/grub.mk | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	@echo "  GRUB    $@"
+	$(Q)grub-mkstandalone -O arm64-efi -d $(GRUB_ARM64_MODDIR) -o $@ \
+		--install-modules="$(GRUB_MODULES)" --modules="$(GRUB_MODULES)" \
+		--locales= --themes= --fonts= "boot/grub/grub.cfg=boot/grub/arm64-efi.cfg"
+
+.PHONY: grub-esp
+# Rebuilt every time: it is cheap, and BOOTARGS may have changed.
+grub-esp: export BATON_BOOTARGS := $(BOOTARGS)
+grub-esp: $(GRUB_EFI) $(BUILD)/$(EFI_APP) $(KERNEL)
+	@echo "  ESP     $(GRUB_ESP)/"
+	$(Q)rm -rf $(GRUB_ESP) && mkdir -p $(GRUB_ESP)/EFI/BOOT $(GRUB_ESP)/EFI/baton
+	$(Q)cp $(GRUB_EFI) $(GRUB_ESP)/EFI/BOOT/BOOTAA64.EFI
+	$(Q)cp $(BUILD)/$(EFI_APP) $(KERNEL) $(GRUB_ESP)/EFI/baton/
+	$(Q)boot/grub/menu chainloader /EFI/baton/BOOTAA64.EFI $(GRUB_TIMEOUT) $(GRUB_DEFAULT) \
 		> $(GRUB_ESP)/grub.cfg
 endif

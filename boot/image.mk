@@ -1,6 +1,8 @@
-# boot/image.mk — `make image ARCH=arm64`: what a user copies to a real
-# board's boot partition, and a disk image holding it. Included by the
-# top-level Makefile; the arm64-uboot boot case runs it for every variant.
+# boot/image.mk — `make image`: the disk a user writes to an SD card or a
+# USB stick. Included by the top-level Makefile.
+#
+# arm64: what a user copies to a real board's boot partition, and a disk
+# image holding it; the arm64-uboot boot case runs it for every variant.
 #
 #   $(IMAGE_DIR)/Image                      the kernel (Linux arm64 Image)
 #   $(IMAGE_DIR)/boot.scr                   U-Boot script (boot/uboot/boot.cmd)
@@ -17,7 +19,7 @@
 # docs/05-boards.md.
 
 IMAGE_DIR ?= $(BUILD)/image
-IMAGE_DISK ?= $(BUILD)/sdcard.img
+IMAGE_DISK ?= $(BUILD)/$(if $(filter arm64,$(ARCH)),sdcard,disk).img
 BOOTARGS ?= $(RUN_ARGS)
 
 .PHONY: image
@@ -36,7 +38,33 @@ image: $(BUILD)/Image boot/uboot/boot.cmd boot/uboot/extlinux.conf \
 	$(Q)printf '%s\n' "$$BATON_BOOTARGS" >$(IMAGE_DIR)/cmdline.txt
 	$(Q)tools/fatimage $(IMAGE_DIR) $(IMAGE_DISK)
 else
-image:
-	@echo "make image: boards boot the arm64 Image; run make image ARCH=arm64" >&2
-	@exit 1
+# x86-64: a GPT disk that a PC boots either way (tools/pcdisk): UEFI from
+# the ESP (EFI/BOOT/BOOTX64.EFI, GRUB for x86_64-efi), a BIOS through the
+# MBR's boot.img and GRUB's core.img in the BIOS boot partition. Both GRUBs
+# read the ESP's /grub.cfg (boot/grub/menu) and boot /bzImage with `linux`;
+# the x86_64-pc-disk boot case boots this very file.
+#
+#   $(IMAGE_DISK)                  the disk (default build/x86_64/disk.img)
+#   $(IMAGE_DIR)/                  the ESP's files
+#
+#   make image [BOOTARGS=...] [GRUB_TIMEOUT=s] [GRUB_DEFAULT=n] [IMAGE_DISK=f]
+GRUB_PC_DIR := /usr/lib/grub/i386-pc
+GRUB_PC_CORE := $(BUILD)/grub/core.img
+GRUB_PC_MODULES := biosdisk part_gpt part_msdos fat search search_fs_file configfile normal \
+	linux serial terminal echo test halt
+
+$(GRUB_PC_CORE): boot/grub/i386-pc.cfg boot/image.mk | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	@echo "  GRUB    $@"
+	$(Q)grub-mkimage -O i386-pc -d $(GRUB_PC_DIR) -o $@ -p /boot/grub \
+		-c boot/grub/i386-pc.cfg $(GRUB_PC_MODULES)
+
+image: export BATON_BOOTARGS := $(BOOTARGS)
+image: $(GRUB_EFI) $(GRUB_PC_CORE) $(BUILD)/bzImage boot/grub/menu tools/pcdisk | $(BUILD)/.deps
+	@echo "  IMAGE   $(IMAGE_DIR)/ and $(IMAGE_DISK)"
+	$(Q)rm -rf $(IMAGE_DIR) && mkdir -p $(IMAGE_DIR)/EFI/BOOT
+	$(Q)cp $(GRUB_EFI) $(IMAGE_DIR)/EFI/BOOT/BOOTX64.EFI
+	$(Q)cp $(BUILD)/bzImage $(IMAGE_DIR)/bzImage
+	$(Q)boot/grub/menu linux /bzImage $(GRUB_TIMEOUT) $(GRUB_DEFAULT) > $(IMAGE_DIR)/grub.cfg
+	$(Q)tools/pcdisk $(IMAGE_DIR) $(GRUB_PC_CORE) $(GRUB_PC_DIR)/boot.img $(IMAGE_DISK)
 endif

@@ -18,6 +18,10 @@
 # The folder is an ESP as it is: `tools/qemu x86_64-ovmf $(GRUB_ESP)` boots
 # it, and copied to a FAT partition it boots a PC.
 
+# The menu's timeout and default entry (boot/grub/menu), for every GRUB.
+GRUB_TIMEOUT ?= 0
+GRUB_DEFAULT ?= 0
+
 ifeq ($(ARCH),x86_64)
 GRUB_ESP ?= $(BUILD)/grub-esp
 GRUB_EFI := $(BUILD)/grub/BOOTX64.EFI
@@ -66,8 +70,6 @@ endif
 #                                         the line
 ifeq ($(ARCH),arm64)
 GRUB_ESP ?= $(BUILD)/grub-esp
-GRUB_TIMEOUT ?= 0
-GRUB_DEFAULT ?= 0
 GRUB_EFI := $(BUILD)/grub/BOOTAA64.EFI
 GRUB_ARM64_MODDIR := $(SYSROOT_ARM64)/usr/lib/grub/arm64-efi
 GRUB_MODULES := chain normal configfile search search_fs_file fat part_msdos part_gpt \

@@ -17,6 +17,7 @@
 #include "elf_load.h"
 #include "bzimage.h"
 #include "console.h"
+#include "kerrno.h"
 #include "arch/kexec.h"
 #include "arch/mmu.h"
 
@@ -28,12 +29,14 @@ static u64 bzimage_params_off;
 
 const char *arch_kexec_image_check(const void *file, u64 size, struct kexec_layout *l)
 {
+	static char bz_why[ERR_WHY_MAX]; /* returned: outlives the call */
 	struct elf_layout el;
 	const char *why;
 	u64 params_off;
 
 	if (bzimage_is(file, size))
-		return kexec_bzimage_check(file, size, &l->span, &l->entry_off, &params_off);
+		return kexec_bzimage_check(file, size, &l->span, &l->entry_off, &params_off, bz_why,
+					   sizeof(bz_why)) ? bz_why : NULL;
 	why = elf_layout(file, size, EM_X86_64, &el);
 	if (!why)
 		*l = (struct kexec_layout){ el.span, el.entry_off };
@@ -48,7 +51,7 @@ void arch_kexec_image_place(const void *file, u64 size, void *dest, const struct
 	(void)l;
 	bzimage_params_off = 0;
 	if (bzimage_is(file, size) &&
-	    !kexec_bzimage_check(file, size, &span, &entry_off, &bzimage_params_off))
+	    !kexec_bzimage_check(file, size, &span, &entry_off, &bzimage_params_off, NULL, 0))
 		kexec_bzimage_place(file, size, dest);
 	else if (!elf_layout(file, size, EM_X86_64, &el))
 		elf_copy(file, dest, &el);

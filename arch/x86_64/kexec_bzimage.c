@@ -24,6 +24,7 @@
 #include "bootparam.h"
 #include "bzimage.h"
 #include "console.h"
+#include "kerrno.h"
 #include "page.h"
 #include "kstring.h"
 #include "printk.h"
@@ -39,25 +40,26 @@
 static struct bzimage_layout placed;
 static struct setup_header placed_hdr;
 
-const char *kexec_bzimage_check(const void *file, u64 size, u64 *span, u64 *entry_off,
-				u64 *params_off)
+int kexec_bzimage_check(const void *file, u64 size, u64 *span, u64 *entry_off, u64 *params_off,
+			char *why, size_t n)
 {
 	struct bzimage_layout l;
-	const char *why = bzimage_check(file, size, &l); /* as Linux's kexec checks it */
+	int err = bzimage_check(file, size, &l, why, n); /* as Linux's kexec checks it */
 
-	if (why)
-		return why;
+	if (err)
+		return err;
 	if (l.align > (2u << 20)) /* the slot is 2 MiB-aligned, no more */
-		return "a bzImage asking for a kernel_alignment above 2 MiB";
+		return err_why(why, n, -ENOEXEC,
+			       "a bzImage asking for a kernel_alignment above 2 MiB");
 	*entry_off = BP_STARTUP64_OFFSET;
 	*params_off = ALIGN_UP(l.init_size, PAGE_SIZE);
 	*span = *params_off + PARAMS_BYTES;
-	return NULL;
+	return 0;
 }
 
 void kexec_bzimage_place(const void *file, u64 size, void *dest)
 {
-	if (bzimage_check(file, size, &placed))
+	if (bzimage_check(file, size, &placed, NULL, 0))
 		return;
 	/* The header as far as the file has it (Linux copies no more). */
 	memset(&placed_hdr, 0, sizeof(placed_hdr));

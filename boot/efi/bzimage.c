@@ -25,6 +25,7 @@
 #include "bzimage.h"
 #include "cmdline.h"
 #include "compiler.h"
+#include "kerrno.h"
 #include "kho/handover.h"
 #include <libfdt.h>
 
@@ -35,12 +36,13 @@ static struct bzimage_layout layout;
 
 EFI_STATUS bzimage_place(struct kernel *k, u64 load_addr)
 {
-	const char *why = bzimage_check(k->file, k->file_size, &layout);
+	char why[ERR_WHY_MAX];
+	int err = bzimage_check(k->file, k->file_size, &layout, why, sizeof(why));
 	EFI_PHYSICAL_ADDRESS a = load_addr;
 	EFI_STATUS st;
 
-	if (why) {
-		Print(L"loader: bzImage: %a\n", why);
+	if (err) {
+		Print(L"loader: bzImage: %a (%a)\n", why, err_name(err));
 		return EFI_LOAD_ERROR;
 	}
 	if (load_addr) {

@@ -40,7 +40,9 @@ EFI_CFLAGS := $(FREESTANDING) -isystem $(EFI_INC) -isystem $(EFI_INC)/$(if \
 	-DHAVE_LIBEFI_MEM $(WARNINGS) -Wno-strict-prototypes -Wno-cast-align -O2 -g \
 	-fpic -fshort-wchar -fno-stack-protector -fno-strict-aliasing \
 	-MMD -MP
-EFI_SRCS := $(EFI_SHARED) $(EFI_SRCS_ARCH) lib/string.c
+# lib/kerrno.c says why a lib check refused (include/kerrno.h), with
+# lib/format.c's vsnprintf: GNU-EFI's libefi has none of its own to clash.
+EFI_SRCS := $(EFI_SHARED) $(EFI_SRCS_ARCH) lib/string.c lib/kerrno.c lib/format.c
 EFI_OBJS := $(patsubst %,$(BUILD)/efi/%.o,$(basename $(EFI_SRCS)))
 
 .PHONY: efi esp

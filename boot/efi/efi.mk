@@ -16,7 +16,8 @@ ifeq ($(ARCH),x86_64)
 EFI_INC := /usr/include/efi
 EFI_LIB := /usr/lib
 EFI_APP := BOOTX64.EFI
-EFI_SRCS_ARCH := boot/efi/x86_64.c boot/efi/bzimage.c boot/pc_fdt.c lib/elf_load.c lib/bzimage.c
+EFI_SRCS_ARCH := boot/efi/x86_64.c boot/efi/bzimage.c boot/pc_fdt.c lib/elf_load.c lib/bzimage.c \
+	lib/zeropage.c
 EFI_CFLAGS_ARCH := -DGNU_EFI_USE_MS_ABI -mno-red-zone
 EFI_LDFLAGS_ARCH :=
 EFI_LDS := /usr/lib/elf_x86_64_efi.lds

@@ -48,6 +48,15 @@ static int memory(void *fdt, const char *name, u64 base, u64 size)
 	return node;
 }
 
+/* A PC's tree with 512 MiB of RAM from 0. */
+static void *ram_tree(void)
+{
+	void *fdt = pc_tree();
+
+	memory(fdt, "memory@0", 0, 0x20000000);
+	return fdt;
+}
+
 static void chosen_prop(void *fdt, const char *name, const void *val, int len)
 {
 	REQUIRE(fdt_setprop(fdt, fdt_path_offset(fdt, "/chosen"), name, val, len) == 0);
@@ -152,10 +161,9 @@ TEST(zeropage, e820_overflow_refused)
  * says where the booted kernel finds it, split at 4 GiB. */
 TEST(zeropage, command_line)
 {
-	void *fdt = pc_tree();
+	void *fdt = ram_tree();
 	static const char args[] = "console=ttyS0 kho=on panic=-1";
 
-	memory(fdt, "memory@0", 0, 0x20000000);
 	chosen_prop(fdt, "bootargs", args, sizeof(args));
 	memset(line, 'x', sizeof(line));
 	REQUIRE(build(fdt) == 0);
@@ -190,11 +198,10 @@ TEST(zeropage, command_line)
  * there is none, whatever bp held. */
 TEST(zeropage, rsdp)
 {
-	void *fdt = pc_tree();
+	void *fdt = ram_tree();
 	fdt64_t rsdp64 = cpu_to_fdt64(0x7fbfe014);
 	fdt32_t rsdp32 = cpu_to_fdt32(0xf59e0);
 
-	memory(fdt, "memory@0", 0, 0x20000000);
 	chosen_prop(fdt, "baton,acpi-rsdp", &rsdp64, sizeof(rsdp64));
 	REQUIRE(build(fdt) == 0);
 	EXPECT_EQ(bp.acpi_rsdp_addr, 0x7fbfe014);
@@ -229,6 +236,21 @@ TEST(zeropage, touches_only_its_fields)
 	EXPECT(memcmp(&bp, &before, sizeof(bp)) == 0);
 }
 
+/* A PC's tree whose one /memory node has this reg, as raw bytes. */
+static void *memory_reg_tree(const void *reg, int len)
+{
+	void *fdt = pc_tree();
+
+	REQUIRE(fdt_setprop(fdt, memory(fdt, "memory@0", 0, 0), "reg", reg, len) == 0);
+	return fdt;
+}
+
+#define EXPECT_REFUSED(fdt, code, text)         \
+	do {                                    \
+		EXPECT_EQ(build(fdt), (code));  \
+		EXPECT_STR(why, (text));        \
+	} while (0)
+
 /* Each refusal, with its code and its words. */
 TEST(zeropage, refusals)
 {
@@ -238,56 +260,34 @@ TEST(zeropage, refusals)
 	void *fdt;
 	int node;
 
-	fdt = pc_tree();
-	EXPECT_EQ(build(fdt), -ENOENT);
-	EXPECT_STR(why, "no RAM: no /memory node with a range in its reg");
-
-	fdt = pc_tree();
-	node = memory(fdt, "memory@0", 0, 0);
-	REQUIRE(fdt_setprop(fdt, node, "reg", three, sizeof(three)) == 0);
-	EXPECT_EQ(build(fdt), -EBADMSG);
-	EXPECT_STR(why, "/memory@0: reg is 12 bytes, not a multiple of 16");
-
-	fdt = pc_tree();
+	EXPECT_REFUSED(pc_tree(), -ENOENT, "no RAM: no /memory node with a range in its reg");
+	EXPECT_REFUSED(memory_reg_tree(three, sizeof(three)), -EBADMSG,
+		       "/memory@0: reg is 12 bytes, not a multiple of 16");
+	fdt = memory_reg_tree(six, sizeof(six));
 	REQUIRE(fdt_setprop_u32(fdt, 0, "#address-cells", 3) == 0);
-	node = memory(fdt, "memory@0", 0, 0);
-	REQUIRE(fdt_setprop(fdt, node, "reg", six, sizeof(six)) == 0);
-	EXPECT_EQ(build(fdt), -EINVAL);
-	EXPECT_STR(why, "/memory@0: #address-cells 3, #size-cells 2: only 1 or 2 of each are read");
+	EXPECT_REFUSED(fdt, -EINVAL,
+		       "/memory@0: #address-cells 3, #size-cells 2: only 1 or 2 of each are read");
+	EXPECT_REFUSED(memory_reg_tree(wraps, sizeof(wraps)), -EOVERFLOW,
+		       "/memory@0: 0xfffffffffffff000+0x2000 wraps past 2^64");
 
-	fdt = pc_tree();
-	node = memory(fdt, "memory@0", 0, 0);
-	REQUIRE(fdt_setprop(fdt, node, "reg", wraps, sizeof(wraps)) == 0);
-	EXPECT_EQ(build(fdt), -EOVERFLOW);
-	EXPECT_STR(why, "/memory@0: 0xfffffffffffff000+0x2000 wraps past 2^64");
-
-	fdt = pc_tree();
-	memory(fdt, "memory@0", 0, 0x20000000);
+	fdt = ram_tree();
 	REQUIRE(fdt_add_mem_rsv(fdt, 0xfffffffffffff000ULL, 0x2000) == 0);
-	EXPECT_EQ(build(fdt), -EOVERFLOW);
-	EXPECT_STR(why, "memreserve: 0xfffffffffffff000+0x2000 wraps past 2^64");
+	EXPECT_REFUSED(fdt, -EOVERFLOW, "memreserve: 0xfffffffffffff000+0x2000 wraps past 2^64");
 
-	fdt = pc_tree();
-	memory(fdt, "memory@0", 0, 0x20000000);
+	fdt = ram_tree();
 	REQUIRE((node = fdt_add_subnode(fdt, 0, "reserved-memory")) >= 0);
 	REQUIRE(fdt_setprop(fdt, node, "ranges", three, sizeof(three)) == 0);
-	EXPECT_EQ(build(fdt), -EINVAL);
-	EXPECT_STR(why, "/reserved-memory has a non-empty ranges (12 bytes): its children's "
-			"addresses would need translating");
+	EXPECT_REFUSED(fdt, -EINVAL, "/reserved-memory has a non-empty ranges (12 bytes): its "
+				     "children's addresses would need translating");
 
-	fdt = pc_tree();
-	memory(fdt, "memory@0", 0, 0x20000000);
+	fdt = ram_tree();
 	chosen_prop(fdt, "bootargs", "unterminated", 12);
-	EXPECT_EQ(build(fdt), -EBADMSG);
-	EXPECT_STR(why, "/chosen/bootargs is not a string");
+	EXPECT_REFUSED(fdt, -EBADMSG, "/chosen/bootargs is not a string");
 
-	fdt = pc_tree();
-	memory(fdt, "memory@0", 0, 0x20000000);
+	fdt = ram_tree();
 	chosen_prop(fdt, "baton,acpi-rsdp", six, 6);
-	EXPECT_EQ(build(fdt), -EBADMSG);
-	EXPECT_STR(why, "/chosen/baton,acpi-rsdp is 6 bytes, not 4 or 8");
+	EXPECT_REFUSED(fdt, -EBADMSG, "/chosen/baton,acpi-rsdp is 6 bytes, not 4 or 8");
 
 	memset(tree_buf, 0, 64);
-	EXPECT_EQ(build(tree_buf), -EBADMSG);
-	EXPECT_STR(why, "not an FDT: FDT_ERR_BADMAGIC");
+	EXPECT_REFUSED(tree_buf, -EBADMSG, "not an FDT: FDT_ERR_BADMAGIC");
 }

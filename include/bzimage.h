@@ -33,9 +33,10 @@ bool bzimage_is(const void *file, u64 size);
  * LOADED_HIGH, XLF_KERNEL_64 and XLF_CAN_BE_LOADED_ABOVE_4G, relocatable,
  * at most 64 setup sectors, a setup header that fits boot_params, a
  * power-of-two kernel_alignment of at least 4 KiB, and an init_size that
- * holds the file's protected-mode part. Returns NULL and fills *l, or says
- * what is wrong.
+ * holds the file's protected-mode part. Returns 0 and fills *l, or a
+ * negative code (include/kerrno.h) with what is wrong in why (n bytes;
+ * NULL when only the code is wanted).
  */
-const char *bzimage_check(const void *file, u64 size, struct bzimage_layout *l);
+int bzimage_check(const void *file, u64 size, struct bzimage_layout *l, char *why, size_t n);
 
 #endif

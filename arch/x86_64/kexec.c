@@ -17,6 +17,7 @@
 #include "elf_load.h"
 #include "bzimage.h"
 #include "console.h"
+#include "kerrno.h"
 #include "arch/kexec.h"
 #include "arch/mmu.h"
 
@@ -30,14 +31,11 @@ int arch_kexec_image_check(const void *file, u64 size, struct kexec_layout *l, c
 			   size_t n)
 {
 	struct elf_layout el;
-	const char *bad;
 	u64 params_off;
 	int err;
 
-	if (bzimage_is(file, size)) {
-		bad = kexec_bzimage_check(file, size, &l->span, &l->entry_off, &params_off);
-		return bad ? err_why(why, n, -ENOEXEC, "%s", bad) : 0;
-	}
+	if (bzimage_is(file, size))
+		return kexec_bzimage_check(file, size, &l->span, &l->entry_off, &params_off, why, n);
 	err = elf_layout(file, size, EM_X86_64, &el, why, n);
 	if (!err)
 		*l = (struct kexec_layout){ el.span, el.entry_off };
@@ -52,7 +50,7 @@ void arch_kexec_image_place(const void *file, u64 size, void *dest, const struct
 	(void)l;
 	bzimage_params_off = 0;
 	if (bzimage_is(file, size) &&
-	    !kexec_bzimage_check(file, size, &span, &entry_off, &bzimage_params_off))
+	    !kexec_bzimage_check(file, size, &span, &entry_off, &bzimage_params_off, NULL, 0))
 		kexec_bzimage_place(file, size, dest);
 	else if (!elf_layout(file, size, EM_X86_64, &el, NULL, 0))
 		elf_copy(file, dest, &el);

@@ -14,23 +14,24 @@
  *                + 8 KiB        the setup_data chain (SETUP_KEXEC_KHO) and
  *                               the GDT the entry protocol asks for
  *
- * and the next boot FDT after that, which bzimage_enter turns into the
- * zero page: /memory as e820 RAM, every reservation as e820 reserved,
- * bootargs, the ACPI RSDP, and KHO's root FDT and scratch array as Linux
- * reads them on x86 (a setup_data, not /chosen).
+ * and the next boot FDT after that, which kexec_bzimage_enter turns into
+ * the zero page: /memory as e820 RAM, every reservation as e820 reserved,
+ * bootargs and the ACPI RSDP as the EFI loader puts them in the zero page
+ * it makes (lib/zeropage.c), then KHO's root FDT and scratch array as
+ * Linux reads them on x86 (a setup_data, not /chosen).
  */
 #include "x86.h"
 #include "bootfdt.h"
 #include "bootparam.h"
 #include "bzimage.h"
 #include "console.h"
+#include "kerrno.h"
 #include "page.h"
 #include "kstring.h"
 #include "printk.h"
+#include "zeropage.h"
 #include "kho/abi.h"
 #include "arch/mmu.h"
-#include "kho/handover.h"
-#include <libfdt.h>
 
 #define PARAMS_BYTES (3 * PAGE_SIZE)
 #define LOADER_UNDEFINED 0xff /* type_of_loader: "no assigned id" */
@@ -39,25 +40,26 @@
 static struct bzimage_layout placed;
 static struct setup_header placed_hdr;
 
-const char *kexec_bzimage_check(const void *file, u64 size, u64 *span, u64 *entry_off,
-				u64 *params_off)
+int kexec_bzimage_check(const void *file, u64 size, u64 *span, u64 *entry_off, u64 *params_off,
+			char *why, size_t n)
 {
 	struct bzimage_layout l;
-	const char *why = bzimage_check(file, size, &l); /* as Linux's kexec checks it */
+	int err = bzimage_check(file, size, &l, why, n); /* as Linux's kexec checks it */
 
-	if (why)
-		return why;
+	if (err)
+		return err;
 	if (l.align > (2u << 20)) /* the slot is 2 MiB-aligned, no more */
-		return "a bzImage asking for a kernel_alignment above 2 MiB";
+		return err_why(why, n, -ENOEXEC,
+			       "a bzImage asking for a kernel_alignment above 2 MiB");
 	*entry_off = BP_STARTUP64_OFFSET;
 	*params_off = ALIGN_UP(l.init_size, PAGE_SIZE);
 	*span = *params_off + PARAMS_BYTES;
-	return NULL;
+	return 0;
 }
 
 void kexec_bzimage_place(const void *file, u64 size, void *dest)
 {
-	if (bzimage_check(file, size, &placed))
+	if (bzimage_check(file, size, &placed, NULL, 0))
 		return;
 	/* The header as far as the file has it (Linux copies no more). */
 	memset(&placed_hdr, 0, sizeof(placed_hdr));
@@ -66,54 +68,36 @@ void kexec_bzimage_place(const void *file, u64 size, void *dest)
 	memcpy(dest, (const u8 *)file + placed.setup_size, placed.pm_size);
 }
 
-static void e820_add(struct boot_params *bp, u64 base, u64 size, u32 type)
-{
-	if (size && bp->e820_entries < E820_MAX_ENTRIES_ZEROPAGE)
-		bp->e820_table[bp->e820_entries++] = (struct boot_e820_entry){ base, size, type };
-}
-
 /* The zero page at bp (physical bp_pa) from the boot FDT, for a kernel
- * loaded at load. false, with a line, when the FDT cannot say enough. */
+ * loaded at load: what any loader puts there from a boot FDT
+ * (lib/zeropage.c, as the EFI loader does), and KHO. false, with a line,
+ * when the FDT cannot say enough. */
 static bool fill_params(struct boot_params *bp, phys_addr_t bp_pa, phys_addr_t load,
 			const void *fdt)
 {
-	static struct mem_range ram[32];
-	static struct bootfdt_resv resv[64];
-	char *cmdline = (char *)bp + PAGE_SIZE;
+	const struct zeropage_cmdline cl = {
+		.buf = (char *)bp + PAGE_SIZE,
+		.pa = bp_pa + PAGE_SIZE,
+		.max = MIN(placed.cmdline_size, (u32)PAGE_SIZE - 1),
+	};
 	struct setup_data *sd = (void *)((u8 *)bp + 2 * PAGE_SIZE);
 	struct kho_data *kho = (struct kho_data *)sd->data;
-	const char *args = bootfdt_bootargs(fdt);
 	struct mem_range kfdt, scratch;
-	int nram = bootfdt_memory(fdt, ram, ARRAY_SIZE(ram));
-	int nresv = bootfdt_reserved(fdt, resv, ARRAY_SIZE(resv));
-	u64 len = strlen(args), rsdp;
+	char why[ERR_WHY_MAX];
+	int err;
 
-	if (nram <= 0 || nresv < 0 || nram + nresv > E820_MAX_ENTRIES_ZEROPAGE) {
-		pr_err("kexec: the boot FDT's memory (%d ranges, %d reserved) does not make an e820 "
-		       "table", nram, nresv);
-		return false;
-	}
-	if (len > placed.cmdline_size || len >= PAGE_SIZE) {
-		pr_err("kexec: the command line (%llu bytes) is longer than the bzImage takes (%u)",
-		       (unsigned long long)len, placed.cmdline_size);
-		return false;
-	}
 	memset(bp, 0, PARAMS_BYTES);
 	bp->hdr = placed_hdr;
 	bp->hdr.type_of_loader = LOADER_UNDEFINED;
 	bp->hdr.code32_start = (u32)load;
 	bp->hdr.ramdisk_image = 0;
 	bp->hdr.ramdisk_size = 0;
-	memcpy(cmdline, args, len + 1);
-	bp->hdr.cmd_line_ptr = (u32)(bp_pa + PAGE_SIZE);
-	bp->ext_cmd_line_ptr = (u32)((bp_pa + PAGE_SIZE) >> 32);
-	for (int i = 0; i < nram; i++)
-		e820_add(bp, ram[i].base, ram[i].size, E820_TYPE_RAM);
-	/* Linux resolves overlaps in favour of the higher type: reserved. */
-	for (int i = 0; i < nresv; i++)
-		e820_add(bp, resv[i].base, resv[i].size, E820_TYPE_RESERVED);
-	if (bootfdt_chosen_u64(fdt, BATON_CHOSEN_ACPI_RSDP, &rsdp))
-		bp->acpi_rsdp_addr = rsdp;
+	err = zeropage_from_fdt(bp, fdt, &cl, why, sizeof(why));
+	if (err) {
+		pr_err("kexec: the boot FDT makes no zero page for the bzImage (%s): %s",
+		       err_name(err), why);
+		return false;
+	}
 	if (bootfdt_chosen_range(fdt, KHO_CHOSEN_FDT, &kfdt) &&
 	    bootfdt_chosen_range(fdt, KHO_CHOSEN_SCRATCH, &scratch)) {
 		sd->next = 0;

@@ -51,13 +51,14 @@ void acpi_poweroff(void);
 /* Extend the direct map over [pa, pa + size) above 4 GiB (pgtable.c). */
 bool x86_map_direct(phys_addr_t pa, u64 size);
 
-/* kexec into a Linux bzImage (kexec_bzimage.c). kexec_bzimage_check says
- * what is wrong with one, or lays it out: span bytes from a 2 MiB-aligned
- * base, entered at +entry_off, its zero page at +params_off.
+/* kexec into a Linux bzImage (kexec_bzimage.c). kexec_bzimage_check lays
+ * one out: span bytes from a 2 MiB-aligned base, entered at +entry_off, its
+ * zero page at +params_off; or returns a negative code (kerrno.h) with what
+ * is wrong in why (n bytes, or NULL).
  * kexec_bzimage_enter makes the zero page from the boot FDT and enters; it
  * returns only if the FDT cannot say enough (with a line). */
-const char *kexec_bzimage_check(const void *file, u64 size, u64 *span, u64 *entry_off,
-				u64 *params_off);
+int kexec_bzimage_check(const void *file, u64 size, u64 *span, u64 *entry_off, u64 *params_off,
+			char *why, size_t n);
 void kexec_bzimage_place(const void *file, u64 size, void *dest);
 void kexec_bzimage_enter(phys_addr_t entry, phys_addr_t start, u64 params_off, const void *fdt);
 

@@ -11,36 +11,42 @@
  * checked (lib/bzimage.c), its protected-mode part copied to a
  * kernel_alignment-aligned address with init_size bytes allocated there
  * (at efi.load_addr if given: above 4 GiB is fine, the bzImage says so);
- * a boot_params page is zeroed, the setup header copied in, the command
- * line put after it, efi_info set to the system table.
- * After (bzimage_enter): the e820 map comes from the boot FDT, whose
+ * a boot_params page and room for the command line after it are
+ * allocated (nothing can be after ExitBootServices), the setup header
+ * copied in, efi_info set to the system table, and the command line's
+ * length checked while the firmware can still show a refusal.
+ * After (bzimage_enter): the rest comes from the boot FDT
+ * (lib/zeropage.c, as kexec into Linux makes its zero page), whose
  * /memory and memory reservation block fdt.c wrote from the final UEFI
  * map: RAM as type 1, then what the firmware keeps as type 2 entries lying
  * over that RAM, overlapping as BIOS maps do (the front end sorts them
- * out); acpi_rsdp_addr from /chosen/baton,acpi-rsdp. Then cli, rsi =
- * boot_params, jump to the entry at 0x200, under UEFI's identity map.
+ * out); the command line from /chosen/bootargs; acpi_rsdp_addr from
+ * /chosen/baton,acpi-rsdp. Then cli, rsi = boot_params, jump to the entry
+ * at 0x200, under UEFI's identity map.
  */
 #include "loader.h"
 #include "bootparam.h"
 #include "bzimage.h"
 #include "cmdline.h"
 #include "compiler.h"
-#include "kho/handover.h"
-#include <libfdt.h>
+#include "kerrno.h"
+#include "zeropage.h"
 
 #define BP_LOADER_TYPE 0xff /* "no ID assigned" (boot.rst, type_of_loader) */
 
 static struct boot_params *bp;
 static struct bzimage_layout layout;
+static struct zeropage_cmdline cmdline; /* after bp, in the same pages */
 
 EFI_STATUS bzimage_place(struct kernel *k, u64 load_addr)
 {
-	const char *why = bzimage_check(k->file, k->file_size, &layout);
+	char why[ERR_WHY_MAX];
+	int err = bzimage_check(k->file, k->file_size, &layout, why, sizeof(why));
 	EFI_PHYSICAL_ADDRESS a = load_addr;
 	EFI_STATUS st;
 
-	if (why) {
-		Print(L"loader: bzImage: %a\n", why);
+	if (err) {
+		Print(L"loader: bzImage: %a (%a)\n", why, err_name(err));
 		return EFI_LOAD_ERROR;
 	}
 	if (load_addr) {
@@ -74,15 +80,18 @@ EFI_STATUS bzimage_params(const struct kernel *k, const char *bootargs)
 	EFI_PHYSICAL_ADDRESS a = 0xffffffff;
 	UINTN len = strlena((const CHAR8 *)bootargs);
 	EFI_STATUS st;
-	char *cmdline;
 
-	if (len > layout.cmdline_size) {
+	/* These become /chosen/bootargs (fdt_set_chosen), which bzimage_enter
+	 * copies after bp: room for as much as the bzImage takes, and the
+	 * loader never passes more than CMDLINE_MAX - 1 bytes. */
+	cmdline.max = MIN(layout.cmdline_size, (u32)CMDLINE_MAX - 1);
+	if (len > cmdline.max) {
 		Print(L"loader: the command line is %lu bytes, the bzImage takes %u\n", (u64)len,
-		      layout.cmdline_size);
+		      cmdline.max);
 		return EFI_INVALID_PARAMETER;
 	}
 	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateMaxAddress, EfiLoaderData,
-			       EFI_SIZE_TO_PAGES(sizeof(*bp) + len + 1), &a);
+			       EFI_SIZE_TO_PAGES(sizeof(*bp) + cmdline.max + 1), &a);
 	if (EFI_ERROR(st))
 		return st;
 	bp = (void *)(UINTN)a;
@@ -91,45 +100,21 @@ EFI_STATUS bzimage_params(const struct kernel *k, const char *bootargs)
 		layout.hdr_end - BP_HDR_OFFSET);
 	bp->hdr.type_of_loader = BP_LOADER_TYPE;
 	bp->hdr.code32_start = (u32)k->base;
-	cmdline = (char *)(bp + 1);
-	CopyMem(cmdline, bootargs, len + 1);
-	bp->hdr.cmd_line_ptr = (u32)(UINTN)cmdline;
-	bp->ext_cmd_line_ptr = (u32)((u64)(UINTN)cmdline >> 32);
+	cmdline.buf = (char *)(bp + 1);
+	cmdline.pa = (u64)(UINTN)cmdline.buf;
 	bp->efi_info.efi_loader_signature = EFI64_LOADER_SIGNATURE;
 	bp->efi_info.efi_systab = (u32)(UINTN)ST;
 	bp->efi_info.efi_systab_hi = (u32)((u64)(UINTN)ST >> 32);
 	return EFI_SUCCESS;
 }
 
-static bool e820_add(u64 addr, u64 size, u32 type)
-{
-	if (bp->e820_entries == E820_MAX_ENTRIES_ZEROPAGE)
-		return false;
-	bp->e820_table[bp->e820_entries++] = (struct boot_e820_entry){ addr, size, type };
-	return true;
-}
-
 void bzimage_enter(const struct kernel *k, const void *fdt)
 {
-	int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory",
-						 sizeof("memory"));
-	int chosen = fdt_path_offset(fdt, "/chosen"), len = 0, n;
-	const fdt64_t *reg = node >= 0 ? fdt_getprop(fdt, node, "reg", &len) : NULL;
-	const fdt64_t *rsdp = chosen >= 0 ? fdt_getprop(fdt, chosen, BATON_CHOSEN_ACPI_RSDP, NULL) : NULL;
+	static char why[ERR_WHY_MAX] = "bzImage: no zero page from the boot FDT: ";
+	const size_t said = strlena((const CHAR8 *)why);
 
-	for (int i = 0; reg && i + 1 < len / 8; i += 2)
-		if (!e820_add(fdt64_to_cpu(reg[i]), fdt64_to_cpu(reg[i + 1]), E820_TYPE_RAM))
-			arch_fail_late("bzImage: more than 128 e820 entries");
-	n = fdt_num_mem_rsv(fdt);
-	for (int i = 0; i < n; i++) {
-		uint64_t addr, size;
-
-		if (fdt_get_mem_rsv(fdt, i, &addr, &size) == 0 &&
-		    !e820_add(addr, size, E820_TYPE_RESERVED))
-			arch_fail_late("bzImage: more than 128 e820 entries");
-	}
-	if (rsdp)
-		bp->acpi_rsdp_addr = fdt64_to_cpu(*rsdp);
+	if (zeropage_from_fdt(bp, fdt, &cmdline, why + said, sizeof(why) - said))
+		arch_fail_late(why);
 	__asm__ volatile("cli\n\t"
 			 "jmp *%1"
 			 : : "S"(bp), "r"(k->entry) : "memory");

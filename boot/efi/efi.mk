@@ -16,7 +16,8 @@ ifeq ($(ARCH),x86_64)
 EFI_INC := /usr/include/efi
 EFI_LIB := /usr/lib
 EFI_APP := BOOTX64.EFI
-EFI_SRCS_ARCH := boot/efi/x86_64.c boot/efi/bzimage.c boot/pc_fdt.c lib/elf_load.c lib/bzimage.c
+EFI_SRCS_ARCH := boot/efi/x86_64.c boot/efi/bzimage.c boot/pc_fdt.c lib/elf_load.c lib/bzimage.c \
+	lib/zeropage.c
 EFI_CFLAGS_ARCH := -DGNU_EFI_USE_MS_ABI -mno-red-zone
 EFI_LDFLAGS_ARCH :=
 EFI_LDS := /usr/lib/elf_x86_64_efi.lds
@@ -40,6 +41,8 @@ EFI_CFLAGS := $(FREESTANDING) -isystem $(EFI_INC) -isystem $(EFI_INC)/$(if \
 	-DHAVE_LIBEFI_MEM $(WARNINGS) -Wno-strict-prototypes -Wno-cast-align -O2 -g \
 	-fpic -fshort-wchar -fno-stack-protector -fno-strict-aliasing \
 	-MMD -MP
+# lib/kerrno.c says why a lib check refused (include/kerrno.h), with
+# lib/format.c's vsnprintf: GNU-EFI's libefi has none of its own to clash.
 EFI_SRCS := $(EFI_SHARED) $(EFI_SRCS_ARCH) lib/string.c lib/kerrno.c lib/format.c
 EFI_OBJS := $(patsubst %,$(BUILD)/efi/%.o,$(basename $(EFI_SRCS)))
 

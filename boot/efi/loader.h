@@ -100,8 +100,8 @@ __attribute__((noreturn)) void arch_enter(const struct kernel *k, void *fdt);
 #if defined(__x86_64__)
 /* bzimage.c: a bzImage through its 64-bit entry (x86_64.c calls these). Is
  * the file one; check and place it (k->bzimage set); its boot_params and
- * command line, before ExitBootServices; after it, the e820 map from the
- * boot FDT and the jump. */
+ * room for the command line, before ExitBootServices; after it, the rest
+ * of the zero page from the boot FDT (lib/zeropage.c) and the jump. */
 EFI_STATUS bzimage_place(struct kernel *k, u64 load_addr);
 EFI_STATUS bzimage_params(const struct kernel *k, const char *bootargs);
 __attribute__((noreturn)) void bzimage_enter(const struct kernel *k, const void *fdt);

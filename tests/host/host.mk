@@ -34,10 +34,12 @@ HOST_KERNEL_SRCS := kernel/cmdline.c lib/format.c lib/kerrno.c \
 HOST_TEST_SRCS := $(wildcard tests/host/test_*.c)
 # boot/efi/bootargs.c is the EFI loader's command-line text, plain C; the
 # bzImage front end's boot_params reading is too (boot/linux/linuxboot.h),
-# against test_linuxboot.c's fake memory (its lb_map and lb_note); and the
-# bzImage check with the ELF one, which test_bzimage.c runs on the real file.
+# against test_linuxboot.c's fake memory (its lb_map and lb_note); the
+# bzImage check with the ELF one, which test_bzimage.c runs on the real file;
+# and the zero page the other way, from a boot FDT (test_zeropage.c).
 HOST_LINUXBOOT_SRCS := boot/linux/bootparams.c boot/linux/e820.c boot/linux/rsdp.c \
-	boot/linux/place.c boot/linux/fdt.c boot/pc_fdt.c lib/bzimage.c lib/elf_load.c
+	boot/linux/place.c boot/linux/fdt.c boot/pc_fdt.c lib/bzimage.c lib/elf_load.c \
+	lib/zeropage.c
 HOST_SRCS := $(HOST_KERNEL_SRCS) drivers/uart/uart.c boot/efi/bootargs.c $(HOST_LINUXBOOT_SRCS) \
 	$(HOST_TEST_SRCS) \
 	tests/host/harness.c tests/host/mm_boot.c tests/host/fake_arch.c \

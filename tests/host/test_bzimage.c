@@ -17,6 +17,7 @@
 #include "cmdline.h"
 #include "elf64.h"
 #include "elf_load.h"
+#include "kerrno.h"
 #include "boot/linux/linuxboot.h"
 
 #define BZIMAGE "build/x86_64/bzImage"
@@ -48,7 +49,7 @@ TEST(bzimage, baton_passes_linux_and_grub_rules)
 	struct bzimage_layout l;
 
 	load();
-	REQUIRE(bzimage_check(file, (u64)size, &l) == NULL);
+	REQUIRE(bzimage_check(file, (u64)size, &l, NULL, 0) == 0);
 	EXPECT_EQ(l.setup_size, (hdr()->setup_sects + 1) * 512);
 	EXPECT_EQ(l.pm_size, (u64)size - l.setup_size);
 	EXPECT_EQ(l.version, 0x020f);
@@ -107,30 +108,37 @@ TEST(bzimage, baton_payload_and_init_size)
 	EXPECT_EQ(ki->setup_type_max, SETUP_TYPE_MAX);
 }
 
-/* Each rule refuses a copy with its field broken, with its own words. */
+/* Each rule refuses a copy with its field broken, with its own code and
+ * words. */
 TEST(bzimage, refusals)
 {
 	static const struct {
 		u32 off, len;
 		u64 value;
+		int err;
 		const char *why;
 	} cases[] = {
-		{ 0x202, 4, 0x53726449, "no \"HdrS\" at 0x202: not a bzImage" },
-		{ 0x1fe, 2, 0x55aa, "no 0xaa55 at 0x1fe: not a bzImage" },
-		{ 0x206, 2, 0x020b, "boot protocol older than 2.12 (no xloadflags)" },
-		{ 0x211, 1, 0, "a zImage, not a bzImage (LOADED_HIGH clear)" },
-		{ 0x236, 2, XLF_CAN_BE_LOADED_ABOVE_4G, "no 64-bit entry (XLF_KERNEL_64 clear)" },
-		{ 0x236, 2, XLF_KERNEL_64,
+		{ 0x202, 4, 0x53726449, -ENOEXEC, "no \"HdrS\" at 0x202: not a bzImage" },
+		{ 0x1fe, 2, 0x55aa, -ENOEXEC, "no 0xaa55 at 0x1fe: not a bzImage" },
+		{ 0x206, 2, 0x020b, -EPROTO, "boot protocol older than 2.12 (no xloadflags)" },
+		{ 0x211, 1, 0, -ENOEXEC, "a zImage, not a bzImage (LOADED_HIGH clear)" },
+		{ 0x236, 2, XLF_CAN_BE_LOADED_ABOVE_4G, -ENOEXEC,
+		  "no 64-bit entry (XLF_KERNEL_64 clear)" },
+		{ 0x236, 2, XLF_KERNEL_64, -ENOEXEC,
 		  "cannot be loaded above 4 GiB (XLF_CAN_BE_LOADED_ABOVE_4G clear)" },
-		{ 0x234, 1, 0, "not relocatable" },
-		{ 0x1f1, 1, 65, "more than 64 setup sectors" },
-		{ 0x201, 1, 0x90, "a setup header longer than boot_params has room for" },
-		{ 0x230, 4, 0x200001, "kernel_alignment is not a power of two of at least 4 KiB" },
-		{ 0x230, 4, 0x800, "kernel_alignment is not a power of two of at least 4 KiB" },
-		{ 0x260, 4, 0x1000, "init_size does not hold the protected-mode part (or is over 1 GiB)" },
-		{ 0x260, 4, 0x40001000, "init_size does not hold the protected-mode part (or is over 1 GiB)" },
+		{ 0x234, 1, 0, -ENOEXEC, "not relocatable" },
+		{ 0x1f1, 1, 65, -EINVAL, "more than 64 setup sectors" },
+		{ 0x201, 1, 0x90, -E2BIG, "a setup header longer than boot_params has room for" },
+		{ 0x230, 4, 0x200001, -EINVAL,
+		  "kernel_alignment is not a power of two of at least 4 KiB" },
+		{ 0x230, 4, 0x800, -EINVAL, "kernel_alignment is not a power of two of at least 4 KiB" },
+		{ 0x260, 4, 0x1000, -EINVAL,
+		  "init_size does not hold the protected-mode part (or is over 1 GiB)" },
+		{ 0x260, 4, 0x40001000, -EINVAL,
+		  "init_size does not hold the protected-mode part (or is over 1 GiB)" },
 	};
 	struct bzimage_layout l;
+	char why[ERR_WHY_MAX];
 	u8 *copy;
 
 	load();
@@ -138,10 +146,16 @@ TEST(bzimage, refusals)
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		memcpy(copy, file, (size_t)size);
 		memcpy(copy + cases[i].off, &cases[i].value, cases[i].len);
-		EXPECT_STR(bzimage_check(copy, (u64)size, &l), cases[i].why);
+		why[0] = '\0';
+		EXPECT_EQ(bzimage_check(copy, (u64)size, &l, why, sizeof(why)), cases[i].err);
+		EXPECT_STR(why, cases[i].why);
 	}
-	EXPECT_STR(bzimage_check(file, 1023, &l), "shorter than two sectors: not a bzImage");
-	EXPECT_STR(bzimage_check(file, (hdr()->setup_sects + 1) * 512, &l),
-		   "no protected-mode part after the setup sectors");
+	EXPECT_EQ(bzimage_check(file, 1023, &l, why, sizeof(why)), -ENOEXEC);
+	EXPECT_STR(why, "shorter than two sectors: not a bzImage");
+	EXPECT_EQ(bzimage_check(file, (hdr()->setup_sects + 1) * 512, &l, why, sizeof(why)),
+		  -EBADMSG);
+	EXPECT_STR(why, "no protected-mode part after the setup sectors");
+	/* Without a buffer, only the code. */
+	EXPECT_EQ(bzimage_check(file, 1023, &l, NULL, 0), -ENOEXEC);
 	free(copy);
 }

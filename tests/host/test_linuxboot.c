@@ -3,7 +3,9 @@
  * (boot/linux/: bootparams.c, e820.c, rsdp.c, place.c, fdt.c) on a fake
  * physical memory, with boot_params shaped as GRUB, QEMU and Linux's
  * kexec fill them in, and hostile ones: setup_data chains that loop, run
- * past 2^64 or never end, e820 maps that overlap, wrap or overflow.
+ * past 2^64 or never end, e820 maps that overlap, wrap or overflow; and
+ * one made from a boot FDT by lib/zeropage.c, as Baton's EFI loader makes
+ * it.
  *
  * The fake memory (lb_map here): 32 MiB at physical 0 (so the BIOS areas
  * exist), 1 MiB at 4 GiB, and the last page below 2^64. lb_note collects
@@ -20,6 +22,9 @@
 #include "harness.h"
 #include "host.h"
 #include "bootfdt.h"
+#include "kerrno.h"
+#include "zeropage.h"
+#include "boot/pc_fdt.h"
 #include "boot/linux/linuxboot.h"
 
 #define LOW_SIZE (32ULL << 20)
@@ -842,4 +847,46 @@ TEST(linuxboot, fdt_too_small)
 	bp_pc("a=1");
 	REQUIRE(bootparams_read(BP, &info) == NULL);
 	EXPECT(lb_fdt_build(small, sizeof(small), &info, image, NULL) < 0);
+}
+
+/* ---- the other way: a zero page made from a boot FDT (lib/zeropage.c) ---- */
+
+/* The EFI loader's boot FDT (one /memory, what the firmware keeps in the
+ * memory reservation block) made into a zero page as boot/efi/bzimage.c
+ * makes it, read back by the front end: the command line, the RSDP, and
+ * the RAM less what the firmware keeps, which an e820 type 2 makes a hole
+ * here, as in any BIOS map. */
+TEST(linuxboot, zero_page_from_a_boot_fdt)
+{
+	static u64 tree[1024];
+	struct boot_params *bp = bp_new();
+	const struct zeropage_cmdline cl = { at(CMD), CMD, CMDLINE_MAX - 1 };
+	fdt64_t rsdp = cpu_to_fdt64(0xf59e0);
+	char why[ERR_WHY_MAX];
+	int node, chosen;
+
+	REQUIRE(fdt_create_empty_tree(tree, sizeof(tree)) == 0);
+	REQUIRE(pc_fdt_nodes(tree, "PC (UEFI, Baton EFI loader)") == 0);
+	REQUIRE((node = fdt_add_subnode(tree, 0, "memory@0")) >= 0);
+	REQUIRE(fdt_setprop_string(tree, node, "device_type", "memory") == 0);
+	REQUIRE(fdt_appendprop_addrrange(tree, 0, node, "reg", 0, 0x9f000) == 0);
+	REQUIRE(fdt_appendprop_addrrange(tree, 0, node, "reg", 0x100000, 0x1ff00000) == 0);
+	REQUIRE(fdt_add_mem_rsv(tree, 0x1ffe0000, 0x20000) == 0);
+	REQUIRE((chosen = fdt_add_subnode(tree, 0, "chosen")) >= 0);
+	REQUIRE(fdt_setprop_string(tree, chosen, "bootargs", "ktest=all kexec.chain=3") == 0);
+	REQUIRE(fdt_setprop(tree, chosen, "baton,acpi-rsdp", &rsdp, sizeof(rsdp)) == 0);
+	rsdp_at(0xf59e0);
+
+	REQUIRE(zeropage_from_fdt(bp, tree, &cl, why, sizeof(why)) == 0);
+	EXPECT_EQ(bp->e820_entries, 3);
+	REQUIRE(bootparams_read(BP, &info) == NULL);
+	EXPECT_STR(info.cmdline, "ktest=all kexec.chain=3");
+	EXPECT_EQ(info.rsdp, 0xf59e0);
+	REQUIRE(info.nr_ram == 2);
+	EXPECT_EQ(info.ram[0].base, 0);
+	EXPECT_EQ(info.ram[0].size, 0x9f000);
+	EXPECT_EQ(info.ram[1].base, 0x100000);
+	EXPECT_EQ(info.ram[1].size, 0x1fee0000);
+	EXPECT_EQ(info.nr_resv, 0);
+	EXPECT_STR(notes, "");
 }

@@ -11,6 +11,7 @@
 #include "kstring.h"
 #include "kerrno.h"
 #include <libfdt.h>
+#include "fdt_read.h"
 
 int bootfdt_check(const void *fdt, u64 avail, char *why, size_t n)
 {
@@ -56,14 +57,6 @@ static int size_cells(const void *fdt, int node)
 	return fdt_size_cells(fdt, node);
 }
 
-static u64 read_cells(const fdt32_t *p, int n)
-{
-	u64 v = 0;
-
-	while (n--)
-		v = (v << 32) | fdt32_to_cpu(*p++);
-	return v;
-}
 
 static void sort_ranges(struct mem_range *r, int n)
 {
@@ -115,8 +108,8 @@ static int read_reg_ranges(const void *fdt, int node, struct mem_range *out,
 	if (count < 0)
 		return count;
 	for (int i = 0; i < count; i++) {
-		u64 base = read_cells(reg + i * (ac + sc), ac);
-		u64 size = read_cells(reg + i * (ac + sc) + ac, sc);
+		u64 base = fdt_read_cells(reg + i * (ac + sc), ac);
+		u64 size = fdt_read_cells(reg + i * (ac + sc) + ac, sc);
 
 		if (size == 0)
 			continue;
@@ -139,9 +132,7 @@ static int read_reg_ranges(const void *fdt, int node, struct mem_range *out,
 
 bool bootfdt_node_enabled(const void *fdt, int node)
 {
-	const char *status = fdt_getprop(fdt, node, "status", NULL);
-
-	return !status || strcmp(status, "okay") == 0 || strcmp(status, "ok") == 0;
+	return fdt_node_okay(fdt, node);
 }
 
 int bootfdt_memory(const void *fdt, struct mem_range *out, int max)
@@ -249,8 +240,8 @@ int bootfdt_reserved(const void *fdt, struct bootfdt_resv *out, int max)
 		if (count < 0)
 			return count;
 		for (int i = 0; i < count; i++) {
-			err = add_resv(out, &n, max, read_cells(reg + i * (ac + sc), ac),
-				       read_cells(reg + i * (ac + sc) + ac, sc), "reserved-memory",
+			err = add_resv(out, &n, max, fdt_read_cells(reg + i * (ac + sc), ac),
+				       fdt_read_cells(reg + i * (ac + sc) + ac, sc), "reserved-memory",
 				       name ? name : "?", no_map);
 			if (err < 0)
 				return err;
@@ -293,7 +284,7 @@ bool bootfdt_chosen_u64(const void *fdt, const char *name, u64 *out)
 	p = fdt_getprop(fdt, chosen, name, &len);
 	if (!p || (len != 4 && len != 8))
 		return false;
-	*out = read_cells(p, len / 4);
+	*out = fdt_read_cells(p, len / 4);
 	return true;
 }
 
@@ -312,11 +303,11 @@ bool bootfdt_chosen_range(const void *fdt, const char *name, struct mem_range *o
 	ac = addr_cells(fdt, 0);
 	sc = size_cells(fdt, 0);
 	if (ac >= 1 && ac <= 2 && sc >= 1 && sc <= 2 && len == (ac + sc) * 4) {
-		out->base = read_cells(p, ac);
-		out->size = read_cells(p + ac, sc);
+		out->base = fdt_read_cells(p, ac);
+		out->size = fdt_read_cells(p + ac, sc);
 	} else if (len == 16) { /* two u64s whatever the root says (a loader's own) */
-		out->base = read_cells(p, 2);
-		out->size = read_cells(p + 2, 2);
+		out->base = fdt_read_cells(p, 2);
+		out->size = fdt_read_cells(p + 2, 2);
 	} else {
 		return false;
 	}
@@ -388,9 +379,9 @@ static int translate_up(const void *fdt, int bus, u64 *addr)
 	}
 	for (int i = 0; i + entry * 4 <= len; i += entry * 4) {
 		const fdt32_t *e = r + i / 4;
-		u64 child = read_cells(e, cac);
-		u64 par = read_cells(e + cac, pac);
-		u64 size = read_cells(e + cac + pac, csc);
+		u64 child = fdt_read_cells(e, cac);
+		u64 par = fdt_read_cells(e + cac, pac);
+		u64 size = fdt_read_cells(e + cac + pac, csc);
 
 		if (*addr >= child && *addr - child < size) {
 			*addr = par + (*addr - child);
@@ -433,12 +424,12 @@ int bootfdt_reg(const void *fdt, int node, int index, struct fdt_reg *out)
 		}
 		out->io_port = fdt32_to_cpu(reg[0]) & 1;
 		out->addr = fdt32_to_cpu(reg[1]);
-		out->size = read_cells(reg + ac, sc);
+		out->size = fdt_read_cells(reg + ac, sc);
 		if (out->io_port)
 			return 0; /* ports are not translated through memory buses */
 	} else {
-		out->addr = read_cells(reg, ac);
-		out->size = read_cells(reg + ac, sc);
+		out->addr = fdt_read_cells(reg, ac);
+		out->size = fdt_read_cells(reg + ac, sc);
 	}
 	for (int bus = parent; bus > 0; bus = fdt_parent_offset(fdt, bus)) {
 		err = translate_up(fdt, bus, &out->addr);

@@ -16,25 +16,8 @@
 #include "kstring.h"
 #include "kho/handover.h"
 #include <libfdt.h>
+#include "fdt_read.h"
 
-static u64 read_cells(const fdt32_t *p, int cells)
-{
-	u64 v = 0;
-
-	while (cells--)
-		v = (v << 32) | fdt32_to_cpu(*p++);
-	return v;
-}
-
-/* A node's status is absent, "okay" or "ok" (the property need not end in
- * a NUL: compare its bytes). */
-static bool enabled(const void *fdt, int node)
-{
-	int len;
-	const char *s = fdt_getprop(fdt, node, "status", &len);
-
-	return !s || (len == 5 && memcmp(s, "okay", 5) == 0) || (len == 3 && memcmp(s, "ok", 3) == 0);
-}
 
 /* Append [base, base + size) as type; what names it in a refusal. */
 static int e820_add(struct boot_params *bp, u64 base, u64 size, u32 type, const char *what,
@@ -76,7 +59,7 @@ static int e820_add_reg(struct boot_params *bp, const void *fdt, int node, u32 t
 		return err_why(why, n, -EBADMSG, "%s: reg is %d bytes, not a multiple of %d", name,
 			       len, (ac + sc) * 4);
 	for (int i = 0; i < len / 4; i += ac + sc) {
-		err = e820_add(bp, read_cells(reg + i, ac), read_cells(reg + i + ac, sc), type, name,
+		err = e820_add(bp, fdt_read_cells(reg + i, ac), fdt_read_cells(reg + i + ac, sc), type, name,
 			       why, n);
 		if (err)
 			return err;
@@ -93,7 +76,7 @@ static int e820_ram(struct boot_params *bp, const void *fdt, char *why, size_t n
 		const char *type = fdt_getprop(fdt, node, "device_type", &len);
 
 		if (!type || len != sizeof("memory") || memcmp(type, "memory", len) != 0 ||
-		    !enabled(fdt, node))
+		    !fdt_node_okay(fdt, node))
 			continue;
 		err = e820_add_reg(bp, fdt, node, E820_TYPE_RAM, why, n);
 		if (err)
@@ -141,7 +124,7 @@ static int e820_reserved(struct boot_params *bp, const void *fdt, char *why, siz
 			       "/reserved-memory has a non-empty ranges (%d bytes): its children's "
 			       "addresses would need translating", len);
 	fdt_for_each_subnode(node, fdt, rmem) {
-		if (!enabled(fdt, node))
+		if (!fdt_node_okay(fdt, node))
 			continue;
 		err = e820_add_reg(bp, fdt, node, E820_TYPE_RESERVED, why, n);
 		if (err)
@@ -184,7 +167,7 @@ static int rsdp(struct boot_params *bp, const void *fdt, int chosen, char *why, 
 	if (p && len != 4 && len != 8)
 		return err_why(why, n, -EBADMSG, "/chosen/%s is %d bytes, not 4 or 8",
 			       BATON_CHOSEN_ACPI_RSDP, len);
-	bp->acpi_rsdp_addr = p ? read_cells(p, len / 4) : 0;
+	bp->acpi_rsdp_addr = p ? fdt_read_cells(p, len / 4) : 0;
 	return 0;
 }
 

@@ -144,8 +144,9 @@ bool kexec_will_kexec(void)
 }
 
 /* Keep the file at r in *k: restored, when the last generation preserved
- * it (a KHO boot), else copied into a new folio. */
-static bool keep_file(const char *what, struct mem_range r, bool preserved, struct kept_file *k)
+ * it (a KHO boot), else copied into a new folio. 0, or the code of what
+ * went wrong (said in the log); k is left empty then. */
+static int keep_file(const char *what, struct mem_range r, bool preserved, struct kept_file *k)
 {
 	unsigned order = 0;
 
@@ -153,7 +154,7 @@ static bool keep_file(const char *what, struct mem_range r, bool preserved, stru
 		k->folio = kho_restore_folio(r.base);
 		if (!k->folio) {
 			pr_err("kexec: the %s was not handed over as a folio", what);
-			return false;
+			return -ENOENT;
 		}
 	} else {
 		while ((PAGE_SIZE << order) < r.size && order < MAX_ORDER)
@@ -164,7 +165,7 @@ static bool keep_file(const char *what, struct mem_range r, bool preserved, stru
 			if (k->folio)
 				folio_put(k->folio);
 			k->folio = NULL;
-			return false;
+			return -ENOMEM;
 		}
 		memcpy(folio_address(k->folio), phys_to_virt(r.base), r.size);
 	}
@@ -173,11 +174,11 @@ static bool keep_file(const char *what, struct mem_range r, bool preserved, stru
 		       (unsigned long long)r.size);
 		folio_put(k->folio);
 		k->folio = NULL;
-		return false;
+		return -E2BIG;
 	}
 	k->data = folio_address(k->folio);
 	k->size = r.size;
-	return true;
+	return 0;
 }
 
 /* kexec.then=initrd: the initrd, copied into a vmalloc area, or, after a

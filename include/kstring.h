@@ -28,4 +28,20 @@ unsigned long strtoul(const char *s, char **end, int base);
 unsigned long long strtoull(const char *s, char **end, int base);
 #endif
 
+#include "types.h"
+
+/* Fill n 64-bit words at p with v: the memmap's fills (a word a page), four
+ * stores a turn. */
+static inline void memset64(u64 *p, u64 v, size_t n)
+{
+	for (; n >= 4; n -= 4, p += 4) {
+		p[0] = v;
+		p[1] = v;
+		p[2] = v;
+		p[3] = v;
+	}
+	while (n--)
+		*p++ = v;
+}
+
 #endif

@@ -73,10 +73,8 @@ static void list_del(unsigned order, u64 pfn)
 
 static void set_words(u64 pfn, u64 count, unsigned long md)
 {
-	struct page *p = pfn_to_page(pfn);
-
-	for (u64 i = 0; i < count; i++)
-		p[i].memdesc = md;
+	_Static_assert(sizeof(struct page) == sizeof(u64), "a memmap word is a u64");
+	memset64(&pfn_to_page(pfn)->memdesc, md, count);
 }
 
 /* Put the block [pfn, pfn + 2^order) on the free lists, merging it with its

@@ -44,7 +44,8 @@ HOST_SRCS := $(HOST_KERNEL_SRCS) drivers/uart/uart.c boot/efi/bootargs.c $(HOST_
 	$(HOST_TEST_SRCS) \
 	tests/host/harness.c tests/host/mm_boot.c tests/host/fake_arch.c \
 	tests/host/linux_kho_build.c tests/host/linux_kho_read.c
-HOST_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(HOST_SRCS))
+HOST_STRING_OBJ := $(HOST_BUILD)/lib/string_k.o
+HOST_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(HOST_SRCS)) $(HOST_STRING_OBJ)
 
 HOST_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
 # WARNINGS is written for gcc: clang skips any warning it does not know.
@@ -55,6 +56,16 @@ HOST_RENAME := -Dvsnprintf=kvsnprintf -Dsnprintf=ksnprintf
 $(HOST_BUILD)/lib/%.o $(HOST_BUILD)/kernel/%.o $(HOST_BUILD)/mm/%.o $(HOST_BUILD)/kho/%.o $(HOST_BUILD)/ktest/%.o \
 	$(HOST_BUILD)/drivers/%.o \
 	$(HOST_BUILD)/tests/host/test_%.o: HOST_CFLAGS += $(HOST_RENAME)
+
+# lib/string.c itself, for test_string.c: built freestanding (so kstring.h
+# declares, not forwards) with every function renamed k*, beside the C
+# library's, which everything else here uses.
+HOST_STRING_RENAME := $(foreach f,memcpy memmove memset memcmp memchr strlen strnlen strcmp \
+	strncmp strchr strrchr strtoul strtoull,-D$(f)=k$(f))
+$(HOST_STRING_OBJ): lib/string.c tests/host/host.mk | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -ffreestanding -fno-builtin $(HOST_STRING_RENAME) -c $< -o $@
 
 # test_bzimage.c reads the bzImage the x86-64 build makes, whatever ARCH is.
 HOST_BZIMAGE := build/x86_64/bzImage

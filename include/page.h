@@ -26,6 +26,7 @@
 
 #include "types.h"
 #include "kerrno.h"
+#include "kstring.h"
 #include "arch/mmu.h"
 
 struct page {
@@ -113,8 +114,8 @@ static inline struct page *virt_to_page(const void *addr)
  * becomes its own descriptor, KHO restoring a block). */
 static inline void memdesc_set(struct page *page, unsigned int order, unsigned long md)
 {
-	for (u64 i = 0; i < (1UL << order); i++)
-		page[i].memdesc = md;
+	_Static_assert(sizeof(struct page) == sizeof(u64), "a memmap word is a u64");
+	memset64(&page->memdesc, md, 1UL << order);
 }
 
 /* Count the memmap's pages by type: count[type] for each enum memdesc_type

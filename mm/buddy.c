@@ -71,19 +71,13 @@ static void list_del(unsigned order, u64 pfn)
 	buddy.nr_free[order]--;
 }
 
-static void set_words(u64 pfn, u64 count, unsigned long md)
-{
-	_Static_assert(sizeof(struct page) == sizeof(u64), "a memmap word is a u64");
-	memset64(&pfn_to_page(pfn)->memdesc, md, count);
-}
-
 /* Put the block [pfn, pfn + 2^order) on the free lists, merging it with its
  * buddy while the buddy is a free block of the same order. The block's
  * pages must not be free already. */
 static void free_block(u64 pfn, unsigned order)
 {
 	buddy.free_pages += 1UL << order;
-	set_words(pfn, 1UL << order, memdesc_make(MEMDESC_FREE_TAIL, 0));
+	memdesc_set(pfn_to_page(pfn), order, memdesc_make(MEMDESC_FREE_TAIL, 0));
 	while (order < MAX_ORDER) {
 		u64 b = pfn ^ (1UL << order);
 
@@ -118,7 +112,7 @@ struct page *alloc_page_desc(gfp_t gfp, unsigned int order, unsigned long memdes
 		list_push(k, pfn + (1UL << k));
 	}
 	buddy.free_pages -= 1UL << order;
-	set_words(pfn, 1UL << order, memdesc);
+	memdesc_set(pfn_to_page(pfn), order, memdesc);
 	if (gfp & __GFP_ZERO)
 		memset(node_of(pfn), 0, PAGE_SIZE << order);
 	return pfn_to_page(pfn);

@@ -87,6 +87,7 @@
 #include "buddy.h"
 #include "kstring.h"
 #include "memblock.h"
+#include "panic.h"
 #include "printk.h"
 #include "kho/handover.h"
 #include <libfdt.h>
@@ -106,17 +107,74 @@ static bool in_ram(phys_addr_t base, u64 size)
 	return false;
 }
 
-/* Where a preserved block or tree node may be (rules 8, 10): RAM, not
- * reserved by this boot (kernel, boot FDT, firmware), not scratch. */
-static const char *bad_place(phys_addr_t base, u64 size, u64 align)
+/*
+ * Where a preserved block or tree node may be (rules 8, 10): RAM, not
+ * reserved by this boot (kernel, boot FDT, firmware), not scratch.
+ *
+ * A walk checks every block, so the check costs O(1), not a pass over
+ * each list (a firmware's memory map can have a hundred regions): the walk
+ * yields one order's blocks at ascending addresses, and a cursor into each
+ * sorted list only moves forward while the address does, starting over
+ * when it goes back (the next order). The lists: memblock's memory and
+ * reserved ranges (sorted and disjoint, memblock.h) and the scratch areas,
+ * sorted by place_start. Nodes, walked in tree order, keep cursors of
+ * their own. Nothing changes the lists during a walk (the scan takes its
+ * tables between the walks), and memblock's extra table is empty until
+ * the scan gives it the preserved ranges.
+ */
+struct place_cursor {
+	phys_addr_t last; /* the address checked last */
+	int ram, rsv, scr; /* the first range of each list ending after it */
+};
+
+static struct kho_scratch scratch_sorted[KHO_MAX_SCRATCH];
+static int nr_scratch_sorted;
+
+/* Before a walk: fresh cursors, and the scratch areas that are not empty
+ * sorted by address (an empty one holds nothing, and would stop a cursor
+ * short of one that does). */
+static void place_start(struct place_cursor *c, int n)
 {
+	BUG_ON(memblock.nr_extra); /* bad_place reads only memblock.reserved */
+	for (int i = 0; i < n; i++)
+		c[i] = (struct place_cursor){ 0 };
+	nr_scratch_sorted = 0;
+	for (int i = 0; i < kho.nr_scratch; i++) {
+		int j = nr_scratch_sorted;
+
+		if (!kho.scratch[i].size)
+			continue;
+		nr_scratch_sorted++;
+		for (; j > 0 && scratch_sorted[j - 1].addr > kho.scratch[i].addr; j--)
+			scratch_sorted[j] = scratch_sorted[j - 1];
+		scratch_sorted[j] = kho.scratch[i];
+	}
+}
+
+static const char *bad_place(struct place_cursor *c, phys_addr_t base, u64 size, u64 align)
+{
+	const struct memblock_list *ram = &memblock.memory, *rsv = &memblock.reserved;
+
 	if (base & (align - 1))
 		return "misaligned";
-	if (!in_ram(base, size))
+	if (base + size < base)
 		return "outside RAM";
-	if (memblock_is_reserved(base, size))
+	if (base < c->last)
+		*c = (struct place_cursor){ 0 };
+	c->last = base;
+	while (c->ram < ram->cnt && ram->r[c->ram].base + ram->r[c->ram].size <= base)
+		c->ram++;
+	if (c->ram == ram->cnt || ram->r[c->ram].base > base ||
+	    base + size > ram->r[c->ram].base + ram->r[c->ram].size)
+		return "outside RAM";
+	while (c->rsv < rsv->cnt && rsv->r[c->rsv].base + rsv->r[c->rsv].size <= base)
+		c->rsv++;
+	if (c->rsv < rsv->cnt && rsv->r[c->rsv].base < base + size)
 		return "on memory this boot has reserved (kernel, boot FDT or firmware)";
-	if (kho_in_scratch(base, size))
+	while (c->scr < nr_scratch_sorted &&
+	       scratch_sorted[c->scr].addr + scratch_sorted[c->scr].size <= base)
+		c->scr++;
+	if (c->scr < nr_scratch_sorted && scratch_sorted[c->scr].addr < base + size)
 		return "inside scratch";
 	return NULL;
 }
@@ -144,6 +202,7 @@ struct scan {
 	u64 nr_recs;
 	u64 blocks_bytes, nodes_bytes, claims_bytes, recs_bytes; /* as taken from scratch */
 	bool array_preserved; /* the scratch array: a preserved page (Baton) or in scratch */
+	struct place_cursor at[2]; /* where node_ok and block_ok are in the lists */
 	char *why;            /* the caller's buffer for the refusal */
 	size_t why_n;
 };
@@ -165,7 +224,7 @@ static int refuse(struct scan *s, int err, const char *fmt, ...)
 static int node_ok(phys_addr_t node, void *arg, char *why, size_t n)
 {
 	struct scan *s = arg;
-	const char *bad = bad_place(node, PAGE_SIZE, PAGE_SIZE);
+	const char *bad = bad_place(&s->at[0], node, PAGE_SIZE, PAGE_SIZE);
 
 	if (bad || s->nodes >= KHO_MAX_NODES)
 		return err_why(why, n, bad ? -EFAULT : -E2BIG, "radix node 0x%llx is %s",
@@ -179,7 +238,7 @@ static int node_ok(phys_addr_t node, void *arg, char *why, size_t n)
 static int block_ok(phys_addr_t pa, unsigned order, void *arg, char *why, size_t n)
 {
 	struct scan *s = arg;
-	const char *bad = bad_place(pa, PAGE_SIZE << order, PAGE_SIZE << order);
+	const char *bad = bad_place(&s->at[1], pa, PAGE_SIZE << order, PAGE_SIZE << order);
 
 	if (bad)
 		return err_why(why, n, -EFAULT, "preserved block 0x%llx order %u is %s",
@@ -773,6 +832,7 @@ static int scan(const void *boot_fdt, struct scan *s)
 	memcpy(&root, map, 8);
 
 	/* Walk 1: check and count. */
+	place_start(s->at, 2);
 	err = kho_radix_walk(root, &w, s->why, s->why_n);
 	if (err)
 		return err;
@@ -787,6 +847,7 @@ static int scan(const void *boot_fdt, struct scan *s)
 	s->fill = kho.blocks;
 	s->nodes = 0;
 	s->count = 0;
+	place_start(s->at, 2);
 	err = kho_radix_walk(root, &w, s->why, s->why_n);
 	if (err)
 		return err;

@@ -1,0 +1,25 @@
+/*
+ * longmode.h — the way from 32-bit protected mode into long mode that both
+ * x86-64 front ends take (boot/linux/longmode.S): the bzImage's 32-bit
+ * entry (entry.S) and the multiboot2 front end's (boot/multiboot2/entry.S).
+ * Assembly only.
+ *
+ * lb_long_mode is jumped to (not called) in 32-bit protected mode, paging
+ * off, with
+ *   esp  a stack of a few bytes at least (what is on it stays),
+ *   edi  six 4 KiB page tables, anywhere below 4 GiB (lb_boot_pml4),
+ *   ebp  where to go on in 64-bit code.
+ * It checks that the CPU has long mode (if not: the program's own
+ * lb_no_lm_msg on COM1, and a halt), maps 0..4 GiB with 2 MiB pages in
+ * those tables (PML4[0] -> PDPT, PDPT[0..3] -> 4 PDs: idmap.c builds the
+ * same), loads its GDT, turns on PAE, long mode and paging, and jumps to
+ * ebp with cs = LB_CS64. esi is kept; eax, ebx, ecx, edx and edi are not.
+ * The code there sets the data segments to LB_DS.
+ */
+#ifndef BATON_LINUX_LONGMODE_H
+#define BATON_LINUX_LONGMODE_H
+
+#define LB_CS64 0x10    /* 64-bit code, as Linux's __BOOT_CS */
+#define LB_DS 0x18      /* data, as __BOOT_DS */
+
+#endif

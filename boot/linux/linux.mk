@@ -14,7 +14,7 @@
 ifeq ($(ARCH),x86_64)
 LB := $(BUILD)/bzimage
 LB_SRCS := boot/linux/entry.S boot/linux/longmode.S boot/linux/vectors.S boot/linux/main.c boot/linux/cpu.c boot/linux/idmap.c \
-	boot/linux/serial.c boot/linux/e820.c boot/linux/bootparams.c boot/linux/rsdp.c \
+	boot/linux/serial.c boot/linux/e820.c boot/linux/cmdline.c boot/linux/bootparams.c boot/linux/rsdp.c \
 	boot/linux/place.c boot/linux/fdt.c boot/pc_fdt.c boot/efi/bootargs.c lib/elf_load.c \
 	lib/format.c lib/string.c
 LB_OBJS := $(patsubst %,$(LB)/%.o,$(basename $(LB_SRCS)))

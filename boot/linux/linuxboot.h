@@ -20,6 +20,7 @@
  *                reach the kernel (lb_stop)
  *   e820.c       e820 entries into RAM and reservation ranges
  *   bootparams.c boot_params and its setup_data chain into struct lb_info
+ *   cmdline.c    a command line into struct lb_info, cut to the kernel's size
  *   rsdp.c       the ACPI RSDP: from boot_params, EFI or the BIOS area
  *   place.c      where the kernel and its FDT go
  *   fdt.c        struct lb_info into the boot FDT
@@ -53,6 +54,8 @@ struct lb_range {
 /* Everything the front end takes from a boot_params, read before anything
  * is written. Each range list is sorted by base and has no overlaps. */
 struct lb_info {
+	const char *loader;               /* /chosen/baton,loader: "bzimage-x86_64", ... */
+	const char *model;                /* the root's model: which way the PC booted */
 	u64 bp;                           /* where the boot_params is */
 	u8 loader_type;                   /* hdr.type_of_loader */
 	char cmdline[CMDLINE_MAX];        /* bootargs, cut between words when too long */
@@ -76,8 +79,13 @@ struct lb_info {
  * when it cannot be reached (wraps, or no table left to map it). */
 void *lb_map(u64 pa, u64 len);
 
-/* One line on the console, "bzimage: " and a newline added. */
+/* One line on the console, "<lb_name>: " and a newline added. */
 __printf(1, 2) void lb_note(const char *fmt, ...);
+
+/* --- provided by each front end's main.c --- */
+
+/* The front end's name, which starts its lines: "bzimage", "multiboot2". */
+extern const char lb_name[];
 
 /* --- the front end only (cpu.c, idmap.c, serial.c) --- */
 
@@ -100,6 +108,14 @@ __noreturn void lb_stop(const char *why);
  * Returns false (and a line) when more ranges come out than fit. */
 bool e820_sort_out(const struct boot_e820_entry *e, int n, struct lb_info *out);
 
+/* --- cmdline.c --- */
+
+/* The command line s (len bytes, then a byte that may be written: its NUL,
+ * or where a scan stopped) into out->cmdline, cut between words to the
+ * kernel's CMDLINE_MAX as the EFI loader cuts it (boot/efi/bootargs.c),
+ * with a line when it is cut. s is changed in place. */
+void lb_cmdline_take(char *s, size_t len, struct lb_info *out);
+
 /* --- bootparams.c --- */
 
 /* Read the boot_params at bp_pa into *out. Returns NULL, or why the boot
@@ -113,6 +129,13 @@ const char *bootparams_read(u64 bp_pa, struct lb_info *out);
  * configuration table (efi_info, "EL64"), else the legacy BIOS areas (the
  * EBDA's first KiB, 0xe0000-0xfffff). 0 when there is none. */
 u64 rsdp_find(const struct boot_params *bp, bool trust_bp);
+/* Is there an RSDP at pa ("RSD PTR " and the ACPI 1.0 checksum)? */
+bool rsdp_valid(u64 pa);
+/* The RSDP the EFI system table at systab lists: its ACPI 2.0 entry, else
+ * its ACPI 1.0 one; 0 when none is valid. */
+u64 rsdp_from_efi(u64 systab);
+/* The RSDP in the legacy BIOS areas, or 0. */
+u64 rsdp_from_bios(void);
 
 /* --- place.c --- */
 
@@ -129,7 +152,8 @@ u64 place_kernel(const struct lb_info *info, u64 win, u64 win_file, u64 win_work
 /* --- fdt.c --- */
 
 /* The boot FDT (DESIGN.md section 3) into buf (size bytes), for a kernel
- * whose pristine ELF file is at image (baton,image). why, when not NULL,
+ * whose pristine ELF file is at image (baton,image; none when image.size
+ * is 0), as info->loader says it was booted. why, when not NULL,
  * is written as /chosen/baton,loader-error: the kernel stops with it. info
  * may then be partly filled. Returns 0 or a libfdt error. */
 int lb_fdt_build(void *buf, int size, const struct lb_info *info, struct lb_range image,

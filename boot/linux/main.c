@@ -31,6 +31,8 @@ extern const char payload_start[], payload_end[];
 
 __noreturn void lb_main(u64 bp_pa, u64 base, u32 entry_bits);
 
+const char lb_name[] = "bzimage";
+
 /* What the kernel reads in its setup header (boot.rst, protocol 2.15). */
 __attribute__((section(".rodata.kernel_info"), used, aligned(4)))
 const struct kernel_info lb_kernel_info = {

@@ -35,7 +35,7 @@ HOST_TEST_SRCS := $(wildcard tests/host/test_*.c)
 # bzImage front end's boot_params reading is too (boot/linux/linuxboot.h),
 # against test_linuxboot.c's fake memory (its lb_map and lb_note); and the
 # bzImage check with the ELF one, which test_bzimage.c runs on the real file.
-HOST_LINUXBOOT_SRCS := boot/linux/bootparams.c boot/linux/e820.c boot/linux/rsdp.c \
+HOST_LINUXBOOT_SRCS := boot/linux/bootparams.c boot/linux/cmdline.c boot/linux/e820.c boot/linux/rsdp.c \
 	boot/linux/place.c boot/linux/fdt.c boot/pc_fdt.c lib/bzimage.c lib/elf_load.c
 HOST_SRCS := $(HOST_KERNEL_SRCS) drivers/uart/uart.c boot/efi/bootargs.c $(HOST_LINUXBOOT_SRCS) \
 	$(HOST_TEST_SRCS) \

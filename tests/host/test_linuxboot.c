@@ -750,7 +750,7 @@ TEST(rsdp, none)
 	memset(at(0xf59e0), 0, 36);
 	REQUIRE(bootparams_read(BP, &info) == NULL);
 	EXPECT_EQ(info.rsdp, 0);
-	EXPECT_NOTE("efi_info: no EFI system table at 0x500000");
+	EXPECT_NOTE("no EFI system table at 0x500000");
 	EXPECT_NOTE("no ACPI RSDP (not in boot_params, EFI or the BIOS area)");
 }
 

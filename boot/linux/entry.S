@@ -59,11 +59,6 @@ off_stack_top:
 off_boot_pml4:
 	.long	lb_boot_pml4 - startup_32
 
-	/* What lb_long_mode says on a CPU without long mode. */
-	.globl lb_no_lm_msg
-lb_no_lm_msg:
-	.asciz	"bzimage: this CPU has no long mode (x86-64): Baton cannot run on it\r\n"
-
 	/* The 64-bit entry, where the protocol puts it. */
 	.org	BP_STARTUP64_OFFSET
 	.code64

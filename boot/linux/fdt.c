@@ -96,3 +96,15 @@ int lb_fdt_build(void *buf, int size, const struct lb_info *info, struct lb_rang
 	TRY(memory(buf, info));
 	return fdt_pack(buf);
 }
+
+int lb_fdt_write(void *buf, struct lb_info *info, struct lb_range image, const char *why)
+{
+	int err = lb_fdt_build(buf, LB_FDT_SIZE, info, image, why);
+
+	if (err >= 0)
+		return err;
+	lb_note("cannot boot: the boot FDT does not fit in %d bytes (libfdt error %d)", LB_FDT_SIZE,
+		err);
+	info->nr_ram = info->nr_resv = 0;
+	return lb_fdt_build(buf, LB_FDT_SIZE, info, image, "the boot FDT did not fit");
+}

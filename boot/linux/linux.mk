@@ -49,22 +49,27 @@ $(LB)/payload.o: boot/linux/payload.S $(LB)/payload.elf
 # included), which init_size must hold. The symbols are 0xffffffff8...,
 # too big for sh's arithmetic; the low 32 bits of each differ by the span
 # (elf_load.c refuses a kernel over 1 GiB).
+lb_nm = $$(nm $(1) | awk '/ $(2)$$/ {print "0x"$$1}')
 lb_low32 = $$(nm $(1) | awk '/ $(2)$$/ {print "0x" substr($$1, 9)}')
+# A front end links position-independent at 0 and applies its own
+# R_X86_64_RELATIVE relocations (cpu.c); any other kind would go unapplied.
+LB_LDFLAGS := -pie --no-dynamic-linker -z max-page-size=4096 -z noexecstack -z norelro \
+	--no-warn-rwx-segments
+define lb_relative_only
+$(Q)if readelf -rW $@ | awk 'NR > 3 && /R_X86_64_/ && !/R_X86_64_RELATIVE/' | grep -q .; then \
+		echo "$@: relocations the front end does not apply:" >&2; \
+		readelf -rW $@ | grep R_X86_64_ | grep -v R_X86_64_RELATIVE >&2; rm -f $@; exit 1; fi
+endef
 $(LB)/pm.elf: $(LB_OBJS) $(LB)/payload.o boot/linux/bzimage.ld $(LIBFDT)
 	@echo "  LD      $@"
 	$(Q)span=$$(($(call lb_low32,$(BUILD)/baton.elf,_kernel_end) - \
 		$(call lb_low32,$(BUILD)/baton.elf,_kernel_start))); \
 	[ "$$span" -gt 0 ] || { echo "$@: no kernel span from $(BUILD)/baton.elf" >&2; exit 1; }; \
-	$(LD) -pie --no-dynamic-linker -z max-page-size=4096 -z noexecstack -z norelro \
-		--no-warn-rwx-segments \
-		--defsym=KERNEL_SPAN=$$span -T boot/linux/bzimage.ld -o $@ \
+	$(LD) $(LB_LDFLAGS) --defsym=KERNEL_SPAN=$$span -T boot/linux/bzimage.ld -o $@ \
 		$(LB_OBJS) $(LB)/payload.o $(LIBFDT)
-	@# Relocations other than R_X86_64_RELATIVE would go unapplied.
-	$(Q)if readelf -rW $@ | awk 'NR > 3 && /R_X86_64_/ && !/R_X86_64_RELATIVE/' | grep -q .; then \
-		echo "$@: relocations the front end does not apply:" >&2; \
-		readelf -rW $@ | grep R_X86_64_ | grep -v R_X86_64_RELATIVE >&2; rm -f $@; exit 1; fi
+	$(lb_relative_only)
 
-lb_sym = $$(nm $(LB)/pm.elf | awk '/ $(1)$$/ {print "0x"$$1}')
+lb_sym = $(call lb_nm,$(LB)/pm.elf,$(1))
 
 $(LB)/pm.bin: $(LB)/pm.elf
 	$(Q)$(OBJCOPY) -O binary -R .work $< $@

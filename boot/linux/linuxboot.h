@@ -9,27 +9,35 @@
  * The pieces, one concept a file:
  *   header.S     the real-mode setup: the setup header loaders read, and a
  *                16-bit entry that fetches the e820 map and goes to 32 bits
- *   entry.S      the 32-bit entry (offset 0), the 64-bit entry (0x200), the
- *                fault vectors; both entries end in lb_main with our stack
+ *   entry.S      the 32-bit entry (offset 0), the 64-bit entry (0x200);
+ *                both end in lb_main with our stack
+ *   longmode.S   from 32-bit protected mode into long mode (longmode.h)
+ *   vectors.S    the fault vectors
  *   bzimage.ld   the protected-mode part and the init_size window
  *   payload.S    the kernel ELF inside it
- *   main.c       lb_main: the steps in order, and the jump into the kernel
- *   cpu.c        our relocations, the canary, SSE, the fault vectors
+ *   main.c       lb_main: the steps in order
+ *   cpu.c        our relocations, the canary, SSE, the fault vectors' IDT,
+ *                and the jump into the kernel (lb_enter)
  *   idmap.c      our own identity map, 0..4 GiB plus what we read above it
  *   serial.c     lines on COM1 (lb_note), and the stop for what cannot
  *                reach the kernel (lb_stop)
  *   e820.c       e820 entries into RAM and reservation ranges
  *   bootparams.c boot_params and its setup_data chain into struct lb_info
- *   cmdline.c    a command line into struct lb_info, cut to the kernel's size
+ *   cmdline.c    a command line into struct lb_info, cut to the kernel's size,
+ *                and the front ends' own keys on it
  *   rsdp.c       the ACPI RSDP: from boot_params, EFI or the BIOS area
  *   place.c      where the kernel and its FDT go
  *   fdt.c        struct lb_info into the boot FDT
  *
- * bootparams.c, e820.c, rsdp.c, place.c and fdt.c are plain C that reach
- * physical memory only through lb_map() and speak only through lb_note(),
- * so the host unit tests (tests/host/test_linuxboot.c) and a fuzzer
- * (tests/fuzz/fuzz_bootparams.c) run them as they are against a fake
- * physical memory. linux.mk builds it all; docs/06-bzimage.md tells it.
+ * bootparams.c, cmdline.c, e820.c, rsdp.c, place.c and fdt.c are plain C
+ * that reach physical memory only through lb_map() and speak only through
+ * lb_note(), so the host unit tests (tests/host/test_linuxboot.c) and a
+ * fuzzer (tests/fuzz/fuzz_bootparams.c) run them as they are against a
+ * fake physical memory. linux.mk builds it all; docs/06-bzimage.md tells
+ * it. The multiboot2 front end (boot/multiboot2/) is the same program
+ * with another entry and another reader: every piece here but header.S,
+ * entry.S, bzimage.ld, payload.S, main.c, bootparams.c and place.c is
+ * linked into it as it is.
  */
 #ifndef BATON_LINUXBOOT_H
 #define BATON_LINUXBOOT_H
@@ -82,11 +90,6 @@ void *lb_map(u64 pa, u64 len);
 /* One line on the console, "<lb_name>: " and a newline added. */
 __printf(1, 2) void lb_note(const char *fmt, ...);
 
-/* --- provided by each front end's main.c --- */
-
-/* The front end's name, which starts its lines: "bzimage", "multiboot2". */
-extern const char lb_name[];
-
 /* --- the front end only (cpu.c, idmap.c, serial.c) --- */
 
 /* Relocations, canary, SSE, fault vectors; base is our load address. */
@@ -94,8 +97,14 @@ void lb_cpu_init(u64 base);
 /* Our identity map, with our window [win, win + win_size) in it; NULL, or
  * why it cannot be made. */
 const char *lb_idmap_init(u64 win, u64 win_size);
+/* The front end's name, which starts its lines (serial.c): "bzimage",
+ * "multiboot2"; each front end's main sets it once relocated. */
+extern const char *lb_name;
 /* A line saying why, then halt: for what cannot reach the kernel. */
 __noreturn void lb_stop(const char *why);
+/* Into the kernel (DESIGN.md section 3): cli, rdi = fdt, rsi = 0, jump to
+ * entry, under our identity map, which covers the kernel, its FDT and us. */
+__noreturn void lb_enter(u64 entry, u64 fdt);
 
 /* --- e820.c --- */
 
@@ -115,6 +124,8 @@ bool e820_sort_out(const struct boot_e820_entry *e, int n, struct lb_info *out);
  * kernel's CMDLINE_MAX as the EFI loader cuts it (boot/efi/bootargs.c),
  * with a line when it is cut. s is changed in place. */
 void lb_cmdline_take(char *s, size_t len, struct lb_info *out);
+/* Is word (a whole "key" or "key=value") on the command line? */
+bool lb_cmdline_has(const char *line, const char *word);
 
 /* --- bootparams.c --- */
 
@@ -158,5 +169,10 @@ u64 place_kernel(const struct lb_info *info, u64 win, u64 win_file, u64 win_work
  * may then be partly filled. Returns 0 or a libfdt error. */
 int lb_fdt_build(void *buf, int size, const struct lb_info *info, struct lb_range image,
 		 const char *why);
+/* lb_fdt_build into LB_FDT_SIZE bytes at buf; a tree too big for that is
+ * said on the console and written again without memory, saying so in
+ * baton,loader-error (the kernel stops with it). 0, or a libfdt error when
+ * not even that could be written. */
+int lb_fdt_write(void *buf, struct lb_info *info, struct lb_range image, const char *why);
 
 #endif

@@ -3,9 +3,8 @@
  * into long mode (the contract is in longmode.h), and the one GDT it loads.
  * Linked into both x86-64 front ends: the bzImage's (entry.S) and the
  * multiboot2 one (boot/multiboot2/entry.S). Position-independent: it finds
- * its own address with call/pop on the stack it is given, and the message
- * it prints is the program's own lb_no_lm_msg, reached through a
- * PC-relative word (ld -pie refuses absolute 32-bit relocations).
+ * its own address with call/pop on the stack it is given (ld -pie refuses
+ * absolute 32-bit relocations).
  */
 #include "longmode.h"
 
@@ -82,14 +81,12 @@ lb_long_mode:
 	push	%ebp
 	lret
 
-	/* No long mode: the program's line on COM1, and stop. Nothing here
-	 * can power the machine off, and nothing else would run on such a
-	 * CPU. */
+	/* No long mode: a line on COM1, and stop. Nothing here can power
+	 * the machine off, and nothing else would run on such a CPU. */
 .Lno_lm:
 	call	4f
 4:	pop	%esi
-	add	$(no_lm_msg_at - 4b), %esi
-	add	(%esi), %esi                    /* the word holds msg - itself */
+	add	$(no_lm_msg - 4b), %esi
 5:	lodsb
 	test	%al, %al
 	jz	7f
@@ -106,9 +103,8 @@ lb_long_mode:
 	hlt
 	jmp	7b
 
-	.balign	4
-no_lm_msg_at:
-	.long	lb_no_lm_msg - .
+no_lm_msg:
+	.asciz	"baton: this CPU has no long mode (x86-64): Baton cannot run on it\r\n"
 
 	.balign	8
 gdt:

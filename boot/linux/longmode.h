@@ -9,8 +9,8 @@
  *   esp  a stack of a few bytes at least (what is on it stays),
  *   edi  six 4 KiB page tables, anywhere below 4 GiB (lb_boot_pml4),
  *   ebp  where to go on in 64-bit code.
- * It checks that the CPU has long mode (if not: the program's own
- * lb_no_lm_msg on COM1, and a halt), maps 0..4 GiB with 2 MiB pages in
+ * It checks that the CPU has long mode (if not: a line on COM1, and a
+ * halt), maps 0..4 GiB with 2 MiB pages in
  * those tables (PML4[0] -> PDPT, PDPT[0..3] -> 4 PDs: idmap.c builds the
  * same), loads its GDT, turns on PAE, long mode and paging, and jumps to
  * ebp with cs = LB_CS64. esi is kept; eax, ebx, ecx, edx and edi are not.

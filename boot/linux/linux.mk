@@ -45,10 +45,11 @@ $(LB)/payload.o: boot/linux/payload.S $(LB)/payload.elf
 	@echo "  AS      $@"
 	$(Q)$(CC) $(LB_CFLAGS) -D__ASSEMBLY__ -DPAYLOAD_FILE='"$(LB)/payload.elf"' -c $< -o $@
 
-# KERNEL_SPAN: the kernel's bytes from _kernel_start to _kernel_end (bss
-# included), which init_size must hold. The symbols are 0xffffffff8...,
-# too big for sh's arithmetic; the low 32 bits of each differ by the span
-# (elf_load.c refuses a kernel over 1 GiB).
+# KERNEL_SPAN: the bytes a loader places for the kernel ELF, from
+# _kernel_start to _image_end (the kernel with its bss, then what baton.elf
+# carries past it: the multiboot2 front end), which init_size must hold. The
+# symbols are 0xffffffff8..., too big for sh's arithmetic; the low 32 bits
+# of each differ by the span (elf_load.c refuses a kernel over 1 GiB).
 lb_nm = $$(nm $(1) | awk '/ $(2)$$/ {print "0x"$$1}')
 lb_low32 = $$(nm $(1) | awk '/ $(2)$$/ {print "0x" substr($$1, 9)}')
 # A front end links position-independent at 0 and applies its own
@@ -62,7 +63,7 @@ $(Q)if readelf -rW $@ | awk 'NR > 3 && /R_X86_64_/ && !/R_X86_64_RELATIVE/' | gr
 endef
 $(LB)/pm.elf: $(LB_OBJS) $(LB)/payload.o boot/linux/bzimage.ld $(LIBFDT)
 	@echo "  LD      $@"
-	$(Q)span=$$(($(call lb_low32,$(BUILD)/baton.elf,_kernel_end) - \
+	$(Q)span=$$(($(call lb_low32,$(BUILD)/baton.elf,_image_end) - \
 		$(call lb_low32,$(BUILD)/baton.elf,_kernel_start))); \
 	[ "$$span" -gt 0 ] || { echo "$@: no kernel span from $(BUILD)/baton.elf" >&2; exit 1; }; \
 	$(LD) $(LB_LDFLAGS) --defsym=KERNEL_SPAN=$$span -T boot/linux/bzimage.ld -o $@ \

@@ -26,7 +26,6 @@
  * setup_data. The fault vectors are vectors.S.
  */
 #include "bootparam.h"
-#include "longmode.h"
 
 #define BP_SCRATCH 0x1e4
 
@@ -42,22 +41,18 @@ startup_32:
 1:	pop	%ebp
 	sub	$(1b - startup_32), %ebp
 
-	/* The stack at the top of the work area, the page tables at its
-	 * start, then long mode, continuing at from_32. */
+	/* The stack at the top of the work area, then long mode (the page
+	 * tables at the work area's start), continuing at from_32. */
 	mov	(off_stack_top - startup_32)(%ebp), %esp
 	add	%ebp, %esp
-	mov	(off_boot_pml4 - startup_32)(%ebp), %edi
-	add	%ebp, %edi
 	lea	(from_32 - startup_32)(%ebp), %ebp
 	jmp	lb_long_mode
 
-	/* Offsets in the work area (bzimage.ld), from startup_32: the linker
-	 * resolves these PC-relative differences, nothing is left to relocate. */
+	/* The stack's top in the work area (bzimage.ld), from startup_32: the
+	 * linker resolves this PC-relative difference. */
 	.balign	4
 off_stack_top:
 	.long	lb_stack_top - startup_32
-off_boot_pml4:
-	.long	lb_boot_pml4 - startup_32
 
 	/* The 64-bit entry, where the protocol puts it. */
 	.org	BP_STARTUP64_OFFSET
@@ -70,10 +65,6 @@ startup_64:
 	jmp	common
 
 from_32:
-	mov	$LB_DS, %eax
-	mov	%eax, %ds
-	mov	%eax, %es
-	mov	%eax, %ss
 	mov	%esi, %esi                      /* boot_params, zero-extended */
 	mov	$32, %edx
 

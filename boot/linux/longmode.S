@@ -2,9 +2,10 @@
  * longmode.S — lb_long_mode, the front ends' way from 32-bit protected mode
  * into long mode (the contract is in longmode.h), and the one GDT it loads.
  * Linked into both x86-64 front ends: the bzImage's (entry.S) and the
- * multiboot2 one (boot/multiboot2/entry.S). Position-independent: it finds
- * its own address with call/pop on the stack it is given (ld -pie refuses
- * absolute 32-bit relocations).
+ * multiboot2 one (boot/multiboot2/entry.S), whose links both define
+ * lb_boot_pml4. Position-independent: it finds its own address with
+ * call/pop on the stack it is given, and lb_boot_pml4 through a PC-relative
+ * word (ld -pie refuses absolute 32-bit relocations).
  */
 #include "longmode.h"
 
@@ -31,9 +32,16 @@ lb_long_mode:
 	bt	$29, %edx
 	jnc	.Lno_lm
 
-	/* The identity map of 0..4 GiB: PML4[0] -> PDPT, PDPT[0..3] -> 4 PDs
-	 * of 512 2 MiB pages. */
+	/* Where are we? edx: label 1 (the stack is for this only). */
+	call	1f
+1:	pop	%edx
+
+	/* The identity map of 0..4 GiB in the program's lb_boot_pml4:
+	 * PML4[0] -> PDPT, PDPT[0..3] -> 4 PDs of 512 2 MiB pages. */
+	lea	(pml4_at - 1b)(%edx), %edi
+	add	(%edi), %edi                    /* the word holds lb_boot_pml4 - itself */
 	mov	%edi, %ebx                      /* kept for cr3 */
+	push	%edx
 	xor	%eax, %eax
 	mov	$(6 * 4096 / 4), %ecx
 	rep stosl
@@ -55,13 +63,13 @@ lb_long_mode:
 	add	$0x200000, %eax
 	add	$8, %edi
 	loop	3b
+	pop	%edx
 
 	/* Our GDT: its base is where we are. */
-	call	1f
-1:	pop	%edx
 	lea	(gdt - 1b)(%edx), %eax
 	mov	%eax, (gdt_desc - 1b + 2)(%edx)
 	lgdt	(gdt_desc - 1b)(%edx)
+	lea	(long64 - 1b)(%edx), %edi       /* rdmsr takes edx */
 
 	/* PAE, the tables, EFER.LME, paging: long mode (compatibility). */
 	mov	%cr4, %eax
@@ -76,10 +84,20 @@ lb_long_mode:
 	or	$(CR0_PG | CR0_PE), %eax
 	mov	%eax, %cr0
 
-	/* Into 64-bit code. */
+	/* Into 64-bit code: the data segments, then on at ebp. */
 	push	$LB_CS64
-	push	%ebp
+	push	%edi
 	lret
+
+	.code64
+long64:
+	mov	$LB_DS, %eax
+	mov	%eax, %ds
+	mov	%eax, %es
+	mov	%eax, %ss
+	mov	%ebp, %ebp                      /* zero-extended */
+	jmp	*%rbp
+	.code32
 
 	/* No long mode: a line on COM1, and stop. Nothing here can power
 	 * the machine off, and nothing else would run on such a CPU. */
@@ -105,6 +123,10 @@ lb_long_mode:
 
 no_lm_msg:
 	.asciz	"baton: this CPU has no long mode (x86-64): Baton cannot run on it\r\n"
+
+	.balign	4
+pml4_at:
+	.long	lb_boot_pml4 - .
 
 	.balign	8
 gdt:

@@ -6,15 +6,14 @@
  *
  * lb_long_mode is jumped to (not called) in 32-bit protected mode, paging
  * off, with
- *   esp  a stack of a few bytes at least (what is on it stays),
- *   edi  six 4 KiB page tables, anywhere below 4 GiB (lb_boot_pml4),
+ *   esp  a stack of a few words at least (what is on it stays),
  *   ebp  where to go on in 64-bit code.
  * It checks that the CPU has long mode (if not: a line on COM1, and a
- * halt), maps 0..4 GiB with 2 MiB pages in
- * those tables (PML4[0] -> PDPT, PDPT[0..3] -> 4 PDs: idmap.c builds the
- * same), loads its GDT, turns on PAE, long mode and paging, and jumps to
- * ebp with cs = LB_CS64. esi is kept; eax, ebx, ecx, edx and edi are not.
- * The code there sets the data segments to LB_DS.
+ * halt), maps 0..4 GiB with 2 MiB pages in the six 4 KiB page tables at
+ * the program's lb_boot_pml4 (PML4[0] -> PDPT, PDPT[0..3] -> 4 PDs:
+ * idmap.c builds the same), loads its GDT, turns on PAE, long mode and
+ * paging, sets cs to LB_CS64 and the data segments to LB_DS, and jumps to
+ * ebp. esi is kept; eax, ebx, ecx, edx and edi are not.
  */
 #ifndef BATON_LINUX_LONGMODE_H
 #define BATON_LINUX_LONGMODE_H

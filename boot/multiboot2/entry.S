@@ -9,14 +9,12 @@
  *   ecx  the kernel's (_kernel_start), edx its entry (_start), esi its end
  *        (_kernel_end): physical, where GRUB put them
  * It takes the stack at the top of the work area (front-end.ld), keeps the
- * six words there, goes through lb_long_mode (boot/linux/longmode.S: the
+ * six words there, goes through lb_long_mode (boot/linux/longmode.h: the
  * identity map of 0..4 GiB in the work area's page tables) into 64-bit
  * code, clears bss and calls
  *   mb_main(magic, information, our address, kernel, entry, kernel end)
  * which never returns.
  */
-#include "boot/linux/longmode.h"
-
 	.section .head.text, "ax"
 	.code32
 	.globl startup_mb2
@@ -31,25 +29,17 @@ startup_mb2:
 	push	%ebp                            /* 8: us */
 	push	%ebx                            /* 4: information */
 	push	%eax                            /* 0: magic */
-	mov	(off_boot_pml4 - startup_mb2)(%ebp), %edi
-	add	%ebp, %edi
 	lea	(from_32 - startup_mb2)(%ebp), %ebp
 	jmp	lb_long_mode
 
-	/* Offsets in the work area (front-end.ld), from startup_mb2: the
-	 * linker resolves these PC-relative differences. */
+	/* The stack's top in the work area (front-end.ld), from startup_mb2:
+	 * the linker resolves this PC-relative difference. */
 	.balign	4
 off_stack_top:
 	.long	lb_stack_top - startup_mb2
-off_boot_pml4:
-	.long	lb_boot_pml4 - startup_mb2
 
 	.code64
 from_32:
-	mov	$LB_DS, %eax
-	mov	%eax, %ds
-	mov	%eax, %es
-	mov	%eax, %ss
 	/* bss: in the work area, below the stack and the six words. */
 	lea	__bss_start(%rip), %rdi
 	lea	__bss_end(%rip), %rcx

@@ -153,6 +153,11 @@ _Static_assert(sizeof(struct mb2_tag_framebuffer) == 32, "framebuffer tag: color
 _Static_assert(sizeof(struct mb2_tag_efi64) == 16, "EFI64 tag");
 _Static_assert(sizeof(struct mb2_tag_efi_mmap) == 16, "EFI mmap tag: descriptors at 16");
 _Static_assert(sizeof(struct mb2_efi_memdesc) == 40, "EFI memory descriptor, version 1");
+_Static_assert(__builtin_offsetof(struct mb2_tag_efi_mmap, descr_size) ==
+		       __builtin_offsetof(struct mb2_tag_mmap, entry_size) &&
+	       __builtin_offsetof(struct mb2_tag_efi_mmap, descr) ==
+		       __builtin_offsetof(struct mb2_tag_mmap, entries),
+	       "tags 6 and 17 start alike: an entry size, then a version, then entries");
 
 #endif
 #endif

@@ -256,9 +256,5 @@ const char *bootparams_read(u64 bp_pa, struct lb_info *out)
 
 	if (n == 0)
 		return "the loader passed no e820 memory map (e820_entries is 0, no SETUP_E820_EXT)";
-	if (!e820_sort_out(e820, n, out))
-		return "the e820 memory map has more ranges than Baton takes";
-	if (out->nr_ram == 0)
-		return "the e820 memory map has no RAM in it";
-	return NULL;
+	return e820_use(e820, n, out);
 }

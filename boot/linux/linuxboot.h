@@ -116,6 +116,9 @@ __noreturn void lb_enter(u64 entry, u64 fdt);
  * addresses end) or wrap past 2^64 too, each with a line.
  * Returns false (and a line) when more ranges come out than fit. */
 bool e820_sort_out(const struct boot_e820_entry *e, int n, struct lb_info *out);
+/* e820_sort_out, then whether the boot can go on: NULL, or why not (more
+ * ranges than fit, no RAM at all). */
+const char *e820_use(const struct boot_e820_entry *e, int n, struct lb_info *out);
 
 /* --- cmdline.c --- */
 

@@ -19,6 +19,7 @@
  *                       checks it; MB2_INITRD_MODULE: the initrd; any other
  *                       is named and left alone
  *    6  memory map      e820's types: boot/linux/e820.c sorts it out
+ *                       (e820_use)
  *   17  EFI memory map  preferred to tag 6 when there is one (GRUB on
  *                       UEFI): each descriptor counts as the EFI loader
  *                       counts it (boot/efi/fdt.c): loader, boot services
@@ -97,56 +98,42 @@ static bool add_entry(int *n, u64 base, u64 size, u32 type)
 	return true;
 }
 
-/* Tag 17 into e820[]: the number of entries. */
-static int take_efi_map(const struct mb2_tag *t)
-{
-	const struct mb2_tag_efi_mmap *m = (const void *)t;
-	u32 len = t->size < sizeof(*m) ? 0 : t->size - (u32)sizeof(*m);
-	int n = 0;
-
-	if (t->size < sizeof(*m) || m->descr_size < sizeof(struct mb2_efi_memdesc)) {
-		lb_note("EFI memory map (tag 17): %u bytes, descriptors of %u: not one; ignored",
-			t->size, t->size < sizeof(*m) ? 0 : m->descr_size);
-		return 0;
-	}
-	for (u32 off = 0; off + m->descr_size <= len; off += m->descr_size) {
-		struct mb2_efi_memdesc d;
-
-		memcpy(&d, m->descr + off, sizeof(d));
-		if (d.pages > (~0ULL >> 12)) /* e820.c leaves out what runs past 2^52 */
-			d.pages = ~0ULL >> 12;
-		if (!add_entry(&n, d.phys_start, d.pages * PAGE, efi_as_e820(d.type))) {
-			lb_note("EFI memory map: descriptors past the first %d are ignored", LB_MAX_E820);
-			break;
-		}
-	}
-	lb_note("memory map: the EFI memory map (tag 17), %d descriptors of %u bytes", n,
-		m->descr_size);
-	return n;
-}
-
-/* Tag 6 into e820[]: the number of entries. */
-static int take_map(const struct mb2_tag *t)
+/* Tag 6 or, efi, tag 17 into e820[]: the number of entries taken. Both
+ * tags start alike: the tag, an entry size, a version. */
+static int take_map(const struct mb2_tag *t, bool efi)
 {
 	const struct mb2_tag_mmap *m = (const void *)t;
+	const char *what = efi ? "the EFI memory map (tag 17)" : "multiboot2's (tag 6)";
 	u32 len = t->size < sizeof(*m) ? 0 : t->size - (u32)sizeof(*m);
+	u32 min = efi ? sizeof(struct mb2_efi_memdesc) : sizeof(struct mb2_mmap_entry);
 	int n = 0;
 
-	if (t->size < sizeof(*m) || m->entry_size < sizeof(struct mb2_mmap_entry)) {
-		lb_note("memory map (tag 6): %u bytes, entries of %u: not one; ignored", t->size,
+	if (t->size < sizeof(*m) || m->entry_size < min) {
+		lb_note("memory map: %s: %u bytes, entries of %u: not a map; ignored", what, t->size,
 			t->size < sizeof(*m) ? 0 : m->entry_size);
 		return 0;
 	}
 	for (u32 off = 0; off + m->entry_size <= len; off += m->entry_size) {
+		const u8 *rec = (const u8 *)m->entries + off;
+		struct mb2_efi_memdesc d;
 		struct mb2_mmap_entry e;
 
-		memcpy(&e, (const u8 *)m->entries + off, sizeof(e));
-		if (!add_entry(&n, e.base, e.length, mb2_as_e820(e.type))) {
+		if (efi) {
+			memcpy(&d, rec, sizeof(d));
+			/* e820.c leaves out what runs past 2^52 */
+			e = (struct mb2_mmap_entry){ d.phys_start,
+						     MIN(d.pages, ~0ULL >> 12) * PAGE,
+						     efi_as_e820(d.type), 0 };
+		} else {
+			memcpy(&e, rec, sizeof(e));
+			e.type = mb2_as_e820(e.type);
+		}
+		if (!add_entry(&n, e.base, e.length, e.type)) {
 			lb_note("memory map: entries past the first %d are ignored", LB_MAX_E820);
 			break;
 		}
 	}
-	lb_note("memory map: multiboot2's (tag 6), %d entries", n);
+	lb_note("memory map: %s, %d entries of %u bytes", what, n, m->entry_size);
 	return n;
 }
 
@@ -253,7 +240,7 @@ static u64 find_rsdp(const struct mb2_tag *const *first, u64 mbi, const u8 *info
 	u64 p = 0;
 
 	if (t && t->size >= sizeof(struct mb2_tag_efi64))
-		p = rsdp_from_efi(((const struct mb2_tag_efi64 *)t)->pointer);
+		p = rsdp_from_efi(((const struct mb2_tag_efi64 *)(const void *)t)->pointer);
 	if (!p && first[MB2_TAG_EFI32])
 		lb_note("a 32-bit UEFI (tag 11): its tables are not read");
 	if (!p)
@@ -353,10 +340,10 @@ const char *mb2_info_read(u32 magic, u64 mbi, struct lb_info *out, struct mb2_ex
 		lb_note("EFI boot services were not exited (tag 18): their memory is taken as RAM");
 
 	if (first[MB2_TAG_EFI_MMAP])
-		n = take_efi_map(first[MB2_TAG_EFI_MMAP]);
+		n = take_map(first[MB2_TAG_EFI_MMAP], true);
 	x->efi_map = n > 0;
 	if (!n && first[MB2_TAG_MMAP])
-		n = take_map(first[MB2_TAG_MMAP]);
+		n = take_map(first[MB2_TAG_MMAP], false);
 	out->rsdp = find_rsdp(first, mbi, info, &n);
 	if (!x->image.size)
 		lb_note("no module \"%s\" (module2 /boot/baton.elf %s): the kernel boots, but cannot "
@@ -364,9 +351,5 @@ const char *mb2_info_read(u32 magic, u64 mbi, struct lb_info *out, struct mb2_ex
 
 	if (n == 0)
 		return "the multiboot2 information has no memory map (neither tag 6 nor tag 17)";
-	if (!e820_sort_out(e820, n, out))
-		return "the memory map has more ranges than Baton takes";
-	if (out->nr_ram == 0)
-		return "the memory map has no RAM in it";
-	return NULL;
+	return e820_use(e820, n, out);
 }

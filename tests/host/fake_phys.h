@@ -7,8 +7,9 @@
  *
  * The memory: 32 MiB at physical 0 (so the BIOS areas exist), 1 MiB at
  * 4 GiB, and the last page below 2^64; anything else is out of reach, as an
- * address past what a CPU can map is to the front ends. Each test runs in a
- * child of its own (harness.h), so it starts zeroed, with no notes.
+ * address past what a CPU can map is to the front ends. The front ends'
+ * lines go to the host log (host.h). Each test runs in a child of its own
+ * (harness.h), so it starts zeroed, with an empty log.
  */
 #ifndef BATON_TESTS_HOST_FAKE_PHYS_H
 #define BATON_TESTS_HOST_FAKE_PHYS_H
@@ -24,9 +25,6 @@
 /* A pointer to pa, which must be in the fake memory (REQUIRE). */
 void *fake_at(u64 pa);
 
-/* The lines lb_note collected, one a line; and forgetting them. */
-const char *fake_notes(void);
-void fake_notes_clear(void);
 
 /* An ACPI 2.0 RSDP at pa, its first checksum right. */
 void fake_rsdp(u64 pa);
@@ -36,8 +34,8 @@ void fake_rsdp(u64 pa);
  * (an entry of 0 is left out). */
 void fake_efi_systab(u64 st, u64 tab, u64 rsdp10, u64 rsdp20);
 
-void host_expect_note(const char *file, int line, const char *text, bool present);
-#define EXPECT_NOTE(text) host_expect_note(__FILE__, __LINE__, (text), true)
-#define EXPECT_NO_NOTE(text) host_expect_note(__FILE__, __LINE__, (text), false)
+/* A line lb_note wrote, or not (lb_note writes into the host log). */
+#define EXPECT_NOTE(text) EXPECT_LOG(text)
+#define EXPECT_NO_NOTE(text) EXPECT_NO_LOG(text)
 
 #endif

@@ -141,7 +141,7 @@ TEST(linuxboot, grub_like_boot)
 	EXPECT(fdt_path_offset(fdt, "/isa/serial@3f8") >= 0);
 	EXPECT(fdt_path_offset(fdt, "/memory@0") >= 0);
 	/* Nothing to say about a boot_params like this one. */
-	EXPECT_STR(fake_notes(), "");
+	EXPECT_STR(host_log(), "");
 }
 
 TEST(linuxboot, no_boot_params)
@@ -189,7 +189,7 @@ TEST(linuxboot, e820_without_ram_is_fatal)
 	e820(bp, 0, 0x100000, E820_TYPE_RESERVED);
 	e820(bp, 0x100000, 0x1000000, E820_TYPE_UNUSABLE);
 	e820(bp, 0x2000000, 0x800, E820_TYPE_RAM); /* less than a page */
-	EXPECT_STR(bootparams_read(BP, &info), "the e820 memory map has no RAM in it");
+	EXPECT_STR(bootparams_read(BP, &info), "the memory map has no RAM in it");
 }
 
 /* ---- e820 ---- */
@@ -438,7 +438,7 @@ TEST(setup_data, out_of_reach)
 	REQUIRE(bootparams_read(BP, &info) == NULL);
 	EXPECT_NOTE("setup_data 1 at 0x1fffff8 cannot be read: the rest is ignored");
 
-	fake_notes_clear();
+	host_log_clear();
 	sd(SD, 0, SETUP_E820_EXT, 0x2000000, NULL); /* data past the memory's end */
 	REQUIRE(bootparams_read(BP, &info) == NULL);
 	EXPECT_NOTE("setup_data 0 at 0x30000: its 33554432 bytes of data cannot be read");
@@ -487,7 +487,7 @@ TEST(kho, handover_to_chosen)
 	/* The kernel file is the loader's, not a preserved copy. */
 	EXPECT(chosen_range(fdt, "baton,loader-image", 0x1009000, 0x1d000));
 	EXPECT(!fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "baton,image", NULL));
-	EXPECT_STR(fake_notes(), "");
+	EXPECT_STR(host_log(), "");
 }
 
 TEST(kho, malformed_ignored)
@@ -556,7 +556,7 @@ TEST(linuxboot, command_line_without_end)
 	EXPECT_NOTE("command line at 0x100000: no end in its first 1048576 bytes");
 	EXPECT_STR(info.cmdline, "cmdline.cut=1048576");
 
-	fake_notes_clear();
+	host_log_clear();
 	memset(fake_at(FAKE_LOW_SIZE - 0x1800), 'y', 0x1800);
 	bp_pc(NULL)->hdr.cmd_line_ptr = FAKE_LOW_SIZE - 0x1800;
 	REQUIRE(bootparams_read(BP, &info) == NULL);

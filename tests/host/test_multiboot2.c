@@ -12,6 +12,7 @@
 #include <libfdt.h>
 
 #include "harness.h"
+#include "host.h"
 #include "fake_phys.h"
 #include "bootfdt.h"
 #include "elf64.h"
@@ -158,9 +159,23 @@ static void *fdt_of(const char *why)
 	return fdt_buf;
 }
 
+/* The FDT's RAM is exactly want[0..n). */
+static void expect_ram(const void *fdt, const struct mem_range *want, int n)
+{
+	struct mem_range ram[8];
+
+	REQUIRE(bootfdt_memory(fdt, ram, 8) == n);
+	for (int i = 0; i < n; i++)
+		if (ram[i].base != want[i].base || ram[i].size != want[i].size)
+			host_fail(__FILE__, __LINE__, "RAM range %d is 0x%llx+0x%llx, not 0x%llx+0x%llx", i,
+				  (unsigned long long)ram[i].base, (unsigned long long)ram[i].size,
+				  (unsigned long long)want[i].base, (unsigned long long)want[i].size);
+}
+
 TEST(multiboot2, grub_on_bios)
 {
-	struct mem_range ram[8], img;
+	static const struct mem_range want[] = { { 0, 0x9f000 }, { 0x100000, 0x1fee0000 } };
+	struct mem_range img;
 	const void *fdt;
 	u64 v;
 
@@ -177,7 +192,7 @@ TEST(multiboot2, grub_on_bios)
 	EXPECT_NOTE("information at 0x10000,");
 	EXPECT_NOTE("from \"GRUB 2.06-13+deb12u2\": tags 1 2 3 6 14");
 	EXPECT_NOTE("module 0 at 0x200000 (131072 bytes), \"baton,image\": the kernel file");
-	EXPECT_NOTE("memory map: multiboot2's (tag 6), 6 entries");
+	EXPECT_NOTE("memory map: multiboot2's (tag 6), 6 entries of 24 bytes");
 
 	fdt = fdt_of(NULL);
 	EXPECT_STR(bootfdt_bootargs(fdt), "ktest=all kexec.chain=3");
@@ -185,11 +200,7 @@ TEST(multiboot2, grub_on_bios)
 	EXPECT(bootfdt_chosen_range(fdt, "baton,image", &img) && img.base == KFILE &&
 	       img.size == 0x20000);
 	EXPECT(bootfdt_chosen_u64(fdt, "baton,acpi-rsdp", &v) && v == BIOS_RSDP);
-	REQUIRE(bootfdt_memory(fdt, ram, 8) == 2);
-	EXPECT_EQ(ram[0].base, 0);
-	EXPECT_EQ(ram[0].size, 0x9f000);
-	EXPECT_EQ(ram[1].base, 0x100000);
-	EXPECT_EQ(ram[1].size, 0x1fee0000);
+	expect_ram(fdt, want, ARRAY_SIZE(want));
 }
 
 /* GRUB on UEFI: the EFI memory map is preferred to tag 6, and taken as the
@@ -207,7 +218,8 @@ TEST(multiboot2, grub_on_uefi)
 		{ .type = 11, .phys_start = 0xffc00000, .pages = 0x400 },  /* MMIO */
 	};
 	static const struct mb2_mmap_entry other[] = { { 0, 0x1000000, MB2_MEMORY_AVAILABLE, 0 } };
-	struct mem_range ram[8];
+	static const struct mem_range want[] = { { 0, 0xa0000 }, { 0x100000, 0x820000 },
+						 { 0x930000, 0x1f6d0000 } };
 	struct bootfdt_resv resv[8];
 	const void *fdt;
 	int n;
@@ -224,7 +236,7 @@ TEST(multiboot2, grub_on_uefi)
 	mbi_end();
 	REQUIRE(mb2_info_read(MB2_BOOTLOADER_MAGIC, MBI, &info, &x) == NULL);
 	EXPECT(x.efi_map);
-	EXPECT_NOTE("memory map: the EFI memory map (tag 17), 8 descriptors of 48 bytes");
+	EXPECT_NOTE("memory map: the EFI memory map (tag 17), 8 entries of 48 bytes");
 	EXPECT_EQ(info.rsdp, 0x911000);
 	EXPECT_STR(x.loader, "");
 
@@ -232,13 +244,7 @@ TEST(multiboot2, grub_on_uefi)
 	/* RAM: everything but the hole below 1 MiB, the reserved pages and
 	 * MMIO; the runtime data and ACPI tables are kept by the firmware
 	 * (memreserve). */
-	REQUIRE(bootfdt_memory(fdt, ram, 8) == 3);
-	EXPECT_EQ(ram[0].base, 0);
-	EXPECT_EQ(ram[0].size, 0xa0000);
-	EXPECT_EQ(ram[1].base, 0x100000);
-	EXPECT_EQ(ram[1].size, 0x820000);
-	EXPECT_EQ(ram[2].base, 0x930000);
-	EXPECT_EQ(ram[2].size, 0x1f6d0000);
+	expect_ram(fdt, want, ARRAY_SIZE(want));
 	n = bootfdt_reserved(fdt, resv, 8);
 	REQUIRE(n == 1);
 	EXPECT_EQ(resv[0].base, 0x900000);
@@ -308,7 +314,7 @@ TEST(multiboot2, tag_past_the_end)
 	EXPECT_EQ(info.nr_ram, 2);
 
 	t->size = 4; /* shorter than a tag */
-	fake_notes_clear();
+	host_log_clear();
 	REQUIRE(mb2_info_read(MB2_BOOTLOADER_MAGIC, MBI, &info, &x) == NULL);
 	EXPECT_NOTE("tag 8 at offset");
 }
@@ -404,5 +410,5 @@ TEST(multiboot2, map_of_nonsense)
 	mbi_end();
 	EXPECT_STR(mb2_info_read(MB2_BOOTLOADER_MAGIC, MBI, &info, &x),
 		   "the multiboot2 information has no memory map (neither tag 6 nor tag 17)");
-	EXPECT_NOTE("memory map (tag 6): 64 bytes, entries of 8: not one; ignored");
+	EXPECT_NOTE("memory map: multiboot2's (tag 6): 64 bytes, entries of 8: not a map; ignored");
 }

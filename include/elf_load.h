@@ -14,8 +14,9 @@ struct elf_layout {
 	u64 entry_off; /* entry point - vmin */
 };
 
-/* Check the ELF header and every program header against the file's size.
- * Returns NULL and fills *out, or says what is wrong. */
+/* Check the ELF header and every program header against the file's size
+ * (elf, 8-byte aligned, is read in place). Returns NULL and fills *out, or
+ * says what is wrong. */
 const char *elf_layout(const void *elf, u64 size, u16 machine, struct elf_layout *out);
 
 /* Copy the segments to dest (span bytes, already mapped), zeroing bss and

@@ -194,8 +194,10 @@ static void take_module(const struct mb2_tag *t, int i, struct lb_info *out, str
 	start = m->mod_start;
 	size = (u64)m->mod_end - m->mod_start;
 	if (is_word(s, len, MB2_IMAGE_MODULE) && !x->image.size) {
-		file = lb_map(start, size);
-		bad = file ? elf_layout(file, size, EM_X86_64, &el) : "it cannot be read";
+		/* GRUB page-aligns modules; elf_layout reads the headers in place. */
+		file = IS_ALIGNED(start, 8) ? lb_map(start, size) : NULL;
+		bad = !IS_ALIGNED(start, 8) ? "it is not 8-byte aligned"
+		      : file ? elf_layout(file, size, EM_X86_64, &el) : "it cannot be read";
 		if (bad) {
 			lb_note("module %d at 0x%llx (%llu bytes), \"%s\": %s; not the kernel file, so "
 				"the kernel cannot kexec", i, (unsigned long long)start,

@@ -349,8 +349,12 @@ TEST(multiboot2, command_line_without_end)
 TEST(multiboot2, modules)
 {
 	kernel_file(KFILE, 0x20000);
+	kernel_file(0x600000, 0x2000);
+	((struct elf64_ehdr *)fake_at(0x600000))->phoff = 65;
 	mbi_begin();
 	t_module(0x300000, 0x1000, "baton,image");   /* zeros: not an ELF */
+	t_module(KFILE + 4, 0x20000, "baton,image");  /* not aligned */
+	t_module(0x600000, 0x2000, "baton,image");    /* its program headers not aligned */
 	t_module(KFILE, 0x20000, "baton,image extra words");
 	t_module(0x400000, 0x2345, "initrd");
 	t_module(0x500000, 0x10, "notes.txt");
@@ -359,10 +363,13 @@ TEST(multiboot2, modules)
 	REQUIRE(mb2_info_read(MB2_BOOTLOADER_MAGIC, MBI, &info, &x) == NULL);
 	EXPECT_NOTE("module 0 at 0x300000 (4096 bytes), \"baton,image\": not a little-endian ELF64 "
 		    "executable; not the kernel file");
+	EXPECT_NOTE("module 1 at 0x200004 (131072 bytes), \"baton,image\": it is not 8-byte aligned");
 	EXPECT_EQ(x.image.base, KFILE);
 	EXPECT_EQ(info.initrd_base, 0x400000);
 	EXPECT_EQ(info.initrd_size, 0x2345);
-	EXPECT_NOTE("module 3 at 0x500000 (16 bytes), \"notes.txt\": not used");
+	EXPECT_NOTE("module 2 at 0x600000 (8192 bytes), \"baton,image\": program headers not 8-byte "
+		    "aligned in the file");
+	EXPECT_NOTE("module 5 at 0x500000 (16 bytes), \"notes.txt\": not used");
 	EXPECT_NO_NOTE("no module \"baton,image\"");
 }
 

@@ -14,6 +14,7 @@
 #define CR0_PE 1
 #define CR0_PG (1 << 31)
 #define CR4_PAE (1 << 5)
+#define CR4_LA57 (1 << 12)
 #define PTE_PW 0x3           /* present, writable */
 #define PTE_PS 0x80          /* a 2 MiB page */
 #define COM1 0x3f8
@@ -71,8 +72,11 @@ lb_long_mode:
 	lgdt	(gdt_desc - 1b)(%edx)
 	lea	(long64 - 1b)(%edx), %edi       /* rdmsr takes edx */
 
-	/* PAE, the tables, EFER.LME, paging: long mode (compatibility). */
+	/* PAE (and 4-level paging, whatever the loader left in CR4.LA57,
+	 * which may change only while paging is off), the tables, EFER.LME,
+	 * paging: long mode (compatibility). */
 	mov	%cr4, %eax
+	and	$~CR4_LA57, %eax
 	or	$CR4_PAE, %eax
 	mov	%eax, %cr4
 	mov	%ebx, %cr3

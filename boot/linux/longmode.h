@@ -11,9 +11,10 @@
  * It checks that the CPU has long mode (if not: a line on COM1, and a
  * halt), maps 0..4 GiB with 2 MiB pages in the six 4 KiB page tables at
  * the program's lb_boot_pml4 (PML4[0] -> PDPT, PDPT[0..3] -> 4 PDs:
- * idmap.c builds the same), loads its GDT, turns on PAE, long mode and
- * paging, sets cs to LB_CS64 and the data segments to LB_DS, and jumps to
- * ebp. esi is kept; eax, ebx, ecx, edx and edi are not.
+ * idmap.c builds the same), loads its GDT, turns on PAE (4-level paging:
+ * CR4.LA57 cleared), long mode and paging, sets cs to LB_CS64 and the data
+ * segments to LB_DS, and jumps to ebp. esi is kept; eax, ebx, ecx, edx and
+ * edi are not.
  */
 #ifndef BATON_LINUX_LONGMODE_H
 #define BATON_LINUX_LONGMODE_H

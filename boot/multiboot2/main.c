@@ -19,8 +19,9 @@
  * tests) is said on COM1 at once; then the kernel is entered anyway with
  * the reason in /chosen/baton,loader-error: it says it again in its log and
  * powers the machine off through ACPI, the one poweroff x86 Baton has. Only
- * what cannot reach the kernel at all (5-level paging, a kernel off its
- * 2 MiB boundary) ends in a line and a halt.
+ * what cannot reach the kernel at all (a CPU without long mode, a kernel
+ * off its 2 MiB boundary, a fault in the front end) ends in a line and a
+ * halt.
  */
 #include "mb2boot.h"
 #include "compiler.h"

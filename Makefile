@@ -32,7 +32,9 @@ KERNEL_CFLAGS_ARCH := -m64 -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
 LIBFDT := /usr/lib/x86_64-linux-gnu/libfdt.a
 FDT_HEADERS := /usr/include
 KERNEL := $(BUILD)/baton.elf
-KERNEL_LDFLAGS_ARCH :=
+# The multiboot2 front end's segment is code and data at once
+# (linker/x86_64.ld): RWX on purpose, and never mapped so by the kernel.
+KERNEL_LDFLAGS_ARCH := --no-warn-rwx-segments
 else ifeq ($(ARCH),arm64)
 CROSS := aarch64-linux-gnu-
 KERNEL_CFLAGS_ARCH := -mgeneral-regs-only -mcmodel=small
@@ -152,6 +154,7 @@ deps-units:
 	@echo "unit kernel $(BUILD) $(KERNEL_OBJS)"
 	@echo "unit efi $(BUILD)/efi $(EFI_OBJS)"
 	@$(if $(filter x86_64,$(ARCH)),echo "unit bzimage $(LB) $(LB_OBJS)")
+	@$(if $(filter x86_64,$(ARCH)),echo "unit multiboot2 $(LB) $(MB2_OBJS)")
 
 # The module dependency check (tools/depcheck, tools/modules): the kernel
 # and the loaders of both arches are built first, for the link check.
@@ -167,6 +170,7 @@ test: | $(BUILD)/.deps
 
 include boot/efi/efi.mk
 include boot/linux/linux.mk
+include boot/multiboot2/multiboot2.mk
 include boot/grub/grub.mk
 include boot/image.mk
 include tests/host/host.mk

@@ -1,7 +1,9 @@
 /*
  * elf_load.c — checks Baton's kernel ELF and copies its segments into place
- * (include/elf_load.h). The EFI loader and kexec both call it; neither
- * trusts the file: every header field that leads to memory is bounded.
+ * (include/elf_load.h). The EFI loader, kexec and the front ends call it;
+ * none trusts the file: every header field that leads to memory is bounded,
+ * and the program headers must be aligned as they are read in place (the
+ * file itself is: callers pass it 8-byte aligned).
  */
 #include "elf_load.h"
 #include "elf64.h"
@@ -26,6 +28,8 @@ int elf_layout(const void *elf, u64 size, u16 machine, struct elf_layout *out, c
 	if (eh->phentsize != sizeof(*ph) || eh->phnum == 0 || eh->phoff > size ||
 	    (u64)eh->phnum * sizeof(*ph) > size - eh->phoff)
 		return err_why(why, n, -ENOEXEC, "program headers outside the file");
+	if (!IS_ALIGNED(eh->phoff, 8))
+		return err_why(why, n, -ENOEXEC, "program headers not 8-byte aligned in the file");
 	ph = (const void *)((const u8 *)elf + eh->phoff);
 	for (int i = 0; i < eh->phnum; i++) {
 		if (ph[i].type != PT_LOAD)

@@ -1,7 +1,8 @@
 /*
  * entry.S — where every x86-64 boot of Baton begins (DESIGN.md section 3).
  *
- * Entered by the EFI loader, the multiboot2 shim or kexec with:
+ * Entered by the EFI loader, the bzImage and multiboot2 front ends
+ * (boot/linux/, boot/multiboot2/) or kexec with:
  *   long mode, CPL0, interrupts off, paging on with an identity map that
  *   covers the image, the FDT and this code; rdi = FDT physical address.
  * The image runs at whatever 2 MiB-aligned physical address it was put; it

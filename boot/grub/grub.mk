@@ -1,8 +1,25 @@
-# boot/grub/grub.mk — GRUB 2 under UEFI: on x86-64 it boots Baton's
-# bzImage (boot/linux/) with its `linux` command, the way it boots Linux; on
-# arm64 it chainloads Baton's GNU-EFI loader (boot/efi/), which reads the
-# Image beside it. Included by the top-level Makefile; the x86_64-grub-linux
-# and arm64-grub boot cases run it for every variant.
+# boot/grub/grub.mk — GRUB 2 booting Baton. Included by the top-level
+# Makefile.
+#
+#   make iso [BOOTARGS=...] [GRUB_ENTRY=baton|ktest|chain] [ISO=file]
+#     x86-64: a hybrid ISO (BIOS and UEFI: grub-mkrescue, from Debian's
+#     grub-pc-bin and grub-efi-amd64-bin, with mtools and xorriso) whose GRUB
+#     boots baton.elf with `multiboot2` (arch/x86_64/multiboot2.S,
+#     boot/multiboot2/): /boot/baton.elf (stripped), and
+#     /boot/grub/grub.cfg = boot/grub/multiboot2.cfg after two lines, the
+#     default entry (GRUB_ENTRY, default baton: a plain boot; ktest: the
+#     self-tests; chain: a kexec chain) and baton_args (BOOTARGS, which
+#     every entry appends: words without quotes, since GRUB passes a word
+#     with a space as "key=a b", which Baton's command line does not
+#     read). The x86_64-grub-bios and x86_64-grub-efi boot cases run it for
+#     every variant; `tools/qemu x86_64-iso bios|ovmf $(ISO)` boots it, and
+#     written to a USB stick or a CD it boots a PC.
+#
+#   make grub-esp: GRUB under UEFI, from an ESP folder. On x86-64 it boots
+#     Baton's bzImage (boot/linux/) with its `linux` command, the way it
+#     boots Linux (the x86_64-grub-linux case); on arm64 it chainloads
+#     Baton's GNU-EFI loader (boot/efi/), which reads the Image beside it
+#     (the arm64-grub case).
 #
 # x86-64:
 #   make grub-esp [BOOTARGS=...] [GRUB_ESP=dir]
@@ -49,6 +66,27 @@ grub-esp: $(GRUB_EFI) $(BUILD)/bzImage
 		"	if linux /bzImage $$BATON_BOOTARGS; then boot; fi" \
 		"	echo \"grub: the bzImage did not boot; powering off\"" "	halt" "}" \
 		> $(GRUB_ESP)/grub.cfg
+
+ISO ?= $(BUILD)/baton.iso
+GRUB_ENTRY ?= baton
+# What the ISO's GRUB needs besides what grub-mkrescue always puts in (its
+# EFI image loads every partition module there is).
+ISO_GRUB_MODULES := multiboot2 normal serial terminal echo test halt iso9660 fat all_video \
+	$(sort $(notdir $(basename $(wildcard /usr/lib/grub/*/part_*.mod))))
+
+.PHONY: iso
+# Rebuilt every time, as grub-esp: BOOTARGS may have changed.
+iso: export BATON_BOOTARGS := $(BOOTARGS)
+iso: export BATON_ENTRY := $(GRUB_ENTRY)
+iso: $(LB)/payload.elf | $(BUILD)/.deps
+	@echo "  ISO     $(ISO)"
+	$(Q)rm -rf $(ISO).d && mkdir -p $(ISO).d/boot/grub
+	$(Q)cp $(LB)/payload.elf $(ISO).d/boot/baton.elf
+	$(Q){ printf "# Made by \`make iso' (boot/grub/grub.mk).\nset default=%s\nset baton_args='%s'\n\n" \
+		"$$BATON_ENTRY" "$$BATON_BOOTARGS"; cat boot/grub/multiboot2.cfg; } \
+		> $(ISO).d/boot/grub/grub.cfg
+	$(Q)grub-mkrescue -o $(ISO) --install-modules="$(ISO_GRUB_MODULES)" --locales= --themes= \
+		--fonts= $(ISO).d > $(ISO).log 2>&1 || { cat $(ISO).log >&2; exit 1; }
 endif
 
 # arm64: GRUB from Debian's grub-efi-arm64-bin (unpacked by tools/deps into

@@ -20,7 +20,6 @@
  * Every other type is skipped with a line saying so.
  */
 #include "linuxboot.h"
-#include "boot/efi/bootargs.h"
 #include "kstring.h"
 
 #define CMDLINE_SCAN (1 << 20) /* a command line with no NUL in 1 MiB is cut there */
@@ -31,12 +30,10 @@ static void busy(struct lb_info *out, u64 base, u64 size)
 		out->busy[out->nr_busy++] = (struct lb_range){ base, size };
 }
 
-/* The command line at pa into out->cmdline, cut between words to the
- * kernel's CMDLINE_MAX as the EFI loader cuts it (boot/efi/bootargs.c). */
+/* The command line at pa into out->cmdline (lb_cmdline_take). */
 static void read_cmdline(u64 pa, struct lb_info *out)
 {
 	u64 len = 0, chunk;
-	size_t given, kept, fit;
 	char *s;
 
 	if (!pa)
@@ -66,16 +63,8 @@ static void read_cmdline(u64 pa, struct lb_info *out)
 	}
 	busy(out, pa, len + 1);
 	s = lb_map(pa, len + 1);
-	if (!s || len == 0)
-		return;
-	/* bootargs_fit works in place and writes only within the line and the
-	 * byte after it (ours: the NUL, or the byte the scan stopped at). */
-	fit = bootargs_fit(s, (size_t)len, &given, &kept);
-	if (fit != given)
-		lb_note("the command line is %zu bytes, more than the kernel's %d: the first %zu "
-			"(whole words) are passed on, the rest is DROPPED; the kernel is told with %s=%zu",
-			given, CMDLINE_MAX - 1, kept, CMDLINE_CUT, given);
-	memcpy(out->cmdline, s, fit + 1);
+	if (s && len)
+		lb_cmdline_take(s, (size_t)len, out);
 }
 
 static const char *setup_name(u32 type)
@@ -223,6 +212,8 @@ const char *bootparams_read(u64 bp_pa, struct lb_info *out)
 	int n;
 
 	memset(out, 0, sizeof(*out));
+	out->loader = "bzimage-x86_64";
+	out->model = "PC (Linux x86 boot protocol, Baton bzImage)";
 	out->bp = bp_pa;
 	if (!bp_pa || !(bp = lb_map(bp_pa, sizeof(*bp))))
 		return "no boot_params (rsi/esi is 0 or out of reach)";
@@ -265,9 +256,5 @@ const char *bootparams_read(u64 bp_pa, struct lb_info *out)
 
 	if (n == 0)
 		return "the loader passed no e820 memory map (e820_entries is 0, no SETUP_E820_EXT)";
-	if (!e820_sort_out(e820, n, out))
-		return "the e820 memory map has more ranges than Baton takes";
-	if (out->nr_ram == 0)
-		return "the e820 memory map has no RAM in it";
-	return NULL;
+	return e820_use(e820, n, out);
 }

@@ -11,6 +11,7 @@
  *   3. SSE, which libfdt is compiled with (a 32-bit entry arrives without);
  *   4. an IDT of our own, so a fault says what and where on COM1 instead
  *      of resetting the machine (lb_fault).
+ * And the last step, the jump into the kernel (lb_enter).
  */
 #include "linuxboot.h"
 #include "compiler.h"
@@ -85,6 +86,15 @@ void lb_cpu_init(u64 base)
 	__asm__ volatile("mov %0, %%cr4" : : "r"(cr4));
 
 	idt_init();
+}
+
+void lb_enter(u64 entry, u64 fdt)
+{
+	__asm__ volatile("cli\n\t"
+			 "xor %%esi, %%esi\n\t"
+			 "jmp *%1"
+			 : : "D"(fdt), "r"(entry) : "memory");
+	__builtin_unreachable();
 }
 
 static const char *vector_name(u64 v)

@@ -135,3 +135,12 @@ full:
 	lb_note("e820: the map has more than %d separate ranges; Baton takes no more", LB_MAX_RANGES);
 	return false;
 }
+
+const char *e820_use(const struct boot_e820_entry *e, int n, struct lb_info *out)
+{
+	if (!e820_sort_out(e, n, out))
+		return "the memory map has more ranges than Baton takes";
+	if (out->nr_ram == 0)
+		return "the memory map has no RAM in it";
+	return NULL;
+}

@@ -1,13 +1,15 @@
 /*
  * fdt.c — the boot FDT the front end hands the kernel (lb_fdt_build,
  * linuxboot.h): the same tree the EFI loader builds for a PC
- * (boot/efi/x86_64.c and fdt.c), from a boot_params instead of UEFI:
+ * (boot/efi/x86_64.c and fdt.c), from what a boot_params (or multiboot2's
+ * information, boot/multiboot2/) says instead of UEFI:
  *
  *   / { #address-cells = <2>; #size-cells = <2>; compatible = "baton,pc";
  *       chosen { bootargs; stdout-path = "serial0:115200n8";
- *                baton,loader = "bzimage-x86_64";
+ *                baton,loader = "bzimage-x86_64";       info->loader
  *                baton,acpi-rsdp = <u64>;               when one was found
- *                baton,image = <addr size>;             the kernel ELF, which kexec reuses
+ *                baton,image = <addr size>;             the kernel ELF, which kexec reuses,
+ *                                                       when there is one
  *                                    (baton,loader-image with a KHO handover)
  *                linux,initrd-start, linux,initrd-end;  when the loader gave one
  *                linux,kho-fdt, linux,kho-scratch;      from SETUP_KEXEC_KHO
@@ -62,20 +64,22 @@ int lb_fdt_build(void *buf, int size, const struct lb_info *info, struct lb_rang
 	int chosen;
 
 	TRY(fdt_create_empty_tree(buf, size));
-	TRY(pc_fdt_nodes(buf, "PC (Linux x86 boot protocol, Baton bzImage)"));
+	TRY(pc_fdt_nodes(buf, info->model));
 
 	TRY(chosen = fdt_add_subnode(buf, 0, "chosen"));
 	TRY(fdt_setprop_string(buf, chosen, "bootargs", info->cmdline));
 	TRY(fdt_setprop_string(buf, chosen, "stdout-path", "serial0:115200n8"));
-	TRY(fdt_setprop_string(buf, chosen, BATON_CHOSEN_LOADER, "bzimage-x86_64"));
+	TRY(fdt_setprop_string(buf, chosen, BATON_CHOSEN_LOADER, info->loader));
 	if (info->rsdp)
 		TRY(fdt_setprop_u64(buf, chosen, BATON_CHOSEN_ACPI_RSDP, info->rsdp));
 	/* With a handover, baton,image would mean the copy the last Baton
 	 * preserved (kernel/kexec.c, kho/validate.c rule 16); this one is the
-	 * loader's (Linux's kexec put the bzImage in its scratch). */
-	TRY(fdt_appendprop_addrrange(buf, 0, chosen,
-				     info->kho ? BATON_CHOSEN_LOADER_IMAGE : BATON_CHOSEN_IMAGE,
-				     image.base, image.size));
+	 * loader's (Linux's kexec put the bzImage in its scratch). Size 0:
+	 * the loader gave none (then the kernel cannot kexec, and says so). */
+	if (image.size)
+		TRY(fdt_appendprop_addrrange(buf, 0, chosen,
+					     info->kho ? BATON_CHOSEN_LOADER_IMAGE : BATON_CHOSEN_IMAGE,
+					     image.base, image.size));
 	if (info->initrd_size) {
 		TRY(fdt_setprop_u64(buf, chosen, "linux,initrd-start", info->initrd_base));
 		TRY(fdt_setprop_u64(buf, chosen, "linux,initrd-end",
@@ -91,4 +95,16 @@ int lb_fdt_build(void *buf, int size, const struct lb_info *info, struct lb_rang
 		TRY(fdt_setprop_string(buf, chosen, BATON_CHOSEN_LOADER_ERROR, why));
 	TRY(memory(buf, info));
 	return fdt_pack(buf);
+}
+
+int lb_fdt_write(void *buf, struct lb_info *info, struct lb_range image, const char *why)
+{
+	int err = lb_fdt_build(buf, LB_FDT_SIZE, info, image, why);
+
+	if (err >= 0)
+		return err;
+	lb_note("cannot boot: the boot FDT does not fit in %d bytes (libfdt error %d)", LB_FDT_SIZE,
+		err);
+	info->nr_ram = info->nr_resv = 0;
+	return lb_fdt_build(buf, LB_FDT_SIZE, info, image, "the boot FDT did not fit");
 }

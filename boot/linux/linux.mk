@@ -13,8 +13,8 @@
 
 ifeq ($(ARCH),x86_64)
 LB := $(BUILD)/bzimage
-LB_SRCS := boot/linux/entry.S boot/linux/main.c boot/linux/cpu.c boot/linux/idmap.c \
-	boot/linux/serial.c boot/linux/e820.c boot/linux/bootparams.c boot/linux/rsdp.c \
+LB_SRCS := boot/linux/entry.S boot/linux/longmode.S boot/linux/vectors.S boot/linux/main.c boot/linux/cpu.c boot/linux/idmap.c \
+	boot/linux/serial.c boot/linux/e820.c boot/linux/cmdline.c boot/linux/bootparams.c boot/linux/rsdp.c \
 	boot/linux/place.c boot/linux/fdt.c boot/pc_fdt.c boot/efi/bootargs.c lib/elf_load.c \
 	lib/format.c lib/kerrno.c lib/string.c
 LB_OBJS := $(patsubst %,$(LB)/%.o,$(basename $(LB_SRCS)))
@@ -45,26 +45,32 @@ $(LB)/payload.o: boot/linux/payload.S $(LB)/payload.elf
 	@echo "  AS      $@"
 	$(Q)$(CC) $(LB_CFLAGS) -D__ASSEMBLY__ -DPAYLOAD_FILE='"$(LB)/payload.elf"' -c $< -o $@
 
-# KERNEL_SPAN: the kernel's bytes from _kernel_start to _kernel_end (bss
-# included), which init_size must hold. The symbols are 0xffffffff8...,
-# too big for sh's arithmetic; the low 32 bits of each differ by the span
-# (elf_load.c refuses a kernel over 1 GiB).
+# KERNEL_SPAN: the bytes a loader places for the kernel ELF, from
+# _kernel_start to _image_end (the kernel with its bss, then what baton.elf
+# carries past it: the multiboot2 front end), which init_size must hold. The
+# symbols are 0xffffffff8..., too big for sh's arithmetic; the low 32 bits
+# of each differ by the span (elf_load.c refuses a kernel over 1 GiB).
+lb_nm = $$(nm $(1) | awk '/ $(2)$$/ {print "0x"$$1}')
 lb_low32 = $$(nm $(1) | awk '/ $(2)$$/ {print "0x" substr($$1, 9)}')
-$(LB)/pm.elf: $(LB_OBJS) $(LB)/payload.o boot/linux/bzimage.ld $(LIBFDT)
-	@echo "  LD      $@"
-	$(Q)span=$$(($(call lb_low32,$(BUILD)/baton.elf,_kernel_end) - \
-		$(call lb_low32,$(BUILD)/baton.elf,_kernel_start))); \
-	[ "$$span" -gt 0 ] || { echo "$@: no kernel span from $(BUILD)/baton.elf" >&2; exit 1; }; \
-	$(LD) -pie --no-dynamic-linker -z max-page-size=4096 -z noexecstack -z norelro \
-		--no-warn-rwx-segments \
-		--defsym=KERNEL_SPAN=$$span -T boot/linux/bzimage.ld -o $@ \
-		$(LB_OBJS) $(LB)/payload.o $(LIBFDT)
-	@# Relocations other than R_X86_64_RELATIVE would go unapplied.
-	$(Q)if readelf -rW $@ | awk 'NR > 3 && /R_X86_64_/ && !/R_X86_64_RELATIVE/' | grep -q .; then \
+# A front end links position-independent at 0 and applies its own
+# R_X86_64_RELATIVE relocations (cpu.c); any other kind would go unapplied.
+LB_LDFLAGS := -pie --no-dynamic-linker -z max-page-size=4096 -z noexecstack -z norelro \
+	--no-warn-rwx-segments
+define lb_relative_only
+$(Q)if readelf -rW $@ | awk 'NR > 3 && /R_X86_64_/ && !/R_X86_64_RELATIVE/' | grep -q .; then \
 		echo "$@: relocations the front end does not apply:" >&2; \
 		readelf -rW $@ | grep R_X86_64_ | grep -v R_X86_64_RELATIVE >&2; rm -f $@; exit 1; fi
+endef
+$(LB)/pm.elf: $(LB_OBJS) $(LB)/payload.o boot/linux/bzimage.ld $(LIBFDT)
+	@echo "  LD      $@"
+	$(Q)span=$$(($(call lb_low32,$(BUILD)/baton.elf,_image_end) - \
+		$(call lb_low32,$(BUILD)/baton.elf,_kernel_start))); \
+	[ "$$span" -gt 0 ] || { echo "$@: no kernel span from $(BUILD)/baton.elf" >&2; exit 1; }; \
+	$(LD) $(LB_LDFLAGS) --defsym=KERNEL_SPAN=$$span -T boot/linux/bzimage.ld -o $@ \
+		$(LB_OBJS) $(LB)/payload.o $(LIBFDT)
+	$(lb_relative_only)
 
-lb_sym = $$(nm $(LB)/pm.elf | awk '/ $(1)$$/ {print "0x"$$1}')
+lb_sym = $(call lb_nm,$(LB)/pm.elf,$(1))
 
 $(LB)/pm.bin: $(LB)/pm.elf
 	$(Q)$(OBJCOPY) -O binary -R .work $< $@

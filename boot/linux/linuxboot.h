@@ -9,26 +9,35 @@
  * The pieces, one concept a file:
  *   header.S     the real-mode setup: the setup header loaders read, and a
  *                16-bit entry that fetches the e820 map and goes to 32 bits
- *   entry.S      the 32-bit entry (offset 0), the 64-bit entry (0x200), the
- *                fault vectors; both entries end in lb_main with our stack
+ *   entry.S      the 32-bit entry (offset 0), the 64-bit entry (0x200);
+ *                both end in lb_main with our stack
+ *   longmode.S   from 32-bit protected mode into long mode (longmode.h)
+ *   vectors.S    the fault vectors
  *   bzimage.ld   the protected-mode part and the init_size window
  *   payload.S    the kernel ELF inside it
- *   main.c       lb_main: the steps in order, and the jump into the kernel
- *   cpu.c        our relocations, the canary, SSE, the fault vectors
+ *   main.c       lb_main: the steps in order
+ *   cpu.c        our relocations, the canary, SSE, the fault vectors' IDT,
+ *                and the jump into the kernel (lb_enter)
  *   idmap.c      our own identity map, 0..4 GiB plus what we read above it
  *   serial.c     lines on COM1 (lb_note), and the stop for what cannot
  *                reach the kernel (lb_stop)
  *   e820.c       e820 entries into RAM and reservation ranges
  *   bootparams.c boot_params and its setup_data chain into struct lb_info
+ *   cmdline.c    a command line into struct lb_info, cut to the kernel's size,
+ *                and the front ends' own keys on it
  *   rsdp.c       the ACPI RSDP: from boot_params, EFI or the BIOS area
  *   place.c      where the kernel and its FDT go
  *   fdt.c        struct lb_info into the boot FDT
  *
- * bootparams.c, e820.c, rsdp.c, place.c and fdt.c are plain C that reach
- * physical memory only through lb_map() and speak only through lb_note(),
- * so the host unit tests (tests/host/test_linuxboot.c) and a fuzzer
- * (tests/fuzz/fuzz_bootparams.c) run them as they are against a fake
- * physical memory. linux.mk builds it all; docs/06-bzimage.md tells it.
+ * bootparams.c, cmdline.c, e820.c, rsdp.c, place.c and fdt.c are plain C
+ * that reach physical memory only through lb_map() and speak only through
+ * lb_note(), so the host unit tests (tests/host/test_linuxboot.c) and a
+ * fuzzer (tests/fuzz/fuzz_bootparams.c) run them as they are against a
+ * fake physical memory. linux.mk builds it all; docs/06-bzimage.md tells
+ * it. The multiboot2 front end (boot/multiboot2/) is the same program
+ * with another entry and another reader: every piece here but header.S,
+ * entry.S, bzimage.ld, payload.S, main.c, bootparams.c and place.c is
+ * linked into it as it is.
  */
 #ifndef BATON_LINUXBOOT_H
 #define BATON_LINUXBOOT_H
@@ -53,6 +62,8 @@ struct lb_range {
 /* Everything the front end takes from a boot_params, read before anything
  * is written. Each range list is sorted by base and has no overlaps. */
 struct lb_info {
+	const char *loader;               /* /chosen/baton,loader: "bzimage-x86_64", ... */
+	const char *model;                /* the root's model: which way the PC booted */
 	u64 bp;                           /* where the boot_params is */
 	u8 loader_type;                   /* hdr.type_of_loader */
 	char cmdline[CMDLINE_MAX];        /* bootargs, cut between words when too long */
@@ -76,7 +87,7 @@ struct lb_info {
  * when it cannot be reached (wraps, or no table left to map it). */
 void *lb_map(u64 pa, u64 len);
 
-/* One line on the console, "bzimage: " and a newline added. */
+/* One line on the console, "<lb_name>: " and a newline added. */
 __printf(1, 2) void lb_note(const char *fmt, ...);
 
 /* --- the front end only (cpu.c, idmap.c, serial.c) --- */
@@ -86,8 +97,14 @@ void lb_cpu_init(u64 base);
 /* Our identity map, with our window [win, win + win_size) in it; NULL, or
  * why it cannot be made. */
 const char *lb_idmap_init(u64 win, u64 win_size);
+/* The front end's name, which starts its lines (serial.c): "bzimage",
+ * "multiboot2"; each front end's main sets it once relocated. */
+extern const char *lb_name;
 /* A line saying why, then halt: for what cannot reach the kernel. */
 __noreturn void lb_stop(const char *why);
+/* Into the kernel (DESIGN.md section 3): cli, rdi = fdt, rsi = 0, jump to
+ * entry, under our identity map, which covers the kernel, its FDT and us. */
+__noreturn void lb_enter(u64 entry, u64 fdt);
 
 /* --- e820.c --- */
 
@@ -99,6 +116,19 @@ __noreturn void lb_stop(const char *why);
  * addresses end) or wrap past 2^64 too, each with a line.
  * Returns false (and a line) when more ranges come out than fit. */
 bool e820_sort_out(const struct boot_e820_entry *e, int n, struct lb_info *out);
+/* e820_sort_out, then whether the boot can go on: NULL, or why not (more
+ * ranges than fit, no RAM at all). */
+const char *e820_use(const struct boot_e820_entry *e, int n, struct lb_info *out);
+
+/* --- cmdline.c --- */
+
+/* The command line s (len bytes, then a byte that may be written: its NUL,
+ * or where a scan stopped) into out->cmdline, cut between words to the
+ * kernel's CMDLINE_MAX as the EFI loader cuts it (boot/efi/bootargs.c),
+ * with a line when it is cut. s is changed in place. */
+void lb_cmdline_take(char *s, size_t len, struct lb_info *out);
+/* Is word (a whole "key" or "key=value") on the command line? */
+bool lb_cmdline_has(const char *line, const char *word);
 
 /* --- bootparams.c --- */
 
@@ -113,6 +143,13 @@ const char *bootparams_read(u64 bp_pa, struct lb_info *out);
  * configuration table (efi_info, "EL64"), else the legacy BIOS areas (the
  * EBDA's first KiB, 0xe0000-0xfffff). 0 when there is none. */
 u64 rsdp_find(const struct boot_params *bp, bool trust_bp);
+/* Is there an RSDP at pa ("RSD PTR " and the ACPI 1.0 checksum)? */
+bool rsdp_valid(u64 pa);
+/* The RSDP the EFI system table at systab lists: its ACPI 2.0 entry, else
+ * its ACPI 1.0 one; 0 when none is valid. */
+u64 rsdp_from_efi(u64 systab);
+/* The RSDP in the legacy BIOS areas, or 0. */
+u64 rsdp_from_bios(void);
 
 /* --- place.c --- */
 
@@ -129,10 +166,16 @@ u64 place_kernel(const struct lb_info *info, u64 win, u64 win_file, u64 win_work
 /* --- fdt.c --- */
 
 /* The boot FDT (DESIGN.md section 3) into buf (size bytes), for a kernel
- * whose pristine ELF file is at image (baton,image). why, when not NULL,
+ * whose pristine ELF file is at image (baton,image; none when image.size
+ * is 0), as info->loader says it was booted. why, when not NULL,
  * is written as /chosen/baton,loader-error: the kernel stops with it. info
  * may then be partly filled. Returns 0 or a libfdt error. */
 int lb_fdt_build(void *buf, int size, const struct lb_info *info, struct lb_range image,
 		 const char *why);
+/* lb_fdt_build into LB_FDT_SIZE bytes at buf; a tree too big for that is
+ * said on the console and written again without memory, saying so in
+ * baton,loader-error (the kernel stops with it). 0, or a libfdt error when
+ * not even that could be written. */
+int lb_fdt_write(void *buf, struct lb_info *info, struct lb_range image, const char *why);
 
 #endif

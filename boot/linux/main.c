@@ -24,7 +24,6 @@
 #include "elf64.h"
 #include "elf_load.h"
 #include "compiler.h"
-#include "kstring.h"
 
 extern const char startup_32[], _file_end[], lb_boot_pml4[], _init_size[];
 extern const char payload_start[], payload_end[];
@@ -52,33 +51,6 @@ static const char *loader_name(u8 type)
 	return "unknown";
 }
 
-/* Is word (a whole "key" or "key=value") on the command line? */
-static bool has_word(const char *line, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (const char *p = line; *p;) {
-		const char *end;
-
-		while (cmdline_is_space(*p))
-			p++;
-		end = cmdline_word_end(p);
-		if ((size_t)(end - p) == n && memcmp(p, word, n) == 0)
-			return true;
-		p = end;
-	}
-	return false;
-}
-
-static __noreturn void enter(u64 entry, u64 fdt)
-{
-	__asm__ volatile("cli\n\t"
-			 "xor %%esi, %%esi\n\t"
-			 "jmp *%1"
-			 : : "D"(fdt), "r"(entry) : "memory");
-	__builtin_unreachable();
-}
-
 void lb_main(u64 bp_pa, u64 base, u32 entry_bits)
 {
 	static struct lb_info info;
@@ -89,9 +61,9 @@ void lb_main(u64 bp_pa, u64 base, u32 entry_bits)
 	struct elf_layout el;
 	char bad[ERR_WHY_MAX];
 	const char *why;
-	int err;
 
 	lb_cpu_init(base);						/* 1 */
+	lb_name = "bzimage";
 	why = lb_idmap_init(base, win_size);				/* 2 */
 	if (why)
 		lb_stop(why);
@@ -104,7 +76,7 @@ void lb_main(u64 bp_pa, u64 base, u32 entry_bits)
 	/* Fault injection for the boot tests, as the kernel's panic.now: a
 	 * sound boot_params taken as one the front end cannot use, to show in
 	 * a real boot the line and the poweroff that follow. */
-	if (!why && has_word(info.cmdline, "bzimage.unusable"))
+	if (!why && lb_cmdline_has(info.cmdline, "bzimage.unusable"))
 		why = "bzimage.unusable is on the command line: this boot_params is taken as "
 		      "unusable, on purpose";
 	if (!why) {							/* 5 */
@@ -120,18 +92,11 @@ void lb_main(u64 bp_pa, u64 base, u32 entry_bits)
 				"above 4 GiB");
 	}
 	fdt = dest + ALIGN_UP(el.span, 0x1000ULL);			/* 6 */
-	err = lb_fdt_build((void *)(uintptr_t)fdt, LB_FDT_SIZE, &info, image, why);
-	if (err < 0) {
-		lb_note("cannot boot: the boot FDT does not fit in %d bytes (libfdt error %d)",
-			LB_FDT_SIZE, err);
-		info.nr_ram = info.nr_resv = 0;
-		if (lb_fdt_build((void *)(uintptr_t)fdt, LB_FDT_SIZE, &info, image,
-				 "the boot FDT did not fit") < 0)
-			lb_stop("the boot FDT cannot be written");
-	}
+	if (lb_fdt_write((void *)(uintptr_t)fdt, &info, image, why) < 0)
+		lb_stop("the boot FDT cannot be written");
 	elf_copy(payload_start, (void *)(uintptr_t)dest, &el);
 	lb_note("loader %s (type 0x%02x); kernel at 0x%llx, boot FDT at 0x%llx%s; entering the kernel",
 		loader_name(info.loader_type), info.loader_type, (unsigned long long)dest,
 		(unsigned long long)fdt, info.kho ? ", a KHO handover" : "");
-	enter(dest + el.entry_off, fdt);				/* 7 */
+	lb_enter(dest + el.entry_off, fdt);				/* 7 */
 }

@@ -12,6 +12,8 @@
  *   3. the BIOS areas ACPI names for legacy machines: the first KiB of the
  *      EBDA (its segment at 0x40e) and 0xe0000-0xfffff, on 16-byte
  *      boundaries (SeaBIOS puts it there).
+ * The multiboot2 front end asks 2. and 3. itself (rsdp_from_efi with the
+ * system table GRUB names, rsdp_from_bios).
  */
 #include "linuxboot.h"
 #include "kstring.h"
@@ -27,7 +29,7 @@ static const u8 acpi20_guid[16] = { 0x71, 0xe8, 0x68, 0x88, 0xf1, 0xe4, 0xd3, 0x
 static const u8 acpi10_guid[16] = { 0x30, 0x2d, 0x9d, 0xeb, 0x88, 0x2d, 0xd3, 0x11,
 				    0x9a, 0x16, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d };
 
-static bool rsdp_at(u64 pa)
+bool rsdp_valid(u64 pa)
 {
 	const u8 *p = pa ? lb_map(pa, 20) : NULL;
 	u8 sum = 0;
@@ -39,18 +41,12 @@ static bool rsdp_at(u64 pa)
 	return sum == 0;
 }
 
-static u64 from_efi(const struct efi_info *ei)
+u64 rsdp_from_efi(u64 systab)
 {
-	u64 systab = ei->efi_systab | (u64)ei->efi_systab_hi << 32, n, tables, sig, found10 = 0;
+	u64 n, tables, sig, found10 = 0;
 	const u8 *st, *t;
 
-	if (ei->efi_loader_signature == EFI32_LOADER_SIGNATURE) {
-		lb_note("efi_info: a 32-bit UEFI (\"EL32\"): its tables are not read");
-		return 0;
-	}
-	if (ei->efi_loader_signature != EFI64_LOADER_SIGNATURE || !systab)
-		return 0;
-	st = lb_map(systab, EFI_SYSTAB_TABLES + 8);
+	st = systab ? lb_map(systab, EFI_SYSTAB_TABLES + 8) : NULL;
 	if (!st)
 		return 0;
 	memcpy(&sig, st, 8);
@@ -58,30 +54,41 @@ static u64 from_efi(const struct efi_info *ei)
 	memcpy(&tables, st + EFI_SYSTAB_TABLES, 8);
 	if (sig != EFI_SYSTAB_SIGNATURE || n > EFI_MAX_TABLES ||
 	    !(t = lb_map(tables, n * 24))) {
-		lb_note("efi_info: no EFI system table at 0x%llx", (unsigned long long)systab);
+		lb_note("no EFI system table at 0x%llx", (unsigned long long)systab);
 		return 0;
 	}
 	for (u64 i = 0; i < n; i++, t += 24) {
 		u64 p;
 
 		memcpy(&p, t + 16, 8);
-		if (memcmp(t, acpi20_guid, 16) == 0 && rsdp_at(p))
+		if (memcmp(t, acpi20_guid, 16) == 0 && rsdp_valid(p))
 			return p;
-		if (memcmp(t, acpi10_guid, 16) == 0 && rsdp_at(p))
+		if (memcmp(t, acpi10_guid, 16) == 0 && rsdp_valid(p))
 			found10 = p;
 	}
 	return found10;
 }
 
+static u64 from_efi(const struct efi_info *ei)
+{
+	if (ei->efi_loader_signature == EFI32_LOADER_SIGNATURE) {
+		lb_note("efi_info: a 32-bit UEFI (\"EL32\"): its tables are not read");
+		return 0;
+	}
+	if (ei->efi_loader_signature != EFI64_LOADER_SIGNATURE)
+		return 0;
+	return rsdp_from_efi(ei->efi_systab | (u64)ei->efi_systab_hi << 32);
+}
+
 static u64 scan(u64 base, u64 len)
 {
 	for (u64 pa = base; pa + 20 <= base + len; pa += 16)
-		if (rsdp_at(pa))
+		if (rsdp_valid(pa))
 			return pa;
 	return 0;
 }
 
-static u64 from_bios(void)
+u64 rsdp_from_bios(void)
 {
 	const u16 *ebda_seg = lb_map(0x40e, 2);
 	u64 ebda = ebda_seg ? (u64)*ebda_seg << 4 : 0, found = 0;
@@ -98,11 +105,11 @@ u64 rsdp_find(const struct boot_params *bp, bool trust_bp)
 	u64 p;
 
 	if (trust_bp && bp->acpi_rsdp_addr) {
-		if (rsdp_at(bp->acpi_rsdp_addr))
+		if (rsdp_valid(bp->acpi_rsdp_addr))
 			return bp->acpi_rsdp_addr;
 		lb_note("boot_params: acpi_rsdp_addr 0x%llx holds no valid RSDP; looking elsewhere",
 			(unsigned long long)bp->acpi_rsdp_addr);
 	}
 	p = from_efi(&bp->efi_info);
-	return p ? p : from_bios();
+	return p ? p : rsdp_from_bios();
 }

@@ -1,9 +1,10 @@
 /*
  * serial.c — the front end's console: lines on COM1 (I/O port 0x3f8,
  * 115200 8N1, as the boot FDT's /isa/serial@3f8 says), written straight to
- * the 16550 with no buffer. Every line starts with "bzimage: ", so a log
- * shows what the front end said before the kernel's own lines. Also the
- * stop for what cannot even be handed to the kernel (lb_stop).
+ * the 16550 with no buffer. Every line starts with the front end's name
+ * (lb_name: "bzimage: ", "multiboot2: ", which its main sets first), so a
+ * log shows what the front end said before the kernel's own lines. Also the stop for what cannot
+ * even be handed to the kernel (lb_stop).
  */
 #include "linuxboot.h"
 #include "format.h"
@@ -12,6 +13,8 @@
 
 #define COM1 0x3f8
 
+
+const char *lb_name = "baton";
 
 static bool com1_ready;
 
@@ -65,7 +68,8 @@ void lb_note(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	com1_puts("bzimage: ");
+	com1_puts(lb_name);
+	com1_puts(": ");
 	com1_puts(line);
 	com1_puts("\n");
 }

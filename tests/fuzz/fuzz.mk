@@ -50,13 +50,15 @@ test-fuzz: $(FUZZ_BUILD)/fuzz_kho fuzz-corpus
 #             with the lines of seeds/cmdline.txt
 #   bootparams  a loader's boot_params as the bzImage front end reads it
 #             (fuzz_bootparams.c), seeded by the file itself
+#   multiboot2  GRUB's multiboot2 information as the multiboot2 front end
+#             reads it (fuzz_multiboot2.c), seeded by the file itself
 # make fuzz-<target> runs one for FUZZ_SECONDS, make fuzz runs all of them
 # (these first, then KHO's); make test-fuzz runs each for
 # FUZZ_BOOT_TEST_SECONDS. Each prints "fuzz-<target>: N passed, N failed"
 # for tests/run. Inputs that once crashed a target are kept in
 # tests/fuzz/regress/<target>/ and run every time; findings land in
 # build/fuzz/<target>/crashes/.
-FUZZ_BOOT_TARGETS := bootfdt cmdline bootparams
+FUZZ_BOOT_TARGETS := bootfdt cmdline bootparams multiboot2
 FUZZ_BOOT_TEST_SECONDS ?= 10
 FUZZ_BOOT_SRCS := $(FUZZ_SRCS) drivers/uart/uart.c boot/efi/bootargs.c tests/fuzz/fuzz_boot.c
 # A panic is the kernel refusing an input; fuzz_boot.h survives it.
@@ -64,6 +66,7 @@ FUZZ_BOOT_LDFLAGS := -Wl,--wrap=panic,--wrap=arch_poweroff,--wrap=arch_halt
 FUZZ_MAX_LEN_bootfdt := 65536
 FUZZ_MAX_LEN_cmdline := 8192
 FUZZ_MAX_LEN_bootparams := 65536
+FUZZ_MAX_LEN_multiboot2 := 65536
 
 $(FUZZ_BUILD)/fuzz_bootfdt $(FUZZ_BUILD)/fuzz_cmdline: $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c \
 		$(FUZZ_BOOT_SRCS) tests/fuzz/fuzz_boot.h | $(BUILD)/.deps
@@ -72,21 +75,26 @@ $(FUZZ_BUILD)/fuzz_bootfdt $(FUZZ_BUILD)/fuzz_cmdline: $(FUZZ_BUILD)/fuzz_%: tes
 	$(Q)clang $(FUZZ_CFLAGS) -Itests/fuzz -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all $(filter %.c,$^) $(FUZZ_BOOT_LDFLAGS) -lfdt -o $@
 
-# bootparams: the bzImage front end's boot_params reading (fuzz_bootparams.c),
-# seeded with boot_params shaped as GRUB, QEMU and Linux's kexec fill them
-# in, which the same file writes when built with -DFUZZ_SEEDS.
-$(FUZZ_BUILD)/fuzz_bootparams: tests/fuzz/fuzz_bootparams.c $(FUZZ_BOOT_SRCS) \
-		$(HOST_LINUXBOOT_SRCS) tests/fuzz/fuzz_boot.h | $(BUILD)/.deps
+# bootparams, multiboot2: the x86-64 front ends' readers (fuzz_bootparams.c:
+# the bzImage's boot_params; fuzz_multiboot2.c: GRUB's multiboot2
+# information), on the fake memory and with the checks of fuzz_frontend.c;
+# each seeded with input shaped as real loaders fill it in, which the same
+# file writes when built with -DFUZZ_SEEDS.
+FUZZ_FRONTEND_TARGETS := $(FUZZ_BUILD)/fuzz_bootparams $(FUZZ_BUILD)/fuzz_multiboot2
+$(FUZZ_FRONTEND_TARGETS): $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BOOT_SRCS) \
+		$(HOST_LINUXBOOT_SRCS) $(HOST_MB2_SRCS) tests/fuzz/fuzz_frontend.c \
+		tests/fuzz/fuzz_frontend.h tests/fuzz/fuzz_boot.h | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)clang $(FUZZ_CFLAGS) -Itests/fuzz -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all $(filter %.c,$^) $(FUZZ_BOOT_LDFLAGS) -lfdt -o $@
 
-$(FUZZ_BUILD)/bootparams/seeds/.made: tests/fuzz/fuzz_bootparams.c | $(BUILD)/.deps
+$(FUZZ_BUILD)/bootparams/seeds/.made $(FUZZ_BUILD)/multiboot2/seeds/.made: \
+		$(FUZZ_BUILD)/%/seeds/.made: tests/fuzz/fuzz_%.c | $(BUILD)/.deps
 	@rm -rf $(dir $@) && mkdir -p $(dir $@)
 	$(Q)clang $(filter-out $(HOST_RENAME),$(FUZZ_CFLAGS)) -DFUZZ_SEEDS $< \
-		-o $(FUZZ_BUILD)/bootparams-seeds
-	$(Q)$(FUZZ_BUILD)/bootparams-seeds $(dir $@) && touch $@
+		-o $(FUZZ_BUILD)/$*-seeds
+	$(Q)$(FUZZ_BUILD)/$*-seeds $(dir $@) && touch $@
 
 $(FUZZ_BUILD)/bootfdt/seeds/.made: tests/fuzz/bootfdt-seeds $(wildcard tests/boot/dts/*) | $(BUILD)/.deps
 	@rm -rf $(dir $@) && mkdir -p $(dir $@)

@@ -3,14 +3,13 @@
  * of a loader's boot_params (boot/linux/: bootparams.c, e820.c, rsdp.c,
  * place.c, fdt.c), as tests/host/test_linuxboot.c runs it, with any bytes.
  *
- * An input is physical memory from MEM_BASE: the boot_params at its start,
- * every pointer in it (command line, setup_data, EFI system table, KHO
- * scratch array) free to point into the input or anywhere else. It lies in
- * a heap block exactly its size, and lb_map reaches nothing else, so a read
- * outside is an ASan report. For a boot_params the front end accepts:
+ * An input is physical memory from MEM_BASE (fuzz_frontend.h): the
+ * boot_params at its start, every pointer in it (command line, setup_data,
+ * EFI system table, KHO scratch array) free to point into the input or
+ * anywhere else. For a boot_params the front end accepts:
  *   - /memory and the reservations come out sorted, disjoint, page-aligned;
  *   - the boot FDT it writes is one the kernel's own reader accepts
- *     (bootfdt_check), with the same RAM in /memory;
+ *     (bootfdt_check), with the same RAM in /memory (fuzz_frontend.c);
  *   - place_kernel's slot, when there is one, is 2 MiB-aligned, below
  *     4 GiB, in RAM and clear of everything the loader put in memory.
  * Any of these failing aborts: a finding. For one it refuses, the FDT with
@@ -19,81 +18,16 @@
  * Built with -DFUZZ_SEEDS it is instead the seed writer: boot_params
  * shaped as GRUB, QEMU and Linux's kexec fill them in, one file each.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libfdt.h>
 
-#include "bootfdt.h"
-#include "boot/linux/linuxboot.h"
+#include "fuzz_frontend.h"
 
-#define MEM_BASE 0x10000ULL
+#define MEM_BASE FUZZ_MEM_BASE
 #define SZ_2M 0x200000ULL
 
-static u8 *mem;
-static u64 mem_size;
-
-void *lb_map(u64 pa, u64 len)
-{
-	if (len == 0)
-		len = 1;
-	if (pa < MEM_BASE || pa + len < pa || pa + len > MEM_BASE + mem_size)
-		return NULL;
-	return mem + (pa - MEM_BASE);
-}
-
-void lb_note(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!getenv("FUZZ_SHOW_LOG"))
-		return;
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 #ifndef FUZZ_SEEDS
-
-static void sound(const struct lb_range *r, int n, const char *what)
-{
-	for (int i = 0; i < n; i++) {
-		if (!r[i].size || r[i].base + r[i].size < r[i].base || (r[i].base | r[i].size) & 0xfff ||
-		    (i && r[i - 1].base + r[i - 1].size >= r[i].base)) {
-			fprintf(stderr, "%s range %d (0x%llx + 0x%llx) is not sorted, disjoint and in pages\n",
-				what, i, (unsigned long long)r[i].base, (unsigned long long)r[i].size);
-			abort();
-		}
-	}
-}
-
-static void check_fdt(const struct lb_info *info, const char *why)
-{
-	static u64 fdt[LB_FDT_SIZE / 8];
-	struct lb_range image = { 0x1009000, 0x1d000 };
-	static struct mem_range ram[LB_MAX_RANGES];
-	char bad[ERR_WHY_MAX];
-	int n;
-
-	if (lb_fdt_build(fdt, sizeof(fdt), info, image, why) < 0)
-		return; /* too big for 64 KiB: main.c then writes one without memory */
-	if (bootfdt_check(fdt, fdt_totalsize(fdt), bad, sizeof(bad))) {
-		fprintf(stderr, "the kernel refuses the front end's FDT: %s\n", bad);
-		abort();
-	}
-	if (why)
-		return;
-	n = bootfdt_memory(fdt, ram, LB_MAX_RANGES);
-	if (n != info->nr_ram) {
-		fprintf(stderr, "/memory has %d ranges, the front end made %d\n", n, info->nr_ram);
-		abort();
-	}
-	for (int i = 0; i < n; i++)
-		if (ram[i].base != info->ram[i].base || ram[i].size != info->ram[i].size)
-			abort();
-}
 
 static void check_place(const struct lb_info *info)
 {
@@ -125,21 +59,16 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	static struct lb_info info;
+	const struct lb_range image = { 0x1009000, 0x1d000 };
 	const char *why;
 
-	mem_size = size;
-	mem = malloc(size ? size : 1);
-	if (!mem)
+	if (fuzz_mem_set(data, size))
 		return 0;
-	memcpy(mem, data, size);
 	why = bootparams_read(MEM_BASE, &info);
-	if (!why) {
-		sound(info.ram, info.nr_ram, "RAM");
-		sound(info.resv, info.nr_resv, "reserved");
+	if (!why)
 		check_place(&info);
-	}
-	check_fdt(&info, why);
-	free(mem);
+	fuzz_frontend_check(&info, image, why);
+	fuzz_mem_free();
 	return 0;
 }
 

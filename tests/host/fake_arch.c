@@ -8,6 +8,7 @@
  * tests read through host.h. Halting is a test failure: it aborts.
  */
 #define _GNU_SOURCE /* memfd_create */
+#include <stdarg.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -29,6 +30,15 @@ static void log_putc(char c)
 	if (log_len + 1 < sizeof(log_text))
 		log_text[log_len++] = c;
 	log_text[log_len] = '\0';
+}
+
+void host_log_vprintf(const char *fmt, va_list ap)
+{
+	char text[1024];
+
+	vsnprintf(text, sizeof(text), fmt, ap);
+	for (const char *p = text; *p; p++)
+		log_putc(*p);
 }
 
 const char *host_log(void)

@@ -9,11 +9,14 @@
 #ifndef BATON_TESTS_HOST_HOST_H
 #define BATON_TESTS_HOST_HOST_H
 
+#include <stdarg.h>
 #include "types.h"
 
 /* Everything printed since the test started (or host_log_clear), NUL-ended. */
 const char *host_log(void);
 void host_log_clear(void);
+/* Text of the tests' own into the same buffer (fake_phys.c's lb_note). */
+void host_log_vprintf(const char *fmt, va_list ap);
 
 /* Register a console (through the real console_register, which replays the
  * log so far) that writes into the same buffer. Until then printk only fills

@@ -7,13 +7,12 @@
  * one made from a boot FDT by lib/zeropage.c, as Baton's EFI loader makes
  * it.
  *
- * The fake memory (lb_map here): 32 MiB at physical 0 (so the BIOS areas
- * exist), 1 MiB at 4 GiB, and the last page below 2^64. lb_note collects
- * the front end's lines for the tests to read. Each FDT the front end
+ * The fake memory and lb_note are fake_phys.c's: 32 MiB at physical 0 (so
+ * the BIOS areas exist), 1 MiB at 4 GiB, and the last page below 2^64; the
+ * front end's lines are collected for the tests to read. Each FDT the front end
  * writes is then read back by the kernel's own reader (kernel/bootfdt.c),
  * which must accept it and see the same memory.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,81 +25,17 @@
 #include "zeropage.h"
 #include "boot/pc_fdt.h"
 #include "boot/linux/linuxboot.h"
-
-#define LOW_SIZE (32ULL << 20)
-#define HIGH_BASE (4ULL << 30)
-#define HIGH_SIZE (1ULL << 20)
-#define TOP_BASE 0xfffffffffffff000ULL
+#include "fake_phys.h"
 
 #define BP 0x10000ULL   /* where the tests put the boot_params */
 #define CMD 0x20000ULL  /* and the command line */
 #define SD 0x30000ULL   /* and setup_data nodes, 0x100 apart */
 
-static u8 *low, *high, *top;
-static char notes[1 << 16];
-static size_t notes_len;
-
-void *lb_map(u64 pa, u64 len)
-{
-	u64 end;
-
-	if (!low) {
-		low = calloc(1, LOW_SIZE);
-		high = calloc(1, HIGH_SIZE);
-		top = calloc(1, 0x1000);
-		REQUIRE(low && high && top);
-	}
-	if (len == 0)
-		len = 1;
-	end = pa + len;
-	if (end <= pa)
-		return NULL;
-	if (end <= LOW_SIZE)
-		return low + pa;
-	if (pa >= HIGH_BASE && end <= HIGH_BASE + HIGH_SIZE)
-		return high + (pa - HIGH_BASE);
-	if (pa >= TOP_BASE)
-		return top + (pa - TOP_BASE);
-	return NULL;
-}
-
-void lb_note(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(notes + notes_len, sizeof(notes) - notes_len - 1, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		notes_len = MIN(notes_len + (size_t)n, sizeof(notes) - 2);
-	notes[notes_len++] = '\n';
-	notes[notes_len] = '\0';
-}
-
-#define EXPECT_NOTE(text) host_expect_note(__FILE__, __LINE__, (text), true)
-#define EXPECT_NO_NOTE(text) host_expect_note(__FILE__, __LINE__, (text), false)
-
-static void host_expect_note(const char *file, int line, const char *text, bool present)
-{
-	if ((strstr(notes, text) != NULL) != present)
-		host_fail(file, line, "%s note \"%s\"; the notes were:\n%s",
-			  present ? "no" : "an unexpected", text, notes);
-}
-
-static void *at(u64 pa)
-{
-	void *p = lb_map(pa, 1);
-
-	REQUIRE(p);
-	return p;
-}
-
 /* A zeroed boot_params at BP with the setup header a loader copies from
  * the bzImage (only what the front end reads) and GRUB's loader type. */
 static struct boot_params *bp_new(void)
 {
-	struct boot_params *bp = at(BP);
+	struct boot_params *bp = fake_at(BP);
 
 	memset(bp, 0, sizeof(*bp));
 	bp->hdr.header = BP_HDR_MAGIC;
@@ -112,19 +47,6 @@ static struct boot_params *bp_new(void)
 static void e820(struct boot_params *bp, u64 addr, u64 size, u32 type)
 {
 	bp->e820_table[bp->e820_entries++] = (struct boot_e820_entry){ addr, size, type };
-}
-
-/* An ACPI 2.0 RSDP at pa, its first checksum right (revision 2). */
-static void rsdp_at(u64 pa)
-{
-	u8 *p = at(pa), sum = 0;
-
-	memset(p, 0, 36);
-	memcpy(p, "RSD PTR ", 8);
-	p[15] = 2;
-	for (int i = 0; i < 20; i++)
-		sum += p[i];
-	p[8] = (u8)-sum;
 }
 
 /* A QEMU-like PC with 512 MiB: the usual holes, ACPI tables at the top,
@@ -139,9 +61,9 @@ static struct boot_params *bp_pc(const char *cmdline)
 	e820(bp, 0x100000, 0x1fee0000, E820_TYPE_RAM);
 	e820(bp, 0x1ffe0000, 0x20000, E820_TYPE_ACPI);
 	e820(bp, 0xfeffc000, 0x4000, E820_TYPE_RESERVED);
-	rsdp_at(0xf59e0);
+	fake_rsdp(0xf59e0);
 	if (cmdline) {
-		strcpy(at(CMD), cmdline);
+		strcpy(fake_at(CMD), cmdline);
 		bp->hdr.cmd_line_ptr = CMD;
 	}
 	return bp;
@@ -223,13 +145,13 @@ TEST(linuxboot, grub_like_boot)
 	EXPECT(fdt_path_offset(fdt, "/isa/serial@3f8") >= 0);
 	EXPECT(fdt_path_offset(fdt, "/memory@0") >= 0);
 	/* Nothing to say about a boot_params like this one. */
-	EXPECT_STR(notes, "");
+	EXPECT_STR(host_log(), "");
 }
 
 TEST(linuxboot, no_boot_params)
 {
 	EXPECT_STR(bootparams_read(0, &info), "no boot_params (rsi/esi is 0 or out of reach)");
-	EXPECT_STR(bootparams_read(LOW_SIZE - 0x800, &info),
+	EXPECT_STR(bootparams_read(FAKE_LOW_SIZE - 0x800, &info),
 		   "no boot_params (rsi/esi is 0 or out of reach)");
 	EXPECT_STR(bootparams_read(0x123456789000ULL, &info),
 		   "no boot_params (rsi/esi is 0 or out of reach)");
@@ -271,7 +193,7 @@ TEST(linuxboot, e820_without_ram_is_fatal)
 	e820(bp, 0, 0x100000, E820_TYPE_RESERVED);
 	e820(bp, 0x100000, 0x1000000, E820_TYPE_UNUSABLE);
 	e820(bp, 0x2000000, 0x800, E820_TYPE_RAM); /* less than a page */
-	EXPECT_STR(bootparams_read(BP, &info), "the e820 memory map has no RAM in it");
+	EXPECT_STR(bootparams_read(BP, &info), "the memory map has no RAM in it");
 }
 
 /* ---- e820 ---- */
@@ -451,7 +373,7 @@ TEST(setup_data, loop)
 	struct kho_data k = { 0x1000000, 0x1000, 0x1001000, 16 };
 	u64 scratch[2] = { 0x2000000, 0x1000000 };
 
-	memcpy(at(0x1001000), scratch, sizeof(scratch));
+	memcpy(fake_at(0x1001000), scratch, sizeof(scratch));
 	bp->hdr.setup_data = SD;
 	sd(SD, SD + 0x100, SETUP_RNG_SEED, 32, NULL);
 	sd(SD + 0x100, SD + 0x200, SETUP_KEXEC_KHO, sizeof(k), &k);
@@ -494,8 +416,8 @@ TEST(setup_data, wrapping_length)
 	struct boot_params *bp = bp_pc("a=1");
 
 	bp->hdr.setup_data = SD;
-	sd(SD, TOP_BASE + 0x100, SETUP_PCI, 0, NULL);
-	sd(TOP_BASE + 0x100, 0, SETUP_E820_EXT, 0xffffffffu, NULL);
+	sd(SD, FAKE_TOP_BASE + 0x100, SETUP_PCI, 0, NULL);
+	sd(FAKE_TOP_BASE + 0x100, 0, SETUP_E820_EXT, 0xffffffffu, NULL);
 	REQUIRE(bootparams_read(BP, &info) == NULL);
 	EXPECT_NOTE("setup_data 1 at 0xfffffffffffff100: its 4294967295 bytes of data cannot be read "
 		    "(they run past 2^64 or out of reach)");
@@ -516,12 +438,11 @@ TEST(setup_data, out_of_reach)
 	struct boot_params *bp = bp_pc("a=1");
 
 	bp->hdr.setup_data = SD;
-	sd(SD, LOW_SIZE - 8, SETUP_PCI, 0, NULL);
+	sd(SD, FAKE_LOW_SIZE - 8, SETUP_PCI, 0, NULL);
 	REQUIRE(bootparams_read(BP, &info) == NULL);
 	EXPECT_NOTE("setup_data 1 at 0x1fffff8 cannot be read: the rest is ignored");
 
-	notes_len = 0;
-	notes[0] = '\0';
+	host_log_clear();
 	sd(SD, 0, SETUP_E820_EXT, 0x2000000, NULL); /* data past the memory's end */
 	REQUIRE(bootparams_read(BP, &info) == NULL);
 	EXPECT_NOTE("setup_data 0 at 0x30000: its 33554432 bytes of data cannot be read");
@@ -557,7 +478,7 @@ TEST(kho, handover_to_chosen)
 	u64 scratch[6] = { 0x1200000, 0x1000000, 0, 0, 0x140000000ULL, 0x2000000 };
 	const void *fdt;
 
-	memcpy(at(0x1101000), scratch, sizeof(scratch));
+	memcpy(fake_at(0x1101000), scratch, sizeof(scratch));
 	bp->hdr.setup_data = SD;
 	sd(SD, 0, SETUP_KEXEC_KHO, sizeof(k), &k);
 	REQUIRE(bootparams_read(BP, &info) == NULL);
@@ -570,7 +491,7 @@ TEST(kho, handover_to_chosen)
 	/* The kernel file is the loader's, not a preserved copy. */
 	EXPECT(chosen_range(fdt, "baton,loader-image", 0x1009000, 0x1d000));
 	EXPECT(!fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "baton,image", NULL));
-	EXPECT_STR(notes, "");
+	EXPECT_STR(host_log(), "");
 }
 
 TEST(kho, malformed_ignored)
@@ -614,7 +535,7 @@ TEST(kho, second_one_ignored)
 /* Longer than the kernel takes: cut between words, and the kernel told. */
 TEST(linuxboot, long_command_line_cut)
 {
-	char *line = at(CMD);
+	char *line = fake_at(CMD);
 	const void *fdt;
 
 	bp_pc(NULL)->hdr.cmd_line_ptr = CMD;
@@ -633,16 +554,15 @@ TEST(linuxboot, long_command_line_cut)
  * past what is mapped. */
 TEST(linuxboot, command_line_without_end)
 {
-	memset(at(0x100000), 'x', 0x200000);
+	memset(fake_at(0x100000), 'x', 0x200000);
 	bp_pc(NULL)->hdr.cmd_line_ptr = 0x100000;
 	REQUIRE(bootparams_read(BP, &info) == NULL);
 	EXPECT_NOTE("command line at 0x100000: no end in its first 1048576 bytes");
 	EXPECT_STR(info.cmdline, "cmdline.cut=1048576");
 
-	notes_len = 0;
-	notes[0] = '\0';
-	memset(at(LOW_SIZE - 0x1800), 'y', 0x1800);
-	bp_pc(NULL)->hdr.cmd_line_ptr = LOW_SIZE - 0x1800;
+	host_log_clear();
+	memset(fake_at(FAKE_LOW_SIZE - 0x1800), 'y', 0x1800);
+	bp_pc(NULL)->hdr.cmd_line_ptr = FAKE_LOW_SIZE - 0x1800;
 	REQUIRE(bootparams_read(BP, &info) == NULL);
 	EXPECT_NOTE("command line at 0x1ffe800: unreadable after 6144 bytes");
 }
@@ -654,8 +574,8 @@ TEST(linuxboot, ext_fields_and_sentinel)
 {
 	struct boot_params *bp = bp_pc(NULL);
 
-	strcpy(at(HIGH_BASE + 0x100), "from above 4 GiB");
-	strcpy(at(0x100), "from below");
+	strcpy(fake_at(FAKE_HIGH_BASE + 0x100), "from above 4 GiB");
+	strcpy(fake_at(0x100), "from below");
 	bp->hdr.cmd_line_ptr = 0x100;
 	bp->ext_cmd_line_ptr = 1;
 	bp->hdr.ramdisk_image = 0x200000;
@@ -691,30 +611,15 @@ TEST(linuxboot, initrd_wrapping_ignored)
 
 TEST(rsdp, from_boot_params_else_efi_else_bios)
 {
-	static const u8 acpi20[16] = { 0x71, 0xe8, 0x68, 0x88, 0xf1, 0xe4, 0xd3, 0x11,
-				       0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81 };
-	static const u8 acpi10[16] = { 0x30, 0x2d, 0x9d, 0xeb, 0x88, 0x2d, 0xd3, 0x11,
-				       0x9a, 0x16, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d };
 	struct boot_params *bp = bp_pc("a=1");
-	u8 *st = at(0x500000), *tab = at(0x501000);
+	u8 *tab = fake_at(0x501000);
 	u64 v;
 
-	rsdp_at(0xe1230);   /* legacy BIOS area */
-	rsdp_at(0x600000);  /* EFI's ACPI 1.0 entry */
-	rsdp_at(0x600100);  /* EFI's ACPI 2.0 entry */
-	rsdp_at(0x700000);  /* boot_params.acpi_rsdp_addr */
-	/* An EFI system table: "IBI SYST", 2 configuration tables. */
-	memcpy(st, "IBI SYST", 8);
-	v = 2;
-	memcpy(st + 104, &v, 8);
-	v = 0x501000;
-	memcpy(st + 112, &v, 8);
-	memcpy(tab, acpi10, 16);
-	v = 0x600000;
-	memcpy(tab + 16, &v, 8);
-	memcpy(tab + 24, acpi20, 16);
-	v = 0x600100;
-	memcpy(tab + 40, &v, 8);
+	fake_rsdp(0xe1230);   /* legacy BIOS area */
+	fake_rsdp(0x600000);  /* EFI's ACPI 1.0 entry */
+	fake_rsdp(0x600100);  /* EFI's ACPI 2.0 entry */
+	fake_rsdp(0x700000);  /* boot_params.acpi_rsdp_addr */
+	fake_efi_systab(0x500000, 0x501000, 0x600000, 0x600100);
 
 	bp->acpi_rsdp_addr = 0x700000;
 	bp->efi_info.efi_loader_signature = EFI64_LOADER_SIGNATURE;
@@ -723,7 +628,7 @@ TEST(rsdp, from_boot_params_else_efi_else_bios)
 	EXPECT_EQ(info.rsdp, 0x700000);
 	EXPECT(bootfdt_chosen_u64(fdt_of(NULL), "baton,acpi-rsdp", &v) && v == 0x700000);
 
-	((u8 *)at(0x700000))[8] ^= 1; /* its checksum broken */
+	((u8 *)fake_at(0x700000))[8] ^= 1; /* its checksum broken */
 	REQUIRE(bootparams_read(BP, &info) == NULL);
 	EXPECT_NOTE("boot_params: acpi_rsdp_addr 0x700000 holds no valid RSDP; looking elsewhere");
 	EXPECT_EQ(info.rsdp, 0x600100);
@@ -739,8 +644,8 @@ TEST(rsdp, from_boot_params_else_efi_else_bios)
 	EXPECT_EQ(info.rsdp, 0xe1230);
 
 	/* The EBDA's first KiB comes before the BIOS area. */
-	*(u16 *)at(0x40e) = 0x9fc0;
-	rsdp_at(0x9fc40);
+	*(u16 *)fake_at(0x40e) = 0x9fc0;
+	fake_rsdp(0x9fc40);
 	REQUIRE(bootparams_read(BP, &info) == NULL);
 	EXPECT_EQ(info.rsdp, 0x9fc40);
 }
@@ -751,10 +656,10 @@ TEST(rsdp, none)
 
 	bp->efi_info.efi_loader_signature = EFI64_LOADER_SIGNATURE;
 	bp->efi_info.efi_systab = 0x500000; /* no system table there */
-	memset(at(0xf59e0), 0, 36);
+	memset(fake_at(0xf59e0), 0, 36);
 	REQUIRE(bootparams_read(BP, &info) == NULL);
 	EXPECT_EQ(info.rsdp, 0);
-	EXPECT_NOTE("efi_info: no EFI system table at 0x500000");
+	EXPECT_NOTE("no EFI system table at 0x500000");
 	EXPECT_NOTE("no ACPI RSDP (not in boot_params, EFI or the BIOS area)");
 }
 
@@ -860,7 +765,7 @@ TEST(linuxboot, zero_page_from_a_boot_fdt)
 {
 	static u64 tree[1024];
 	struct boot_params *bp = bp_new();
-	const struct zeropage_cmdline cl = { at(CMD), CMD, CMDLINE_MAX - 1 };
+	const struct zeropage_cmdline cl = { fake_at(CMD), CMD, CMDLINE_MAX - 1 };
 	fdt64_t rsdp = cpu_to_fdt64(0xf59e0);
 	char why[ERR_WHY_MAX];
 	int node, chosen;
@@ -875,7 +780,8 @@ TEST(linuxboot, zero_page_from_a_boot_fdt)
 	REQUIRE((chosen = fdt_add_subnode(tree, 0, "chosen")) >= 0);
 	REQUIRE(fdt_setprop_string(tree, chosen, "bootargs", "ktest=all kexec.chain=3") == 0);
 	REQUIRE(fdt_setprop(tree, chosen, "baton,acpi-rsdp", &rsdp, sizeof(rsdp)) == 0);
-	rsdp_at(0xf59e0);
+	fake_rsdp(0xf59e0);
+	host_log_clear();
 
 	REQUIRE(zeropage_from_fdt(bp, tree, &cl, why, sizeof(why)) == 0);
 	EXPECT_EQ(bp->e820_entries, 3);
@@ -888,5 +794,5 @@ TEST(linuxboot, zero_page_from_a_boot_fdt)
 	EXPECT_EQ(info.ram[1].base, 0x100000);
 	EXPECT_EQ(info.ram[1].size, 0x1fee0000);
 	EXPECT_EQ(info.nr_resv, 0);
-	EXPECT_STR(notes, "");
+	EXPECT_STR(host_log(), ""); /* the front end had nothing to say */
 }

@@ -47,7 +47,8 @@ else
 #   $(IMAGE_DISK)                  the disk (default build/x86_64/disk.img)
 #   $(IMAGE_DIR)/                  the ESP's files
 #
-#   make image [BOOTARGS=...] [GRUB_TIMEOUT=s] [GRUB_DEFAULT=n] [IMAGE_DISK=f]
+#   make image [BOOTARGS=...] [GRUB_TIMEOUT=s] [GRUB_ENTRY=baton|ktest|chain]
+#              [IMAGE_DISK=f]
 GRUB_PC_DIR := /usr/lib/grub/i386-pc
 GRUB_PC_CORE := $(BUILD)/grub/core.img
 GRUB_PC_MODULES := biosdisk part_gpt part_msdos fat search search_fs_file configfile normal \
@@ -65,6 +66,6 @@ image: $(GRUB_EFI) $(GRUB_PC_CORE) $(BUILD)/bzImage boot/grub/menu tools/pcdisk 
 	$(Q)rm -rf $(IMAGE_DIR) && mkdir -p $(IMAGE_DIR)/EFI/BOOT
 	$(Q)cp $(GRUB_EFI) $(IMAGE_DIR)/EFI/BOOT/BOOTX64.EFI
 	$(Q)cp $(BUILD)/bzImage $(IMAGE_DIR)/bzImage
-	$(Q)boot/grub/menu linux /bzImage $(GRUB_TIMEOUT) $(GRUB_DEFAULT) > $(IMAGE_DIR)/grub.cfg
+	$(Q)boot/grub/menu linux /bzImage $(GRUB_TIMEOUT) $(GRUB_ENTRY) > $(IMAGE_DIR)/grub.cfg
 	$(Q)tools/pcdisk $(IMAGE_DIR) $(GRUB_PC_CORE) $(GRUB_PC_DIR)/boot.img $(IMAGE_DISK)
 endif

@@ -35,9 +35,10 @@
 # The folder is an ESP as it is: `tools/qemu x86_64-ovmf $(GRUB_ESP)` boots
 # it, and copied to a FAT partition it boots a PC.
 
-# The menu's timeout and default entry (boot/grub/menu), for every GRUB.
+# Every menu's default entry (baton, ktest or chain) and, for the menus
+# boot/grub/menu writes, the seconds it waits (0: it boots at once).
+GRUB_ENTRY ?= baton
 GRUB_TIMEOUT ?= 0
-GRUB_DEFAULT ?= 0
 
 ifeq ($(ARCH),x86_64)
 GRUB_ESP ?= $(BUILD)/grub-esp
@@ -55,20 +56,14 @@ $(GRUB_EFI): boot/grub/x86_64-efi.cfg boot/grub/grub.mk | $(BUILD)/.deps
 .PHONY: grub-esp
 # Rebuilt every time: it is cheap, and BOOTARGS may have changed.
 grub-esp: export BATON_BOOTARGS := $(BOOTARGS)
-grub-esp: $(GRUB_EFI) $(BUILD)/bzImage
+grub-esp: $(GRUB_EFI) $(BUILD)/bzImage boot/grub/menu
 	@echo "  ESP     $(GRUB_ESP)/"
 	$(Q)rm -rf $(GRUB_ESP) && mkdir -p $(GRUB_ESP)/EFI/BOOT
 	$(Q)cp $(GRUB_EFI) $(GRUB_ESP)/EFI/BOOT/BOOTX64.EFI
 	$(Q)cp $(BUILD)/bzImage $(GRUB_ESP)/bzImage
-	$(Q)printf '%s\n' \
-		"# Baton's bzImage, booted as GRUB boots Linux (boot/grub/grub.mk)." \
-		"set timeout=0" "menuentry \"Baton\" {" \
-		"	if linux /bzImage $$BATON_BOOTARGS; then boot; fi" \
-		"	echo \"grub: the bzImage did not boot; powering off\"" "	halt" "}" \
-		> $(GRUB_ESP)/grub.cfg
+	$(Q)boot/grub/menu linux /bzImage $(GRUB_TIMEOUT) $(GRUB_ENTRY) > $(GRUB_ESP)/grub.cfg
 
 ISO ?= $(BUILD)/baton.iso
-GRUB_ENTRY ?= baton
 # What the ISO's GRUB needs besides what grub-mkrescue always puts in (its
 # EFI image loads every partition module there is).
 ISO_GRUB_MODULES := multiboot2 normal serial terminal echo test halt iso9660 fat all_video \
@@ -96,16 +91,15 @@ endif
 # that turns the firmware's world into the boot protocol (docs/09-grub.md).
 #
 #   make grub-esp ARCH=arm64 [BOOTARGS=...] [GRUB_ESP=dir] [GRUB_TIMEOUT=s]
-#                 [GRUB_DEFAULT=n]
+#                 [GRUB_ENTRY=baton|ktest|chain]
 #     $(GRUB_ESP)/EFI/BOOT/BOOTAA64.EFI   GRUB (grub-mkstandalone -O arm64-efi),
 #                                         with boot/grub/arm64-efi.cfg built in
 #     $(GRUB_ESP)/EFI/baton/BOOTAA64.EFI  Baton's loader, and the Image beside it
-#     $(GRUB_ESP)/grub.cfg                the menu: Baton with BOOTARGS (the
-#                                         default), the self-tests, a kexec
-#                                         chain of 5 (boot/grub/menu);
-#                                         GRUB_DEFAULT picks one, GRUB_TIMEOUT
-#                                         seconds (0: no menu); 'e' edits
-#                                         the line
+#     $(GRUB_ESP)/grub.cfg                the menu (boot/grub/menu): a plain
+#                                         boot, the self-tests, a kexec chain,
+#                                         each with BOOTARGS; GRUB_ENTRY picks
+#                                         one, GRUB_TIMEOUT seconds (0: no
+#                                         menu); 'e' edits the line
 ifeq ($(ARCH),arm64)
 GRUB_ESP ?= $(BUILD)/grub-esp
 GRUB_EFI := $(BUILD)/grub/BOOTAA64.EFI
@@ -128,6 +122,6 @@ grub-esp: $(GRUB_EFI) $(BUILD)/$(EFI_APP) $(KERNEL)
 	$(Q)rm -rf $(GRUB_ESP) && mkdir -p $(GRUB_ESP)/EFI/BOOT $(GRUB_ESP)/EFI/baton
 	$(Q)cp $(GRUB_EFI) $(GRUB_ESP)/EFI/BOOT/BOOTAA64.EFI
 	$(Q)cp $(BUILD)/$(EFI_APP) $(KERNEL) $(GRUB_ESP)/EFI/baton/
-	$(Q)boot/grub/menu chainloader /EFI/baton/BOOTAA64.EFI $(GRUB_TIMEOUT) $(GRUB_DEFAULT) \
+	$(Q)boot/grub/menu chainloader /EFI/baton/BOOTAA64.EFI $(GRUB_TIMEOUT) $(GRUB_ENTRY) \
 		> $(GRUB_ESP)/grub.cfg
 endif

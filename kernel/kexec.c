@@ -325,7 +325,8 @@ static int drop_initrd(void *fdt, int chosen)
 
 /* The next kernel's boot FDT, at dst (size bytes): this one with a new
  * handover in /chosen. Baton's next generation also gets its image copy,
- * the kexec.then kernel, its number and the timings; another kernel gets
+ * the kexec.then kernel, its number, the counter's frequency and the
+ * timings; another kernel gets
  * kexec.then.bootargs and neither Baton's properties nor the initrd. */
 static int build_fdt(void *dst, u64 size, const struct kho_handover *h, bool foreign)
 {
@@ -342,7 +343,8 @@ static int build_fdt(void *dst, u64 size, const struct kho_handover *h, bool for
 		err = drop_initrd(dst, chosen);
 	if (foreign) {
 		static const char *const baton_props[] = { BATON_CHOSEN_IMAGE, BATON_CHOSEN_THEN_IMAGE,
-							   BATON_CHOSEN_GENERATION, BATON_CHOSEN_KEXEC_TIMING };
+							   BATON_CHOSEN_GENERATION, BATON_CHOSEN_KEXEC_TIMING,
+							   BATON_CHOSEN_COUNTER_FREQ };
 
 		for (unsigned i = 0; i < ARRAY_SIZE(baton_props) && !err; i++)
 			err = drop_prop(dst, chosen, baton_props[i]);
@@ -357,6 +359,8 @@ static int build_fdt(void *dst, u64 size, const struct kho_handover *h, bool for
 		err = fdt_setprop(dst, chosen, BATON_CHOSEN_THEN_IMAGE, &then_out, sizeof(then_out));
 	if (!err)
 		err = fdt_setprop_u64(dst, chosen, BATON_CHOSEN_GENERATION, generation + 1);
+	if (!err)
+		err = fdt_setprop_u64(dst, chosen, BATON_CHOSEN_COUNTER_FREQ, arch_counter_freq());
 	if (!err) {
 		fdt64_t t[3] = { cpu_to_fdt64(t_preserve), cpu_to_fdt64(t_serialize),
 				 cpu_to_fdt64(arch_counter_read()) };

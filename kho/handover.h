@@ -13,7 +13,9 @@
  *                                   cold boot, the file the loader read
  *   baton,then-image   struct kho_vmalloc + u64 size: kexec.then's kernel
  *   baton,generation   u64          this generation's number
- *   baton,kexec-timing u64 preserve, serialize, jump_at (counter ticks)
+ *   baton,kexec-timing u64 count, then KEXEC_TIMING_MAX pairs <u64
+ *                                   phase, u64 counter>: the handover's
+ *                                   timeline so far (kexec_timing.h)
  *   baton,counter-frequency u64     the CPU counter's ticks per second as
  *                                   this generation knew it: x86-64 takes
  *                                   it instead of calibrating the TSC again

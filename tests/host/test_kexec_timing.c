@@ -182,7 +182,10 @@ TEST(kexec_timing, a_damaged_timeline_is_refused)
 	EXPECT_LOG("the counter went back at the jump");
 }
 
-TEST(kexec_timing, a_full_timeline_keeps_the_jump)
+/* A handover whose outgoing part filled up (fill and preserve in turn,
+ * from 100), taken by the next kernel at 10 ticks past the jump: the
+ * jump's counter. */
+static u64 full_handover(void)
 {
 	u64 t = 100;
 
@@ -195,6 +198,13 @@ TEST(kexec_timing, a_full_timeline_keeps_the_jump)
 	kexec_timing_reset();
 	at(t + 10, KT_EARLY);
 	kexec_timing_take(fdt);
+	return t;
+}
+
+TEST(kexec_timing, a_full_timeline_keeps_the_jump)
+{
+	u64 t = full_handover();
+
 	EXPECT_NO_LOG("unusable");
 	EXPECT_EQ(report(t + 20, 1), 0);
 	/* 47 stamps alternate (24 fill, 23 preserve); the rest stays in fill,
@@ -205,16 +215,7 @@ TEST(kexec_timing, a_full_timeline_keeps_the_jump)
 
 TEST(kexec_timing, an_unreported_timeline_is_not_handed_over)
 {
-	u64 t = 100;
-
-	host_console_register();
-	kexec_timing_reset();
-	for (int i = 0; i < 2 * KEXEC_TIMING_MAX; i++)
-		at(t++, i % 2 ? KT_PRESERVE : KT_FILL);
-	EXPECT_EQ(kexec_timing_hand_over(timing_prop()), 0);
-	kexec_timing_reset();
-	at(t + 10, KT_EARLY);
-	kexec_timing_take(fdt);
+	full_handover();
 	/* No report: the carried part is still there, and would not fit. */
 	EXPECT_EQ(kexec_timing_hand_over(timing_prop()), -E2BIG);
 }

@@ -21,7 +21,7 @@ enum kexec_phase {
 	KT_FILL,	/* fill: the self-test making and filling the set it hands on */
 	KT_PRESERVE,	/* preserve: KHO's preserve calls, the clients' and the image copy's */
 	KT_SERIALIZE,	/* serialize: kho_serialize */
-	KT_KEXEC,	/* kexec: the image check, the slot, the next boot FDT, kexec's lines */
+	KT_KEXEC,	/* kexec: the image's check, the slot, the next boot FDT */
 	KT_COPY,	/* copy: the image copied into its slot */
 	KT_JUMP,	/* jump: kexec's last line, the arch's jump, up to the next kernel_main */
 	KT_EARLY,	/* early-boot: vectors, the boot FDT's check, command line, console */

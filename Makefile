@@ -10,6 +10,8 @@
 #   make test-deps             the module dependency check (tools/modules)
 #   make image ARCH=arm64      boot files and an SD card image for real boards
 #   make bench                 host benchmarks of mm/ against glibc, jemalloc, mimalloc
+#   make bench-insns           a kexec chain's phases next to QEMU's instruction
+#                              counts (tests/bench/insns; BENCH_RUNS=N for medians)
 #   make fuzz                  long fuzzing runs: boot FDT, command line, KHO handover
 #   make fuzz-bootfdt          one of them (also fuzz-cmdline); FUZZ_SECONDS=600
 #   make clean                 (distclean also drops build/sysroot-arm64)

@@ -5,6 +5,7 @@
 #define BATON_COMPILER_H
 
 #define __noreturn __attribute__((noreturn))
+#define __noinline __attribute__((noinline))
 #define __packed __attribute__((packed))
 #define __aligned(x) __attribute__((aligned(x)))
 #define __section(s) __attribute__((section(s)))

@@ -17,9 +17,6 @@ extern char _kernel_start[], _kernel_end[];
  * link address, with the boot FDT's physical address. */
 __noreturn void kernel_main(phys_addr_t fdt_phys);
 
-/* The CPU counter when kernel_main began (handover timings). */
-extern u64 boot_counter_start;
-
 /* The boot FDT, mapped and validated (NULL until kernel_main has it). */
 extern const void *boot_fdt;
 

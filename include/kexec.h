@@ -34,11 +34,4 @@ int kexec(void);
 bool kexec_then_wanted(void);
 int kexec_then(void);
 
-/* The time the caller spent preserving before it called kexec (CPU
- * counter ticks), for the next generation's timing line. */
-void kexec_note_preserve_time(u64 ticks);
-
-/* Print the last handover's phase timings, given the restore's ticks. */
-void kexec_report_timings(u64 restore_ticks);
-
 #endif

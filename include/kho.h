@@ -156,8 +156,6 @@ int kho_scan(const void *boot_fdt);
  * on the command line, default KHO_SCRATCH_DEFAULT). */
 #define KHO_SCRATCH_DEFAULT (16ULL << 20)
 void kho_boot(const void *boot_fdt);
-/* When kho_boot's scan began, and how long it took (CPU counter ticks). */
-extern u64 kho_scan_started, kho_scan_ticks;
 
 /* After buddy_init: mark the preserved blocks in the memmap. */
 void kho_mark_preserved(void);

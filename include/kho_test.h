@@ -1,6 +1,6 @@
 /*
  * kho_test.h — the KHO self-test client (ktest/kho_test.c), run by a kexec
- * chain: kexec preserves a fresh set before each jump; the ktest
+ * chain: the chain makes and preserves a fresh set before each jump; the ktest
  * kho_chain.restore checks it after.
  */
 #ifndef BATON_KHO_TEST_H
@@ -8,7 +8,12 @@
 
 #include "types.h"
 
-/* Preserve this generation's set and name it in the subtree "kho-test". */
+/* Make this generation's set: allocate and fill it (the self-test's
+ * work). 0, or -ENOMEM. */
+int kho_test_fill(void);
+
+/* Preserve the set kho_test_fill made and name it in the subtree
+ * "kho-test" (KHO's work). 0, or the first error of a preserve call. */
 int kho_test_preserve(void);
 
 #endif

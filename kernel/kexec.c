@@ -13,10 +13,13 @@
  * overlaps neither this kernel's image nor its boot FDT (from the second
  * generation on, both live in scratch too), then the new boot FDT right
  * after it: this one, with /chosen's KHO properties removed and written
- * anew (a stale copy broke Linux's second kexec once), baton,image and
- * baton,generation. Everything else in scratch is dead by then (the early
- * KHO tables of this boot), and scratch is not the page allocator's, so the
- * copy can happen before the jump and the arch only has to enter the image.
+ * anew (a stale copy broke Linux's second kexec once), baton,image,
+ * baton,generation, the counter's frequency and the handover's timeline
+ * (kexec_timing.c: kexec marks its own phases, and fills the timeline in
+ * once the image is in place). Everything else in scratch is dead by then
+ * (the early KHO tables of this boot), and scratch is not the page
+ * allocator's, so the copy can happen before the jump and the arch only
+ * has to enter the image.
  *
  * Another kernel: with kexec.then=initrd, the generation that ends the
  * chain kexecs the kernel its first loader handed over as the initrd (a
@@ -33,6 +36,7 @@
  */
 #include "kexec.h"
 #include "kexec_damage.h"
+#include "kexec_timing.h"
 #include "bootfdt.h"
 #include "buddy.h"
 #include "cmdline.h"
@@ -51,15 +55,6 @@
 #include <libfdt.h>
 
 #define FDT_SLACK (16 * 1024) /* room for the properties kexec adds */
-
-/*
- * Handover timings, in CPU counter ticks (the counter runs on across
- * kexec): the outgoing kernel measures preserve and serialize and notes the
- * counter at the jump in /chosen/baton,kexec-timing = <u64 preserve,
- * serialize, jump_at>; the incoming one adds the jump (to kernel_main),
- * early boot (to the KHO scan), validate (the scan) and restore.
- */
-static u64 t_preserve, t_serialize, t_prev[3];
 
 /* A kernel file kept whole for a later kexec: data, size bytes. Baton's
  * own image copy is a folio (validation rule 16 checks it); kexec.then's
@@ -231,15 +226,7 @@ void kexec_init(const void *fdt)
 
 	kho_metadata_take();
 	bootfdt_chosen_u64(fdt, BATON_CHOSEN_GENERATION, &generation);
-	{
-		int chosen = fdt_path_offset(fdt, "/chosen"), len;
-		const fdt64_t *t = chosen >= 0 ? fdt_getprop(fdt, chosen, BATON_CHOSEN_KEXEC_TIMING, &len)
-					       : NULL;
-
-		if (t && len == 3 * 8)
-			for (int i = 0; i < 3; i++)
-				t_prev[i] = fdt64_to_cpu(t[i]);
-	}
+	kexec_timing_take(fdt);
 	if (then_initrd)
 		keep_then(fdt);
 	/* The image copy: preserved by the last Baton generation, else the
@@ -325,9 +312,12 @@ static int drop_initrd(void *fdt, int chosen)
 
 /* The next kernel's boot FDT, at dst (size bytes): this one with a new
  * handover in /chosen. Baton's next generation also gets its image copy,
- * the kexec.then kernel, its number and the timings; another kernel gets
- * kexec.then.bootargs and neither Baton's properties nor the initrd. */
-static int build_fdt(void *dst, u64 size, const struct kho_handover *h, bool foreign)
+ * the kexec.then kernel, its number, the counter's frequency and room for
+ * the timeline (*timing: the property's value, which
+ * kexec_timing_hand_over fills); another kernel gets kexec.then.bootargs
+ * and neither Baton's properties nor the initrd. */
+static int build_fdt(void *dst, u64 size, const struct kho_handover *h, bool foreign,
+		     void **timing)
 {
 	int chosen, err;
 
@@ -342,7 +332,8 @@ static int build_fdt(void *dst, u64 size, const struct kho_handover *h, bool for
 		err = drop_initrd(dst, chosen);
 	if (foreign) {
 		static const char *const baton_props[] = { BATON_CHOSEN_IMAGE, BATON_CHOSEN_THEN_IMAGE,
-							   BATON_CHOSEN_GENERATION, BATON_CHOSEN_KEXEC_TIMING };
+							   BATON_CHOSEN_GENERATION, BATON_CHOSEN_KEXEC_TIMING,
+							   BATON_CHOSEN_COUNTER_FREQ };
 
 		for (unsigned i = 0; i < ARRAY_SIZE(baton_props) && !err; i++)
 			err = drop_prop(dst, chosen, baton_props[i]);
@@ -357,14 +348,23 @@ static int build_fdt(void *dst, u64 size, const struct kho_handover *h, bool for
 		err = fdt_setprop(dst, chosen, BATON_CHOSEN_THEN_IMAGE, &then_out, sizeof(then_out));
 	if (!err)
 		err = fdt_setprop_u64(dst, chosen, BATON_CHOSEN_GENERATION, generation + 1);
+	if (!err)
+		err = fdt_setprop_u64(dst, chosen, BATON_CHOSEN_COUNTER_FREQ, arch_counter_freq());
 	if (!err) {
-		fdt64_t t[3] = { cpu_to_fdt64(t_preserve), cpu_to_fdt64(t_serialize),
-				 cpu_to_fdt64(arch_counter_read()) };
+		void *t;
 
-		err = fdt_setprop(dst, chosen, BATON_CHOSEN_KEXEC_TIMING, t, sizeof(t));
+		err = fdt_setprop_placeholder(dst, chosen, BATON_CHOSEN_KEXEC_TIMING,
+					      KEXEC_TIMING_PROP_SIZE, &t);
+		if (!err)
+			memset(t, 0, KEXEC_TIMING_PROP_SIZE);
 	}
 	if (!err)
 		err = fdt_pack(dst);
+	if (!err) { /* packing moved it; chosen's offset holds */
+		*timing = fdt_getprop_w(dst, chosen, BATON_CHOSEN_KEXEC_TIMING, NULL);
+		if (!*timing)
+			err = -FDT_ERR_INTERNAL;
+	}
 	return err;
 }
 
@@ -402,11 +402,13 @@ static int kexec_file(const struct kept_file *k, bool foreign)
 	const char *what = foreign ? "kexec.then kernel" : "image copy";
 	struct kexec_layout l;
 	struct kho_handover h;
+	void *timing = NULL;
 	phys_addr_t slot, fdt_pa;
-	u64 fdt_size, need, t;
+	u64 fdt_size, need;
 	char why[ERR_WHY_MAX];
 	int err;
 
+	kexec_timing_enter(KT_KEXEC);
 	if (!k->data) {
 		pr_err("kexec: no %s to kexec into", what);
 		return -ENOENT;
@@ -427,27 +429,35 @@ static int kexec_file(const struct kept_file *k, bool foreign)
 	/* Baton's next generation keeps both files; another kernel gets
 	 * neither (it would only find them reserved). */
 	if (!foreign) {
+		kexec_timing_enter(KT_PRESERVE);
 		err = preserve_image();
 		if (!err && then.data)
 			err = preserve_then();
 		if (err)
 			return err;
 	}
-	t = arch_counter_read();
+	kexec_timing_enter(KT_SERIALIZE);
 	err = kho_serialize(&h);
 	if (err) {
 		pr_err("kexec: KHO could not serialize (%s)", err_name(err));
 		return err;
 	}
-	t_serialize = arch_counter_read() - t;
+	kexec_timing_enter(KT_KEXEC);
 	fdt_pa = slot + ALIGN_UP(l.span, PAGE_SIZE);
-	err = build_fdt(phys_to_virt(fdt_pa), fdt_size, &h, foreign);
+	err = build_fdt(phys_to_virt(fdt_pa), fdt_size, &h, foreign, &timing);
 	if (err) {
 		pr_err("kexec: building the next boot FDT: %s; kexec called off", fdt_strerror(err));
 		kho_abort();
 		return -ENOSPC;
 	}
+	kexec_timing_enter(KT_COPY);
 	arch_kexec_image_place(k->data, k->size, phys_to_virt(slot), &l);
+	/* The timeline goes with the next boot FDT from here: the rest is the
+	 * jump's (the fault injection's damage, the last line). */
+	if (foreign)
+		kexec_timing_enter(KT_JUMP);
+	else if (kexec_timing_hand_over(timing) < 0)
+		pr_warn("kexec: the timeline holds more than the next boot FDT takes");
 	if (!foreign && kexec_damage_armed()) { /* fault injection for the boot tests only */
 		struct kexec_damage_target d = {
 			&h, phys_to_virt(fdt_pa), slot + l.entry_off,
@@ -485,29 +495,4 @@ int kexec_then(void)
 	if (!then_initrd)
 		return -ENOENT;
 	return kexec_file(&then, true);
-}
-
-void kexec_note_preserve_time(u64 ticks)
-{
-	t_preserve = ticks;
-}
-
-static u64 us(u64 ticks)
-{
-	u64 f = arch_counter_freq();
-
-	return f ? ticks * 1000000 / f : 0;
-}
-
-void kexec_report_timings(u64 restore_ticks)
-{
-	if (!generation || !t_prev[2])
-		return;
-	pr_info("kexec: handover %llu -> %llu took: preserve %llu us, serialize %llu us, jump %llu us, "
-		"early boot %llu us, validate %llu us, restore %llu us",
-		(unsigned long long)generation - 1, (unsigned long long)generation,
-		(unsigned long long)us(t_prev[0]), (unsigned long long)us(t_prev[1]),
-		(unsigned long long)us(boot_counter_start - t_prev[2]),
-		(unsigned long long)us(kho_scan_started - boot_counter_start),
-		(unsigned long long)us(kho_scan_ticks), (unsigned long long)us(restore_ticks));
 }

@@ -12,6 +12,7 @@
 #include "folio.h"
 #include "kexec.h"
 #include "kexec_chain.h"
+#include "kexec_timing.h"
 #include "kho.h"
 #include "slab.h"
 #include "cmdline.h"
@@ -65,50 +66,64 @@ static const void *boot_fdt_map(phys_addr_t phys)
 
 /*
  * The early steps, in order; each needs only the ones above it.
- *   1. the counter and the arch's own state (vectors, FPU for libfdt)
+ *   1. the arch's own state (vectors, FPU for libfdt)
  *   2. the boot FDT, validated whole: nothing reads it before; from here a
  *      panic brings the console up itself (uart_console_standby)
- *   3. how to turn the machine off (PSCI, or the board's way), so that
+ *   3. the counter's frequency (x86-64: the TSC, measured or carried)
+ *   4. how to turn the machine off (PSCI, or the board's way), so that
  *      from here every panic ends in a poweroff, never a silent hang; then
  *      a loader's /chosen/baton,loader-error, if any, stops the boot
- *   4. the command line (earlycon=, loglevel=, ...)
- *   5. the console: earlycon, then stdout-path, else the first UART the
+ *   5. the command line (earlycon=, loglevel=, ...)
+ *   6. the console: earlycon, then stdout-path, else the first UART the
  *      tree has; it is shown the whole log so far
- *   6. memory: RAM and reservations into memblock, the direct map
- * Until step 5, lines only go to the log (and x86-64's COM1 in a panic).
+ *   7. memory: RAM and reservations into memblock, the direct map
+ * Until step 6, lines only go to the log (and x86-64's COM1 in a panic).
+ *
+ * Each step says which phase of the handover's timeline it is
+ * (kexec_timing.h): from the first line on, every stretch of the boot is
+ * in one, up to the chain's next kexec call or the end of the chain.
  */
 void kernel_main(phys_addr_t fdt_phys)
 {
-	boot_counter_start = arch_counter_read(); /* the TSC runs before calibration */
+	kexec_timing_enter(KT_EARLY); /* first: the jump ends here */
 	arch_early_init();						/* 1 */
+	boot_fdt = boot_fdt_map(fdt_phys);				/* 2 */
+	uart_console_standby(boot_fdt);
+	kexec_timing_enter(KT_COUNTER);
+	arch_counter_init(boot_fdt);					/* 3 */
+	kexec_timing_enter(KT_EARLY);
 	pr_info("Baton %s (%s), image at 0x%llx, device tree at 0x%llx", BATON_VERSION,
 		arch_name, (unsigned long long)arch_image_phys_base(),
 		(unsigned long long)fdt_phys);
-
-	boot_fdt = boot_fdt_map(fdt_phys);				/* 2 */
-	uart_console_standby(boot_fdt);
-	arch_init(boot_fdt);						/* 3 */
+	arch_init(boot_fdt);						/* 4 */
 	/* A loader that could not use what it was given (the bzImage front
 	 * end, boot/linux/) still enters the kernel, so that the reason is
 	 * in the log and the machine is powered off the kernel's way. */
 	if (bootfdt_chosen_string(boot_fdt, BATON_CHOSEN_LOADER_ERROR))
 		panic("boot: the loader could not boot this machine: %s",
 		      bootfdt_chosen_string(boot_fdt, BATON_CHOSEN_LOADER_ERROR));
-	pr_info("command line: %s", bootfdt_bootargs(boot_fdt));	/* 4 */
+	pr_info("command line: %s", bootfdt_bootargs(boot_fdt));	/* 5 */
 	cmdline_parse(bootfdt_bootargs(boot_fdt));
-	uart_console_init(boot_fdt);					/* 5 */
-	bootmem_init(boot_fdt, fdt_phys);				/* 6 */
+	uart_console_init(boot_fdt);					/* 6 */
+	kexec_timing_enter(KT_BOOTMEM);
+	bootmem_init(boot_fdt, fdt_phys);				/* 7 */
+	kexec_timing_enter(KT_VALIDATE);
 	kho_boot(boot_fdt);
+	kexec_timing_enter(KT_BUDDY);
 	if (buddy_init())
 		panic("mm: the page allocator could not start");
+	kexec_timing_enter(KT_MARK);
 	kho_mark_preserved();
+	kexec_timing_enter(KT_MM);
 	slab_init();
 	folio_init();
 	vmalloc_init();
 	buddy_dump();
 	slab_dump();
+	kexec_timing_enter(KT_RESTORE);
 	kexec_init(boot_fdt);
 	kexec_chain_restore();
+	kexec_timing_enter(KT_KTESTS);
 	ktest_run(boot_fdt);
 	kexec_chain_step();
 

@@ -8,7 +8,6 @@
 #include "kho.h"
 #include "kho_internal.h"
 #include "cmdline.h"
-#include "arch/counter.h"
 #include "arch/kexec.h"
 #include "memblock.h"
 #include "kstring.h"
@@ -52,14 +51,10 @@ static u64 linux_scratch_size(void)
 }
 CMDLINE_PARAM("kho_scratch", set_scratch_size, "KHO scratch size, e.g. 64M (2M..64G)");
 
-u64 kho_scan_started, kho_scan_ticks;
-
 void kho_boot(const void *boot_fdt)
 {
 	kho_scratch_limit = arch_kexec_max_phys;
-	kho_scan_started = arch_counter_read();
 	kho_scan(boot_fdt);
-	kho_scan_ticks = arch_counter_read() - kho_scan_started;
 	if (!kho_is_kho_boot() && scratch_for_linux && !scratch_given &&
 	    linux_scratch_size() > scratch_size) {
 		scratch_size = linux_scratch_size();

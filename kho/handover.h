@@ -13,7 +13,13 @@
  *                                   cold boot, the file the loader read
  *   baton,then-image   struct kho_vmalloc + u64 size: kexec.then's kernel
  *   baton,generation   u64          this generation's number
- *   baton,kexec-timing u64 preserve, serialize, jump_at (counter ticks)
+ *   baton,kexec-timing u64 count, then KEXEC_TIMING_MAX pairs <u64
+ *                                   phase, u64 counter>: the handover's
+ *                                   timeline so far (kexec_timing.h)
+ *   baton,counter-frequency u64     the CPU counter's ticks per second as
+ *                                   this generation knew it: x86-64 takes
+ *                                   it instead of calibrating the TSC again
+ *                                   (arm64 reads CNTFRQ_EL0)
  * and by the loaders (boot/efi/, boot/linux/):
  *   baton,loader       string       which loader built the tree
  *   baton,acpi-rsdp    u64          the ACPI RSDP (x86-64)
@@ -32,6 +38,7 @@
 #define BATON_CHOSEN_THEN_IMAGE "baton,then-image"
 #define BATON_CHOSEN_GENERATION "baton,generation"
 #define BATON_CHOSEN_KEXEC_TIMING "baton,kexec-timing"
+#define BATON_CHOSEN_COUNTER_FREQ "baton,counter-frequency"
 #define BATON_CHOSEN_LOADER "baton,loader"
 #define BATON_CHOSEN_ACPI_RSDP "baton,acpi-rsdp"
 #define BATON_CHOSEN_LOADER_IMAGE "baton,loader-image"

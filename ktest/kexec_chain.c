@@ -10,16 +10,20 @@
  * only when it could not kexec, and then the step fails, so a chain asked
  * of a kernel that cannot kexec fails its boot test instead of ending
  * quietly. kernel/kexec.c knows nothing of the clients.
+ *
+ * The chain also ends each handover's timeline (kexec_timing.h): at its
+ * next kexec call, or at the end of the chain, the ktest kexec.timing
+ * prints the timing line and checks that it adds up.
  */
 #include "kexec_chain.h"
 #include "kernel.h"
 #include "kexec.h"
+#include "kexec_timing.h"
 #include "kho.h"
 #include "kho_linux_test.h"
 #include "kho_test.h"
 #include "ktest.h"
 #include "printk.h"
-#include "arch/counter.h"
 
 /* Linux's test_kho set, when the handover has one: held when this
  * generation kexecs again, freed if not. */
@@ -42,16 +46,30 @@ void kexec_chain_restore(void)
 		ktest_run_one("kho_chain", "restore", boot_fdt);
 }
 
+/* The timeline of the handover that started this generation (of its boot,
+ * in generation 0), which ends here: printed, and its phases must add up
+ * to its total. */
+KTEST_ON_DEMAND(kexec, timing)
+{
+	char why[ERR_WHY_MAX];
+
+	if (kexec_timing_report(kexec_generation(), why, sizeof(why)) < 0)
+		ktest_fail(t, "the timing line: %s", why);
+}
+
+/* The kexec call: from here on the time is the next handover's. */
 KTEST_ON_DEMAND(kexec, chain_step)
 {
-	u64 start = arch_counter_read();
 	int err;
 
+	kexec_timing_enter(KT_FILL);
+	if (kho_test_fill() < 0)
+		ktest_fail(t, "the KHO self-test could not make its set");
+	kexec_timing_enter(KT_PRESERVE);
 	if (kho_test_preserve() < 0)
 		ktest_fail(t, "the KHO self-test could not preserve its set");
 	if (kho_linux_test_preserve(0) < 0)
 		ktest_fail(t, "the Linux test_kho set could not be handed on");
-	kexec_note_preserve_time(arch_counter_read() - start);
 	err = kexec();
 	ktest_fail(t, "generation %llu could not kexec (%s; the reason is above)",
 		   (unsigned long long)kexec_generation(), err_name(err));
@@ -61,12 +79,11 @@ KTEST_ON_DEMAND(kexec, chain_step)
  * a Linux test_kho set (the one held, or a new one) for it to verify. */
 KTEST_ON_DEMAND(kexec, then_step)
 {
-	u64 start = arch_counter_read();
 	int err;
 
+	kexec_timing_enter(KT_PRESERVE);
 	if (kho_linux_test_preserve(KHO_LINUX_TEST_SET_BYTES) < 0)
 		ktest_fail(t, "the Linux test_kho set could not be preserved");
-	kexec_note_preserve_time(arch_counter_read() - start);
 	err = kexec_then();
 	ktest_fail(t, "generation %llu could not kexec the kexec.then kernel (%s; the reason is "
 		   "above)", (unsigned long long)kexec_generation(), err_name(err));
@@ -76,6 +93,8 @@ void kexec_chain_step(void)
 {
 	u64 length = kexec_chain_length();
 
+	if (length || kexec_then_wanted())
+		ktest_run_one("kexec", "timing", boot_fdt);
 	if (kexec_generation() < length) {
 		ktest_run_one("kexec", "chain_step", boot_fdt);
 		return;

@@ -2,14 +2,18 @@
  * kho_test.c — the KHO self-test client, in the spirit of Linux's test_kho:
  * what a real user of KHO does, across a kexec chain (kexec.chain=N).
  *
- * Before each kexec it preserves a fresh set: folios of random orders
- * filled with checksummed data, page runs, a vmalloc'd index of them,
- * kmalloc objects of every size class, and a subtree ("kho-test") with a
- * magic number, the set's description and a checksum. It also carries on
- * half of what the last generation left, so some memory crosses several
+ * Before each kexec it makes a fresh set (kho_test_fill): folios of random
+ * orders filled with checksummed data, page runs, a vmalloc'd index of
+ * them, kmalloc objects of every size class; then it preserves the set
+ * with a subtree ("kho-test") holding a magic number, the set's
+ * description and a checksum (kho_test_preserve). It also carries on half
+ * of what the last generation left, so some memory crosses several
  * kexecs. After each kexec the ktest kho_chain.restore finds the subtree,
  * restores everything, verifies every byte, frees half with the matching
- * free functions and keeps the rest for the next set.
+ * free functions and keeps the rest for the next set. Making the set and
+ * checking it are the self-test's work, preserving and restoring KHO's:
+ * each is done whole before the other, and the handover's timeline
+ * (kexec_timing.h) counts them apart.
  *
  * Each generation prints its accounting; the last one also checks that
  * nothing leaked: no bare pages or test folios left, and nothing preserved
@@ -21,6 +25,7 @@
 #include "buddy.h"
 #include "folio.h"
 #include "kexec.h"
+#include "kexec_timing.h"
 #include "kho.h"
 #include "ktest.h"
 #include "kstring.h"
@@ -28,7 +33,6 @@
 #include "xorshift.h"
 #include "slab.h"
 #include "vmalloc.h"
-#include "arch/counter.h"
 
 #define MAGIC 0x544b48544f544142ULL /* "BATOTHKT" */
 #define MAX_ITEMS 96
@@ -102,7 +106,9 @@ static void free_item(const struct item *it)
 		kfree(item_address(it));
 }
 
-/* Restore the last generation's set: 0 when all verified, else failures. */
+/* Restore the last generation's set: 0 when all verified, else failures.
+ * KHO restores everything first; then the checks run (the phases
+ * restore and check of the timeline). */
 static int restore(struct ktest_ctx *t)
 {
 	phys_addr_t pa;
@@ -110,6 +116,7 @@ static int restore(struct ktest_ctx *t)
 	struct page *mp;
 	struct manifest *m;
 	struct item *index;
+	void *data[MAX_ITEMS];
 	int bad = 0;
 
 	if (kexec_generation() && !kho_is_kho_boot()) {
@@ -128,34 +135,48 @@ static int restore(struct ktest_ctx *t)
 	if (!mp)
 		return 1;
 	m = page_address(mp);
+	kexec_timing_enter(KT_CHECK);
 	KT_EXPECT(t, m->magic == MAGIC);
 	KT_EXPECT(t, m->sum == checksum(m, offsetof(struct manifest, sum)));
 	KT_EXPECT(t, m->generation + 1 == kexec_generation());
+	KT_EXPECT(t, m->nitems <= MAX_ITEMS);
+	if (t->fail) {
+		__free_pages(mp, 2);
+		return 1;
+	}
+	kexec_timing_enter(KT_RESTORE);
 	index = kho_restore_vmalloc(&m->index);
-	KT_EXPECT(t, index != NULL && m->index_items == m->nitems);
-	for (u64 i = 0; i < m->nitems && index && !t->fail; i++) {
+	for (u64 i = 0; i < m->nitems; i++) {
 		struct item *it = &m->items[i];
-		void *p = NULL;
 
-		KT_EXPECT(t, memcmp(&index[i], it, sizeof(*it)) == 0);
 		if (it->kind == FOLIO) {
 			struct folio *f = kho_restore_folio(it->pa);
 
-			p = f ? folio_address(f) : NULL;
-			KT_EXPECT(t, f && folio_order(f) == it->order_or_size);
+			data[i] = f ? folio_address(f) : NULL;
 		} else if (it->kind == PAGES) {
 			struct page *pg = kho_restore_pages(it->pa, 1UL << it->order_or_size);
 
-			p = pg ? page_address(pg) : NULL;
+			data[i] = pg ? page_address(pg) : NULL;
 		} else {
-			p = kho_restore_slab(it->pa);
-			KT_EXPECT(t, p && ksize(p) == it->order_or_size);
+			data[i] = kho_restore_slab(it->pa);
 		}
-		KT_EXPECT(t, p && checksum(p, item_bytes(it)) == it->sum);
-		if (!p) {
+	}
+	kexec_timing_enter(KT_CHECK);
+	KT_EXPECT(t, index != NULL && m->index_items == m->nitems);
+	for (u64 i = 0; i < m->nitems; i++) {
+		struct item *it = &m->items[i];
+
+		KT_EXPECT(t, !index || memcmp(&index[i], it, sizeof(*it)) == 0);
+		KT_EXPECT(t, data[i] != NULL);
+		if (!data[i]) {
 			bad++;
 			continue;
 		}
+		if (it->kind == FOLIO)
+			KT_EXPECT(t, folio_order(virt_to_folio(data[i])) == it->order_or_size);
+		else if (it->kind == SLAB)
+			KT_EXPECT(t, ksize(data[i]) == it->order_or_size);
+		KT_EXPECT(t, checksum(data[i], item_bytes(it)) == it->sum);
 		/* Free every other one; keep the rest for the next set. */
 		if (i % 2 || nkept == MAX_ITEMS / 2)
 			free_item(it);
@@ -174,11 +195,9 @@ static void account(struct ktest_ctx *t, bool last);
 
 KTEST_ON_DEMAND(kho_chain, restore)
 {
-	u64 t0 = arch_counter_read();
-
 	rng = 0x9e3779b97f4a7c15ULL ^ (kexec_generation() * 0x2545f4914f6cdd1dULL);
 	restore(t);
-	kexec_report_timings(arch_counter_read() - t0);
+	kexec_timing_enter(KT_CHECK);
 	if (kexec_generation() && kexec_generation() == kexec_chain_length() &&
 	    kho_is_kho_boot()) {
 		/* The end of the chain: give back what was kept, then nothing
@@ -206,29 +225,24 @@ static void note(int *err, int e)
 		*err = e;
 }
 
-int kho_test_preserve(void)
+/* The set being handed on: made by kho_test_fill, then preserved. */
+static struct page *set_page;
+static struct item *set_index;
+
+int kho_test_fill(void)
 {
 	static const u32 sizes[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096 };
 	struct page *mp = alloc_pages(__GFP_ZERO, 2);
 	struct manifest *m;
-	struct item *index;
-	int err = 0;
 
 	if (!mp)
 		return -ENOMEM;
 	m = page_address(mp);
 	m->magic = MAGIC;
 	m->generation = kexec_generation();
-	for (int i = 0; i < nkept; i++) { /* carried on from the last set */
-		note(&err, kept[i].kind == FOLIO
-				   ? kho_preserve_folio(virt_to_folio(item_address(&kept[i])))
-			   : kept[i].kind == PAGES
-				   ? kho_preserve_pages(virt_to_page(item_address(&kept[i])),
-							1UL << kept[i].order_or_size)
-				   : kho_preserve_slab(item_address(&kept[i])));
+	for (int i = 0; i < nkept; i++) /* carried on from the last set */
 		add(m, kept[i]);
-	}
-	for (int i = 0; i < 12 && !err; i++) { /* folios of random orders */
+	for (int i = 0; i < 12; i++) { /* folios of random orders */
 		unsigned order = next_rand() % 8;
 		struct folio *f = folio_alloc(GFP_KERNEL, order);
 
@@ -236,33 +250,53 @@ int kho_test_preserve(void)
 			break;
 		add(m, (struct item){ folio_pfn(f) << PAGE_SHIFT, FOLIO, order,
 				      fill(folio_address(f), folio_size(f)) });
-		note(&err, kho_preserve_folio(f));
 	}
-	for (unsigned order = 0; order < 4 && !err; order++) { /* page runs */
+	for (unsigned order = 0; order < 4; order++) { /* page runs */
 		struct page *p = alloc_pages(GFP_KERNEL, order);
 
 		if (!p)
 			break;
 		add(m, (struct item){ page_to_phys(p), PAGES, order,
 				      fill(page_address(p), PAGE_SIZE << order) });
-		note(&err, kho_preserve_pages(p, 1UL << order));
 	}
-	for (unsigned i = 0; i < ARRAY_SIZE(sizes) && !err; i++) { /* slab objects */
+	for (unsigned i = 0; i < ARRAY_SIZE(sizes); i++) { /* slab objects */
 		void *o = kmalloc(sizes[i], GFP_KERNEL);
 
 		if (!o)
 			break;
 		add(m, (struct item){ virt_to_phys(o), SLAB, sizes[i], fill(o, sizes[i]) });
-		note(&err, kho_preserve_slab(o));
 	}
-	index = vmalloc(m->nitems * sizeof(*index)); /* the vmalloc'd index */
-	if (!index)
+	set_index = vmalloc(m->nitems * sizeof(*set_index)); /* the vmalloc'd index */
+	if (!set_index)
 		return -ENOMEM;
-	memcpy(index, m->items, m->nitems * sizeof(*index));
+	memcpy(set_index, m->items, m->nitems * sizeof(*set_index));
 	m->index_items = m->nitems;
-	note(&err, kho_preserve_vmalloc(index, &m->index));
+	set_page = mp;
+	return 0;
+}
+
+static int preserve_item(const struct item *it)
+{
+	if (it->kind == FOLIO)
+		return kho_preserve_folio(virt_to_folio(item_address(it)));
+	if (it->kind == PAGES)
+		return kho_preserve_pages(virt_to_page(item_address(it)), 1UL << it->order_or_size);
+	return kho_preserve_slab(item_address(it));
+}
+
+int kho_test_preserve(void)
+{
+	struct manifest *m;
+	int err = 0;
+
+	if (!set_page)
+		return -ENOENT;
+	m = page_address(set_page);
+	for (u64 i = 0; i < m->nitems; i++)
+		note(&err, preserve_item(&m->items[i]));
+	note(&err, kho_preserve_vmalloc(set_index, &m->index));
 	m->sum = checksum(m, offsetof(struct manifest, sum));
-	note(&err, kho_preserve_pages(mp, 4));
+	note(&err, kho_preserve_pages(set_page, 4));
 	kho_remove_subtree("kho-test");
 	note(&err, kho_add_subtree("kho-test", m, sizeof(*m)));
 	pr_info("kho-test: generation %llu preserves %llu items (%d carried on)",

@@ -73,3 +73,8 @@ u64 arch_counter_freq(void)
 {
 	return read_sysreg(cntfrq_el0);
 }
+
+void arch_counter_init(const void *fdt)
+{
+	(void)fdt; /* CNTFRQ_EL0 holds the frequency; the firmware set it */
+}

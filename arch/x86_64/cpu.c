@@ -25,7 +25,6 @@ void arch_halt(void)
 void arch_early_init(void)
 {
 	traps_init();
-	tsc_calibrate();
 }
 
 void arch_init(const void *fdt)

@@ -1,14 +1,23 @@
 /*
- * tsc.c — the TSC as the kernel's clock. Its rate is measured once at boot
+ * tsc.c — the TSC as the kernel's clock. A cold boot measures its rate
  * against the PIT (channel 2, 1.193182 MHz, gated through port 0x61), the
- * one timer every PC and QEMU machine has; CPUID leaf 0x15 is the fallback.
+ * one timer every PC and QEMU machine has, for 10 ms; CPUID leaf 0x15 is
+ * the fallback. A kexec'd generation runs on the same machine, so it takes
+ * the figure the last one knew from /chosen/baton,counter-frequency
+ * (kernel/kexec.c writes it) instead, when the figure is sane.
  */
 #include "x86.h"
+#include "bootfdt.h"
+#include "kerrno.h"
 #include "printk.h"
 #include "arch/counter.h"
+#include "kho/handover.h"
 
 #define PIT_HZ 1193182
 #define CALIBRATE_MS 10
+/* What a TSC can tick at: QEMU's -icount shift=10 gives about 1 MHz. */
+#define TSC_HZ_MIN 1000000ULL
+#define TSC_HZ_MAX 20000000000ULL
 
 static u64 tsc_hz;
 
@@ -41,15 +50,19 @@ static u64 pit_measure(void)
 	return (t1 - t0) * (1000 / CALIBRATE_MS);
 }
 
-void tsc_calibrate(void)
+static void say(const char *how)
+{
+	pr_info("tsc: %llu.%03llu MHz (%s)", (unsigned long long)(tsc_hz / 1000000),
+		(unsigned long long)(tsc_hz / 1000 % 1000), how);
+}
+
+static void tsc_calibrate(void)
 {
 	u32 r[4];
 
 	tsc_hz = pit_measure();
 	if (tsc_hz) {
-		pr_info("tsc: %llu.%03llu MHz (measured against the PIT)",
-			(unsigned long long)(tsc_hz / 1000000),
-			(unsigned long long)(tsc_hz / 1000 % 1000));
+		say("measured against the PIT");
 		return;
 	}
 	cpuid(0, 0, r);
@@ -61,4 +74,29 @@ void tsc_calibrate(void)
 	if (!tsc_hz)
 		tsc_hz = 1000000000; /* a guess; timestamps are then approximate */
 	pr_warn("tsc: the PIT did not answer; assuming %llu Hz", (unsigned long long)tsc_hz);
+}
+
+/* A carried frequency: 0, or -ERANGE with why. */
+static int tsc_hz_check(u64 hz, char *why, size_t n)
+{
+	if (hz < TSC_HZ_MIN || hz > TSC_HZ_MAX)
+		return err_why(why, n, -ERANGE, "%llu Hz is outside %llu..%llu Hz",
+			       (unsigned long long)hz, TSC_HZ_MIN, TSC_HZ_MAX);
+	return 0;
+}
+
+void arch_counter_init(const void *fdt)
+{
+	char why[ERR_WHY_MAX];
+	u64 hz;
+
+	if (bootfdt_chosen_u64(fdt, BATON_CHOSEN_COUNTER_FREQ, &hz)) {
+		if (tsc_hz_check(hz, why, sizeof(why)) == 0) {
+			tsc_hz = hz;
+			say("carried in the handover, not measured");
+			return;
+		}
+		pr_warn("tsc: the handover's frequency is unusable (%s): measuring it", why);
+	}
+	tsc_calibrate();
 }

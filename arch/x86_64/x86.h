@@ -44,7 +44,6 @@ struct trap_frame {
 _Static_assert(sizeof(struct trap_frame) == 22 * 8,
 	       "struct trap_frame must match the push order in vectors.S");
 
-void tsc_calibrate(void);
 void traps_init(void);
 void acpi_init(const void *fdt);
 void acpi_poweroff(void);

@@ -18,7 +18,8 @@ __noreturn void arch_halt(void);
 __noreturn void arch_poweroff(void);
 
 /* Set up what the arch needs before anything reads the FDT: exception
- * vectors, the FPU for libfdt, the CPU counter. Runs once, first thing. */
+ * vectors, the FPU for libfdt. Runs once, first thing; the counter's
+ * frequency comes after the FDT (arch_counter_init, arch/counter.h). */
 void arch_early_init(void);
 
 /* Arch setup that needs the boot FDT (PSCI conduit, ACPI tables, ...).

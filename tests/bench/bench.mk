@@ -71,3 +71,32 @@ $(BENCH_BUILD)/%.o: %.c tests/bench/bench.mk | $(BUILD)/.deps
 	$(Q)$(BENCH_CC) $(BENCH_CFLAGS) -c $< -o $@
 
 -include $(BENCH_OBJS:.o=.d) $(KHO_BENCH_OBJS:.o=.d)
+
+# The instruction-counting QEMU plugin (tests/bench/plugin/insn_count.c), a
+# shared object QEMU loads with -plugin, built with the host compiler
+# against the project's own declarations of the plugin API
+# (tests/bench/plugin/qemu_plugin.h: Debian's QEMU ships none).
+# `make bench-insns` boots both arches under -icount with a kexec chain
+# and prints each handover's phases beside the plugin's instruction counts
+# for the same intervals, cross-checked (tests/bench/insns says how);
+# `make test-insns` (in `make test`) checks that the plugin counts a short
+# boot identically twice.
+INSN_PLUGIN := $(BENCH_BUILD)/insn_count.so
+
+$(INSN_PLUGIN): tests/bench/plugin/insn_count.c tests/bench/plugin/qemu_plugin.h \
+		tests/bench/bench.mk | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(BENCH_CC) -std=gnu11 -O2 $(WARNINGS) -fPIC -shared -fvisibility=hidden -o $@ $<
+
+.PHONY: bench-insns test-insns insn-plugin insn-kernels
+insn-plugin: $(INSN_PLUGIN)
+insn-kernels: | $(BUILD)/.deps
+	$(Q)$(MAKE) -s --no-print-directory ARCH=x86_64 all
+	$(Q)$(MAKE) -s --no-print-directory ARCH=arm64 all
+bench-insns: $(INSN_PLUGIN) insn-kernels
+	$(Q){ tests/bench/insns bench $(if $(BENCH_RUNS),--runs $(BENCH_RUNS)); \
+		echo $$? > $(BENCH_BUILD)/insns-status; } | tee $(BENCH_BUILD)/insns-report.txt; \
+		exit $$(cat $(BENCH_BUILD)/insns-status)
+test-insns: $(INSN_PLUGIN) insn-kernels
+	$(Q)tests/bench/insns check

@@ -28,7 +28,7 @@
  * Everything else (tcache sizes and so on) is as shipped; the report
  * prints what each allocator says its settings are.
  *
- * Frees: the peers' are unsized (free, dallocx(p, 0), mi_free), as kfree
+ * Frees: the peers' are unsized (free, mi_free), as kfree
  * is; __free_pages is given the order because its API asks for it.
  *
  * The random orders, sizes and victims come from a fixed-seed xorshift64
@@ -321,31 +321,39 @@ static void print_table(void)
 	}
 }
 
-static unsigned allocator_index(const struct allocator *which)
-{
-	for (unsigned a = 0; a < NR_ALLOCATORS; a++) {
-		if (allocators[a] == which)
-			return a;
-	}
-	abort();
-}
-
+/*
+ * The goals (the project's issue 13): Baton's order-0 alloc+free and
+ * kmalloc+kfree, as pairs and with many objects live, faster than every
+ * peer in this same run, each peer called the way its users call it. One
+ * line per workload; a missed goal is printed, not hidden, with the peers
+ * it misses against and the ratio.
+ */
 static void print_goals(void)
 {
-	unsigned je = allocator_index(&bench_jemalloc);
-	double pair = result[WL_PAGE_PAIR][BATON].median;
-	double win = result[WL_PAGE_WINDOW][BATON].median;
-	double kw = result[WL_SMALL_WINDOW][BATON].median, kw_je = result[WL_SMALL_WINDOW][je].median;
-	double kp = result[WL_SMALL_PAIR][BATON].median, kp_je = result[WL_SMALL_PAIR][je].median;
+	static const enum workload goal_workloads[] = {
+		WL_PAGE_PAIR, WL_PAGE_WINDOW, WL_SMALL_PAIR, WL_SMALL_WINDOW,
+	};
 
-	printf("\ngoal: buddy order-0 alloc+free under %.0f ns: %s -- median %.2f ns (pair); "
-	       "order-0 window 64: %.2f ns, %s\n",
-	       GOAL_PAGE_PAIR_NS, pair < GOAL_PAGE_PAIR_NS ? "MET" : "NOT MET", pair, win,
-	       win < GOAL_PAGE_PAIR_NS ? "under it too" : "over it");
-	printf("goal: kmalloc+kfree no slower than jemalloc: %s -- median window %.2f vs %.2f ns "
-	       "(%s), pair %.2f vs %.2f ns (%s)\n",
-	       kw <= kw_je && kp <= kp_je ? "MET" : "NOT MET", kw, kw_je,
-	       kw <= kw_je ? "met" : "not met", kp, kp_je, kp <= kp_je ? "met" : "not met");
+	printf("\ngoal: buddy order-0 alloc+free under %.0f ns: %s -- median %.2f ns (pair)\n",
+	       GOAL_PAGE_PAIR_NS, result[WL_PAGE_PAIR][BATON].median < GOAL_PAGE_PAIR_NS ? "MET"
+											: "NOT MET",
+	       result[WL_PAGE_PAIR][BATON].median);
+	for (size_t i = 0; i < sizeof(goal_workloads) / sizeof(goal_workloads[0]); i++) {
+		enum workload w = goal_workloads[i];
+		double baton = result[w][BATON].median;
+		bool met = true;
+
+		for (unsigned a = 0; a < NR_ALLOCATORS; a++)
+			met &= a == BATON || baton < result[w][a].median;
+		printf("goal: %s faster than every peer: %s --", workload_name[w],
+		       met ? "MET" : "NOT MET");
+		for (unsigned a = 0; a < NR_ALLOCATORS; a++) {
+			if (a != BATON)
+				printf(" %s %.2fx%s", allocators[a]->name, baton / result[w][a].median,
+				       baton < result[w][a].median ? "" : " (slower)");
+		}
+		printf("\n");
+	}
 }
 
 /* Run with the same address layout every time: re-execute once with

@@ -28,7 +28,7 @@
  * peers for what a page allocator guarantees its callers -- whole pages,
  * page aligned (buddy blocks are even aligned to their size, but callers
  * of alloc_pages rarely rely on more than the page): __libc_memalign,
- * mallocx(MALLOCX_ALIGN(4096)), mi_malloc_aligned. The "plain" run gives
+ * aligned_alloc (jemalloc), mi_malloc_aligned. The "plain" run gives
  * the peers plain malloc(4096 << order), which glibc returns unaligned and
  * so does jemalloc from 16 KiB up (its cache-oblivious random offset) --
  * cheaper for them, shown so that the price of alignment is visible

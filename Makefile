@@ -107,6 +107,9 @@ $(BUILD)/baton.elf $(BUILD)/baton-arm64.elf: $(KERNEL_OBJS) linker/$(ARCH).ld $(
 	@echo "  LD      $@"
 	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack $(KERNEL_LDFLAGS_ARCH) \
 		-T linker/$(ARCH).ld -o $@ $(KERNEL_OBJS) $(LIBFDT)
+	@# The kernel's size, every build (docs/11-measuring.md tracks it).
+	@$(CROSS)size $@ | awk 'NR == 2 { printf "  SIZE    %s: text %d, data %d, bss %d bytes ($(ARCH))\n", \
+		"$@", $$1, $$2, $$3 }'
 ifeq ($(ARCH),x86_64)
 	@# Every canary read must be %fs:0x28, where entry.S put the canary: a
 	@# %gs:0x28 would read whatever GS_BASE the firmware left (once: phys 0x28).

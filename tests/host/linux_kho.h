@@ -21,7 +21,7 @@
  *   [MD]   include/linux/kho/abi/kexec_metadata.h (Linux 7.3)
  *   [TEST] lib/test_kho.c
  *   [OF]   drivers/of/kexec.c (kho_add_chosen: /chosen properties)
- *   and /work/shared/DESIGN.md section 6 for the version history.
+ *   and the design (DESIGN.md, section 6) for the version history.
  *
  * Only fixed-width types; everything handed over is a physical address.
  */

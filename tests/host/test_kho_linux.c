@@ -633,6 +633,28 @@ TEST(kho_linux, shape_nodes_plus_two_areas_accepted)
 	accept_linux(&o);
 }
 
+/* Linux's five scratch areas, the global one empty: a radix node moved into
+ * the last node's area is still found inside scratch. The scan checks
+ * places against the areas sorted, empty ones left out (kho/validate.c). */
+TEST(kho_linux, shape_node_in_a_later_scratch_area_refused)
+{
+	struct lkho_build_opts o = lkho_linux_opts(LKHO_V4);
+	struct lkho_built b;
+	const void *boot = build(&o, &b);
+	u64 *rt = phys_to_virt(b.radix_root);
+	int i = 0;
+
+	REQUIRE(b.nr_areas == 5 && b.areas[1].size == 0);
+	while (i < 512 && !rt[i])
+		i++;
+	REQUIRE(i < 512);
+	rt[i] = b.areas[b.nr_areas - 1].addr;
+	boot_generation(boot);
+	EXPECT(!kho_is_kho_boot());
+	EXPECT_LOG("kho: handover refused: radix node 0x");
+	EXPECT_LOG(" is inside scratch; booting as a cold boot");
+}
+
 TEST(kho_linux, shape_orders_above_max_order_accepted)
 {
 	struct lkho_build_opts o = baseline();

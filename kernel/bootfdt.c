@@ -71,12 +71,13 @@ static void sort_ranges(struct mem_range *r, int n)
 }
 
 /* The reg of node, checked against its parent's cell counts: *reg and the
- * cells per entry (*ac address, *sc size). Returns the number of entries
- * (0 without a reg), or -1 (and logs why). */
-static int reg_entries(const void *fdt, int node, const char *what, const fdt32_t **reg,
-		       int *ac, int *sc)
+ * cells per entry (*ac address, *sc size). The caller names the parent it
+ * is walking: libfdt finds a parent only by walking the tree from its
+ * root, which made reading N reservations O(N x the tree). Returns the
+ * number of entries (0 without a reg), or -1 (and logs why). */
+static int reg_entries(const void *fdt, int parent, int node, const char *what,
+		       const fdt32_t **reg, int *ac, int *sc)
 {
-	int parent = fdt_parent_offset(fdt, node);
 	int len, entry;
 
 	*ac = parent >= 0 ? addr_cells(fdt, parent) : -1;
@@ -99,11 +100,11 @@ static int reg_entries(const void *fdt, int node, const char *what, const fdt32_
 }
 
 /* Append the reg entries of node to out[*n..max). */
-static int read_reg_ranges(const void *fdt, int node, struct mem_range *out,
+static int read_reg_ranges(const void *fdt, int parent, int node, struct mem_range *out,
 			   int *n, int max, const char *what)
 {
 	const fdt32_t *reg;
-	int ac, sc, count = reg_entries(fdt, node, what, &reg, &ac, &sc);
+	int ac, sc, count = reg_entries(fdt, parent, node, what, &reg, &ac, &sc);
 
 	if (count < 0)
 		return count;
@@ -146,7 +147,7 @@ int bootfdt_memory(const void *fdt, struct mem_range *out, int max)
 
 		if (!type || strcmp(type, "memory") != 0 || !bootfdt_node_enabled(fdt, node))
 			continue;
-		err = read_reg_ranges(fdt, node, out, &n, max, "memory");
+		err = read_reg_ranges(fdt, 0, node, out, &n, max, "memory");
 		if (err < 0)
 			return err;
 		for (int i = first; i < n; i++)
@@ -236,7 +237,7 @@ int bootfdt_reserved(const void *fdt, struct bootfdt_resv *out, int max)
 		 * region for a driver: Baton has no such driver. */
 		if (!bootfdt_node_enabled(fdt, node))
 			continue;
-		count = reg_entries(fdt, node, "reserved-memory", &reg, &ac, &sc);
+		count = reg_entries(fdt, rmem, node, "reserved-memory", &reg, &ac, &sc);
 		if (count < 0)
 			return count;
 		for (int i = 0; i < count; i++) {

@@ -11,11 +11,15 @@
  * of a kernel that cannot kexec fails its boot test instead of ending
  * quietly. kernel/kexec.c knows nothing of the clients.
  *
+ * The handover benchmark (bench.handover=, ktest/handover_bench.c) is a
+ * chain of one handover with a set of its own, restored here too.
+ *
  * The chain also ends each handover's timeline (kexec_timing.h): at its
  * next kexec call, or at the end of the chain, the ktest kexec.timing
  * prints the timing line and checks that it adds up.
  */
 #include "kexec_chain.h"
+#include "handover_bench.h"
 #include "kernel.h"
 #include "kexec.h"
 #include "kexec_timing.h"
@@ -44,6 +48,7 @@ void kexec_chain_restore(void)
 		ktest_run_one("kho_linux", "restore", boot_fdt);
 	if (kexec_chain_length())
 		ktest_run_one("kho_chain", "restore", boot_fdt);
+	handover_bench_restore();
 }
 
 /* The timeline of the handover that started this generation (of its boot,
@@ -93,8 +98,12 @@ void kexec_chain_step(void)
 {
 	u64 length = kexec_chain_length();
 
-	if (length || kexec_then_wanted())
+	if (length || kexec_then_wanted() || handover_bench_wanted())
 		ktest_run_one("kexec", "timing", boot_fdt);
+	if (handover_bench_wanted()) { /* one handover, its own set */
+		handover_bench_step();
+		return;
+	}
 	if (kexec_generation() < length) {
 		ktest_run_one("kexec", "chain_step", boot_fdt);
 		return;

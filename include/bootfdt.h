@@ -92,6 +92,14 @@ bool bootfdt_chosen_range(const void *fdt, const char *name, struct mem_range *o
 /* The initrd from /chosen linux,initrd-start and linux,initrd-end (each
  * one cell or two): false when there is none or the two make no range. */
 bool bootfdt_initrd(const void *fdt, struct mem_range *out);
+/* The same, given /chosen's offset (a caller building a tree knows it). */
+bool bootfdt_initrd_at(const void *fdt, int chosen, struct mem_range *out);
+
+/* /chosen's offset in fdt, or a negative libfdt error. For the boot FDT,
+ * once kernel_main has called bootfdt_remember_chosen (it does not change
+ * after), the offset found then; for any other tree, libfdt's lookup. */
+int bootfdt_chosen(const void *fdt);
+void bootfdt_remember_chosen(const void *fdt);
 
 /* Register window index of node, translated through the parents' "ranges"
  * to a CPU address. Returns 0, or a negative code (and logs why). */

@@ -15,7 +15,7 @@ extern char _kernel_start[], _kernel_end[];
 
 /* Called by the arch entry code on the boot CPU, on the kernel stack, at the
  * link address, with the boot FDT's physical address. */
-__noreturn void kernel_main(phys_addr_t fdt_phys);
+__noreturn void kernel_main(phys_addr_t fdt_phys, u64 entry_counter);
 
 /* The boot FDT, mapped and validated (NULL until kernel_main has it). */
 extern const void *boot_fdt;

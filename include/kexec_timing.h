@@ -23,7 +23,8 @@ enum kexec_phase {
 	KT_SERIALIZE,	/* serialize: kho_serialize */
 	KT_KEXEC,	/* kexec: the image's check, the slot, the next boot FDT */
 	KT_COPY,	/* copy: the image copied into its slot */
-	KT_JUMP,	/* jump: kexec's last line, the arch's jump, up to the next kernel_main */
+	KT_JUMP,	/* jump: kexec's last line, the arch's jump, up to the next image's entry */
+	KT_ENTRY,	/* entry: the image's entry code (arch/<arch>/ head.S, entry.S) up to kernel_main */
 	KT_EARLY,	/* early-boot: vectors, the boot FDT's check, command line, console */
 	KT_COUNTER,	/* counter: the counter's frequency (x86-64: the TSC calibration) */
 	KT_BOOTMEM,	/* bootmem: RAM and reservations into memblock, the direct map */
@@ -51,14 +52,19 @@ enum kexec_phase {
  * call after a report starts a new timeline. */
 void kexec_timing_enter(enum kexec_phase p);
 
+/* The first stamp of a boot: phase p began at counter at, a reading the
+ * arch's entry code took before it called kernel_main (the entry phase). */
+void kexec_timing_enter_at(enum kexec_phase p, u64 at);
+
 /* The counter, read for one stamp. A function of its own, so that a
  * measuring tool can mark every stamp (tests/bench/insns marks it). */
 u64 kexec_timing_stamp(void);
 
 /* Put the last generation's part of the timeline (the boot FDT's
  * /chosen/baton,kexec-timing) before this generation's. Without it (a
- * cold boot, another kernel's handover), the timeline starts at
- * kernel_main; an unusable one is ignored with a line saying why. */
+ * cold boot, another kernel's handover), the timeline starts at this
+ * kernel's entry (kexec_timing_enter_at); an unusable one is ignored with
+ * a line saying why. */
 void kexec_timing_take(const void *fdt);
 
 /* Enter the jump and write the timeline into prop, the value of the next

@@ -130,6 +130,9 @@ const char *kho_out_compatible(void);
  * arm64. Returns 0 or a negative libfdt error (no room: -FDT_ERR_NOSPACE). */
 int kho_chosen_write(void *fdt, phys_addr_t kfdt, u64 kfdt_size, phys_addr_t scratch,
 		     u64 scratch_size);
+/* The same into the node at offset chosen, which the caller found. */
+int kho_chosen_write_at(void *fdt, int chosen, phys_addr_t kfdt, u64 kfdt_size,
+			phys_addr_t scratch, u64 scratch_size);
 /* A minimal boot FDT of size bytes at buf that carries nothing but the
  * handover h (#address-cells and #size-cells 2, /chosen): what the host
  * tests, the fuzzer's seeds and the bench boot their next kernel on. */

@@ -181,7 +181,7 @@ static int keep_file(const char *what, struct mem_range r, bool preserved, struc
  * kho_restore_vmalloc checks the chain; the size must fit in it). */
 static void keep_then(const void *fdt)
 {
-	int chosen = fdt_path_offset(fdt, "/chosen"), len;
+	int chosen = bootfdt_chosen(fdt), len;
 	const struct then_prop *p = chosen >= 0 && kho_is_kho_boot()
 					    ? fdt_getprop(fdt, chosen, BATON_CHOSEN_THEN_IMAGE, &len)
 					    : NULL;
@@ -294,7 +294,7 @@ static int drop_initrd(void *fdt, int chosen)
 	struct mem_range rd;
 	int err = 0;
 
-	if (bootfdt_initrd(fdt, &rd)) {
+	if (bootfdt_initrd_at(fdt, chosen, &rd)) {
 		for (int i = fdt_num_mem_rsv(fdt) - 1; i >= 0 && !err; i--) {
 			u64 base, size;
 
@@ -321,13 +321,34 @@ static int build_fdt(void *dst, u64 size, const struct kho_handover *h, bool for
 {
 	int chosen, err;
 
-	err = fdt_open_into(boot_fdt, dst, (int)size);
+	u64 used = bootfdt_content_size(boot_fdt);
+
+	/* libfdt copies the whole totalsize, free space and all (1 MiB for
+	 * QEMU's arm64 tree): copy only what is used, then open it in place. */
+	if (used && used < fdt_totalsize(boot_fdt) && used <= size) {
+		memcpy(dst, boot_fdt, used);
+		fdt_set_totalsize(dst, (u32)used);
+		err = fdt_open_into(dst, dst, (int)size);
+	} else {
+		err = fdt_open_into(boot_fdt, dst, (int)size);
+	}
 	if (err)
 		return err;
-	err = kho_chosen_write(dst, h->fdt, h->fdt_size, h->scratch, h->scratch_size);
-	chosen = fdt_path_offset(dst, "/chosen");
-	if (!err && chosen < 0)
-		err = chosen;
+	/* The copy's /chosen is where the boot FDT's is (offsets count from
+	 * the structure block, which the copy keeps): found once, not by a
+	 * walk of the tree for each property. */
+	chosen = bootfdt_chosen(boot_fdt);
+	if (chosen >= 0) {
+		const char *name = fdt_get_name(dst, chosen, NULL);
+
+		if (!name || strcmp(name, "chosen") != 0)
+			chosen = fdt_path_offset(dst, "/chosen");
+	}
+	if (chosen == -FDT_ERR_NOTFOUND)
+		chosen = fdt_add_subnode(dst, 0, "chosen");
+	if (chosen < 0)
+		return chosen;
+	err = kho_chosen_write_at(dst, chosen, h->fdt, h->fdt_size, h->scratch, h->scratch_size);
 	if (!err)
 		err = drop_initrd(dst, chosen);
 	if (foreign) {
@@ -418,7 +439,11 @@ static int kexec_file(const struct kept_file *k, bool foreign)
 		pr_err("kexec: the %s is unusable: %s", what, why);
 		return err;
 	}
-	fdt_size = fdt_totalsize(boot_fdt) + FDT_SLACK;
+	/* The tree's content, not its totalsize: QEMU's arm64 tree says 1 MiB
+	 * for 10 KiB of content, and the next kernel's FDT is copied, cleaned
+	 * to the point of coherency and checked whole. */
+	fdt_size = bootfdt_content_size(boot_fdt) ?: fdt_totalsize(boot_fdt);
+	fdt_size = ALIGN_UP(fdt_size + FDT_SLACK, 8);
 	need = ALIGN_UP(l.span, PAGE_SIZE) + fdt_size;
 	slot = find_slot(need);
 	if (!slot) {

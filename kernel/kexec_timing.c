@@ -27,7 +27,7 @@
 static const char *const phase_name[KT_NR] = {
 	[KT_FILL] = "fill",		[KT_PRESERVE] = "preserve", [KT_SERIALIZE] = "serialize",
 	[KT_KEXEC] = "kexec",		[KT_COPY] = "copy",	    [KT_JUMP] = "jump",
-	[KT_EARLY] = "early-boot",	[KT_COUNTER] = "counter",   [KT_BOOTMEM] = "bootmem",
+	[KT_ENTRY] = "entry",		[KT_EARLY] = "early-boot",	[KT_COUNTER] = "counter",   [KT_BOOTMEM] = "bootmem",
 	[KT_VALIDATE] = "validate",	[KT_BUDDY] = "buddy-init",  [KT_MARK] = "mark",
 	[KT_MM] = "mm-init",		[KT_RESTORE] = "restore",   [KT_CHECK] = "check",
 	[KT_KTESTS] = "ktests",
@@ -65,7 +65,7 @@ __noinline u64 kexec_timing_stamp(void)
 	return arch_counter_read();
 }
 
-void kexec_timing_enter(enum kexec_phase p)
+static void enter(enum kexec_phase p, u64 at)
 {
 	if (nstamps && stamps[nstamps - 1].phase == p)
 		return;
@@ -74,7 +74,17 @@ void kexec_timing_enter(enum kexec_phase p)
 		return;
 	}
 	stamps[nstamps].phase = p;
-	stamps[nstamps++].at = kexec_timing_stamp();
+	stamps[nstamps++].at = at;
+}
+
+void kexec_timing_enter(enum kexec_phase p)
+{
+	enter(p, kexec_timing_stamp());
+}
+
+void kexec_timing_enter_at(enum kexec_phase p, u64 at)
+{
+	enter(p, at);
 }
 
 void kexec_timing_reset(void)
@@ -126,7 +136,7 @@ static int decode(const u8 *p, int len, struct stamp *s, unsigned *n, char *why,
 
 void kexec_timing_take(const void *fdt)
 {
-	int chosen = fdt_path_offset(fdt, "/chosen"), len;
+	int chosen = bootfdt_chosen(fdt), len;
 	const u8 *p = chosen >= 0 ? fdt_getprop(fdt, chosen, BATON_CHOSEN_KEXEC_TIMING, &len) : NULL;
 	struct stamp in[KEXEC_TIMING_MAX];
 	char why[ERR_WHY_MAX];
@@ -136,12 +146,12 @@ void kexec_timing_take(const void *fdt)
 		return;
 	if (decode(p, len, in, &n, why, sizeof(why)) < 0) {
 		pr_warn("kexec: the last generation's timeline is unusable (%s): timing from "
-			"kernel_main", why);
+			"this kernel's entry", why);
 		return;
 	}
 	if (nstamps && in[n - 1].at > stamps[0].at) {
 		pr_warn("kexec: the last generation's timeline ends after this one began (the "
-			"counter went back at the jump): timing from kernel_main");
+			"counter went back at the jump): timing from this kernel's entry");
 		return;
 	}
 	memmove(&stamps[n], stamps, nstamps * sizeof(stamps[0]));

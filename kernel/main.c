@@ -83,11 +83,15 @@ static const void *boot_fdt_map(phys_addr_t phys)
  * (kexec_timing.h): from the first line on, every stretch of the boot is
  * in one, up to the chain's next kexec call or the end of the chain.
  */
-void kernel_main(phys_addr_t fdt_phys)
+void kernel_main(phys_addr_t fdt_phys, u64 entry_counter)
 {
-	kexec_timing_enter(KT_EARLY); /* first: the jump ends here */
+	/* First: the jump ended at the image's entry, where the entry code
+	 * read the counter; the entry phase ends here. */
+	kexec_timing_enter_at(KT_ENTRY, entry_counter);
+	kexec_timing_enter(KT_EARLY);
 	arch_early_init();						/* 1 */
 	boot_fdt = boot_fdt_map(fdt_phys);				/* 2 */
+	bootfdt_remember_chosen(boot_fdt);
 	uart_console_standby(boot_fdt);
 	kexec_timing_enter(KT_COUNTER);
 	arch_counter_init(boot_fdt);					/* 3 */

@@ -18,13 +18,20 @@ int kho_chosen_set_range(void *fdt, int chosen, const char *name, u64 base, u64 
 int kho_chosen_write(void *fdt, phys_addr_t kfdt, u64 kfdt_size, phys_addr_t scratch,
 		     u64 scratch_size)
 {
-	int chosen = fdt_path_offset(fdt, "/chosen"), err;
+	int chosen = fdt_path_offset(fdt, "/chosen");
 
 	if (chosen == -FDT_ERR_NOTFOUND)
 		chosen = fdt_add_subnode(fdt, 0, "chosen");
 	if (chosen < 0)
 		return chosen;
-	err = kho_chosen_set_range(fdt, chosen, KHO_CHOSEN_FDT, kfdt, kfdt_size);
+	return kho_chosen_write_at(fdt, chosen, kfdt, kfdt_size, scratch, scratch_size);
+}
+
+int kho_chosen_write_at(void *fdt, int chosen, phys_addr_t kfdt, u64 kfdt_size,
+			phys_addr_t scratch, u64 scratch_size)
+{
+	int err = kho_chosen_set_range(fdt, chosen, KHO_CHOSEN_FDT, kfdt, kfdt_size);
+
 	return err ? err : kho_chosen_set_range(fdt, chosen, KHO_CHOSEN_SCRATCH, scratch,
 						 scratch_size);
 }

@@ -17,12 +17,18 @@
  * memmap (eight bytes a page), a kexec's image copy and every __GFP_ZERO
  * page go through them, and byte loops made those cost an instruction or
  * more per byte. Words are stored only where both sides are 8-byte
- * aligned (the head is done byte by byte until they are; pointers that
- * differ in alignment fall back to bytes), so an arm64 caller running with
- * the MMU off, where memory is Device memory and a misaligned access
- * faults, is served too. `word` may alias anything.
+ * aligned (the head is done byte by byte until they are); pointers that
+ * differ in alignment by a multiple of four move four bytes at a time
+ * (libfdt's inserts shift a tree by 4-byte cells: a byte loop made adding
+ * one property to a 10 KiB tree cost 50,000 instructions), others fall
+ * back to bytes. So no access is misaligned, and an arm64 caller running
+ * with the MMU off, where memory is Device memory and a misaligned access
+ * faults, is served too. `word` and `half` may alias anything.
  */
 typedef u64 __attribute__((may_alias)) word;
+typedef u32 __attribute__((may_alias)) half;
+#define HALF 4
+#define HALF_MISALIGNED(p) ((uintptr_t)(p) & (HALF - 1))
 #define WORD 8
 #define MISALIGNED(p) ((uintptr_t)(p) & (WORD - 1))
 /* The word at byte pointer p, which the caller has aligned. */
@@ -47,6 +53,11 @@ static void copy_forward(u8 *d, const u8 *s, size_t n)
 		}
 		for (; n >= WORD; n -= WORD, d += WORD, s += WORD)
 			*W(d) = *CW(s);
+	} else if (HALF_MISALIGNED(d) == HALF_MISALIGNED(s)) {
+		for (; n && HALF_MISALIGNED(d); n--)
+			*d++ = *s++;
+		for (; n >= HALF; n -= HALF, d += HALF, s += HALF)
+			*(half *)(void *)d = *(const half *)(const void *)s;
 	}
 	while (n--)
 		*d++ = *s++;
@@ -106,6 +117,14 @@ void *memmove(void *dst, const void *src, size_t n)
 			d -= WORD;
 			s -= WORD;
 			*W(d) = *CW(s);
+		}
+	} else if (HALF_MISALIGNED(d) == HALF_MISALIGNED(s)) {
+		for (; n && HALF_MISALIGNED(d); n--)
+			*--d = *--s;
+		for (; n >= HALF; n -= HALF) {
+			d -= HALF;
+			s -= HALF;
+			*(half *)(void *)d = *(const half *)(const void *)s;
 		}
 	}
 	while (n--)

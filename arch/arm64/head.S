@@ -12,7 +12,8 @@
  *   4. builds the first page tables with early_map() -- C, run with the
  *      MMU off at the physical address (see mmu.c),
  *   5. turns the MMU on and jumps to the link address,
- *   6. sets the vectors and the stack-protector guard, calls kernel_main.
+ *   6. sets the vectors and the stack-protector guard, calls
+ *      kernel_main(fdt, the counter read at entry).
  */
 #include "sysregs.h"
 
@@ -35,7 +36,16 @@ _head:
 	.long	0				/* res5: no PE header yet */
 
 primary_entry:
-	mov	x19, x0				/* FDT, kept until kernel_main */
+	/* The entry's counter, kept in x27 for kernel_main (the entry phase
+	 * of kexec_timing.h): the virtual count, or at EL2 the physical one,
+	 * which the virtual count equals once CNTVOFF_EL2 is zeroed below. */
+	mrs	x27, CurrentEL
+	cmp	x27, #(2 << 2)
+	b.eq	1f
+	mrs	x27, cntvct_el0
+	b	2f
+1:	mrs	x27, cntpct_el0
+2:	mov	x19, x0				/* FDT, kept until kernel_main */
 	mov	x24, x1				/* x1..x3: 0 by the protocol; */
 	mov	x25, x2				/* kept to be checked */
 	mov	x26, x3
@@ -164,6 +174,7 @@ primary_entry:
 	mov	x29, xzr
 	mov	x30, xzr
 	mov	x0, x19
+	mov	x1, x27
 	bl	kernel_main
 .Lhang:
 	wfe

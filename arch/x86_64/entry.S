@@ -15,7 +15,7 @@
  *   3. switches to them and jumps to the link address,
  *   4. loads its own GDT, enables SSE (libfdt is compiled with it), points
  *      FS_BASE at the stack-protector canary block, and calls
- *      kernel_main(fdt) on the boot stack.
+ *      kernel_main(fdt, the TSC read at _start) on the boot stack.
  * Until step 4 nothing may call C: C code reads the canary at %fs:0x28.
  */
 #include "regs.h"
@@ -28,6 +28,10 @@ _start:
 	cli
 	cld
 	mov	%rdi, %r15			/* the FDT, kept until kernel_main */
+	rdtsc					/* the entry's counter, kept too */
+	shl	$32, %rdx
+	or	%rdx, %rax
+	mov	%rax, %r14
 
 	/* 1. Physical base. The loader must honour the 2 MiB alignment the
 	 *    image's 2 MiB pages rely on; if not, there is no one to tell. */
@@ -140,6 +144,7 @@ _start:
 
 	xor	%ebp, %ebp
 	mov	%r15, %rdi
+	mov	%r14, %rsi
 	call	kernel_main
 .Lhang:
 	cli

@@ -229,10 +229,10 @@ int uart_console_init(const void *fdt)
 	}
 
 	node = bootfdt_stdout(fdt, &opts);
-	path = node >= 0 ? fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "stdout-path", NULL)
+	path = node >= 0 ? fdt_getprop(fdt, bootfdt_chosen(fdt), "stdout-path", NULL)
 			 : NULL;
 	if (!path && node >= 0)
-		path = fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "linux,stdout-path", NULL);
+		path = fdt_getprop(fdt, bootfdt_chosen(fdt), "linux,stdout-path", NULL);
 	if (node == -FDT_ERR_NOTFOUND) {
 		pr_warn("console: the device tree has no /chosen/stdout-path");
 	} else if (node >= 0 && !(drv = driver_for(fdt, node))) {

@@ -65,26 +65,34 @@ __noinline u64 kexec_timing_stamp(void)
 	return arch_counter_read();
 }
 
-static void enter(enum kexec_phase p, u64 at)
+/* Can phase p have a new stamp? Not when it is the phase already, nor
+ * when the table is full (the jump's stamp is kept room for). The counter
+ * is read only after this says yes, so every reading is a stamp. */
+static bool can_enter(enum kexec_phase p)
 {
 	if (nstamps && stamps[nstamps - 1].phase == p)
-		return;
+		return false;
 	if (nstamps - ncarried >= KEXEC_TIMING_MAX - (p == KT_JUMP ? 0 : 1)) {
 		full = true;
-		return;
+		return false;
 	}
-	stamps[nstamps].phase = p;
-	stamps[nstamps++].at = at;
+	return true;
 }
 
 void kexec_timing_enter(enum kexec_phase p)
 {
-	enter(p, kexec_timing_stamp());
+	if (can_enter(p)) {
+		stamps[nstamps].phase = p;
+		stamps[nstamps++].at = kexec_timing_stamp();
+	}
 }
 
 void kexec_timing_enter_at(enum kexec_phase p, u64 at)
 {
-	enter(p, at);
+	if (can_enter(p)) {
+		stamps[nstamps].phase = p;
+		stamps[nstamps++].at = at;
+	}
 }
 
 void kexec_timing_reset(void)

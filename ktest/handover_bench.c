@@ -54,6 +54,7 @@
 #include "page.h"
 #include "printk.h"
 #include "vmalloc.h"
+#include "arch/counter.h"
 
 #define SUBTREE "baton-handover-bench"
 #define MAGIC 0x48434e4542544142ULL /* "BATBENCH" */
@@ -301,7 +302,7 @@ KTEST_ON_DEMAND(bench, handover_restore)
 	kexec_timing_enter(KT_CHECK); /* the census is the check's, not KHO's */
 	memdesc_census(before);
 	kexec_timing_enter(KT_RESTORE);
-	t0 = kexec_timing_stamp();
+	t0 = arch_counter_read();
 	if (kho_retrieve_subtree(SUBTREE, &pa, &blob_size) < 0 || blob_size != sizeof(*m) ||
 	    !(mp = kho_restore_pages(pa, 1))) {
 		bench_window_close();
@@ -323,10 +324,10 @@ KTEST_ON_DEMAND(bench, handover_restore)
 	}
 	if (poke) /* the control: one word of payload stored to, in the window */
 		*(volatile u64 *)block_address(index[0]) ^= 1;
-	t1 = kexec_timing_stamp();
+	t1 = arch_counter_read();
 	for (u64 i = 0; i < m->nblocks; i++)
 		failed += !restore_entry(index[i]);
-	t2 = kexec_timing_stamp();
+	t2 = arch_counter_read();
 	bench_window_close();
 	pr_info("handover-bench: restore: index %llu ticks, %llu blocks %llu ticks",
 		(unsigned long long)(t1 - t0), (unsigned long long)m->nblocks,

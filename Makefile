@@ -12,6 +12,8 @@
 #   make bench                 host benchmarks of mm/ against glibc, jemalloc, mimalloc
 #   make bench-insns           a kexec chain's phases next to QEMU's instruction
 #                              counts (tests/bench/insns; BENCH_RUNS=N for medians)
+#   make test-stores           the store-watching QEMU plugin's check (in make test;
+#                              tests/bench/store-watch-check)
 #   make fuzz                  long fuzzing runs: boot FDT, command line, KHO handover
 #   make fuzz-bootfdt          one of them (also fuzz-cmdline); FUZZ_SECONDS=600
 #   make clean                 (distclean also drops build/sysroot-arm64)

@@ -78,25 +78,34 @@ $(BENCH_BUILD)/%.o: %.c tests/bench/bench.mk | $(BUILD)/.deps
 
 -include $(BENCH_OBJS:.o=.d) $(KHO_BENCH_OBJS:.o=.d)
 
-# The instruction-counting QEMU plugin (tests/bench/plugin/insn_count.c), a
-# shared object QEMU loads with -plugin, built with the host compiler
-# against the project's own declarations of the plugin API
-# (tests/bench/plugin/qemu_plugin.h: Debian's QEMU ships none).
+# The project's QEMU TCG plugins (tests/bench/plugin/), shared objects QEMU
+# loads with -plugin, built with the host compiler against the project's
+# own declarations of the plugin API (tests/bench/plugin/qemu_plugin.h:
+# Debian's QEMU ships none).
+#
+# The instruction-counting one (insn_count.c, `make insn-plugin`):
 # `make bench-insns` boots both arches under -icount with a kexec chain
 # and prints each handover's phases beside the plugin's instruction counts
 # for the same intervals, cross-checked (tests/bench/insns says how);
 # `make test-insns` (in `make test`) checks that the plugin counts a short
 # boot identically twice.
+#
+# The store-watching one (store_watch.c, `make store-plugin`): the guest
+# physical pages stored to inside a window of execution; `make test-stores`
+# (in `make test`) boots both arches through a kexec and checks what it
+# saw (tests/bench/store-watch-check says how).
 INSN_PLUGIN := $(BENCH_BUILD)/insn_count.so
+STORE_PLUGIN := $(BENCH_BUILD)/store_watch.so
 
-$(INSN_PLUGIN): tests/bench/plugin/insn_count.c tests/bench/plugin/qemu_plugin.h \
+$(BENCH_BUILD)/%.so: tests/bench/plugin/%.c tests/bench/plugin/qemu_plugin.h \
 		tests/bench/bench.mk | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(BENCH_CC) -std=gnu11 -O2 $(WARNINGS) -fPIC -shared -fvisibility=hidden -o $@ $<
 
-.PHONY: bench-insns test-insns insn-plugin insn-kernels
+.PHONY: bench-insns test-insns insn-plugin insn-kernels store-plugin test-stores
 insn-plugin: $(INSN_PLUGIN)
+store-plugin: $(STORE_PLUGIN)
 insn-kernels: | $(BUILD)/.deps
 	$(Q)$(MAKE) -s --no-print-directory ARCH=x86_64 all
 	$(Q)$(MAKE) -s --no-print-directory ARCH=arm64 all
@@ -106,6 +115,8 @@ bench-insns: $(INSN_PLUGIN) insn-kernels
 		exit $$(cat $(BENCH_BUILD)/insns-status)
 test-insns: $(INSN_PLUGIN) insn-kernels
 	$(Q)tests/bench/insns check
+test-stores: $(STORE_PLUGIN) insn-kernels
+	$(Q)tests/bench/store-watch-check
 
 # `make bench-handover` (tests/bench/handover): one handover per arch,
 # shape (order0, order9, max, mix) and size (16 MiB to 8 GiB preserved),
@@ -114,5 +125,5 @@ test-insns: $(INSN_PLUGIN) insn-kernels
 # passes options (e.g. --arch x86_64 --sizes 16M,64M, or --docs to copy
 # the tables and the plot into docs/).
 .PHONY: bench-handover
-bench-handover: insn-kernels
+bench-handover: insn-kernels $(STORE_PLUGIN)
 	$(Q)tests/bench/handover $(BENCH_HANDOVER_ARGS)

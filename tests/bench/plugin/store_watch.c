@@ -6,7 +6,7 @@
  * rather than asserted by reading the code); checked by
  * tests/bench/store-watch-check (make test-stores).
  *
- *   -plugin store_watch.so,start=0xVADDR,end=0xVADDR,out=FILE
+ *   -plugin store_watch.so,start=0xVADDR,end=0xVADDR,out=FILE[,pages=on]
  *
  * The window opens at the first execution of the instruction at the guest
  * virtual address start= (before it runs: its own stores count) and closes
@@ -29,7 +29,9 @@
  *                 or "store-watch: window never opened")
  *   0xSTART 0xEND BYTES      one line per run of consecutive stored-to
  *                            pages, by address: END exclusive, BYTES the
- *                            bytes stored into the run
+ *                            bytes stored into the run (with pages=on, one
+ *                            line per page: a run's bytes cannot say which
+ *                            of its pages they went to)
  *   store-watch: total BYTES bytes in PAGES pages
  *   store-watch: N stores to I/O not recorded
  *   store-watch: N bytes above 1 TiB not recorded     (only if any)
@@ -79,6 +81,7 @@ static uint64_t beyond;	    /* bytes stored above PHYS_LIMIT */
 
 static uint64_t start_va, end_va;
 static bool have_start, have_end;
+static bool each_page;	    /* pages=on: one line per page, not per run */
 static FILE *out;
 static const char *out_name;
 
@@ -223,6 +226,13 @@ static void report(qemu_plugin_id_t id, void *udata)
 			continue;
 		}
 		bytes = page < PHYS_LIMIT / PAGE_SIZE ? page_bytes(page) : 0;
+		if (bytes && each_page) {
+			fprintf(out, "0x%" PRIx64 " 0x%" PRIx64 " %" PRIu64 "\n", page << PAGE_SHIFT,
+				(page + 1) << PAGE_SHIFT, bytes);
+			total += bytes;
+			pages++;
+			continue;
+		}
 		if (bytes && !in_run) {
 			in_run = true;
 			run_start = page;
@@ -282,6 +292,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 		} else if (strncmp(arg, "end=", 4) == 0) {
 			if (!parse_addr(arg, arg + 4, &end_va, &have_end))
 				return -1;
+		} else if (strcmp(arg, "pages=on") == 0) {
+			each_page = true;
 		} else if (strncmp(arg, "out=", 4) == 0) {
 			if (out_name || !arg[4]) {
 				fprintf(stderr, "store_watch: '%s': out= names one file\n", arg);
@@ -289,7 +301,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 			}
 			out_name = arg + 4; /* argv lives as long as the plugin */
 		} else {
-			fprintf(stderr, "store_watch: unknown argument '%s' (start=, end=, out=)\n",
+			fprintf(stderr, "store_watch: unknown argument '%s' (start=, end=, out=, pages=on)\n",
 				arg);
 			return -1;
 		}

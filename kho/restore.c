@@ -44,13 +44,22 @@ static const char *const owner_names[] = {
 	[KHO_OWNER_SLAB] = "the slab records", [KHO_OWNER_TAKING] = "the restore in progress (named twice?)",
 };
 
+/* A run of blocks at a time (kho_internal.h): order-0 blocks are all
+ * heads, one fill; bigger ones are tails with a head every 2^order pages. */
 void kho_mark_preserved(void)
 {
-	for (u64 i = 0; i < kho.nr_blocks; i++) {
-		struct page *p = pfn_to_page(kho.blocks[i].pa >> PAGE_SHIFT);
+	for (u64 i = 0; i < kho.nr_block_runs; i++) {
+		const struct kho_block_run *r = &kho.blocks[i];
+		struct page *p = pfn_to_page(r->pa >> PAGE_SHIFT);
+		u64 pages = (r->end - r->pa) >> PAGE_SHIFT, step = 1ULL << r->order;
 
-		memdesc_set(p, kho.blocks[i].order, KHO_MD_TAIL);
-		p->memdesc = KHO_MD_HEAD(KHO_OWNER_ANY, kho.blocks[i].order);
+		if (!r->order) {
+			memset64(&p->memdesc, KHO_MD_HEAD(KHO_OWNER_ANY, 0), pages);
+			continue;
+		}
+		memset64(&p->memdesc, KHO_MD_TAIL, pages);
+		for (u64 k = 0; k < pages; k += step)
+			p[k].memdesc = KHO_MD_HEAD(KHO_OWNER_ANY, r->order);
 	}
 	for (u64 i = 0; i < kho.nr_owned; i++) {
 		struct page *p = pfn_to_page(kho.owned[i].pa >> PAGE_SHIFT);
@@ -79,9 +88,12 @@ u64 kho_unclaimed_pages(void)
 	unsigned owner;
 	u64 n = 0;
 
-	for (u64 i = 0; i < kho.nr_blocks; i++) {
-		if (waiting_order(kho.blocks[i].pa, &owner) >= 0)
-			n += 1UL << kho.blocks[i].order;
+	for (u64 i = 0; i < kho.nr_block_runs; i++) {
+		const struct kho_block_run *r = &kho.blocks[i];
+
+		for (phys_addr_t pa = r->pa; pa < r->end; pa += PAGE_SIZE << r->order)
+			if (waiting_order(pa, &owner) >= 0)
+				n += 1UL << r->order;
 	}
 	return n;
 }

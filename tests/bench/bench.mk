@@ -137,7 +137,7 @@ KHO_INSNS_BIN := $(BENCH_BUILD)/kho-insns
 KHO_INSNS_KERNEL_OBJS := $(patsubst %.c,$(KHO_INSNS_BUILD)/%.o,$(KHO_BENCH_KERNEL_SRCS))
 KHO_INSNS_OBJS := $(KHO_INSNS_KERNEL_OBJS) \
 	$(patsubst %.c,$(KHO_INSNS_BUILD)/%.o,tests/host/fake_arch.c tests/bench/kho_insns.c)
-$(KHO_INSNS_KERNEL_OBJS): KHO_INSNS_FLAGS := -mgeneral-regs-only
+$(KHO_INSNS_KERNEL_OBJS): KHO_INSNS_FLAGS := -mgeneral-regs-only -g
 
 $(KHO_INSNS_BUILD)/%.o: %.c tests/bench/bench.mk | $(BUILD)/.deps
 	@mkdir -p $(dir $@)

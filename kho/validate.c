@@ -292,31 +292,48 @@ static int blocks_ok(phys_addr_t pa, unsigned order, u64 bits, void *arg, char *
 	}
 	/* A run of set bits [lo, hi): adding its lowest bit carries past its
 	 * top (to 0 when the run ends at bit 63), and what is left of that
-	 * sum, anded in, clears the run. */
-	for (bool word_first = true; bits; word_first = false) {
-		u64 low = bits & -bits, carry = bits + low;
-		unsigned lo = (unsigned)__builtin_ctzll(low);
-		unsigned hi = carry ? (unsigned)__builtin_ctzll(carry) : 64;
-		phys_addr_t b = pa + ((u64)lo << shift), e = pa + ((u64)hi << shift);
+	 * sum, anded in, clears the run. The first run may extend the one
+	 * being built; */
+	u64 low = bits & -bits, carry = bits + low;
+	phys_addr_t b = pa + ((u64)__builtin_ctzll(low) << shift);
+	phys_addr_t e = carry ? pa + ((u64)__builtin_ctzll(carry) << shift) : pa + (64ULL << shift);
 
-		bits &= carry;
-		if (word_first) {
-			if (s->cur.order == order && s->cur.end == b) {
-				s->cur.end = e;
-				continue;
-			}
-			/* Keys come in increasing order: orders downwards, each
-			 * order's blocks upwards (index_groups relies on it). */
-			if (s->cur.order != NO_RUN && s->cur.order < order)
-				return err_why(why, n, -EINVAL, "the preserved-memory map is not in key order");
-			if (s->cur.order == order && b < s->cur.end)
-				return err_why(why, n, -EEXIST, "the preserved-memory map repeats a block");
-		}
+	bits &= carry;
+	if (s->cur.order == order && s->cur.end == b) {
+		s->cur.end = e;
+	} else {
+		/* Keys come in increasing order: orders downwards, each order's
+		 * blocks upwards (index_groups relies on it). */
+		if (s->cur.order != NO_RUN && s->cur.order < order)
+			return err_why(why, n, -EINVAL, "the preserved-memory map is not in key order");
+		if (s->cur.order == order && b < s->cur.end)
+			return err_why(why, n, -EEXIST, "the preserved-memory map repeats a block");
 		err = close_run(s, why, n);
 		if (err)
 			return err;
 		s->cur = (struct kho_block_run){ b, e, order };
 	}
+	if (!bits)
+		return 0;
+	/* the others (at most 31 more) start runs of their own, and go
+	 * straight into the table when it has room for all of them. */
+	if ((char *)s->node_fill - (char *)s->runs_end < 32 * (long)sizeof(*s->runs_end))
+		return no_room(why, n);
+	struct kho_block_run *out = s->runs_end;
+
+	*out++ = s->cur;
+	for (;;) {
+		low = bits & -bits;
+		carry = bits + low;
+		b = pa + ((u64)__builtin_ctzll(low) << shift);
+		e = carry ? pa + ((u64)__builtin_ctzll(carry) << shift) : pa + (64ULL << shift);
+		bits &= carry;
+		if (!bits)
+			break;
+		*out++ = (struct kho_block_run){ b, e, order };
+	}
+	s->runs_end = out;
+	s->cur = (struct kho_block_run){ b, e, order };
 	return 0;
 }
 
@@ -338,9 +355,17 @@ static void index_groups(void)
 
 	nr_orders = 0;
 	for (int o = KHO_MAX_BLOCK_ORDER; o >= 0; o--) {
+		u64 hi = kho.nr_block_runs;
+
 		group[o][0] = i;
-		while (i < kho.nr_block_runs && kho.blocks[i].order == (u64)o)
-			i++;
+		while (i < hi) { /* the first run of a lower order */
+			u64 mid = i + (hi - i) / 2;
+
+			if (kho.blocks[mid].order >= (u64)o)
+				i = mid + 1;
+			else
+				hi = mid;
+		}
 		group[o][1] = i;
 		if (group[o][1] > group[o][0])
 			orders[nr_orders++] = o;
@@ -387,10 +412,20 @@ static bool merge_runs(struct merge *m)
 {
 	u64 head[KHO_MAX_BLOCK_ORDER + 1];
 
-	if (nr_orders == 1) { /* one order: already in address order */
-		for (u64 i = 0; i < kho.nr_block_runs; i++)
-			if (!merge_one(m, &kho.blocks[i]))
-				return false;
+	if (nr_orders == 1) {
+		/* One order: the runs are in address order already, and apart
+		 * (the walk joined touching ones and refused repeats), so the
+		 * ranges are the runs. */
+		const struct kho_block_run *r = kho.blocks;
+		u64 n = kho.nr_block_runs, pages = 0;
+
+		for (u64 i = 0; i < n; i++) {
+			m->out[i] = (struct memblock_region){ r[i].pa, r[i].end - r[i].pa };
+			pages += (r[i].end - r[i].pa) >> PAGE_SHIFT;
+		}
+		m->n = n;
+		m->pages = pages;
+		m->blocks = pages >> r[0].order;
 		return true;
 	}
 	for (int k = 0; k < nr_orders; k++)
@@ -845,37 +880,77 @@ static int scratch_check(const void *boot_fdt, const struct kho_scratch *areas, 
 	return 0;
 }
 
-/* Rule 18: the largest page-aligned piece of [b, e) outside scratch and
+/*
+ * Rule 18: the largest page-aligned piece of [b, e) outside scratch and
  * the preserved runs. The free ranges come in address order, so one
  * cursor into each sorted list (the runs, scratch_sorted from
- * place_start) only moves forward: linear in the runs, whatever their
- * number, and a few instructions a run. */
+ * place_start) only moves forward. Asked only whether a piece of need
+ * bytes exists (need > 0), it skips: when a run starts within need bytes
+ * of b, no piece that long starts before the last run that does ends, so
+ * b jumps to that run's end, found by binary search; every two jumps move
+ * b by need at least, so the check costs O(RAM / need * log runs) (the
+ * memmap needs RAM / 512), whatever the number of runs. Asked for the
+ * largest (need 0, for the refusal's figure), it visits every run.
+ */
 struct room_cursor {
 	u64 run;
 	int scr;
 };
 
-/* ... of [b, e), which holds no scratch: the gaps between the runs. */
-static u64 largest_gap(struct room_cursor *c, phys_addr_t b, phys_addr_t e)
+/* The first run at or after i that ends after pa (beyond: base >= pa),
+ * or n. */
+static u64 run_after(u64 i, phys_addr_t pa, bool beyond)
 {
-	u64 best = 0;
+	u64 hi = kho.nr_runs;
 
-	while (c->run < kho.nr_runs && kho.runs[c->run].base + kho.runs[c->run].size <= b)
-		c->run++;
-	for (u64 i = c->run; i < kho.nr_runs && kho.runs[i].base < e; i++) {
-		phys_addr_t end = kho.runs[i].base + kho.runs[i].size;
+	while (i < hi) {
+		u64 mid = i + (hi - i) / 2;
+		phys_addr_t at = beyond ? kho.runs[mid].base : kho.runs[mid].base + kho.runs[mid].size;
 
-		if (kho.runs[i].base > b)
-			best = MAX(best, kho.runs[i].base - b);
-		if (end >= e)
-			return best; /* the run goes on past e: stay on it */
-		b = end;
-		c->run = i + 1;
+		if (beyond ? at < pa : at <= pa)
+			i = mid + 1;
+		else
+			hi = mid;
 	}
+	return i;
+}
+
+/* ... of [b, e), which holds no scratch: the gaps between the runs. */
+static u64 largest_gap(struct room_cursor *c, phys_addr_t b, phys_addr_t e, u64 need)
+{
+	const struct memblock_region *r = kho.runs;
+	u64 best = 0, i = c->run, n = kho.nr_runs;
+
+	if (need) {
+		for (;;) {
+			if (e - b < need)
+				return 0;
+			i = c->run = run_after(i, b, false);
+			if (i == n || r[i].base >= b + need)
+				return need; /* [b, b + need) is free */
+			i = run_after(i, b + need, true) - 1; /* the last run starting below */
+			b = r[i].base + r[i].size;
+			if (b >= e)
+				return 0;
+			i++;
+		}
+	}
+	while (i < n && r[i].base + r[i].size <= b)
+		i++;
+	for (; i < n && r[i].base < e; i++) {
+		if (r[i].base > b)
+			best = MAX(best, r[i].base - b);
+		b = r[i].base + r[i].size;
+		if (b >= e) { /* the run goes on past e: stay on it */
+			c->run = i;
+			return best;
+		}
+	}
+	c->run = i;
 	return MAX(best, e - b);
 }
 
-static u64 largest_piece(struct room_cursor *c, phys_addr_t b, phys_addr_t e)
+static u64 largest_piece(struct room_cursor *c, phys_addr_t b, phys_addr_t e, u64 need)
 {
 	u64 best = 0;
 
@@ -896,7 +971,7 @@ static u64 largest_piece(struct room_cursor *c, phys_addr_t b, phys_addr_t e)
 			}
 			end = MIN(end, a->addr);
 		}
-		best = MAX(best, largest_gap(c, b, end));
+		best = MAX(best, largest_gap(c, b, end, need));
 		b = end;
 	}
 	return best;
@@ -909,9 +984,14 @@ static int room_check(struct scan *s)
 	phys_addr_t base;
 
 	while (best < need && memblock_next_free(&cursor, &base, &size))
-		best = MAX(best, largest_piece(&c, base, base + size));
+		best = MAX(best, largest_piece(&c, base, base + size, need));
 	if (best >= need)
 		return 0;
+	/* No room: again, for the largest free range the refusal names. */
+	cursor = 0;
+	c = (struct room_cursor){ 0, 0 };
+	while (memblock_next_free(&cursor, &base, &size))
+		best = MAX(best, largest_piece(&c, base, base + size, 0));
 	return refuse(s, -ENOSPC, "scratch and the preserved blocks leave no room for the memory map (%llu "
 		      "KiB needed, %llu KiB the largest free range)", (unsigned long long)(need >> 10),
 		      (unsigned long long)(best >> 10));

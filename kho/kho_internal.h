@@ -49,7 +49,7 @@ struct kho_state {
 	/* Scratch: handed over (KHO boot) or reserved (first boot). */
 	struct kho_scratch scratch[KHO_MAX_SCRATCH];
 	int nr_scratch;
-	/* Incoming: what the last generation preserved, sorted by pa. */
+	/* Incoming: what the last generation preserved (validate.c). */
 	struct kho_block_run *blocks; /* as walked: grouped by order */
 	u64 nr_block_runs;
 	u64 nr_blocks;                /* the blocks those runs hold */

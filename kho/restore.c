@@ -227,7 +227,10 @@ struct folio *kho_restore_folio(phys_addr_t phys)
 	f = folio_desc_alloc();
 	if (!f)
 		return NULL;
-	memdesc_set(page, order, memdesc_ptr(MEMDESC_FOLIO, f));
+	if (order)
+		memdesc_set(page, order, memdesc_ptr(MEMDESC_FOLIO, f));
+	else
+		page->memdesc = memdesc_ptr(MEMDESC_FOLIO, f);
 	buddy_adopt(page, order);
 	*f = (struct folio){ .page = page, .order = order, .refcount = 1 };
 	return f;
@@ -275,19 +278,25 @@ struct page *kho_restore_pages(phys_addr_t phys, u64 nr_pages)
 {
 	u64 pfn = phys >> PAGE_SHIFT;
 
-	/* The common case first: one aligned block (an alloc_pages block)
-	 * waiting for any restore, its head word exactly as marked. */
-	if (!(nr_pages & (nr_pages - 1)) && nr_pages && nr_pages <= (1UL << MAX_ORDER) &&
+	/* The common cases first: one page, or one aligned block (an
+	 * alloc_pages block), waiting for any restore, its head word exactly
+	 * as marked. */
+	if (nr_pages == 1 && !(phys & (PAGE_SIZE - 1)) && pfn_valid(pfn)) {
+		struct page *page = pfn_to_page(pfn);
+
+		if (page->memdesc == KHO_MD_HEAD(KHO_OWNER_ANY, 0)) {
+			page->memdesc = MEMDESC_PAGES_OF(0);
+			buddy_adopt(page, 0);
+			return page;
+		}
+	} else if (!(nr_pages & (nr_pages - 1)) && nr_pages && nr_pages <= (1UL << MAX_ORDER) &&
 	    !(phys & ((nr_pages << PAGE_SHIFT) - 1)) && pfn_valid(pfn)) {
 		unsigned o = (unsigned)__builtin_ctzll(nr_pages);
 
 		struct page *page = pfn_to_page(pfn);
 
 		if (page->memdesc == KHO_MD_HEAD(KHO_OWNER_ANY, o)) {
-			if (o)
-				memdesc_set(page, o, MEMDESC_PAGES_OF(o));
-			else
-				page->memdesc = MEMDESC_PAGES_OF(0);
+			memdesc_set(page, o, MEMDESC_PAGES_OF(o));
 			buddy_adopt(page, o);
 			return page;
 		}

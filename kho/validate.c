@@ -111,16 +111,18 @@ static bool in_ram(phys_addr_t base, u64 size)
  * Where a preserved block or tree node may be (rules 8, 10): RAM, not
  * reserved by this boot (kernel, boot FDT, firmware), not scratch.
  *
- * A walk checks every block, so the check costs O(1), not a pass over
- * each list (a firmware's memory map can have a hundred regions): the walk
- * yields one order's blocks at ascending addresses, and a cursor into each
- * sorted list only moves forward while the address does, starting over
- * when it goes back (the next order). The lists: memblock's memory and
- * reserved ranges (sorted and disjoint, memblock.h) and the scratch areas,
- * sorted by place_start. Nodes, walked in tree order, keep cursors of
- * their own. Nothing changes the lists during a walk (the scan takes its
- * tables between the walks), and memblock's extra table is empty until
- * the scan gives it the preserved ranges.
+ * The walk checks every bitmap word's span of blocks (and each of its
+ * blocks when the span straddles something, blocks_ok), so the check costs
+ * O(1), not a pass over each list (a firmware's memory map can have a
+ * hundred regions): the walk yields one order's blocks at ascending
+ * addresses, and a cursor into each sorted list only moves forward while
+ * the address does, starting over when it goes back (the next order). The
+ * lists: memblock's memory and reserved ranges (sorted and disjoint,
+ * memblock.h) and the scratch areas, sorted by place_start. Nodes, walked
+ * in tree order, keep cursors of their own. Nothing changes the lists
+ * during the walk (its table, in scratch, is reserved after it), and
+ * memblock's extra table is empty until the scan gives it the preserved
+ * ranges.
  */
 struct place_cursor {
 	phys_addr_t last; /* the address checked last */

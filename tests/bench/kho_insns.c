@@ -105,6 +105,7 @@ static void run(const char *name, enum kind kind, unsigned order, u64 n)
 	phys_addr_t *pa = malloc(n * stride * sizeof(*pa));
 	struct kho_handover h;
 	char dump[128];
+	bool failed = false;
 
 	boot(NULL, name, 0);
 	for (u64 i = 0; i < n * stride; i++) {
@@ -131,17 +132,22 @@ static void run(const char *name, enum kind kind, unsigned order, u64 n)
 		exit(1);
 
 	boot(handover_fdt(&h), name, n);
+	/* The loops are as tight as a caller's can be: what they add to
+	 * each call (about 5 instructions) is counted with it. */
 	CALLGRIND_ZERO_STATS;
-	for (u64 i = 0; i < n; i++) {
-		phys_addr_t p = pa[i * stride];
-
-		if (kind == FOLIOS ? !kho_restore_folio(p) : !kho_restore_pages(p, 1UL << order)) {
-			fprintf(stderr, "kho-insns: %s: restore failed\n%s", name, host_log());
-			exit(1);
-		}
+	if (kind == FOLIOS) {
+		for (u64 i = 0; i < n; i++)
+			failed |= !kho_restore_folio(pa[i]);
+	} else {
+		for (u64 i = 0; i < n * stride; i += stride)
+			failed |= !kho_restore_pages(pa[i], 1UL << order);
 	}
 	snprintf(dump, sizeof(dump), "%s/restore/%llu", name, (unsigned long long)n);
 	CALLGRIND_DUMP_STATS_AT(dump);
+	if (failed) {
+		fprintf(stderr, "kho-insns: %s: a restore failed\n%s", name, host_log());
+		exit(1);
+	}
 	free(pa);
 }
 

@@ -156,10 +156,16 @@ static void fake_ram(void)
 	host_vmalloc_start = 0; /* nothing here vmallocs */
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	const u64 n = 1 << 16; /* 256 MiB of order-0 blocks */
+	/* 256 MiB of order-0 blocks, or as many as the argument says (up to
+	 * 65536: the sparse case takes twice as many pages). */
+	u64 n = argc > 1 ? strtoull(argv[1], NULL, 0) : 1 << 16;
 
+	if (!n || n > 1 << 16) {
+		fprintf(stderr, "kho-insns: 1 to 65536 blocks\n");
+		return 1;
+	}
 	fake_ram();
 	host_console_register();
 	for (int regions = 1; regions <= 100; regions += 99) {

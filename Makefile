@@ -14,6 +14,8 @@
 #                              counts (tests/bench/insns; BENCH_RUNS=N for medians)
 #   make test-stores           the store-watching QEMU plugin's check (in make test;
 #                              tests/bench/store-watch-check)
+#   make bench-kho-insns       the incoming side's KHO instructions per preserved
+#                              block, exact, under callgrind (tests/bench/kho_insns.c)
 #   make fuzz                  long fuzzing runs: boot FDT, command line, KHO handover
 #   make fuzz-bootfdt          one of them (also fuzz-cmdline); FUZZ_SECONDS=600
 #   make clean                 (distclean also drops build/sysroot-arm64)

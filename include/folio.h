@@ -43,7 +43,8 @@ static inline struct folio *virt_to_folio(const void *addr)
 	return page_folio(virt_to_page(addr));
 }
 
-/* A bare descriptor, for KHO's restore (which brings its own pages). */
+/* A bare descriptor, for KHO's restore (which brings its own pages and
+ * fills in every field): not zeroed. */
 struct folio *folio_desc_alloc(void);
 void folio_desc_free(struct folio *folio);
 

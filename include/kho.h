@@ -50,13 +50,18 @@ int kho_radix_clear(struct kho_radix *t, phys_addr_t pa, unsigned int order);
 void kho_radix_free(struct kho_radix *t);
 
 /* Walking a tree from a handover trusts nothing: before a node is read,
- * node_ok(phys) must accept it; every set bit is decoded and handed to fn.
- * A refusal from either (a negative code, with why written) stops the walk
- * and is returned; 0 when every node and block was accepted. */
+ * node_ok(phys) must accept it; every set bit is decoded and handed to
+ * block, or, when blocks is set, up to 64 at a time to blocks instead:
+ * bit i of bits stands for the block of that order at
+ * pa + (i << (PAGE_SHIFT + order)) (a leaf's bitmap word, whose blocks
+ * lie in address order; a walk stays in key order either way). A refusal
+ * from any of them (a negative code, with why written) stops the walk and
+ * is returned; 0 when every node and block was accepted. */
 struct kho_radix_walker {
 	int (*node_ok)(phys_addr_t node, void *arg, char *why, size_t n);
 	int (*block)(phys_addr_t pa, unsigned int order, void *arg, char *why, size_t n);
 	void *arg;
+	int (*blocks)(phys_addr_t pa, unsigned int order, u64 bits, void *arg, char *why, size_t n);
 };
 int kho_radix_walk(phys_addr_t root, const struct kho_radix_walker *w, char *why, size_t n);
 

@@ -15,9 +15,16 @@
 #include "kho.h"
 #include "memblock.h"
 
-/* A preserved block found in a handover. */
-struct kho_block {
-	phys_addr_t pa;
+/*
+ * Preserved blocks found in a handover, as runs: blocks of one order that
+ * touch, [pa, end), each 2^order pages, aligned to its size. e.g. the
+ * order-0 blocks at 0x40000000, 0x40001000 and 0x40002000 are the run
+ * { 0x40000000, 0x40003000, 0 }; an order-9 block at 0x40200000 alone is
+ * { 0x40200000, 0x40400000, 9 }. pa < end, (end - pa) and pa are
+ * multiples of PAGE_SIZE << order.
+ */
+struct kho_block_run {
+	phys_addr_t pa, end;
 	u64 order;
 };
 
@@ -42,9 +49,10 @@ struct kho_state {
 	/* Scratch: handed over (KHO boot) or reserved (first boot). */
 	struct kho_scratch scratch[KHO_MAX_SCRATCH];
 	int nr_scratch;
-	/* Incoming: what the last generation preserved, sorted by pa. */
-	struct kho_block *blocks;    /* as walked: grouped by order */
-	u64 nr_blocks;
+	/* Incoming: what the last generation preserved (validate.c). */
+	struct kho_block_run *blocks; /* as walked: grouped by order */
+	u64 nr_block_runs;
+	u64 nr_blocks;                /* the blocks those runs hold */
 	struct memblock_region *runs; /* the same memory, merged, by address */
 	u64 nr_runs;
 	struct kho_owned *owned;      /* blocks not any restore's to take */

@@ -120,6 +120,50 @@ void kho_radix_free(struct kho_radix *t)
 	t->root = 0;
 }
 
+/* A leaf's blocks one at a time (w->block), or a bitmap word at a time
+ * (w->blocks) when every key of the leaf has one valid order: the order
+ * is the key's top bit, and a prefix with its top bit above the leaf's
+ * own bits fixes it for all of them. Only the leaf of prefix 0 (orders
+ * 38 and up, and keys of no valid order, mixed) goes a bit at a time. */
+static int walk_leaf(const struct kho_radix_leaf *l, u64 prefix, const struct kho_radix_walker *w,
+		     char *why, size_t n)
+{
+	phys_addr_t pa;
+	unsigned order;
+	int err;
+
+	if (w->blocks && (prefix >> KHO_BITMAP_BITS) && kho_radix_decode(prefix, &pa, &order)) {
+		unsigned shift = PAGE_SHIFT + order;
+
+		for (unsigned i = 0; i < ARRAY_SIZE(l->bitmap); i++) {
+			if (!l->bitmap[i])
+				continue;
+			err = w->blocks(pa + ((phys_addr_t)i << (6 + shift)), order, l->bitmap[i],
+					w->arg, why, n);
+			if (err)
+				return err;
+		}
+		return 0;
+	}
+	for (unsigned i = 0; i < ARRAY_SIZE(l->bitmap); i++) {
+		u64 bits = l->bitmap[i];
+
+		while (bits) {
+			unsigned b = i * 64 + (unsigned)__builtin_ctzll(bits);
+
+			bits &= bits - 1;
+			if (!kho_radix_decode(prefix | b, &pa, &order))
+				return err_why(why, n, -EBADMSG,
+					       "a preserved-memory map key encodes no valid order");
+			err = w->blocks ? w->blocks(pa, order, 1, w->arg, why, n)
+					: w->block(pa, order, w->arg, why, n);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
 static int walk_level(phys_addr_t node, int level, u64 prefix, const struct kho_radix_walker *w,
 		      char *why, size_t n)
 {
@@ -127,28 +171,8 @@ static int walk_level(phys_addr_t node, int level, u64 prefix, const struct kho_
 
 	if (err)
 		return err;
-	if (level == 0) {
-		const struct kho_radix_leaf *l = phys_to_virt(node);
-
-		for (unsigned i = 0; i < ARRAY_SIZE(l->bitmap); i++) {
-			u64 bits = l->bitmap[i];
-
-			while (bits) {
-				unsigned b = i * 64 + (unsigned)__builtin_ctzll(bits);
-				phys_addr_t pa;
-				unsigned order;
-
-				bits &= bits - 1;
-				if (!kho_radix_decode(prefix | b, &pa, &order))
-					return err_why(why, n, -EBADMSG,
-						       "a preserved-memory map key encodes no valid order");
-				err = w->block(pa, order, w->arg, why, n);
-				if (err)
-					return err;
-			}
-		}
-		return 0;
-	}
+	if (level == 0)
+		return walk_leaf(phys_to_virt(node), prefix, w, why, n);
 	const struct kho_radix_node *t = phys_to_virt(node);
 
 	for (unsigned i = 0; i < ARRAY_SIZE(t->table); i++) {

@@ -38,19 +38,36 @@
 #define KHO_MD_HEAD(owner, order) \
 	memdesc_make(MEMDESC_PRESERVED, (KHO_MAGIC << 16) | ((owner) << 8) | (order))
 #define KHO_MD_TAIL memdesc_make(MEMDESC_PRESERVED, 0xff)
+/* A head word with its order bits cleared: a restore's fast path compares
+ * the word with what it expects once, and looks no further when it
+ * matches (a word that does not goes the slow way, which says why). */
+#define KHO_MD_ORDER_BITS memdesc_make(0, 0xff)
 
 static const char *const owner_names[] = {
 	[KHO_OWNER_ANY] = "any restore", [KHO_OWNER_CORE] = "the handover itself",
 	[KHO_OWNER_SLAB] = "the slab records", [KHO_OWNER_TAKING] = "the restore in progress (named twice?)",
 };
 
+/* A run of blocks at a time (kho_internal.h): order-0 blocks are all
+ * heads, one fill; bigger ones are tails with a head every 2^order pages. */
 void kho_mark_preserved(void)
 {
-	for (u64 i = 0; i < kho.nr_blocks; i++) {
-		struct page *p = pfn_to_page(kho.blocks[i].pa >> PAGE_SHIFT);
+	for (u64 i = 0; i < kho.nr_block_runs; i++) {
+		const struct kho_block_run *r = &kho.blocks[i];
+		struct page *p = pfn_to_page(r->pa >> PAGE_SHIFT);
+		u64 pages = (r->end - r->pa) >> PAGE_SHIFT, step = 1ULL << r->order;
 
-		memdesc_set(p, kho.blocks[i].order, KHO_MD_TAIL);
-		p->memdesc = KHO_MD_HEAD(KHO_OWNER_ANY, kho.blocks[i].order);
+		if (pages == 1) { /* one order-0 block alone */
+			p->memdesc = KHO_MD_HEAD(KHO_OWNER_ANY, 0);
+			continue;
+		}
+		if (!r->order) {
+			memset64(&p->memdesc, KHO_MD_HEAD(KHO_OWNER_ANY, 0), pages);
+			continue;
+		}
+		memset64(&p->memdesc, KHO_MD_TAIL, pages);
+		for (u64 k = 0; k < pages; k += step)
+			p[k].memdesc = KHO_MD_HEAD(KHO_OWNER_ANY, r->order);
 	}
 	for (u64 i = 0; i < kho.nr_owned; i++) {
 		struct page *p = pfn_to_page(kho.owned[i].pa >> PAGE_SHIFT);
@@ -79,9 +96,12 @@ u64 kho_unclaimed_pages(void)
 	unsigned owner;
 	u64 n = 0;
 
-	for (u64 i = 0; i < kho.nr_blocks; i++) {
-		if (waiting_order(kho.blocks[i].pa, &owner) >= 0)
-			n += 1UL << kho.blocks[i].order;
+	for (u64 i = 0; i < kho.nr_block_runs; i++) {
+		const struct kho_block_run *r = &kho.blocks[i];
+
+		for (phys_addr_t pa = r->pa; pa < r->end; pa += PAGE_SIZE << r->order)
+			if (waiting_order(pa, &owner) >= 0)
+				n += 1UL << r->order;
 	}
 	return n;
 }
@@ -136,7 +156,10 @@ static struct page *restore_block(phys_addr_t phys, unsigned order, unsigned lon
 {
 	struct page *page = pfn_to_page(phys >> PAGE_SHIFT);
 
-	memdesc_set(page, order, md);
+	if (order)
+		memdesc_set(page, order, md);
+	else
+		page->memdesc = md;
 	buddy_adopt(page, order);
 	return page;
 }
@@ -156,6 +179,11 @@ static bool fits_allocator(phys_addr_t phys, unsigned order, const char *as)
 struct page *kho_restore_owned(phys_addr_t phys, unsigned order, unsigned owner,
 			       unsigned long md)
 {
+	u64 pfn = phys >> PAGE_SHIFT;
+
+	if (!(phys & (PAGE_SIZE - 1)) && pfn_valid(pfn) && order <= MAX_ORDER &&
+	    pfn_to_page(pfn)->memdesc == KHO_MD_HEAD(owner, order))
+		return restore_block(phys, order, md);
 	if (!fits_allocator(phys, order, "one block") || !kho_waiting_for(phys, order, owner))
 		return NULL;
 	return restore_block(phys, order, md);
@@ -166,33 +194,51 @@ struct page *kho_restore_page_desc(phys_addr_t phys, unsigned int order, unsigne
 	return kho_restore_owned(phys, order, KHO_OWNER_ANY, md);
 }
 
-struct folio *kho_restore_folio(phys_addr_t phys)
+/* kho_restore_folio when the head word is not a waiting block's of any
+ * restore and an order the allocator has: say why. */
+static __noinline struct folio *restore_folio_refused(phys_addr_t phys)
 {
 	unsigned owner;
 	int order = waiting_order(phys, &owner);
-	struct folio *f;
-	struct page *page;
 
-	if (order < 0) {
+	if (order < 0)
 		pr_err("kho: no folio waits at 0x%llx (never preserved, or restored already)",
 		       (unsigned long long)phys);
-		return NULL;
-	}
-	if (!fits_allocator(phys, (unsigned)order, "a folio"))
-		return NULL;
+	else if (fits_allocator(phys, (unsigned)order, "a folio"))
+		kho_waiting_for(phys, (unsigned)order, KHO_OWNER_ANY); /* another owner's */
+	return NULL;
+}
+
+struct folio *kho_restore_folio(phys_addr_t phys)
+{
+	u64 pfn = phys >> PAGE_SHIFT;
+	struct folio *f;
+	struct page *page;
+	unsigned long md;
+	unsigned order;
+
+	if ((phys & (PAGE_SIZE - 1)) || !pfn_valid(pfn))
+		return restore_folio_refused(phys);
+	page = pfn_to_page(pfn);
+	md = page->memdesc;
+	order = (unsigned)(memdesc_data(md) & 0xff);
+	if ((md & ~KHO_MD_ORDER_BITS) != KHO_MD_HEAD(KHO_OWNER_ANY, 0) || order > MAX_ORDER)
+		return restore_folio_refused(phys);
 	f = folio_desc_alloc();
 	if (!f)
 		return NULL;
-	page = kho_restore_page_desc(phys, (unsigned)order, memdesc_ptr(MEMDESC_FOLIO, f));
-	if (!page) {
-		folio_desc_free(f);
-		return NULL;
-	}
-	*f = (struct folio){ .page = page, .order = (u32)order, .refcount = 1 };
+	if (order)
+		memdesc_set(page, order, memdesc_ptr(MEMDESC_FOLIO, f));
+	else
+		page->memdesc = memdesc_ptr(MEMDESC_FOLIO, f);
+	buddy_adopt(page, order);
+	*f = (struct folio){ .page = page, .order = order, .refcount = 1 };
 	return f;
 }
 
-struct page *kho_restore_pages(phys_addr_t phys, u64 nr_pages)
+/* kho_restore_pages for anything but one aligned block waiting for any
+ * restore: a run, or a refusal. */
+static __noinline struct page *restore_run(phys_addr_t phys, u64 nr_pages)
 {
 	u64 pfn = phys >> PAGE_SHIFT, end;
 
@@ -206,7 +252,7 @@ struct page *kho_restore_pages(phys_addr_t phys, u64 nr_pages)
 	end = pfn + nr_pages;
 	if (!(nr_pages & (nr_pages - 1)) && !(pfn & (nr_pages - 1)) &&
 	    nr_pages <= (1UL << MAX_ORDER)) {
-		/* One aligned block (an alloc_pages block): the common case. */
+		/* One aligned block (an alloc_pages block), not waiting: why. */
 		unsigned o = (unsigned)__builtin_ctzll(nr_pages);
 
 		return kho_waiting(phys, o) ? restore_block(phys, o, MEMDESC_PAGES_OF(o)) : NULL;
@@ -226,4 +272,34 @@ struct page *kho_restore_pages(phys_addr_t phys, u64 nr_pages)
 				      MEMDESC_PAGES_OF(MIN(o, (u64)MAX_ORDER)));
 	}
 	return pfn_to_page(pfn);
+}
+
+struct page *kho_restore_pages(phys_addr_t phys, u64 nr_pages)
+{
+	u64 pfn = phys >> PAGE_SHIFT;
+
+	/* The common cases first: one page, or one aligned block (an
+	 * alloc_pages block), waiting for any restore, its head word exactly
+	 * as marked. */
+	if (nr_pages == 1 && !(phys & (PAGE_SIZE - 1)) && pfn_valid(pfn)) {
+		struct page *page = pfn_to_page(pfn);
+
+		if (page->memdesc == KHO_MD_HEAD(KHO_OWNER_ANY, 0)) {
+			page->memdesc = MEMDESC_PAGES_OF(0);
+			buddy_adopt(page, 0);
+			return page;
+		}
+	} else if (!(nr_pages & (nr_pages - 1)) && nr_pages && nr_pages <= (1UL << MAX_ORDER) &&
+	    !(phys & ((nr_pages << PAGE_SHIFT) - 1)) && pfn_valid(pfn)) {
+		unsigned o = (unsigned)__builtin_ctzll(nr_pages);
+
+		struct page *page = pfn_to_page(pfn);
+
+		if (page->memdesc == KHO_MD_HEAD(KHO_OWNER_ANY, o)) {
+			memdesc_set(page, o, MEMDESC_PAGES_OF(o));
+			buddy_adopt(page, o);
+			return page;
+		}
+	}
+	return restore_run(phys, nr_pages);
 }

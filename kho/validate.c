@@ -111,16 +111,18 @@ static bool in_ram(phys_addr_t base, u64 size)
  * Where a preserved block or tree node may be (rules 8, 10): RAM, not
  * reserved by this boot (kernel, boot FDT, firmware), not scratch.
  *
- * A walk checks every block, so the check costs O(1), not a pass over
- * each list (a firmware's memory map can have a hundred regions): the walk
- * yields one order's blocks at ascending addresses, and a cursor into each
- * sorted list only moves forward while the address does, starting over
- * when it goes back (the next order). The lists: memblock's memory and
- * reserved ranges (sorted and disjoint, memblock.h) and the scratch areas,
- * sorted by place_start. Nodes, walked in tree order, keep cursors of
- * their own. Nothing changes the lists during a walk (the scan takes its
- * tables between the walks), and memblock's extra table is empty until
- * the scan gives it the preserved ranges.
+ * The walk checks every bitmap word's span of blocks (and each of its
+ * blocks when the span straddles something, blocks_ok), so the check costs
+ * O(1), not a pass over each list (a firmware's memory map can have a
+ * hundred regions): the walk yields one order's blocks at ascending
+ * addresses, and a cursor into each sorted list only moves forward while
+ * the address does, starting over when it goes back (the next order). The
+ * lists: memblock's memory and reserved ranges (sorted and disjoint,
+ * memblock.h) and the scratch areas, sorted by place_start. Nodes, walked
+ * in tree order, keep cursors of their own. Nothing changes the lists
+ * during the walk (its table, in scratch, is reserved after it), and
+ * memblock's extra table is empty until the scan gives it the preserved
+ * ranges.
  */
 struct place_cursor {
 	phys_addr_t last; /* the address checked last */
@@ -193,14 +195,20 @@ struct claim {
 };
 
 struct scan {
-	u64 nodes, count;
-	struct kho_block *fill;   /* walk 2: where blocks go */
-	phys_addr_t *node_fill;   /* walk 2: where nodes go */
+	u64 nodes, count;             /* radix nodes, preserved blocks */
+	struct kho_block_run cur;     /* the run being built; order NO_RUN: none */
+	/* The walk's table, from scratch before the walk (its size is not
+	 * known until the walk ends, so the scan takes the largest free piece
+	 * of scratch and gives back what is left): block runs from the bottom
+	 * up, nodes from the top down, table <= runs_end <= node_fill <= top. */
+	struct kho_block_run *runs_end;
+	phys_addr_t *node_fill, *top;
 	struct claim *claims;     /* rule 17 */
 	u64 nr_claims, max_claims;
 	struct kho_slab_rec *recs; /* rule 15: the records, sorted */
 	u64 nr_recs;
-	u64 blocks_bytes, nodes_bytes, claims_bytes, recs_bytes; /* as taken from scratch */
+	u64 blocks_bytes, nodes_bytes, ranges_bytes, claims_bytes, recs_bytes; /* from scratch */
+	u64 pages;            /* preserved, in all */
 	bool array_preserved; /* the scratch array: a preserved page (Baton) or in scratch */
 	struct place_cursor at[2]; /* where node_ok and block_ok are in the lists */
 	char *why;            /* the caller's buffer for the refusal */
@@ -221,6 +229,13 @@ static int refuse(struct scan *s, int err, const char *fmt, ...)
 	return err;
 }
 
+#define NO_RUN (~0ULL)
+
+static int no_room(char *why, size_t n)
+{
+	return err_why(why, n, -ENOSPC, "no room in scratch for the list of preserved blocks");
+}
+
 static int node_ok(phys_addr_t node, void *arg, char *why, size_t n)
 {
 	struct scan *s = arg;
@@ -229,108 +244,212 @@ static int node_ok(phys_addr_t node, void *arg, char *why, size_t n)
 	if (bad || s->nodes >= KHO_MAX_NODES)
 		return err_why(why, n, bad ? -EFAULT : -E2BIG, "radix node 0x%llx is %s",
 			       (unsigned long long)node, bad ? bad : "one too many");
-	if (s->node_fill)
-		s->node_fill[s->nodes] = node;
+	if ((char *)s->node_fill - (char *)s->runs_end < (long)sizeof(*s->node_fill))
+		return no_room(why, n);
+	*--s->node_fill = node;
 	s->nodes++;
 	return 0;
 }
 
-static int block_ok(phys_addr_t pa, unsigned order, void *arg, char *why, size_t n)
+/* The run being built is done: into the table. */
+static int close_run(struct scan *s, char *why, size_t n)
+{
+	if (s->cur.order == NO_RUN)
+		return 0;
+	if ((char *)s->node_fill - (char *)s->runs_end < (long)sizeof(*s->runs_end))
+		return no_room(why, n);
+	*s->runs_end++ = s->cur;
+	return 0;
+}
+
+/*
+ * Up to 64 blocks of one order from a leaf's bitmap word (bit i: the block
+ * at pa + (i << shift)). Rule 10 is checked once for the span from the
+ * first set block to the end of the last: a span in one RAM region, clear
+ * of reservations and scratch, holds only good blocks; one that is not
+ * (it straddles a hole, a reservation or scratch, which its blocks may
+ * still avoid) is checked block by block, so a block in the hole is still
+ * refused, by the same line. The span's own alignment is its first
+ * block's. Then the blocks join the run being built, a run of set bits at
+ * a time (a full word is 64 touching blocks): only the word's first run
+ * can extend the run from before, the others start runs of their own.
+ */
+static int blocks_ok(phys_addr_t pa, unsigned order, u64 bits, void *arg, char *why, size_t n)
 {
 	struct scan *s = arg;
-	const char *bad = bad_place(&s->at[1], pa, PAGE_SIZE << order, PAGE_SIZE << order);
+	unsigned shift = PAGE_SHIFT + order;
+	u64 size = 1ULL << shift;
+	unsigned first = (unsigned)__builtin_ctzll(bits), last = 63 - (unsigned)__builtin_clzll(bits);
+	int err;
 
-	if (bad)
-		return err_why(why, n, -EFAULT, "preserved block 0x%llx order %u is %s",
-			       (unsigned long long)pa, order, bad);
-	if (s->fill)
-		s->fill[s->count] = (struct kho_block){ pa, order };
-	s->count++;
+	if (bad_place(&s->at[1], pa + ((u64)first << shift), (u64)(last - first + 1) << shift, size)) {
+		for (u64 b = bits; b; b &= b - 1) {
+			phys_addr_t at = pa + ((u64)__builtin_ctzll(b) << shift);
+			const char *bad = bad_place(&s->at[1], at, size, size);
+
+			if (bad)
+				return err_why(why, n, -EFAULT, "preserved block 0x%llx order %u is %s",
+					       (unsigned long long)at, order, bad);
+		}
+	}
+	/* A run of set bits [lo, hi): adding its lowest bit carries past its
+	 * top (to 0 when the run ends at bit 63), and what is left of that
+	 * sum, anded in, clears the run. The first run may extend the one
+	 * being built; */
+	u64 low = bits & -bits, carry = bits + low;
+	phys_addr_t b = pa + ((u64)__builtin_ctzll(low) << shift);
+	phys_addr_t e = carry ? pa + ((u64)__builtin_ctzll(carry) << shift) : pa + (64ULL << shift);
+
+	bits &= carry;
+	if (s->cur.order == order && s->cur.end == b) {
+		s->cur.end = e;
+	} else {
+		/* Keys come in increasing order: orders downwards, each order's
+		 * blocks upwards (index_groups relies on it). */
+		if (s->cur.order != NO_RUN && s->cur.order < order)
+			return err_why(why, n, -EINVAL, "the preserved-memory map is not in key order");
+		if (s->cur.order == order && b < s->cur.end)
+			return err_why(why, n, -EEXIST, "the preserved-memory map repeats a block");
+		err = close_run(s, why, n);
+		if (err)
+			return err;
+		s->cur = (struct kho_block_run){ b, e, order };
+	}
+	if (!bits)
+		return 0;
+	/* the others (at most 31 more) start runs of their own, and go
+	 * straight into the table when it has room for all of them. */
+	if ((char *)s->node_fill - (char *)s->runs_end < 32 * (long)sizeof(*s->runs_end))
+		return no_room(why, n);
+	struct kho_block_run *out = s->runs_end;
+
+	*out++ = s->cur;
+	for (;;) {
+		low = bits & -bits;
+		carry = bits + low;
+		b = pa + ((u64)__builtin_ctzll(low) << shift);
+		e = carry ? pa + ((u64)__builtin_ctzll(carry) << shift) : pa + (64ULL << shift);
+		bits &= carry;
+		if (!bits)
+			break;
+		*out++ = (struct kho_block_run){ b, e, order };
+	}
+	s->runs_end = out;
+	s->cur = (struct kho_block_run){ b, e, order };
 	return 0;
 }
 
 /*
  * The radix walk yields keys in increasing order, and a key's top bit is its
- * order: so the blocks come grouped by order, highest first, each group
+ * order: so the block runs come grouped by order, highest first, each group
  * ascending by address. The groups are indexed instead of sorted, and
  * merged on the fly when address order is needed. group[o] = [first, end)
- * of order o's blocks; orders[0..nr_orders) lists the orders that have any
- * (a handful, of the KHO_MAX_BLOCK_ORDER + 1 possible).
+ * of order o's runs in kho.blocks; orders[0..nr_orders) lists the orders
+ * that have any (a handful, of the KHO_MAX_BLOCK_ORDER + 1 possible). The
+ * walk refused any other order (blocks_ok).
  */
 static u64 group[KHO_MAX_BLOCK_ORDER + 1][2];
 static int orders[KHO_MAX_BLOCK_ORDER + 1], nr_orders;
 
-static int index_groups(struct scan *s)
+static void index_groups(void)
 {
 	u64 i = 0;
 
 	nr_orders = 0;
 	for (int o = KHO_MAX_BLOCK_ORDER; o >= 0; o--) {
+		u64 hi = kho.nr_block_runs;
+
 		group[o][0] = i;
-		for (; i < kho.nr_blocks && kho.blocks[i].order == (u64)o; i++) {
-			if (i > group[o][0] && kho.blocks[i - 1].pa >= kho.blocks[i].pa)
-				return refuse(s, -EEXIST, "the preserved-memory map repeats a block");
+		while (i < hi) { /* the first run of a lower order */
+			u64 mid = i + (hi - i) / 2;
+
+			if (kho.blocks[mid].order >= (u64)o)
+				i = mid + 1;
+			else
+				hi = mid;
 		}
 		group[o][1] = i;
 		if (group[o][1] > group[o][0])
 			orders[nr_orders++] = o;
 	}
-	if (i != kho.nr_blocks)
-		return refuse(s, -EINVAL, "the preserved-memory map is not in key order");
-	return 0;
+	BUG_ON(i != kho.nr_block_runs);
 }
 
-/* Call fn on every block in address order; stop when it returns false. */
-static void each_by_address(bool (*fn)(const struct kho_block *b, void *arg), void *arg)
+/*
+ * The runs of all orders in address order, merged into maximal ranges of
+ * touching memory (kho.runs, which memblock takes whole); a block that
+ * starts before the one below it ends is an overlap (rule 12). out has
+ * room for every block run (merging only makes fewer). Counts the blocks
+ * and pages on the way. Returns false at an overlap, with overlap[] =
+ * { where the lower one ends, where the upper one starts }.
+ */
+struct merge {
+	struct memblock_region *out;
+	u64 n;
+	phys_addr_t end;
+	u64 blocks, pages;
+	phys_addr_t overlap[2];
+};
+
+static bool merge_one(struct merge *m, const struct kho_block_run *r)
+{
+	u64 size = r->end - r->pa;
+
+	m->pages += size >> PAGE_SHIFT;
+	m->blocks += size >> (PAGE_SHIFT + r->order);
+	if (m->n && r->pa < m->end) {
+		m->overlap[0] = m->end;
+		m->overlap[1] = r->pa;
+		return false;
+	}
+	if (m->n && r->pa == m->end)
+		m->out[m->n - 1].size += size;
+	else
+		m->out[m->n++] = (struct memblock_region){ r->pa, size };
+	m->end = r->end;
+	return true;
+}
+
+static bool merge_runs(struct merge *m)
 {
 	u64 head[KHO_MAX_BLOCK_ORDER + 1];
 
+	if (nr_orders == 1) {
+		/* One order: the runs are in address order already, and apart
+		 * (the walk joined touching ones and refused repeats), so the
+		 * ranges are the runs. */
+		const struct kho_block_run *r = kho.blocks;
+		u64 n = kho.nr_block_runs, pages = 0;
+
+		for (u64 i = 0; i < n; i++) {
+			m->out[i] = (struct memblock_region){ r[i].pa, r[i].end - r[i].pa };
+			pages += (r[i].end - r[i].pa) >> PAGE_SHIFT;
+		}
+		m->n = n;
+		m->pages = pages;
+		m->blocks = pages >> r[0].order;
+		return true;
+	}
 	for (int k = 0; k < nr_orders; k++)
 		head[orders[k]] = group[orders[k]][0];
 	for (;;) {
+		const struct kho_block_run *r = NULL;
 		int best = -1;
 
 		for (int k = 0; k < nr_orders; k++) {
 			int o = orders[k];
 
-			if (head[o] < group[o][1] &&
-			    (best < 0 || kho.blocks[head[o]].pa < kho.blocks[head[best]].pa))
+			if (head[o] < group[o][1] && (!r || kho.blocks[head[o]].pa < r->pa)) {
 				best = o;
+				r = &kho.blocks[head[o]];
+			}
 		}
-		if (best < 0 || !fn(&kho.blocks[head[best]++], arg))
-			return;
+		if (!r)
+			return true;
+		head[best]++;
+		if (!merge_one(m, r))
+			return false;
 	}
-}
-
-/* Runs: touching blocks merged into ranges; counted, checked for overlap,
- * and (when out is set) written. */
-struct runs {
-	struct memblock_region *out;
-	u64 n;
-	phys_addr_t end;
-	phys_addr_t overlap_a, overlap_b;
-};
-
-static bool add_to_run(const struct kho_block *b, void *arg)
-{
-	struct runs *r = arg;
-	u64 size = PAGE_SIZE << b->order;
-
-	if (r->n && b->pa < r->end) {
-		r->overlap_a = r->end;
-		r->overlap_b = b->pa;
-		return false;
-	}
-	if (r->n && b->pa == r->end) {
-		if (r->out)
-			r->out[r->n - 1].size += size;
-	} else {
-		if (r->out)
-			r->out[r->n] = (struct memblock_region){ b->pa, size };
-		r->n++;
-	}
-	r->end = b->pa + size;
-	return true;
 }
 
 /* Is a block of exactly that order preserved at pa? (order < 0: any.) */
@@ -342,16 +461,17 @@ static bool find_block(phys_addr_t pa, int order)
 
 		if (order >= 0 && o != order)
 			continue;
-		while (lo < hi) {
+		while (lo < hi) { /* the last run of order o starting at or below pa */
 			u64 mid = lo + (hi - lo) / 2;
 
-			if (kho.blocks[mid].pa == pa)
-				return true;
-			if (kho.blocks[mid].pa < pa)
+			if (kho.blocks[mid].pa <= pa)
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
+		if (lo && pa < kho.blocks[lo - 1].end &&
+		    !((pa - kho.blocks[lo - 1].pa) & ((PAGE_SIZE << o) - 1)))
+			return true;
 	}
 	return false;
 }
@@ -455,6 +575,60 @@ static void scratch_free(void *p, u64 bytes)
 {
 	if (p)
 		memblock_unreserve(virt_to_phys(p), bytes);
+}
+
+/* Before the walk: the largest free piece of scratch, whole, for the
+ * walk's table (struct scan), and fresh placement cursors. It is not
+ * reserved during the walk, which allocates nothing else and reads only
+ * nodes and blocks outside scratch (a node inside is refused as such
+ * before it is read); what the walk filled is reserved after it. */
+static int walk_table_take(struct scan *s)
+{
+	u64 cursor = 0, size, best = 0;
+	phys_addr_t base, at = 0;
+
+	place_start(s->at, 2);
+	while (memblock_next_free(&cursor, &base, &size)) {
+		phys_addr_t b = MAX(ALIGN_UP(base, 8), memblock.alloc_min);
+		phys_addr_t e = ALIGN_DOWN(MIN(base + size, memblock.alloc_max), 8);
+
+		if (b < e && e - b > best) {
+			best = e - b;
+			at = b;
+		}
+	}
+	if (best < sizeof(struct kho_block_run))
+		return refuse(s, -ENOSPC, "no room in scratch for the list of preserved blocks");
+	kho.blocks = phys_to_virt(at);
+	s->runs_end = kho.blocks;
+	s->top = s->node_fill = phys_to_virt(at + best);
+	return 0;
+}
+
+/* After it: the runs at the bottom and the nodes at the top are reserved,
+ * what lies between stays free. */
+static int walk_table_keep(struct scan *s)
+{
+	u64 runs = (u64)((char *)s->runs_end - (char *)kho.blocks);
+	u64 nodes = (u64)((char *)s->top - (char *)s->node_fill);
+
+	kho.nr_block_runs = (u64)(s->runs_end - kho.blocks);
+	if ((runs && memblock_reserve(virt_to_phys(kho.blocks), runs)) ||
+	    (nodes && memblock_reserve(virt_to_phys(s->node_fill), nodes))) {
+		if (runs)
+			memblock_unreserve(virt_to_phys(kho.blocks), runs);
+		kho.blocks = NULL;
+		s->node_fill = NULL;
+		kho.nr_block_runs = 0;
+		return refuse(s, -ENOSPC, "no room in scratch for the list of preserved blocks");
+	}
+	s->blocks_bytes = runs;
+	s->nodes_bytes = nodes;
+	if (!runs)
+		kho.blocks = NULL;
+	if (!nodes)
+		s->node_fill = NULL;
+	return 0;
 }
 
 /* Rule 14, and the blobs' claims (the slab chain's first chunk is claimed
@@ -708,9 +882,77 @@ static int scratch_check(const void *boot_fdt, const struct kho_scratch *areas, 
 	return 0;
 }
 
-/* Rule 18: the largest page-aligned piece of [b, e) outside scratch and
- * the preserved runs. */
-static u64 largest_piece(phys_addr_t b, phys_addr_t e)
+/*
+ * Rule 18: the largest page-aligned piece of [b, e) outside scratch and
+ * the preserved runs. The free ranges come in address order, so one
+ * cursor into each sorted list (the runs, scratch_sorted from
+ * place_start) only moves forward. Asked only whether a piece of need
+ * bytes exists (need > 0), it skips: when a run starts within need bytes
+ * of b, no piece that long starts before the last run that does ends, so
+ * b jumps to that run's end, found by binary search; every two jumps move
+ * b by need at least, so the check costs O(RAM / need * log runs) (the
+ * memmap needs RAM / 512), whatever the number of runs. Asked for the
+ * largest (need 0, for the refusal's figure), it visits every run.
+ */
+struct room_cursor {
+	u64 run;
+	int scr;
+};
+
+/* The first run at or after i that ends after pa (beyond: base >= pa),
+ * or n. */
+static u64 run_after(u64 i, phys_addr_t pa, bool beyond)
+{
+	u64 hi = kho.nr_runs;
+
+	while (i < hi) {
+		u64 mid = i + (hi - i) / 2;
+		phys_addr_t at = beyond ? kho.runs[mid].base : kho.runs[mid].base + kho.runs[mid].size;
+
+		if (beyond ? at < pa : at <= pa)
+			i = mid + 1;
+		else
+			hi = mid;
+	}
+	return i;
+}
+
+/* ... of [b, e), which holds no scratch: the gaps between the runs. */
+static u64 largest_gap(struct room_cursor *c, phys_addr_t b, phys_addr_t e, u64 need)
+{
+	const struct memblock_region *r = kho.runs;
+	u64 best = 0, i = c->run, n = kho.nr_runs;
+
+	if (need) {
+		for (;;) {
+			if (e - b < need)
+				return 0;
+			i = c->run = run_after(i, b, false);
+			if (i == n || r[i].base >= b + need)
+				return need; /* [b, b + need) is free */
+			i = run_after(i, b + need, true) - 1; /* the last run starting below */
+			b = r[i].base + r[i].size;
+			if (b >= e)
+				return 0;
+			i++;
+		}
+	}
+	while (i < n && r[i].base + r[i].size <= b)
+		i++;
+	for (; i < n && r[i].base < e; i++) {
+		if (r[i].base > b)
+			best = MAX(best, r[i].base - b);
+		b = r[i].base + r[i].size;
+		if (b >= e) { /* the run goes on past e: stay on it */
+			c->run = i;
+			return best;
+		}
+	}
+	c->run = i;
+	return MAX(best, e - b);
+}
+
+static u64 largest_piece(struct room_cursor *c, phys_addr_t b, phys_addr_t e, u64 need)
 {
 	u64 best = 0;
 
@@ -718,39 +960,20 @@ static u64 largest_piece(phys_addr_t b, phys_addr_t e)
 	e = ALIGN_DOWN(e, PAGE_SIZE);
 	while (b < e) {
 		phys_addr_t end = e;
-		const struct memblock_region *r = run_at(b);
-		bool skipped = false;
 
-		if (r) { /* inside a preserved run: skip it */
-			b = r->base + r->size;
-			continue;
-		}
-		for (int i = 0; i < kho.nr_scratch && !skipped; i++) {
-			const struct kho_scratch *a = &kho.scratch[i];
+		while (c->scr < nr_scratch_sorted &&
+		       scratch_sorted[c->scr].addr + scratch_sorted[c->scr].size <= b)
+			c->scr++;
+		if (c->scr < nr_scratch_sorted) {
+			const struct kho_scratch *a = &scratch_sorted[c->scr];
 
-			if (a->addr <= b && b < a->addr + a->size) { /* inside scratch */
+			if (a->addr <= b) { /* inside scratch: skip it */
 				b = a->addr + a->size;
-				skipped = true;
-			} else if (a->addr > b && a->addr < end) {
-				end = a->addr;
+				continue;
 			}
+			end = MIN(end, a->addr);
 		}
-		if (skipped)
-			continue;
-		/* The first run starting in [b, end) cuts the piece short. */
-		u64 lo = 0, hi = kho.nr_runs;
-
-		while (lo < hi) {
-			u64 mid = lo + (hi - lo) / 2;
-
-			if (kho.runs[mid].base < b)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo < kho.nr_runs && kho.runs[lo].base < end)
-			end = kho.runs[lo].base;
-		best = MAX(best, end - b);
+		best = MAX(best, largest_gap(c, b, end, need));
 		b = end;
 	}
 	return best;
@@ -759,12 +982,18 @@ static u64 largest_piece(phys_addr_t b, phys_addr_t e)
 static int room_check(struct scan *s)
 {
 	u64 need = memdesc_memmap_bytes(), best = 0, cursor = 0, size;
+	struct room_cursor c = { 0, 0 };
 	phys_addr_t base;
 
 	while (best < need && memblock_next_free(&cursor, &base, &size))
-		best = MAX(best, largest_piece(base, base + size));
+		best = MAX(best, largest_piece(&c, base, base + size, need));
 	if (best >= need)
 		return 0;
+	/* No room: again, for the largest free range the refusal names. */
+	cursor = 0;
+	c = (struct room_cursor){ 0, 0 };
+	while (memblock_next_free(&cursor, &base, &size))
+		best = MAX(best, largest_piece(&c, base, base + size, 0));
 	return refuse(s, -ENOSPC, "scratch and the preserved blocks leave no room for the memory map (%llu "
 		      "KiB needed, %llu KiB the largest free range)", (unsigned long long)(need >> 10),
 		      (unsigned long long)(best >> 10));
@@ -795,7 +1024,7 @@ static int scan(const void *boot_fdt, struct scan *s)
 	int len;
 	phys_addr_t root;
 	int err;
-	struct kho_radix_walker w = { node_ok, block_ok, s };
+	struct kho_radix_walker w = { .node_ok = node_ok, .blocks = blocks_ok, .arg = s };
 
 	if (!bootfdt_chosen_range(boot_fdt, KHO_CHOSEN_FDT, &fr) ||
 	    !bootfdt_chosen_range(boot_fdt, KHO_CHOSEN_SCRATCH, &sr))
@@ -831,46 +1060,42 @@ static int scan(const void *boot_fdt, struct scan *s)
 		return refuse(s, -EINVAL, "the KHO root FDT has no 8-byte preserved-memory-map");
 	memcpy(&root, map, 8);
 
-	/* Walk 1: check and count. */
-	place_start(s->at, 2);
+	/* One walk checks every node and block and builds the block runs. */
+	err = walk_table_take(s);
+	if (err)
+		return err;
 	err = kho_radix_walk(root, &w, s->why, s->why_n);
+	if (!err)
+		err = close_run(s, s->why, s->why_n);
+	if (err) {
+		kho.blocks = NULL;
+		s->node_fill = NULL;
+		return err;
+	}
+	err = walk_table_keep(s);
 	if (err)
 		return err;
-	/* Walk 2: blocks and nodes into tables from scratch (memblock
-	 * allocates nowhere else until the map is read). */
-	s->blocks_bytes = s->count * sizeof(struct kho_block);
-	s->nodes_bytes = s->nodes * sizeof(phys_addr_t);
-	kho.blocks = scratch_alloc(s->blocks_bytes);
-	s->node_fill = scratch_alloc(s->nodes_bytes);
-	if ((s->count && !kho.blocks) || (s->nodes && !s->node_fill))
-		return refuse(s, -ENOSPC, "no room in scratch for the list of preserved blocks");
-	s->fill = kho.blocks;
-	s->nodes = 0;
-	s->count = 0;
-	place_start(s->at, 2);
-	err = kho_radix_walk(root, &w, s->why, s->why_n);
-	if (err)
-		return err;
-	kho.nr_blocks = s->count;
-	err = index_groups(s);
-	if (err)
-		return err;
-	/* Runs in address order: counted (and overlaps caught), then written
-	 * to a table in scratch that memblock takes whole. */
-	struct runs r = { 0 };
+	index_groups();
+	/* Runs in address order, overlaps caught, into a table in scratch
+	 * that memblock takes whole. */
+	if (kho.nr_block_runs) {
+		struct merge m = { 0 };
 
-	each_by_address(add_to_run, &r);
-	if (r.overlap_a || r.overlap_b)
-		return refuse(s, -EEXIST, "preserved blocks overlap at 0x%llx (a block starts there before "
-			      "the one below ends at 0x%llx)", (unsigned long long)r.overlap_b,
-			      (unsigned long long)r.overlap_a);
-	if (r.n) {
-		kho.runs = scratch_alloc(r.n * sizeof(struct memblock_region));
+		s->ranges_bytes = kho.nr_block_runs * sizeof(struct memblock_region);
+		m.out = kho.runs = scratch_alloc(s->ranges_bytes);
 		if (!kho.runs)
 			return refuse(s, -ENOSPC, "no room in scratch for the preserved ranges");
-		kho.nr_runs = r.n;
-		r = (struct runs){ .out = kho.runs };
-		each_by_address(add_to_run, &r);
+		if (!merge_runs(&m))
+			return refuse(s, -EEXIST, "preserved blocks overlap at 0x%llx (a block starts there "
+				      "before the one below ends at 0x%llx)", (unsigned long long)m.overlap[1],
+				      (unsigned long long)m.overlap[0]);
+		/* Merging made fewer: the rest goes back. */
+		kho.nr_runs = m.n;
+		if (m.n < kho.nr_block_runs)
+			scratch_free(kho.runs + m.n, s->ranges_bytes - m.n * sizeof(*kho.runs));
+		s->ranges_bytes = m.n * sizeof(*kho.runs);
+		kho.nr_blocks = s->count = m.blocks;
+		s->pages = m.pages;
 	}
 	if (!find_block(fr.base, -1))
 		return refuse(s, -EINVAL, "the KHO root FDT is not itself preserved");
@@ -904,13 +1129,14 @@ static void forget(struct scan *s)
 {
 	drop_tables(s);
 	scratch_free(kho.blocks, s->blocks_bytes);
-	scratch_free(kho.runs, kho.nr_runs * sizeof(*kho.runs));
+	scratch_free(kho.runs, s->ranges_bytes);
 	scratch_free(kho.owned, kho.nr_owned * sizeof(*kho.owned));
 	kho.blocks = NULL;
 	kho.runs = NULL;
 	kho.owned = NULL;
 	kho.nr_owned = 0;
 	kho.nr_runs = 0;
+	kho.nr_block_runs = 0;
 	kho.nr_blocks = 0;
 	kho.nr_scratch = 0;
 	kho.in_fdt = 0;
@@ -920,10 +1146,9 @@ static void forget(struct scan *s)
 int kho_scan(const void *boot_fdt)
 {
 	char why[ERR_WHY_MAX];
-	struct scan s = { .why = why, .why_n = sizeof(why) };
+	struct scan s = { .cur.order = NO_RUN, .why = why, .why_n = sizeof(why) };
 	int chosen = fdt_path_offset(boot_fdt, "/chosen");
 	int err;
-	u64 pages = 0;
 
 	if (chosen < 0 || !fdt_getprop(boot_fdt, chosen, KHO_CHOSEN_FDT, NULL))
 		return -ENOENT; /* a cold boot */
@@ -938,8 +1163,6 @@ int kho_scan(const void *boot_fdt)
 	/* Reserve the blocks: the runs table, handed to memblock whole (there
 	 * may be millions of blocks; memblock's own table is fixed). */
 	memblock_reserve_table(kho.runs, kho.nr_runs);
-	for (u64 i = 0; i < kho.nr_runs; i++)
-		pages += kho.runs[i].size >> PAGE_SHIFT;
 	memblock_set_alloc_limits(0, ~0ULL); /* the map is read */
 	/* Scratch stays out of the page allocator, so nothing this generation
 	 * preserves can be in it: the next kernel's image goes there. */
@@ -947,7 +1170,7 @@ int kho_scan(const void *boot_fdt)
 		if (kho.scratch[i].size)
 			memblock_reserve(kho.scratch[i].addr, kho.scratch[i].size);
 	pr_info("kho: handover accepted (%s): %llu preserved blocks, %llu pages, %d scratch area%s",
-		kho.version, (unsigned long long)kho.nr_blocks, (unsigned long long)pages,
+		kho.version, (unsigned long long)kho.nr_blocks, (unsigned long long)s.pages,
 		kho.nr_scratch, kho.nr_scratch == 1 ? "" : "s");
 	return 0;
 }

@@ -59,7 +59,7 @@ void folio_put(struct folio *f)
 
 struct folio *folio_desc_alloc(void)
 {
-	return kmem_cache_alloc(folio_cache, __GFP_ZERO);
+	return kmem_cache_alloc(folio_cache, GFP_KERNEL);
 }
 
 void folio_desc_free(struct folio *f)

@@ -127,3 +127,29 @@ test-stores: $(STORE_PLUGIN) insn-kernels
 .PHONY: bench-handover
 bench-handover: insn-kernels $(STORE_PLUGIN)
 	$(Q)tests/bench/handover $(BENCH_HANDOVER_ARGS)
+
+# Instructions per preserved block on the incoming side (tests/bench/
+# kho_insns.c, read by tests/bench/kho-insns under callgrind): the KHO
+# bench's sources, built as the kernel is (-O2, general registers only,
+# so no SSE store the guest could not make), in a folder of their own.
+KHO_INSNS_BUILD := $(BENCH_BUILD)/insns
+KHO_INSNS_BIN := $(BENCH_BUILD)/kho-insns
+KHO_INSNS_KERNEL_OBJS := $(patsubst %.c,$(KHO_INSNS_BUILD)/%.o,$(KHO_BENCH_KERNEL_SRCS))
+KHO_INSNS_OBJS := $(KHO_INSNS_KERNEL_OBJS) \
+	$(patsubst %.c,$(KHO_INSNS_BUILD)/%.o,tests/host/fake_arch.c tests/bench/kho_insns.c)
+$(KHO_INSNS_KERNEL_OBJS): KHO_INSNS_FLAGS := -mgeneral-regs-only -g
+
+$(KHO_INSNS_BUILD)/%.o: %.c tests/bench/bench.mk | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(BENCH_CC) $(BENCH_CFLAGS) $(BENCH_RENAME) -I. $(KHO_INSNS_FLAGS) -c $< -o $@
+
+$(KHO_INSNS_BIN): $(KHO_INSNS_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(BENCH_CC) -no-pie -o $@ $(KHO_INSNS_OBJS) -lfdt
+
+.PHONY: bench-kho-insns
+bench-kho-insns: $(KHO_INSNS_BIN)
+	$(Q)tests/bench/kho-insns $(KHO_INSNS_BIN)
+
+-include $(KHO_INSNS_OBJS:.o=.d)

@@ -866,3 +866,98 @@ TEST(kho, unpreserve_takes_everything_back)
 	EXPECT_EQ(kho_unclaimed_pages(), 2);
 	EXPECT(kho_restore_folio(folio_pfn(f) << PAGE_SHIFT) == NULL);
 }
+
+/* ---- Rule 10, checked a bitmap word's span at a time ---- */
+
+/* The scan checks the span of each bitmap word of the map (first set block
+ * to the end of the last) at once and goes block by block only when the
+ * span straddles something. So a span with a hole, a reservation or
+ * scratch inside it is accepted when its blocks avoid them, and refused,
+ * by the block's own line, when one is on them. Generation A preserves
+ * pages 0, 1, 3, 62 and 63 of a 64-page block: one word, spanning all 64. */
+static const int word_pages[] = { 0, 1, 3, 62, 63 };
+
+static struct kho_handover word_handover(phys_addr_t *word)
+{
+	struct kho_handover h;
+	struct page *p;
+
+	host_ram(RAM_BASE, RAM);
+	host_console_register();
+	boot_generation(NULL);
+	p = alloc_pages(GFP_KERNEL, 6); /* 64 pages, 64-page aligned: one word */
+	REQUIRE(p);
+	for (size_t i = 0; i < ARRAY_SIZE(word_pages); i++)
+		REQUIRE(kho_preserve_pages(pfn_to_page(page_to_pfn(p) + word_pages[i]), 1) == 0);
+	*word = page_to_phys(p);
+	REQUIRE(kho_serialize(&h) == 0);
+	return h;
+}
+
+enum obstacle { HOLE, RESERVED, SCRATCH };
+
+/* Generation B's scan, with one page at `at` not RAM, reserved by this
+ * boot, or a scratch area of its own. */
+static int scan_with(struct kho_handover h, enum obstacle what, phys_addr_t at)
+{
+	struct kho_scratch *a = phys_to_virt(h.scratch);
+
+	memblock_reset();
+	kho_reset();
+	if (what == HOLE) {
+		memblock_add(RAM_BASE, at - RAM_BASE);
+		memblock_add(at + PAGE_SIZE, RAM_BASE + RAM - at - PAGE_SIZE);
+	} else {
+		memblock_add(RAM_BASE, RAM);
+	}
+	memblock_reserve(RAM_BASE, 1 << 20);
+	memblock_reserve(KERNEL_IMAGE, 1 << 20);
+	if (what == RESERVED)
+		memblock_reserve(at, PAGE_SIZE);
+	if (what == SCRATCH) { /* the array's page has room for a second area */
+		a[1] = (struct kho_scratch){ at, PAGE_SIZE };
+		h.scratch_size = 2 * sizeof(*a);
+	}
+	host_log_clear();
+	return kho_scan(handover_fdt(&h));
+}
+
+static void span_straddles(enum obstacle what, const char *why)
+{
+	phys_addr_t word;
+	struct kho_handover h = word_handover(&word);
+	char line[160];
+
+	/* Page 12 is in the span, and no block is on it: accepted. */
+	EXPECT_EQ(scan_with(h, what, word + 12 * PAGE_SIZE), 0);
+	EXPECT_LOG("kho: handover accepted");
+	/* The five, and the handover's own three pages (the root FDT, the
+	 * scratch array, the kexec-metadata record). */
+	EXPECT_LOG("8 preserved blocks, 8 pages");
+	/* Page 3 is a block: refused, naming it. */
+	EXPECT_EQ(scan_with(h, what, word + 3 * PAGE_SIZE), -EFAULT);
+	snprintf(line, sizeof(line), "kho: handover refused: preserved block 0x%llx order 0 is %s;",
+		 (unsigned long long)(word + 3 * PAGE_SIZE), why);
+	EXPECT_LOG(line);
+	/* So are the span's first and last blocks. */
+	EXPECT_EQ(scan_with(h, what, word), -EFAULT);
+	EXPECT_EQ(scan_with(h, what, word + 63 * PAGE_SIZE), -EFAULT);
+	snprintf(line, sizeof(line), "preserved block 0x%llx order 0 is %s;",
+		 (unsigned long long)(word + 63 * PAGE_SIZE), why);
+	EXPECT_LOG(line);
+}
+
+TEST(kho, block_span_across_a_hole_in_ram)
+{
+	span_straddles(HOLE, "outside RAM");
+}
+
+TEST(kho, block_span_across_reserved_memory)
+{
+	span_straddles(RESERVED, "on memory this boot has reserved (kernel, boot FDT or firmware)");
+}
+
+TEST(kho, block_span_across_scratch)
+{
+	span_straddles(SCRATCH, "inside scratch");
+}

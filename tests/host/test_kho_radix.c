@@ -70,7 +70,7 @@ TEST(kho_radix, set_clear_and_walk)
 {
 	struct kho_radix t = { 0 };
 	struct seen s = { 0 };
-	struct kho_radix_walker w = { node_ok, block, &s };
+	struct kho_radix_walker w = { .node_ok = node_ok, .block = block, .arg = &s };
 	struct buddy_stats before, after;
 	char why[ERR_WHY_MAX] = "";
 
@@ -95,7 +95,7 @@ TEST(kho_radix, walk_finds_every_block_of_a_random_set)
 {
 	struct kho_radix t = { 0 };
 	struct seen s = { 0 };
-	struct kho_radix_walker w = { node_ok, block, &s };
+	struct kho_radix_walker w = { .node_ok = node_ok, .block = block, .arg = &s };
 	char why[ERR_WHY_MAX] = "";
 	u64 rng = 12345, pages = 0, n = 0;
 
@@ -121,7 +121,7 @@ TEST(kho_radix, walk_stops_at_a_refused_node_or_bad_key)
 {
 	struct kho_radix t = { 0 };
 	struct seen s = { 0 };
-	struct kho_radix_walker w = { node_ok, block, &s };
+	struct kho_radix_walker w = { .node_ok = node_ok, .block = block, .arg = &s };
 	char why[ERR_WHY_MAX] = "";
 	struct kho_radix_node *root;
 

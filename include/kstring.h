@@ -30,20 +30,10 @@ unsigned long long strtoull(const char *s, char **end, int base);
 
 #include "types.h"
 
-/* Fill n 64-bit words at p with v: the memmap's fills (a word a page), four
- * stores a turn. On x86-64 a long fill is one `rep stosq`, a word an
- * iteration: the loop spends two instructions a word (four stores and four
- * of upkeep a turn, the kernel having no vector registers), which made a
- * restored 4 MiB folio cost two instructions a page; short fills keep the
- * loop, rep's start being slow on hardware. */
+/* Fill n 64-bit words at p with v, four stores a turn. The memmap's long
+ * fills go to the arch instead (memdesc_fill, page.h). */
 static inline void memset64(u64 *p, u64 v, size_t n)
 {
-#if defined(__x86_64__)
-	if (n >= 16) {
-		__asm__ volatile("rep stosq" : "+D"(p), "+c"(n) : "a"(v) : "memory");
-		return;
-	}
-#endif
 	for (; n >= 4; n -= 4, p += 4) {
 		p[0] = v;
 		p[1] = v;

@@ -28,6 +28,7 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "arch/mmu.h"
+#include "arch/string.h"
 
 struct page {
 	unsigned long memdesc;
@@ -110,12 +111,24 @@ static inline struct page *virt_to_page(const void *addr)
 	return pfn_to_page(virt_to_phys(addr) >> PAGE_SHIFT);
 }
 
+/* Set n memmap words from page on to md: a long fill is the arch's
+ * (arch/string.h: x86-64's `rep stosq`, a word an instruction, where the
+ * loop spends two, the kernel having no vector registers); a short one
+ * stays inline, a call or rep's start costing more than it saves. */
+static inline void memdesc_fill(struct page *page, unsigned long md, u64 n)
+{
+	_Static_assert(sizeof(struct page) == sizeof(u64), "a memmap word is a u64");
+	if (n >= ARCH_FILL64_MIN)
+		arch_fill64((u64 *)&page->memdesc, md, n);
+	else
+		memset64((u64 *)&page->memdesc, md, n);
+}
+
 /* Give every page of an allocated block a new memdesc word (a slab that
  * becomes its own descriptor, KHO restoring a block). */
 static inline void memdesc_set(struct page *page, unsigned int order, unsigned long md)
 {
-	_Static_assert(sizeof(struct page) == sizeof(u64), "a memmap word is a u64");
-	memset64(&page->memdesc, md, 1UL << order);
+	memdesc_fill(page, md, 1UL << order);
 }
 
 /* Count the memmap's pages by type: count[type] for each enum memdesc_type

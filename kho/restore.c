@@ -62,10 +62,10 @@ void kho_mark_preserved(void)
 			continue;
 		}
 		if (!r->order) {
-			memset64(&p->memdesc, KHO_MD_HEAD(KHO_OWNER_ANY, 0), pages);
+			memdesc_fill(p, KHO_MD_HEAD(KHO_OWNER_ANY, 0), pages);
 			continue;
 		}
-		memset64(&p->memdesc, KHO_MD_TAIL, pages);
+		memdesc_fill(p, KHO_MD_TAIL, pages);
 		for (u64 k = 0; k < pages; k += step)
 			p[k].memdesc = KHO_MD_HEAD(KHO_OWNER_ANY, r->order);
 	}

@@ -9,6 +9,8 @@
 #include "arch/counter.h"
 #include "arch/cpu.h"
 #include "arch/pio.h"
+#include "kstring.h"
+#include "arch/string.h"
 
 const char arch_name[] = "arm64";
 
@@ -77,4 +79,11 @@ u64 arch_counter_freq(void)
 void arch_counter_init(const void *fdt)
 {
 	(void)fdt; /* CNTFRQ_EL0 holds the frequency; the firmware set it */
+}
+
+/* arch/string.h: pair stores of the plain loop are the best without
+ * vector registers. */
+void arch_fill64(u64 *p, u64 v, size_t n)
+{
+	memset64(p, v, n);
 }

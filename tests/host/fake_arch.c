@@ -18,6 +18,8 @@
 #include "host.h"
 #include "console.h"
 #include "arch/counter.h"
+#include "kstring.h"
+#include "arch/string.h"
 #include "arch/cpu.h"
 #include "arch/kexec.h"
 #include "arch/mmu.h"
@@ -243,3 +245,14 @@ bool arch_kernel_page_phys(unsigned long va, phys_addr_t *pa)
 /* No kexec on the host; KHO's scratch may be anywhere in fake RAM. */
 const phys_addr_t arch_kexec_max_phys = ~0ULL;
 const char arch_name[] = "host";
+
+/* arch/string.h: the host is x86-64 here, and the instruction counts of
+ * make bench-kho-insns should be the kernel's; any other host loops. */
+void arch_fill64(u64 *p, u64 v, size_t n)
+{
+#if defined(__x86_64__)
+	__asm__ volatile("rep stosq" : "+D"(p), "+c"(n) : "a"(v) : "memory");
+#else
+	memset64(p, v, n);
+#endif
+}

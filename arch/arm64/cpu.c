@@ -81,9 +81,28 @@ void arch_counter_init(const void *fdt)
 	(void)fdt; /* CNTFRQ_EL0 holds the frequency; the firmware set it */
 }
 
-/* arch/string.h: pair stores of the plain loop are the best without
- * vector registers. */
+/* arch/string.h: without vector registers the best is pair stores, eight
+ * of them a turn (16 words), for about 0.7 instructions a word against the
+ * plain loop's 1.5 (memset64: four words a turn). */
 void arch_fill64(u64 *p, u64 v, size_t n)
 {
+	for (; n >= 16; n -= 16, p += 16) {
+		p[0] = v;
+		p[1] = v;
+		p[2] = v;
+		p[3] = v;
+		p[4] = v;
+		p[5] = v;
+		p[6] = v;
+		p[7] = v;
+		p[8] = v;
+		p[9] = v;
+		p[10] = v;
+		p[11] = v;
+		p[12] = v;
+		p[13] = v;
+		p[14] = v;
+		p[15] = v;
+	}
 	memset64(p, v, n);
 }

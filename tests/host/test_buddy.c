@@ -30,6 +30,8 @@ static void boot(void)
 	buddy_stats(&start);
 }
 
+/* Every page back: the free count at once, and, once the per-CPU cache
+ * is drained, the very blocks buddy_init made. */
 static void expect_back_to_start(void)
 {
 	struct buddy_stats now;
@@ -37,6 +39,11 @@ static void expect_back_to_start(void)
 	buddy_check();
 	buddy_stats(&now);
 	EXPECT_EQ(now.free_pages, start.free_pages);
+	buddy_drain();
+	buddy_check();
+	buddy_stats(&now);
+	EXPECT_EQ(now.free_pages, start.free_pages);
+	EXPECT_EQ(now.pcp_pages, 0);
 	for (int k = 0; k <= MAX_ORDER; k++)
 		EXPECT_EQ(now.nr_free[k], start.nr_free[k]);
 }
@@ -65,8 +72,12 @@ TEST(buddy, split_then_merge_back)
 	REQUIRE(p != NULL);
 	buddy_stats(&mid);
 	EXPECT_EQ(mid.free_pages, start.free_pages - 1);
+	EXPECT_EQ(mid.pcp_pages, BUDDY_PCP_BATCH - 1); /* a batch came in, one went out */
 	/* Splitting the smallest block gives one free buddy at every order
-	 * below it. */
+	 * below it, once the rest of the batch is back on the lists. */
+	buddy_drain();
+	buddy_stats(&mid);
+	EXPECT_EQ(mid.free_pages, start.free_pages - 1);
 	for (int k = 0; k < MAX_ORDER && start.nr_free[k] == 0; k++)
 		EXPECT_EQ(mid.nr_free[k], 1);
 	EXPECT_EQ(p->memdesc, MEMDESC_PAGES_OF(0));

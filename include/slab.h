@@ -139,23 +139,57 @@ static inline struct slab *slab_of_page(const void *obj)
 	return memdesc_type(md) == MEMDESC_SLAB ? (struct slab *)memdesc_to_ptr(md) : NULL;
 }
 
-/* The fast free: obj, in slab s of c, is the start of a slot that is
- * allocated and not in the magazine, and the magazine has room. Then it
- * goes in, and true; false leaves everything to the checked way. */
-static inline bool slab_free_fast(struct kmem_cache *c, struct slab *s, const void *obj)
+/* The fast free's checks: obj, in slab s of c, is the start of a slot
+ * that is allocated and not waiting in a magazine or the free queue (its
+ * first word is not the poison). False leaves it to the checked way. */
+static inline bool slab_free_ok(const struct kmem_cache *c, const struct slab *s,
+				const void *obj)
 {
 	u64 off = (u64)((const u8 *)obj - s->base);
 	u32 i = slab_slot_index(c, off);
 
-	if (unlikely((u64)i * c->size != off || i >= c->objects ||
-		     !(s->used[i / 64] & (1UL << (i % 64))) ||
-		     *(const u64 *)obj == (SLAB_MAG_POISON ^ (u64)(uintptr_t)obj) ||
-		     c->mag_n >= c->mag_cap))
+	return (u64)i * c->size == off && i < c->objects &&
+	       (s->used[i / 64] & (1UL << (i % 64))) &&
+	       *(const u64 *)obj != (SLAB_MAG_POISON ^ (u64)(uintptr_t)obj);
+}
+
+/* The fast free into c's magazine, when obj passes and there is room. */
+static inline bool slab_free_fast(struct kmem_cache *c, struct slab *s, const void *obj)
+{
+	if (unlikely(!slab_free_ok(c, s, obj) || c->mag_n >= c->mag_cap))
 		return false;
 	*(u64 *)obj = SLAB_MAG_POISON ^ (u64)(uintptr_t)obj;
 	c->mag[c->mag_n++] = (void *)obj;
 	return true;
 }
+
+/*
+ * The free queue: kfree's objects, of any cache, on their way to their
+ * caches' magazines. kfree has to read the object's memdesc word and then
+ * its slab to learn its cache; pushing straight onto that cache's
+ * magazine makes the push's addresses wait for both loads, and every
+ * later allocation with them (the CPU cannot tell it touches another
+ * cache). So kfree checks the object, poisons it and appends it here, at
+ * an address it knows at once; when the queue is full, or a magazine
+ * runs empty, slab_freeq_drain sorts the whole queue into the magazines
+ * in one go, its loads independent of each other.
+ * Invariants: 0 <= n <= SLAB_FREEQ_SIZE; each of obj[0..n) is a distinct
+ * object, allocated in its slab's bitmap, poisoned like a magazine's,
+ * in no magazine. A cache's objects handed out are its slab_objects -
+ * mag_n - its objects here; whoever counts them (kmem_cache_for_each,
+ * kmem_cache_destroy) drains the queue first.
+ * Example: n 5, kfree(p) of a good object: p's first word becomes
+ * p ^ SLAB_MAG_POISON, obj[5] = p, n = 6.
+ */
+#define SLAB_FREEQ_SIZE 32
+struct slab_freeq {
+	u32 n;
+	void *obj[SLAB_FREEQ_SIZE];
+};
+extern struct slab_freeq slab_freeq;
+/* Move every queued object to its cache's magazine (or, when that is
+ * full, make room in it first). */
+void slab_freeq_drain(void);
 
 static inline void kmem_cache_free(struct kmem_cache *c, void *obj)
 {
@@ -203,8 +237,12 @@ static inline void kfree(const void *p)
 {
 	struct slab *s = slab_of_page(p);
 
-	if (likely(s && slab_free_fast(s->cache, s, p)))
+	DEBUG_BUG_ON(slab_freeq.n > SLAB_FREEQ_SIZE);
+	if (likely(s && slab_free_ok(s->cache, s, p) && slab_freeq.n < SLAB_FREEQ_SIZE)) {
+		*(u64 *)p = SLAB_MAG_POISON ^ (u64)(uintptr_t)p;
+		slab_freeq.obj[slab_freeq.n++] = (void *)p;
 		return;
+	}
 	kfree_slow(p);
 }
 /* Usable size of a kmalloc'd block (its size class or folio size). */

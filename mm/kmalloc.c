@@ -100,6 +100,8 @@ void kfree_slow(const void *p)
 	u64 pfn;
 	struct folio *f;
 
+	if (slab_freeq.n == SLAB_FREEQ_SIZE)
+		slab_freeq_drain();
 	if (!p || slab_free_any(p) != 0) /* a slab object: freed or refused */
 		return;
 	pfn = virt_to_phys(p) >> PAGE_SHIFT;

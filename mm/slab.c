@@ -189,6 +189,11 @@ void *slab_alloc(struct kmem_cache *c, gfp_t gfp)
 	void *obj;
 
 	DEBUG_BUG_ON(c->mag_n != 0);
+	if (slab_freeq.n) { /* objects of this cache may be waiting there */
+		slab_freeq_drain();
+		if (c->mag_n)
+			return kmem_cache_alloc(c, gfp);
+	}
 	for (u32 n = 0; n < c->mag_cap && n < SLAB_MAG_BATCH; n++) {
 		obj = slab_take(c, gfp & ~__GFP_ZERO);
 		if (!obj)
@@ -288,6 +293,31 @@ static void cache_free(struct kmem_cache *c, struct slab *s, void *obj, u32 i)
 	c->mag[c->mag_n++] = obj;
 }
 
+struct slab_freeq slab_freeq;
+
+void slab_freeq_drain(void)
+{
+	struct slab *slabs[SLAB_FREEQ_SIZE];
+	u32 n = slab_freeq.n;
+
+	DEBUG_BUG_ON(n > SLAB_FREEQ_SIZE);
+	/* First every object's slab, loads only, then the pushes. */
+	for (u32 k = 0; k < n; k++)
+		slabs[k] = memdesc_to_ptr(virt_to_page(slab_freeq.obj[k])->memdesc);
+	slab_freeq.n = 0;
+	for (u32 k = 0; k < n; k++) {
+		struct slab *s = slabs[k];
+		struct kmem_cache *c = s->cache;
+		void *obj = slab_freeq.obj[k];
+
+		DEBUG_BUG_ON(*(u64 *)obj != (SLAB_MAG_POISON ^ (u64)(uintptr_t)obj));
+		if (likely(c->mag_n < c->mag_cap))
+			c->mag[c->mag_n++] = obj;
+		else
+			cache_free(c, s, obj, slab_slot_index(c, (u64)((u8 *)obj - s->base)));
+	}
+}
+
 void slab_free(struct kmem_cache *c, void *obj)
 {
 	struct slab *s;
@@ -347,6 +377,7 @@ int kmem_cache_destroy(struct kmem_cache *c)
 {
 	if (!c)
 		return 0;
+	slab_freeq_drain();
 	mag_flush(c, c->mag_n);
 	if (c->slab_objects) {
 		pr_err("kmem_cache_destroy: cache %s still has %llu objects; not destroyed",
@@ -367,6 +398,7 @@ int kmem_cache_destroy(struct kmem_cache *c)
 
 void kmem_cache_for_each(void (*fn)(const struct kmem_cache_stats *st, void *arg), void *arg)
 {
+	slab_freeq_drain(); /* so that each cache's count is its own */
 	for (struct kmem_cache *c = all_caches; c; c = c->next) {
 		struct kmem_cache_stats st = {
 			.name = c->name, .object_size = c->object_size, .slot_size = c->size,
@@ -396,6 +428,7 @@ void slab_dump(void)
 void kmem_cache_init(void)
 {
 	all_caches = NULL;
+	slab_freeq.n = 0;
 	cache_setup(&slab_desc_cache, "slab", sizeof(struct slab), 16);
 	slab_desc_cache.self_describing = true;
 	slab_desc_cache.mag_cap = 0;

@@ -54,12 +54,16 @@
 struct slab {
 	struct kmem_cache *cache;
 	u8 *base;                   /* slot 0 */
+	/* The cache's size, reciprocal and objects, copied here so that
+	 * kfree checks an object with this line alone. */
+	u32 size, reciprocal, objects;
+	u32 inuse;
 	struct slab *next, *prev;   /* on cache->partial or cache->full */
 	struct page *page;
 	void *freelist;
-	u32 inuse;
 	u64 used[SLAB_MAX_OBJECTS / 64];
 } __aligned(16);
+_Static_assert(sizeof(struct slab) == 128, "a slab descriptor is two cache lines");
 
 struct slab_list {
 	struct slab *first;
@@ -139,16 +143,15 @@ static inline struct slab *slab_of_page(const void *obj)
 	return memdesc_type(md) == MEMDESC_SLAB ? (struct slab *)memdesc_to_ptr(md) : NULL;
 }
 
-/* The fast free's checks: obj, in slab s of c, is the start of a slot
+/* The fast free's checks: obj, in slab s, is the start of a slot
  * that is allocated and not waiting in a magazine or the free queue (its
  * first word is not the poison). False leaves it to the checked way. */
-static inline bool slab_free_ok(const struct kmem_cache *c, const struct slab *s,
-				const void *obj)
+static inline bool slab_free_ok(const struct slab *s, const void *obj)
 {
 	u64 off = (u64)((const u8 *)obj - s->base);
-	u32 i = slab_slot_index(c, off);
+	u32 i = (u32)((off * s->reciprocal) >> 32); /* slab_slot_index */
 
-	return (u64)i * c->size == off && i < c->objects &&
+	return (u64)i * s->size == off && i < s->objects &&
 	       (s->used[i / 64] & (1UL << (i % 64))) &&
 	       *(const u64 *)obj != (SLAB_MAG_POISON ^ (u64)(uintptr_t)obj);
 }
@@ -156,7 +159,7 @@ static inline bool slab_free_ok(const struct kmem_cache *c, const struct slab *s
 /* The fast free into c's magazine, when obj passes and there is room. */
 static inline bool slab_free_fast(struct kmem_cache *c, struct slab *s, const void *obj)
 {
-	if (unlikely(!slab_free_ok(c, s, obj) || c->mag_n >= c->mag_cap))
+	if (unlikely(!slab_free_ok(s, obj) || c->mag_n >= c->mag_cap))
 		return false;
 	*(u64 *)obj = SLAB_MAG_POISON ^ (u64)(uintptr_t)obj;
 	c->mag[c->mag_n++] = (void *)obj;
@@ -238,7 +241,7 @@ static inline void kfree(const void *p)
 	struct slab *s = slab_of_page(p);
 
 	DEBUG_BUG_ON(slab_freeq.n > SLAB_FREEQ_SIZE);
-	if (likely(s && slab_free_ok(s->cache, s, p) && slab_freeq.n < SLAB_FREEQ_SIZE)) {
+	if (likely(s && slab_free_ok(s, p) && slab_freeq.n < SLAB_FREEQ_SIZE)) {
 		*(u64 *)p = SLAB_MAG_POISON ^ (u64)(uintptr_t)p;
 		slab_freeq.obj[slab_freeq.n++] = (void *)p;
 		return;

@@ -104,6 +104,17 @@ static void init_freelist(struct slab *s)
 	}
 }
 
+/* A zeroed descriptor s describes the block at page, a slab of c. */
+static void slab_setup(struct slab *s, struct kmem_cache *c, struct page *page)
+{
+	s->cache = c;
+	s->page = page;
+	s->base = page_address(page);
+	s->size = c->size;
+	s->reciprocal = c->reciprocal;
+	s->objects = c->objects;
+}
+
 static struct slab *slab_new(struct kmem_cache *c, gfp_t gfp)
 {
 	struct page *page;
@@ -129,9 +140,7 @@ static struct slab *slab_new(struct kmem_cache *c, gfp_t gfp)
 			return NULL;
 		}
 	}
-	s->cache = c;
-	s->page = page;
-	s->base = page_address(page);
+	slab_setup(s, c, page);
 	if (c->self_describing) { /* slot 0 is this very descriptor */
 		s->used[0] = 1;
 		s->inuse = 1;
@@ -475,9 +484,7 @@ int slab_adopt(struct kmem_cache *c, phys_addr_t base, const u32 *offs, u32 n,
 		kmem_cache_free(&slab_desc_cache, s);
 		return -ENOENT;
 	}
-	s->cache = c;
-	s->page = page;
-	s->base = page_address(page);
+	slab_setup(s, c, page);
 	for (u32 k = 0; k < n; k++) {
 		u32 i = slab_slot_index(c, offs[k]);
 

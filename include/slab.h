@@ -172,22 +172,24 @@ static inline bool slab_free_fast(struct kmem_cache *c, struct slab *s, const vo
  * its slab to learn its cache; pushing straight onto that cache's
  * magazine makes the push's addresses wait for both loads, and every
  * later allocation with them (the CPU cannot tell it touches another
- * cache). So kfree checks the object, poisons it and appends it here, at
- * an address it knows at once; when the queue is full, or a magazine
- * runs empty, slab_freeq_drain sorts the whole queue into the magazines
- * in one go, its loads independent of each other.
+ * cache). So kfree checks the object, poisons it and appends it and its
+ * cache here, at addresses it knows at once (the cache is only data to
+ * store, which may come late); when the queue is full, or a magazine runs
+ * empty, slab_freeq_drain moves the whole queue into the magazines in
+ * one go.
  * Invariants: 0 <= n <= SLAB_FREEQ_SIZE; each of obj[0..n) is a distinct
- * object, allocated in its slab's bitmap, poisoned like a magazine's,
- * in no magazine. A cache's objects handed out are its slab_objects -
+ * object of cache[k], allocated in its slab's bitmap, poisoned like a
+ * magazine's, in no magazine. A cache's objects handed out are its slab_objects -
  * mag_n - its objects here; whoever counts them (kmem_cache_for_each,
  * kmem_cache_destroy) drains the queue first.
  * Example: n 5, kfree(p) of a good object: p's first word becomes
- * p ^ SLAB_MAG_POISON, obj[5] = p, n = 6.
+ * p ^ SLAB_MAG_POISON, obj[5] = p, cache[5] = its cache, n = 6.
  */
 #define SLAB_FREEQ_SIZE 32
 struct slab_freeq {
 	u32 n;
 	void *obj[SLAB_FREEQ_SIZE];
+	struct kmem_cache *cache[SLAB_FREEQ_SIZE]; /* obj[k]'s cache */
 };
 extern struct slab_freeq slab_freeq;
 /* Move every queued object to its cache's magazine (or, when that is
@@ -243,7 +245,8 @@ static inline void kfree(const void *p)
 	DEBUG_BUG_ON(slab_freeq.n > SLAB_FREEQ_SIZE);
 	if (likely(s && slab_free_ok(s, p) && slab_freeq.n < SLAB_FREEQ_SIZE)) {
 		*(u64 *)p = SLAB_MAG_POISON ^ (u64)(uintptr_t)p;
-		slab_freeq.obj[slab_freeq.n++] = (void *)p;
+		slab_freeq.obj[slab_freeq.n] = (void *)p;
+		slab_freeq.cache[slab_freeq.n++] = s->cache;
 		return;
 	}
 	kfree_slow(p);

@@ -306,24 +306,23 @@ struct slab_freeq slab_freeq;
 
 void slab_freeq_drain(void)
 {
-	struct slab *slabs[SLAB_FREEQ_SIZE];
 	u32 n = slab_freeq.n;
 
 	DEBUG_BUG_ON(n > SLAB_FREEQ_SIZE);
-	/* First every object's slab, loads only, then the pushes. */
-	for (u32 k = 0; k < n; k++)
-		slabs[k] = memdesc_to_ptr(virt_to_page(slab_freeq.obj[k])->memdesc);
 	slab_freeq.n = 0;
 	for (u32 k = 0; k < n; k++) {
-		struct slab *s = slabs[k];
-		struct kmem_cache *c = s->cache;
+		struct kmem_cache *c = slab_freeq.cache[k];
 		void *obj = slab_freeq.obj[k];
 
-		DEBUG_BUG_ON(*(u64 *)obj != (SLAB_MAG_POISON ^ (u64)(uintptr_t)obj));
-		if (likely(c->mag_n < c->mag_cap))
+		DEBUG_BUG_ON(*(u64 *)obj != (SLAB_MAG_POISON ^ (u64)(uintptr_t)obj) ||
+			     slab_of_page(obj)->cache != c);
+		if (likely(c->mag_n < c->mag_cap)) {
 			c->mag[c->mag_n++] = obj;
-		else
+		} else {
+			struct slab *s = slab_of_page(obj);
+
 			cache_free(c, s, obj, slab_slot_index(c, (u64)((u8 *)obj - s->base)));
+		}
 	}
 }
 

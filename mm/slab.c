@@ -24,6 +24,13 @@
  * Free slots are chained through their first word; a bitmap per slab says
  * which slots are allocated, so a double free, or a pointer that is not a
  * slot, is caught and reported instead of corrupting the chain.
+ *
+ * In front of the slabs are each cache's magazine and kfree's free queue
+ * (include/slab.h, whose inline fast paths pop and push them). This file
+ * is their slow side: it fills an empty magazine with a batch from the
+ * slabs (after draining the queue, which may hold the cache's objects),
+ * flushes the oldest half of a full one back, and checks and reports
+ * every free the fast paths leave to it.
  */
 #include "slab.h"
 #include "buddy.h"

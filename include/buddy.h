@@ -8,12 +8,20 @@
  *     free_page_desc(page, order);
  *
  * alloc_pages/__free_pages are the same for bare pages (MEMDESC_PAGES).
+ *
+ * In front of the order-0 free list sits the per-CPU page cache (struct
+ * buddy_pcp below, Linux's pcp lists; Baton has one CPU): alloc_pages and
+ * __free_pages of order 0 are inline here and only push or pop it; the
+ * buddy itself is reached in batches, out of line, when the cache runs
+ * empty or full.
  */
 #ifndef BATON_BUDDY_H
 #define BATON_BUDDY_H
 
+#include "compiler.h"
 #include "gfp.h"
 #include "page.h"
+#include "panic.h"
 
 /*
  * MAX_ORDER 10: the largest block is 4 MiB. That holds a 2 MiB huge page
@@ -24,6 +32,44 @@
  * split into more, smaller blocks for no gain.
  */
 #define MAX_ORDER 10
+
+/*
+ * The per-CPU page cache: free order-0 pages kept off the buddy's lists,
+ * handed out again first (last freed, first out: its page is warm).
+ *
+ * Invariants (buddy_check checks them all; the fast paths check the word
+ * of the page they take):
+ *   0 <= count <= BUDDY_PCP_HIGH;
+ *   pages[0..count) are count distinct order-0 pages, on no free list,
+ *   each with the memdesc word BUDDY_PCP_WORD = memdesc_make(MEMDESC_FREE,
+ *   BUDDY_PCP_MARK): its type is FREE, so everything that asks "is this
+ *   page free?" (a double free, KHO refusing to preserve a free page, the
+ *   census) says yes; its data is no order, so a merge never takes it for
+ *   a free buddy block and never touches it;
+ *   the allocator's free pages = the pages on the lists + count
+ *   (buddy_stats reports both together).
+ * Example: count 3; __free_pages(p, 0) stores p in pages[3], makes count 4
+ * and p's word BUDDY_PCP_WORD; the next alloc_pages(gfp, 0) returns p.
+ *
+ * The cache meets the buddy in batches of BUDDY_PCP_BATCH: an order-0
+ * allocation that finds it empty first moves a batch in from the lists; a
+ * free that finds it full first gives its oldest batch (pages[0..BATCH))
+ * back to the lists, merging. An allocation the lists cannot serve drains
+ * the whole cache and tries again before it fails, so a cached page is
+ * never out of reach.
+ */
+#define BUDDY_PCP_HIGH 256
+#define BUDDY_PCP_BATCH 64
+#define BUDDY_PCP_MARK 0xfcUL
+#define BUDDY_PCP_WORD memdesc_make(MEMDESC_FREE, BUDDY_PCP_MARK)
+_Static_assert(BUDDY_PCP_MARK > MAX_ORDER, "a cached page's word is no free block's");
+_Static_assert(BUDDY_PCP_BATCH <= BUDDY_PCP_HIGH, "a batch fits the cache");
+
+struct buddy_pcp {
+	u32 count;
+	struct page *pages[BUDDY_PCP_HIGH];
+};
+extern struct buddy_pcp buddy_pcp;
 
 /* NULL when no block of that order is free (or order > MAX_ORDER). */
 struct page *alloc_page_desc(gfp_t gfp, unsigned int order, unsigned long memdesc);
@@ -38,8 +84,42 @@ int free_page_desc(struct page *page, unsigned int order);
  * from now on free_page_desc takes it like any other block. */
 void buddy_adopt(struct page *page, unsigned int order);
 
-struct page *alloc_pages(gfp_t gfp, unsigned int order);
-void __free_pages(struct page *page, unsigned int order);
+/* __free_pages' slow path (order > 0, a full cache, anything to refuse). */
+void buddy_free_pages(struct page *page, unsigned int order);
+
+/* Bare pages. Order 0 with the cache holding a page: a pop. */
+static inline struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	if (order == 0 && !(gfp & __GFP_ZERO) && likely(buddy_pcp.count)) {
+		struct page *page = buddy_pcp.pages[--buddy_pcp.count];
+
+		DEBUG_BUG_ON(page->memdesc != BUDDY_PCP_WORD);
+		page->memdesc = MEMDESC_PAGES_OF(0);
+		return page;
+	}
+	return alloc_page_desc(gfp, order, MEMDESC_PAGES_OF(order));
+}
+
+/* Order 0, a page of the memmap that alloc_pages gave out (its word says
+ * so exactly) and room in the cache: a push. Anything else, including
+ * every free to refuse, goes the checked way, buddy_free_pages. */
+static inline void __free_pages(struct page *page, unsigned int order)
+{
+	if (order == 0 &&
+	    (uintptr_t)page - (uintptr_t)memmap <
+		    (memmap_end_pfn - memmap_start_pfn) * sizeof(struct page) &&
+	    page->memdesc == MEMDESC_PAGES_OF(0) && likely(buddy_pcp.count < BUDDY_PCP_HIGH)) {
+		page->memdesc = BUDDY_PCP_WORD;
+		buddy_pcp.pages[buddy_pcp.count++] = page;
+		return;
+	}
+	buddy_free_pages(page, order);
+}
+
+/* Give every page in the per-CPU cache back to the lists (merging them),
+ * as an allocation the lists cannot serve does. For tests that look at
+ * the lists themselves; the free page count does not change. */
+void buddy_drain(void);
 
 /* Take over every range memblock has free, in the largest aligned blocks,
  * and retire memblock. Returns 0, or -ENOMEM when the memmap cannot be
@@ -48,16 +128,18 @@ int buddy_init(void);
 
 struct buddy_stats {
 	u64 managed_pages;            /* pages the allocator was given */
-	u64 free_pages;               /* of them, free now */
-	u64 nr_free[MAX_ORDER + 1];   /* free blocks of each order */
+	u64 free_pages;               /* of them, free now (cached ones too) */
+	u64 nr_free[MAX_ORDER + 1];   /* free blocks of each order on the lists */
+	u64 pcp_pages;                /* order-0 pages in the per-CPU cache */
 };
 void buddy_stats(struct buddy_stats *st);
 
 /* Print the free blocks per order and the totals. */
 void buddy_dump(void);
 
-/* Walk every free list and check its blocks against the memmap; panics on
- * the first inconsistency. For tests: O(free blocks). */
+/* Walk every free list and the per-CPU cache and check their pages
+ * against the memmap; panics on the first inconsistency. For tests:
+ * O(free blocks + cached pages). */
 void buddy_check(void);
 
 #endif

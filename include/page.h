@@ -10,6 +10,8 @@
  *   type            rest of the word            which pages
  *   RESERVED  0     0                           not the allocator's
  *   FREE      1     order << 4                  head of a free buddy block
+ *                   0xfc << 4                   a page in the buddy's per-CPU
+ *                                               cache (include/buddy.h)
  *   FREE_TAIL 2     0                           every other page of it
  *   PAGES     3     order << 4                  every page of an alloc_pages block
  *   FOLIO     4     struct folio *              every page of a folio

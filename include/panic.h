@@ -15,4 +15,14 @@ __printf(1, 2) __noreturn void panic(const char *fmt, ...);
 			panic("BUG: %s at %s:%d", #cond, __FILE__, __LINE__); \
 	} while (0)
 
+/* BUG_ON for the checks at the entry of an allocator's fast path: on in
+ * the kernel and the unit tests, compiled out in a build with NDEBUG (the
+ * host benchmark's release build). The condition must have no side
+ * effects. */
+#ifdef NDEBUG
+#define DEBUG_BUG_ON(cond) ((void)sizeof(cond))
+#else
+#define DEBUG_BUG_ON(cond) BUG_ON(cond)
+#endif
+
 #endif

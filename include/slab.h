@@ -10,16 +10,201 @@
  * kfree needs no cache: the memdesc word of p's page leads to its slab
  * (struct slab) and from there to the cache; for a large kmalloc it leads
  * to a folio.
+ *
+ * The fast paths are inline here: kmem_cache_alloc pops the cache's
+ * magazine, kmem_cache_free and kfree check the object and push it, and
+ * kmalloc finds a small size's cache in one table look-up. Everything
+ * else -- an empty or full magazine, a free to refuse, a large size -- is
+ * out of line in mm/slab.c and mm/kmalloc.c, which own the structures
+ * below (nothing else may touch their fields).
  */
 #ifndef BATON_SLAB_H
 #define BATON_SLAB_H
 
+#include "compiler.h"
 #include "gfp.h"
 #include "types.h"
 #include "kerrno.h"
+#include "kstring.h"
+#include "page.h"
+#include "panic.h"
 
-struct kmem_cache;
-struct page;
+#define SLAB_MAX_OBJECTS 512
+#define SLAB_MAG_SIZE 64
+/* Objects a magazine moves from or to the slabs at once, when it is empty
+ * or full: half of it, so that it is left half full either way. */
+#define SLAB_MAG_BATCH (SLAB_MAG_SIZE / 2)
+/* The first word of an object waiting in a magazine: its address xor this.
+ * A free of an object whose first word says so is a second free. */
+#define SLAB_MAG_POISON 0x6d61676170737421ULL
+
+/*
+ * A slab: 2^order pages cut into objects slots of cache->size bytes.
+ * Invariants of a slab s of cache c:
+ *   inuse = popcount(used) = objects - length(freelist)   (a self-describing
+ *   slab counts its own descriptor as in use; an object in c's magazine
+ *   counts as in use too: it is allocated here);
+ *   s is on c->partial when 0 < inuse < objects (beyond its descriptor),
+ *   on c->full when inuse == objects, and it is c->empty when nothing but
+ *   its descriptor is in use; a cache keeps at most one empty slab.
+ * Example: a 4 KiB slab of 64-byte objects has 64 slots; with slots 0 and
+ * 5 allocated, used[0] = 0b100001, inuse = 2, and the freelist chains the
+ * other 62 from slot 1 up.
+ */
+struct slab {
+	struct kmem_cache *cache;
+	u8 *base;                   /* slot 0 */
+	/* The cache's size, reciprocal and objects, copied here so that
+	 * kfree checks an object with this line alone. */
+	u32 size, reciprocal, objects;
+	u32 inuse;
+	struct slab *next, *prev;   /* on cache->partial or cache->full */
+	struct page *page;
+	void *freelist;
+	u64 used[SLAB_MAX_OBJECTS / 64];
+} __aligned(16);
+_Static_assert(sizeof(struct slab) == 128, "a slab descriptor is two cache lines");
+
+struct slab_list {
+	struct slab *first;
+};
+
+/*
+ * A cache. The fields the fast paths read come first, in one cache line
+ * with the magazine's top.
+ *
+ * The magazine: the last objects freed, handed out again first without
+ * touching their slabs. Invariants:
+ *   0 <= mag_n <= mag_cap; mag_cap is SLAB_MAG_SIZE, or 0 for the cache of
+ *   struct slab (its slabs describe themselves: it never keeps objects);
+ *   each of mag[0..mag_n) is a distinct object of this cache, allocated in
+ *   its slab's bitmap, whose first word is SLAB_MAG_POISON ^ its address;
+ *   slab_objects counts the objects allocated in this cache's slabs (not
+ *   their self-describing slot), those in the magazine included, so the
+ *   objects handed out are slab_objects - mag_n.
+ * Example: free a 64-byte object at 0x...1040 with mag_n 3: its first word
+ * becomes 0x...1040 ^ SLAB_MAG_POISON, mag[3] = it, mag_n = 4; the next
+ * kmem_cache_alloc gives it back with its first word zeroed.
+ */
+struct kmem_cache {
+	u32 mag_n, mag_cap;
+	u32 size, objects;          /* slot size; slots per slab */
+	u32 reciprocal;             /* ceil(2^32 / size): slot index without a divide */
+	u32 object_size;
+	void *mag[SLAB_MAG_SIZE];
+	const char *name;
+	u32 align, order;
+	bool self_describing;       /* slab_desc_cache only */
+	struct slab_list partial, full;
+	struct slab *empty;
+	u64 nr_slabs, slab_objects;
+	struct kmem_cache *next;    /* all caches, for statistics */
+};
+
+/* The slot index of byte offset off in a slab of c, as off / size without
+ * dividing: (off * ceil(2^32 / size)) >> 32. Exact here: the rounding
+ * error is below off / 2^32 <= 2^15 / 2^32, smaller than the 1/size >=
+ * 2^-12 by which a non-multiple stays away from the next integer. */
+static inline u32 slab_slot_index(const struct kmem_cache *c, u64 off)
+{
+	return (u32)((off * c->reciprocal) >> 32);
+}
+
+/* The out-of-line paths of mm/slab.c: an empty magazine, and every free
+ * the fast path does not take (a full magazine, a free to check and
+ * report). */
+void *slab_alloc(struct kmem_cache *c, gfp_t gfp);
+void slab_free(struct kmem_cache *c, void *obj);
+
+static inline void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
+{
+	void *obj;
+
+	DEBUG_BUG_ON(c->mag_n > c->mag_cap);
+	if (unlikely(!c->mag_n))
+		return slab_alloc(c, gfp);
+	obj = c->mag[--c->mag_n];
+	DEBUG_BUG_ON(*(u64 *)obj != (SLAB_MAG_POISON ^ (u64)(uintptr_t)obj));
+	*(u64 *)obj = 0;
+	if (gfp & __GFP_ZERO)
+		memset(obj, 0, c->object_size);
+	return obj;
+}
+
+/* The slab of a slab object's page, or NULL when obj is not slab memory. */
+static inline struct slab *slab_of_page(const void *obj)
+{
+	u64 i = (virt_to_phys(obj) >> PAGE_SHIFT) - memmap_start_pfn;
+	unsigned long md;
+
+	if (unlikely(i >= memmap_end_pfn - memmap_start_pfn))
+		return NULL;
+	md = memmap[i].memdesc;
+	return memdesc_type(md) == MEMDESC_SLAB ? (struct slab *)memdesc_to_ptr(md) : NULL;
+}
+
+/* The fast free's checks: obj, in slab s, is the start of a slot
+ * that is allocated and not waiting in a magazine or the free queue (its
+ * first word is not the poison). False leaves it to the checked way. */
+static inline bool slab_free_ok(const struct slab *s, const void *obj)
+{
+	u64 off = (u64)((const u8 *)obj - s->base);
+	u32 i = (u32)((off * s->reciprocal) >> 32); /* slab_slot_index */
+
+	return (u64)i * s->size == off && i < s->objects &&
+	       (s->used[i / 64] & (1UL << (i % 64))) &&
+	       *(const u64 *)obj != (SLAB_MAG_POISON ^ (u64)(uintptr_t)obj);
+}
+
+/* The fast free into c's magazine, when obj passes and there is room. */
+static inline bool slab_free_fast(struct kmem_cache *c, struct slab *s, const void *obj)
+{
+	if (unlikely(!slab_free_ok(s, obj) || c->mag_n >= c->mag_cap))
+		return false;
+	*(u64 *)obj = SLAB_MAG_POISON ^ (u64)(uintptr_t)obj;
+	c->mag[c->mag_n++] = (void *)obj;
+	return true;
+}
+
+/*
+ * The free queue: kfree's objects, of any cache, on their way to their
+ * caches' magazines. kfree has to read the object's memdesc word and then
+ * its slab to learn its cache; pushing straight onto that cache's
+ * magazine makes the push's addresses wait for both loads, and every
+ * later allocation with them (the CPU cannot tell it touches another
+ * cache). So kfree checks the object, poisons it and appends it and its
+ * cache here, at addresses it knows at once (the cache is only data to
+ * store, which may come late); when the queue is full, or a magazine runs
+ * empty, slab_freeq_drain moves the whole queue into the magazines in
+ * one go.
+ * Invariants: 0 <= n <= SLAB_FREEQ_SIZE; each of obj[0..n) is a distinct
+ * object of cache[k], allocated in its slab's bitmap, poisoned like a
+ * magazine's, in no magazine. A cache's objects handed out are its slab_objects -
+ * mag_n - its objects here; whoever counts them (kmem_cache_for_each,
+ * kmem_cache_destroy) drains the queue first.
+ * Example: n 5, kfree(p) of a good object: p's first word becomes
+ * p ^ SLAB_MAG_POISON, obj[5] = p, cache[5] = its cache, n = 6.
+ */
+#define SLAB_FREEQ_SIZE 32
+struct slab_freeq {
+	u32 n;
+	void *obj[SLAB_FREEQ_SIZE];
+	struct kmem_cache *cache[SLAB_FREEQ_SIZE]; /* obj[k]'s cache */
+};
+extern struct slab_freeq slab_freeq;
+/* Move every queued object to its cache's magazine (or, when that is
+ * full, make room in it first). */
+void slab_freeq_drain(void);
+
+static inline void kmem_cache_free(struct kmem_cache *c, void *obj)
+{
+	struct slab *s = obj ? slab_of_page(obj) : NULL;
+
+	if (likely(s && s->cache == c && slab_free_fast(c, s, obj)))
+		return;
+	if (obj)
+		slab_free(c, obj);
+}
 
 /* align 0 means the natural alignment (8, or the size's power of two up to
  * 64). Returns NULL if the size is 0 or above KMALLOC_MAX_CACHE_SIZE or no
@@ -28,15 +213,44 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
 /* 0, or refused (-EBUSY, with a message) while objects are still
  * allocated. */
 int kmem_cache_destroy(struct kmem_cache *cache);
-void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t gfp);
-void kmem_cache_free(struct kmem_cache *cache, void *obj);
 
 /* Size classes: 8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096;
  * larger requests are folios of the smallest order that fits. */
 #define KMALLOC_MAX_CACHE_SIZE 4096
-void *kmalloc(size_t size, gfp_t gfp);
-void *kzalloc(size_t size, gfp_t gfp);
-void kfree(const void *p);
+/* Sizes 1..KMALLOC_SMALL_MAX find their cache in kmalloc_small[(size -
+ * 1) / 8] (e.g. 100 -> entry 12 -> kmalloc-128), set by slab_init. */
+#define KMALLOC_SMALL_MAX 256
+extern struct kmem_cache *kmalloc_small[KMALLOC_SMALL_MAX / 8];
+/* kmalloc's and kfree's out-of-line paths (mm/kmalloc.c): any size, and
+ * a free that is no slab object or not one the fast path takes. */
+void *kmalloc_slow(size_t size, gfp_t gfp);
+void kfree_slow(const void *p);
+
+static inline void *kmalloc(size_t size, gfp_t gfp)
+{
+	if (likely(size - 1 < KMALLOC_SMALL_MAX)) /* size 0 wraps round: slow */
+		return kmem_cache_alloc(kmalloc_small[(size - 1) / 8], gfp);
+	return kmalloc_slow(size, gfp);
+}
+
+static inline void *kzalloc(size_t size, gfp_t gfp)
+{
+	return kmalloc(size, gfp | __GFP_ZERO);
+}
+
+static inline void kfree(const void *p)
+{
+	struct slab *s = slab_of_page(p);
+
+	DEBUG_BUG_ON(slab_freeq.n > SLAB_FREEQ_SIZE);
+	if (likely(s && slab_free_ok(s, p) && slab_freeq.n < SLAB_FREEQ_SIZE)) {
+		*(u64 *)p = SLAB_MAG_POISON ^ (u64)(uintptr_t)p;
+		slab_freeq.obj[slab_freeq.n] = (void *)p;
+		slab_freeq.cache[slab_freeq.n++] = s->cache;
+		return;
+	}
+	kfree_slow(p);
+}
 /* Usable size of a kmalloc'd block (its size class or folio size). */
 size_t ksize(const void *p);
 

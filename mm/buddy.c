@@ -11,6 +11,12 @@
  * which pages are free heads (MEMDESC_FREE with the order), which are the
  * rest of a free block (MEMDESC_FREE_TAIL), and what every allocated page
  * belongs to. Single CPU, no locking.
+ *
+ * Order-0 pages go through the per-CPU page cache first (struct buddy_pcp,
+ * include/buddy.h, whose inline alloc_pages/__free_pages are its fast
+ * path); this file fills and drains it in batches, counts its pages as
+ * free, checks it in buddy_check, and drains it before any allocation
+ * fails.
  */
 #include "buddy.h"
 #include "compiler.h"
@@ -37,8 +43,10 @@ struct free_node {
 static struct {
 	struct free_node free[MAX_ORDER + 1]; /* circular lists, sentinel heads */
 	u64 nr_free[MAX_ORDER + 1];
-	u64 free_pages, managed_pages;
+	u64 free_pages, managed_pages; /* free_pages: on the lists only */
 } buddy;
+
+struct buddy_pcp buddy_pcp;
 
 static struct free_node *node_of(u64 pfn)
 {
@@ -91,13 +99,13 @@ static void free_block(u64 pfn, unsigned order)
 	list_push(order, pfn);
 }
 
-struct page *alloc_page_desc(gfp_t gfp, unsigned int order, unsigned long memdesc)
+/* Take a block of the order off the lists, splitting a larger one; NULL
+ * when the lists have none. */
+static struct page *take_block(unsigned int order)
 {
 	unsigned k = order;
 	u64 pfn;
 
-	if (order > MAX_ORDER)
-		return NULL;
 	while (k <= MAX_ORDER && buddy.nr_free[k] == 0)
 		k++;
 	if (k > MAX_ORDER)
@@ -112,10 +120,82 @@ struct page *alloc_page_desc(gfp_t gfp, unsigned int order, unsigned long memdes
 		list_push(k, pfn + (1UL << k));
 	}
 	buddy.free_pages -= 1UL << order;
-	memdesc_set(pfn_to_page(pfn), order, memdesc);
-	if (gfp & __GFP_ZERO)
-		memset(node_of(pfn), 0, PAGE_SIZE << order);
 	return pfn_to_page(pfn);
+}
+
+/* Give the cache's pages [0, n) back to the lists, and close the gap. */
+static void pcp_drain(u32 n)
+{
+	for (u32 i = 0; i < n; i++) {
+		struct page *page = buddy_pcp.pages[i];
+
+		BUG_ON(page->memdesc != BUDDY_PCP_WORD);
+		free_block(page_to_pfn(page), 0);
+	}
+	buddy_pcp.count -= n;
+	memmove(&buddy_pcp.pages[0], &buddy_pcp.pages[n], buddy_pcp.count * sizeof(struct page *));
+}
+
+void buddy_drain(void)
+{
+	pcp_drain(buddy_pcp.count);
+}
+
+/* Fill the empty cache with up to a batch of pages from the lists. The
+ * lowest pages go on top, to be handed out first. */
+static void pcp_refill(void)
+{
+	u32 n = 0;
+	struct page *got[BUDDY_PCP_BATCH];
+
+	while (n < BUDDY_PCP_BATCH && (got[n] = take_block(0)) != NULL)
+		n++;
+	for (u32 i = 0; i < n; i++) {
+		got[n - 1 - i]->memdesc = BUDDY_PCP_WORD;
+		buddy_pcp.pages[i] = got[n - 1 - i];
+	}
+	buddy_pcp.count = n;
+}
+
+/* A checked, allocated order-0 page goes into the cache, making room
+ * first when it is full. */
+static void pcp_push(struct page *page)
+{
+	if (buddy_pcp.count == BUDDY_PCP_HIGH)
+		pcp_drain(BUDDY_PCP_BATCH);
+	memdesc_set(page, 0, BUDDY_PCP_WORD);
+	buddy_pcp.pages[buddy_pcp.count++] = page;
+}
+
+struct page *alloc_page_desc(gfp_t gfp, unsigned int order, unsigned long memdesc)
+{
+	struct page *page;
+
+	DEBUG_BUG_ON(buddy_pcp.count > BUDDY_PCP_HIGH);
+	if (order > MAX_ORDER)
+		return NULL;
+	if (order == 0) {
+		if (buddy_pcp.count == 0)
+			pcp_refill();
+		if (buddy_pcp.count == 0)
+			return NULL; /* the lists are empty, all of them */
+		page = buddy_pcp.pages[--buddy_pcp.count];
+		BUG_ON(page->memdesc != BUDDY_PCP_WORD);
+	} else {
+		page = take_block(order);
+		if (!page && buddy_pcp.count) {
+			/* The cached pages may be what is missing to make a
+			 * block of this order: give them back and look again. */
+			buddy_drain();
+			page = take_block(order);
+		}
+		if (!page)
+			return NULL;
+	}
+	memdesc_set(page, order, memdesc);
+	if (gfp & __GFP_ZERO)
+		memset(page_address(page), 0, PAGE_SIZE << order);
+	return page;
 }
 
 static int refuse(u64 pfn, unsigned order, const char *why)
@@ -161,7 +241,10 @@ int free_page_desc(struct page *page, unsigned int order)
 	    ((pfn_valid(pfn - 1) && page[-1].memdesc == md) ||
 	     (pfn_valid(pfn + (1UL << order)) && page[1UL << order].memdesc == md)))
 		return refuse(pfn, order, "it is part of a larger block (wrong order?)");
-	free_block(pfn, order);
+	if (order == 0)
+		pcp_push(page);
+	else
+		free_block(pfn, order);
 	return 0;
 }
 
@@ -171,12 +254,7 @@ void buddy_adopt(struct page *page, unsigned int order)
 	buddy.managed_pages += 1UL << order;
 }
 
-struct page *alloc_pages(gfp_t gfp, unsigned int order)
-{
-	return alloc_page_desc(gfp, order, MEMDESC_PAGES_OF(order));
-}
-
-void __free_pages(struct page *page, unsigned int order)
+void buddy_free_pages(struct page *page, unsigned int order)
 {
 	if (page && pfn_valid(page_to_pfn(page)) &&
 	    memdesc_type(page->memdesc) != MEMDESC_PAGES &&
@@ -208,6 +286,7 @@ int buddy_init(void)
 	phys_addr_t base;
 
 	memset(&buddy, 0, sizeof(buddy));
+	memset(&buddy_pcp, 0, sizeof(buddy_pcp));
 	for (int k = 0; k <= MAX_ORDER; k++)
 		buddy.free[k].next = buddy.free[k].prev = &buddy.free[k];
 	int err = memdesc_init();
@@ -230,7 +309,8 @@ int buddy_init(void)
 void buddy_stats(struct buddy_stats *st)
 {
 	st->managed_pages = buddy.managed_pages;
-	st->free_pages = buddy.free_pages;
+	st->free_pages = buddy.free_pages + buddy_pcp.count;
+	st->pcp_pages = buddy_pcp.count;
 	for (int k = 0; k <= MAX_ORDER; k++)
 		st->nr_free[k] = buddy.nr_free[k];
 }
@@ -243,11 +323,42 @@ void buddy_dump(void)
 	for (int k = 0; k <= MAX_ORDER; k++)
 		n += snprintf(line + n, sizeof(line) - n, " %d:%llu", k,
 			      (unsigned long long)buddy.nr_free[k]);
-	pr_info("buddy: free blocks by order:%s", line);
+	pr_info("buddy: free blocks by order:%s; %u order-0 pages in the per-CPU cache", line,
+		buddy_pcp.count);
 	pr_info("buddy: %llu of %llu pages free (%llu MiB of %llu MiB)",
-		(unsigned long long)buddy.free_pages, (unsigned long long)buddy.managed_pages,
-		(unsigned long long)(buddy.free_pages >> (20 - PAGE_SHIFT)),
+		(unsigned long long)(buddy.free_pages + buddy_pcp.count),
+		(unsigned long long)buddy.managed_pages,
+		(unsigned long long)((buddy.free_pages + buddy_pcp.count) >> (20 - PAGE_SHIFT)),
 		(unsigned long long)(buddy.managed_pages >> (20 - PAGE_SHIFT)));
+}
+
+/* The per-CPU cache's invariants (include/buddy.h). A page in it twice is
+ * found by marking each page as it is seen (its word becomes the
+ * seen-mark, a word nothing else uses), then putting the words back. */
+static void pcp_check(void)
+{
+	const unsigned long seen = memdesc_make(MEMDESC_FREE, BUDDY_PCP_MARK + 1);
+
+	if (buddy_pcp.count > BUDDY_PCP_HIGH)
+		panic("buddy: per-CPU cache holds %u pages, more than %u", buddy_pcp.count,
+		      BUDDY_PCP_HIGH);
+	for (u32 i = 0; i < buddy_pcp.count; i++) {
+		struct page *page = buddy_pcp.pages[i];
+
+		if ((uintptr_t)page - (uintptr_t)memmap >=
+			    (memmap_end_pfn - memmap_start_pfn) * sizeof(struct page) ||
+		    ((uintptr_t)page - (uintptr_t)memmap) % sizeof(struct page))
+			panic("buddy: per-CPU cache slot %u holds %p, not a page", i, (void *)page);
+		if (page->memdesc == seen)
+			panic("buddy: pfn 0x%llx is in the per-CPU cache twice",
+			      (unsigned long long)page_to_pfn(page));
+		if (page->memdesc != BUDDY_PCP_WORD)
+			panic("buddy: pfn 0x%llx in the per-CPU cache is not marked cached (0x%lx)",
+			      (unsigned long long)page_to_pfn(page), page->memdesc);
+		page->memdesc = seen;
+	}
+	for (u32 i = 0; i < buddy_pcp.count; i++)
+		buddy_pcp.pages[i]->memdesc = BUDDY_PCP_WORD;
 }
 
 void buddy_check(void)
@@ -284,4 +395,5 @@ void buddy_check(void)
 	if (pages != buddy.free_pages)
 		panic("buddy: %llu pages on the lists, %llu counted free",
 		      (unsigned long long)pages, (unsigned long long)buddy.free_pages);
+	pcp_check();
 }

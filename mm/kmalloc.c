@@ -7,6 +7,12 @@
  * decided by the memdesc word of the pointer's page: SLAB or FOLIO.
  * kmalloc is the top of mm/'s allocators: it calls folio.c and slab.c,
  * and neither calls it (slab_init is here for that reason).
+ *
+ * The fast paths are inline in include/slab.h: kmalloc of 1..256 bytes
+ * takes its cache from kmalloc_small (one load) and pops its magazine;
+ * kfree of a slab object pushes it. This file holds the rest: the table,
+ * larger sizes (their class from the size's highest bit) and the frees
+ * the fast path leaves to it.
  */
 #include "slab.h"
 #include "buddy.h"
@@ -24,30 +30,18 @@ static const char *const class_name[] = {
 };
 static struct kmem_cache *classes[ARRAY_SIZE(class_size)];
 
-/* Small sizes find their class in one look-up: small_class[(size - 1) / 8]
- * for sizes 1..256 (e.g. 100 -> entry 12 -> the 128-byte class). */
-static u8 small_class[256 / 8];
+/* The first class above KMALLOC_SMALL_MAX: from there on the classes are
+ * the powers of two, class 8 + log2(size) - 9 for 257..4096 (e.g. 300 ->
+ * 512 -> class 8, 4096 -> class 11). */
+#define FIRST_LARGE_CLASS 8
+_Static_assert(KMALLOC_SMALL_MAX == 256 && 512 == 2 * KMALLOC_SMALL_MAX,
+	       "the classes above the table are the powers of two from 512");
 
-static int class_of(size_t size);
-
-static void kmalloc_init(void)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(small_class); i++)
-		small_class[i] = (u8)class_of(i * 8 + 8);
-	for (size_t i = 0; i < ARRAY_SIZE(class_size); i++) {
-		classes[i] = kmem_cache_create(class_name[i], class_size[i], 0);
-		if (!classes[i])
-			panic("kmalloc: cannot create %s", class_name[i]);
-	}
-}
-
-/* The slab layer's bring-up lives at its top, here, so that slab.c never
- * calls up into kmalloc: the boot caches first, then the size classes. */
-void slab_init(void)
-{
-	kmem_cache_init();
-	kmalloc_init();
-}
+/* Small sizes find their cache in one look-up (include/slab.h):
+ * kmalloc_small[(size - 1) / 8] for sizes 1..256 (e.g. 100 -> entry 12 ->
+ * kmalloc-128). Invariant: entry i is the smallest class that holds
+ * i * 8 + 8 bytes, set at slab_init. */
+struct kmem_cache *kmalloc_small[KMALLOC_SMALL_MAX / 8];
 
 static int class_of(size_t size)
 {
@@ -58,17 +52,41 @@ static int class_of(size_t size)
 	return -E2BIG;
 }
 
-void *kmalloc(size_t size, gfp_t gfp)
+static void kmalloc_init(void)
 {
-	int c;
+	for (size_t i = 0; i < ARRAY_SIZE(class_size); i++) {
+		classes[i] = kmem_cache_create(class_name[i], class_size[i], 0);
+		if (!classes[i])
+			panic("kmalloc: cannot create %s", class_name[i]);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(kmalloc_small); i++)
+		kmalloc_small[i] = classes[class_of(i * 8 + 8)];
+	BUG_ON(class_size[FIRST_LARGE_CLASS - 1] != KMALLOC_SMALL_MAX ||
+	       class_size[FIRST_LARGE_CLASS] != 2 * KMALLOC_SMALL_MAX ||
+	       class_size[ARRAY_SIZE(class_size) - 1] != KMALLOC_MAX_CACHE_SIZE);
+}
+
+/* The slab layer's bring-up lives at its top, here, so that slab.c never
+ * calls up into kmalloc: the boot caches first, then the size classes. */
+void slab_init(void)
+{
+	kmem_cache_init();
+	kmalloc_init();
+}
+
+void *kmalloc_slow(size_t size, gfp_t gfp)
+{
 	unsigned order = 0;
 	struct folio *f;
 
 	if (size == 0)
 		return NULL;
-	c = size <= 256 ? small_class[(size - 1) / 8] : class_of(size);
-	if (c >= 0)
-		return kmem_cache_alloc(classes[c], gfp);
+	if (size <= KMALLOC_SMALL_MAX)
+		return kmem_cache_alloc(kmalloc_small[(size - 1) / 8], gfp);
+	if (size <= KMALLOC_MAX_CACHE_SIZE) /* 257..4096: a power of two */
+		return kmem_cache_alloc(classes[FIRST_LARGE_CLASS + (63 - __builtin_clzl(size - 1)) -
+						(63 - __builtin_clzl(KMALLOC_SMALL_MAX))],
+					gfp);
 	while ((PAGE_SIZE << order) < size) {
 		if (++order > MAX_ORDER)
 			return NULL;
@@ -77,17 +95,14 @@ void *kmalloc(size_t size, gfp_t gfp)
 	return f ? folio_address(f) : NULL;
 }
 
-void *kzalloc(size_t size, gfp_t gfp)
-{
-	return kmalloc(size, gfp | __GFP_ZERO);
-}
-
-void kfree(const void *p)
+void kfree_slow(const void *p)
 {
 	u64 pfn;
 	struct folio *f;
 
-	if (!p || slab_free_any(p) != 0) /* the common case: a slab object */
+	if (slab_freeq.n == SLAB_FREEQ_SIZE)
+		slab_freeq_drain();
+	if (!p || slab_free_any(p) != 0) /* a slab object: freed or refused */
 		return;
 	pfn = virt_to_phys(p) >> PAGE_SHIFT;
 	f = pfn_valid(pfn) ? page_folio(pfn_to_page(pfn)) : NULL;

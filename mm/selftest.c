@@ -37,6 +37,7 @@ KTEST(buddy, every_order_and_back)
 	struct buddy_stats before, after;
 	struct page *p[MAX_ORDER + 1];
 
+	buddy_drain(); /* compare the lists alone: the per-CPU cache is empty */
 	buddy_check();
 	buddy_stats(&before);
 	KT_EXPECT(t, before.free_pages > 0 && before.free_pages <= before.managed_pages);
@@ -60,6 +61,10 @@ KTEST(buddy, every_order_and_back)
 			__free_pages(p[k], k);
 	}
 	KT_EXPECT(t, p[0] == NULL || free_page_desc(p[0], 0) == -EINVAL); /* double free: refused */
+	buddy_check();
+	buddy_stats(&after);
+	KT_EXPECT(t, after.free_pages == before.free_pages); /* counting the cached pages */
+	buddy_drain();
 	buddy_check();
 	buddy_stats(&after);
 	KT_EXPECT(t, after.free_pages == before.free_pages);
@@ -128,6 +133,7 @@ KTEST(mm, out_of_memory_and_back)
 	void *chain = NULL;
 	u64 taken = 0;
 
+	buddy_drain(); /* compare the lists alone: the per-CPU cache is empty */
 	buddy_stats(&before);
 	for (int k = MAX_ORDER; k >= 0; k--) {
 		struct page *p;
@@ -150,6 +156,10 @@ KTEST(mm, out_of_memory_and_back)
 		__free_pages(virt_to_page(chain), k);
 		chain = next;
 	}
+	buddy_check();
+	buddy_stats(&after);
+	KT_EXPECT(t, after.free_pages == before.free_pages); /* counting the cached pages */
+	buddy_drain();
 	buddy_check();
 	buddy_stats(&after);
 	KT_EXPECT(t, after.free_pages == before.free_pages);

@@ -24,6 +24,13 @@
  * Free slots are chained through their first word; a bitmap per slab says
  * which slots are allocated, so a double free, or a pointer that is not a
  * slot, is caught and reported instead of corrupting the chain.
+ *
+ * In front of the slabs are each cache's magazine and kfree's free queue
+ * (include/slab.h, whose inline fast paths pop and push them). This file
+ * is their slow side: it fills an empty magazine with a batch from the
+ * slabs (after draining the queue, which may hold the cache's objects),
+ * flushes the oldest half of a full one back, and checks and reports
+ * every free the fast paths leave to it.
  */
 #include "slab.h"
 #include "buddy.h"
@@ -33,54 +40,7 @@
 #include "printk.h"
 #include "kerrno.h"
 
-#define SLAB_MAX_OBJECTS 512
 #define SLAB_MAX_ORDER 3
-#define SLAB_MAG_SIZE 64
-/* The first word of an object waiting in a magazine: its address xor this.
- * A free of an object whose first word says so is a second free. */
-#define MAG_POISON 0x6d61676170737421ULL
-
-/*
- * Invariants of a slab s of cache c:
- *   inuse = popcount(used) = objects - length(freelist)   (a self-describing
- *   slab counts its own descriptor as in use);
- *   s is on c->partial when 0 < inuse < objects (beyond its descriptor),
- *   on c->full when inuse == objects, and it is c->empty when nothing but
- *   its descriptor is in use; a cache keeps at most one empty slab.
- */
-struct slab {
-	struct kmem_cache *cache;
-	struct slab *next, *prev;   /* on cache->partial or cache->full */
-	struct page *page;
-	u8 *base;                   /* slot 0 */
-	void *freelist;
-	u32 inuse;
-	u64 used[SLAB_MAX_OBJECTS / 64];
-} __aligned(16);
-
-struct slab_list {
-	struct slab *first;
-};
-
-struct kmem_cache {
-	const char *name;
-	u32 object_size, size, align, order, objects;
-	u32 reciprocal;             /* ceil(2^32 / size): slot index without a divide */
-	bool self_describing;       /* slab_desc_cache only */
-	struct slab_list partial, full;
-	struct slab *empty;
-	u64 nr_slabs, active;       /* active: objects handed out */
-	/*
-	 * The magazine: the last objects freed, handed out again first,
-	 * without touching their slabs. An object in it stays allocated in
-	 * its slab's bitmap (not in active) and carries the poison word; a
-	 * full magazine sends frees to the slabs. Not used by the cache of
-	 * struct slab, whose slabs describe themselves.
-	 */
-	void *mag[SLAB_MAG_SIZE];
-	u32 mag_n;
-	struct kmem_cache *next;    /* all caches, for statistics */
-};
 
 static struct kmem_cache slab_desc_cache, cache_cache;
 static struct kmem_cache *all_caches;
@@ -128,6 +88,7 @@ static void cache_setup(struct kmem_cache *c, const char *name, size_t size, siz
 	}
 	c->objects = MIN((u32)((PAGE_SIZE << c->order) / c->size), (u32)SLAB_MAX_OBJECTS);
 	c->reciprocal = (u32)(((1ULL << 32) + c->size - 1) / c->size);
+	c->mag_cap = SLAB_MAG_SIZE;
 	c->next = all_caches;
 	all_caches = c;
 }
@@ -135,17 +96,6 @@ static void cache_setup(struct kmem_cache *c, const char *name, size_t size, siz
 static void *slot(const struct slab *s, u32 i)
 {
 	return s->base + (u64)i * s->cache->size;
-}
-
-/*
- * The slot index of byte offset off, as off / size without dividing:
- * (off * ceil(2^32 / size)) >> 32. Exact here: the rounding error is below
- * off / 2^32 <= 2^15 / 2^32, smaller than the 1/size >= 2^-12 by which a
- * non-multiple stays away from the next integer.
- */
-static u32 slot_index(const struct kmem_cache *c, u64 off)
-{
-	return (u32)((off * c->reciprocal) >> 32);
 }
 
 /* Chain every slot the bitmap says is free into the freelist, lowest
@@ -159,6 +109,17 @@ static void init_freelist(struct slab *s)
 			s->freelist = slot(s, i);
 		}
 	}
+}
+
+/* A zeroed descriptor s describes the block at page, a slab of c. */
+static void slab_setup(struct slab *s, struct kmem_cache *c, struct page *page)
+{
+	s->cache = c;
+	s->page = page;
+	s->base = page_address(page);
+	s->size = c->size;
+	s->reciprocal = c->reciprocal;
+	s->objects = c->objects;
 }
 
 static struct slab *slab_new(struct kmem_cache *c, gfp_t gfp)
@@ -186,9 +147,7 @@ static struct slab *slab_new(struct kmem_cache *c, gfp_t gfp)
 			return NULL;
 		}
 	}
-	s->cache = c;
-	s->page = page;
-	s->base = page_address(page);
+	slab_setup(s, c, page);
 	if (c->self_describing) { /* slot 0 is this very descriptor */
 		s->used[0] = 1;
 		s->inuse = 1;
@@ -208,20 +167,14 @@ static void slab_release(struct slab *s)
 		kmem_cache_free(&slab_desc_cache, s);
 }
 
-void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
+/* One object from the slabs (a partial one, else the empty one, else a
+ * new one), marked allocated; NULL when no memory is left. */
+static void *slab_take(struct kmem_cache *c, gfp_t gfp)
 {
 	struct slab *s = c->partial.first;
 	void *obj;
 	u32 i;
 
-	if (c->mag_n) { /* the fast path */
-		obj = c->mag[--c->mag_n];
-		*(u64 *)obj = 0;
-		c->active++;
-		if (gfp & __GFP_ZERO)
-			memset(obj, 0, c->object_size);
-		return obj;
-	}
 	if (!s) {
 		s = c->empty;
 		c->empty = NULL;
@@ -233,15 +186,41 @@ void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
 	}
 	obj = s->freelist;
 	s->freelist = *(void **)obj;
-	i = slot_index(c, (u64)((u8 *)obj - s->base));
+	i = slab_slot_index(c, (u64)((u8 *)obj - s->base));
 	s->used[i / 64] |= 1UL << (i % 64);
 	s->inuse++;
-	c->active++;
+	c->slab_objects++;
 	if (s->inuse == c->objects) {
 		list_del_slab(&c->partial, s);
 		list_add_slab(&c->full, s);
 	}
-	if (gfp & __GFP_ZERO)
+	return obj;
+}
+
+/* kmem_cache_alloc found the magazine empty: fill it with a batch from
+ * the slabs, then hand out the last of them. A cache without a magazine
+ * (the cache of struct slab) takes its object straight from a slab. */
+void *slab_alloc(struct kmem_cache *c, gfp_t gfp)
+{
+	void *obj;
+
+	DEBUG_BUG_ON(c->mag_n != 0);
+	if (slab_freeq.n) { /* objects of this cache may be waiting there */
+		slab_freeq_drain();
+		if (c->mag_n)
+			return kmem_cache_alloc(c, gfp);
+	}
+	for (u32 n = 0; n < c->mag_cap && n < SLAB_MAG_BATCH; n++) {
+		obj = slab_take(c, gfp & ~__GFP_ZERO);
+		if (!obj)
+			break; /* out of memory: hand out what came in, if any */
+		*(u64 *)obj = SLAB_MAG_POISON ^ (u64)(uintptr_t)obj;
+		c->mag[c->mag_n++] = obj;
+	}
+	if (c->mag_n)
+		return kmem_cache_alloc(c, gfp);
+	obj = slab_take(c, gfp);
+	if (obj && (gfp & __GFP_ZERO))
 		memset(obj, 0, c->object_size);
 	return obj;
 }
@@ -264,14 +243,14 @@ static struct slab *slab_of(const void *obj, const char *who, u32 *index)
 	}
 	s = memdesc_to_ptr(md);
 	off = (u64)((const u8 *)obj - s->base);
-	i = slot_index(s->cache, off);
+	i = slab_slot_index(s->cache, off);
 	if ((u64)i * s->cache->size != off || i >= s->cache->objects || i < own_slots(s->cache)) {
 		pr_err("%s: %p is not the start of an object of cache %s; ignored", who, obj,
 		       s->cache->name);
 		return NULL;
 	}
 	if (!(s->used[i / 64] & (1UL << (i % 64))) ||
-	    *(const u64 *)obj == (MAG_POISON ^ (u64)(uintptr_t)obj)) {
+	    *(const u64 *)obj == (SLAB_MAG_POISON ^ (u64)(uintptr_t)obj)) {
 		pr_err("%s: %p of cache %s is free already (double free?); ignored", who, obj,
 		       s->cache->name);
 		return NULL;
@@ -291,7 +270,7 @@ static void slab_free_obj(struct slab *s, void *obj, u32 i)
 		list_del_slab(&c->full, s);
 		list_add_slab(&c->partial, s);
 	}
-	c->active--;
+	c->slab_objects--;
 	if (s->inuse == own_slots(c)) {
 		list_del_slab(&c->partial, s);
 		if (c->empty)
@@ -301,35 +280,65 @@ static void slab_free_obj(struct slab *s, void *obj, u32 i)
 	}
 }
 
-/* A checked object goes back: to the magazine when there is room. */
-static void cache_free(struct kmem_cache *c, struct slab *s, void *obj, u32 i)
+/* Send the magazine's oldest n objects back to their slabs, and move the
+ * rest down. */
+static void mag_flush(struct kmem_cache *c, u32 n)
 {
-	if (!c->self_describing && c->mag_n < SLAB_MAG_SIZE) {
-		*(u64 *)obj = MAG_POISON ^ (u64)(uintptr_t)obj;
-		c->mag[c->mag_n++] = obj;
-		c->active--;
-		return;
-	}
-	slab_free_obj(s, obj, i);
-}
-
-/* Empty the magazine into the slabs (kmem_cache_destroy). */
-static void mag_drain(struct kmem_cache *c)
-{
-	while (c->mag_n) {
-		void *obj = c->mag[--c->mag_n];
+	for (u32 k = 0; k < n; k++) {
+		void *obj = c->mag[k];
 		struct slab *s = memdesc_to_ptr(virt_to_page(obj)->memdesc);
 
-		c->active++; /* slab_free_obj counts it out */
-		slab_free_obj(s, obj, slot_index(c, (u64)((u8 *)obj - s->base)));
+		DEBUG_BUG_ON(*(u64 *)obj != (SLAB_MAG_POISON ^ (u64)(uintptr_t)obj));
+		slab_free_obj(s, obj, slab_slot_index(c, (u64)((u8 *)obj - s->base)));
+	}
+	c->mag_n -= n;
+	memmove(&c->mag[0], &c->mag[n], c->mag_n * sizeof(c->mag[0]));
+}
+
+/* A checked object goes back: to the magazine, making room in it first
+ * when it is full; straight to its slab for a cache without one. */
+static void cache_free(struct kmem_cache *c, struct slab *s, void *obj, u32 i)
+{
+	if (!c->mag_cap) {
+		slab_free_obj(s, obj, i);
+		return;
+	}
+	if (c->mag_n == c->mag_cap)
+		mag_flush(c, SLAB_MAG_BATCH);
+	*(u64 *)obj = SLAB_MAG_POISON ^ (u64)(uintptr_t)obj;
+	c->mag[c->mag_n++] = obj;
+}
+
+struct slab_freeq slab_freeq;
+
+void slab_freeq_drain(void)
+{
+	u32 n = slab_freeq.n;
+
+	DEBUG_BUG_ON(n > SLAB_FREEQ_SIZE);
+	slab_freeq.n = 0;
+	for (u32 k = 0; k < n; k++) {
+		struct kmem_cache *c = slab_freeq.cache[k];
+		void *obj = slab_freeq.obj[k];
+
+		DEBUG_BUG_ON(*(u64 *)obj != (SLAB_MAG_POISON ^ (u64)(uintptr_t)obj) ||
+			     slab_of_page(obj)->cache != c);
+		if (likely(c->mag_n < c->mag_cap)) {
+			c->mag[c->mag_n++] = obj;
+		} else {
+			struct slab *s = slab_of_page(obj);
+
+			cache_free(c, s, obj, slab_slot_index(c, (u64)((u8 *)obj - s->base)));
+		}
 	}
 }
 
-void kmem_cache_free(struct kmem_cache *c, void *obj)
+void slab_free(struct kmem_cache *c, void *obj)
 {
 	struct slab *s;
 	u32 i;
 
+	DEBUG_BUG_ON(c->mag_n > c->mag_cap);
 	if (!obj)
 		return;
 	s = slab_of(obj, "kmem_cache_free", &i);
@@ -383,10 +392,11 @@ int kmem_cache_destroy(struct kmem_cache *c)
 {
 	if (!c)
 		return 0;
-	mag_drain(c);
-	if (c->active) {
+	slab_freeq_drain();
+	mag_flush(c, c->mag_n);
+	if (c->slab_objects) {
 		pr_err("kmem_cache_destroy: cache %s still has %llu objects; not destroyed",
-		       c->name, (unsigned long long)c->active);
+		       c->name, (unsigned long long)c->slab_objects);
 		return -EBUSY;
 	}
 	if (c->empty)
@@ -403,11 +413,12 @@ int kmem_cache_destroy(struct kmem_cache *c)
 
 void kmem_cache_for_each(void (*fn)(const struct kmem_cache_stats *st, void *arg), void *arg)
 {
+	slab_freeq_drain(); /* so that each cache's count is its own */
 	for (struct kmem_cache *c = all_caches; c; c = c->next) {
 		struct kmem_cache_stats st = {
 			.name = c->name, .object_size = c->object_size, .slot_size = c->size,
 			.objects_per_slab = c->objects, .slab_order = c->order,
-			.slabs = c->nr_slabs, .active_objects = c->active,
+			.slabs = c->nr_slabs, .active_objects = c->slab_objects - c->mag_n,
 			.total_objects = c->nr_slabs * (c->objects - own_slots(c)),
 		};
 		fn(&st, arg);
@@ -432,8 +443,10 @@ void slab_dump(void)
 void kmem_cache_init(void)
 {
 	all_caches = NULL;
+	slab_freeq.n = 0;
 	cache_setup(&slab_desc_cache, "slab", sizeof(struct slab), 16);
 	slab_desc_cache.self_describing = true;
+	slab_desc_cache.mag_cap = 0;
 	cache_setup(&cache_cache, "kmem_cache", sizeof(struct kmem_cache), 0);
 }
 
@@ -477,11 +490,9 @@ int slab_adopt(struct kmem_cache *c, phys_addr_t base, const u32 *offs, u32 n,
 		kmem_cache_free(&slab_desc_cache, s);
 		return -ENOENT;
 	}
-	s->cache = c;
-	s->page = page;
-	s->base = page_address(page);
+	slab_setup(s, c, page);
 	for (u32 k = 0; k < n; k++) {
-		u32 i = slot_index(c, offs[k]);
+		u32 i = slab_slot_index(c, offs[k]);
 
 		if (!(s->used[i / 64] & (1UL << (i % 64)))) {
 			s->used[i / 64] |= 1UL << (i % 64);
@@ -490,7 +501,7 @@ int slab_adopt(struct kmem_cache *c, phys_addr_t base, const u32 *offs, u32 n,
 	}
 	init_freelist(s);
 	c->nr_slabs++;
-	c->active += s->inuse;
+	c->slab_objects += s->inuse;
 	list_add_slab(s->inuse == c->objects ? &c->full : &c->partial, s);
 	return 0;
 }

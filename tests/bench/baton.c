@@ -8,6 +8,11 @@
  * small objects are kmalloc(size, GFP_KERNEL) / kfree(p). These are the
  * real mm/ files, compiled with the host rename flags of
  * tests/host/host.mk but at -O2 without sanitizers (tests/bench/bench.mk).
+ * Their fast paths -- order-0 alloc_pages/__free_pages, kmalloc, kfree --
+ * are inline in the kernel's headers (include/buddy.h, include/slab.h),
+ * so they are compiled into this file's loops, as into every caller in
+ * the kernel; their slow paths are the mm/ objects'. The peers are shared
+ * libraries, called through the PLT, as their users call them.
  *
  * Not printk.h: the kernel files are built with snprintf renamed to the
  * kernel's ksnprintf, this one is plain host C and uses the C library's.
@@ -144,9 +149,10 @@ static const char *allocator_check(void)
 	return NULL;
 }
 
-/* Which free lists are populated matters to the order-0 figures: with a
- * free order-0 block at hand, an order-0 alloc+free is a list pop and
- * push; with none, it splits a larger block and merges it back. */
+/* Which free lists are populated matters to the order-0 figures: an
+ * order-0 alloc+free is a pop and a push of the per-CPU page cache while
+ * it holds a page; when it runs empty, a batch comes from the lists,
+ * split from larger blocks. */
 static void allocator_state(char *buf, size_t len)
 {
 	struct buddy_stats st;
@@ -159,7 +165,8 @@ static void allocator_state(char *buf, size_t len)
 	for (int k = 0; k <= MAX_ORDER && n > 0 && (size_t)n < len; k++)
 		n += snprintf(buf + n, len - n, " %d:%llu", k, (unsigned long long)st.nr_free[k]);
 	if (n > 0 && (size_t)n < len)
-		snprintf(buf + n, len - n, "; %llu slab pages", (unsigned long long)slab_pages);
+		snprintf(buf + n, len - n, "; %llu pages in the per-CPU cache; %llu slab pages",
+			 (unsigned long long)st.pcp_pages, (unsigned long long)slab_pages);
 }
 
 #define ALLOCATOR_STATE allocator_state

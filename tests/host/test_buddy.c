@@ -30,6 +30,8 @@ static void boot(void)
 	buddy_stats(&start);
 }
 
+/* Every page back: the free count at once, and, once the per-CPU cache
+ * is drained, the very blocks buddy_init made. */
 static void expect_back_to_start(void)
 {
 	struct buddy_stats now;
@@ -37,6 +39,11 @@ static void expect_back_to_start(void)
 	buddy_check();
 	buddy_stats(&now);
 	EXPECT_EQ(now.free_pages, start.free_pages);
+	buddy_drain();
+	buddy_check();
+	buddy_stats(&now);
+	EXPECT_EQ(now.free_pages, start.free_pages);
+	EXPECT_EQ(now.pcp_pages, 0);
 	for (int k = 0; k <= MAX_ORDER; k++)
 		EXPECT_EQ(now.nr_free[k], start.nr_free[k]);
 }
@@ -65,8 +72,12 @@ TEST(buddy, split_then_merge_back)
 	REQUIRE(p != NULL);
 	buddy_stats(&mid);
 	EXPECT_EQ(mid.free_pages, start.free_pages - 1);
+	EXPECT_EQ(mid.pcp_pages, BUDDY_PCP_BATCH - 1); /* a batch came in, one went out */
 	/* Splitting the smallest block gives one free buddy at every order
-	 * below it. */
+	 * below it, once the rest of the batch is back on the lists. */
+	buddy_drain();
+	buddy_stats(&mid);
+	EXPECT_EQ(mid.free_pages, start.free_pages - 1);
 	for (int k = 0; k < MAX_ORDER && start.nr_free[k] == 0; k++)
 		EXPECT_EQ(mid.nr_free[k], 1);
 	EXPECT_EQ(p->memdesc, MEMDESC_PAGES_OF(0));
@@ -275,6 +286,172 @@ TEST(buddy, million_random_operations_against_a_model)
 		REQUIRE(stamped(l.page, l.order, l.stamp));
 		__free_pages(l.page, l.order);
 	}
+	free(live);
+	free(owned);
+	expect_back_to_start();
+}
+
+/* The per-CPU page cache (include/buddy.h): a cached page is a free page,
+ * to the counts and to a second free. */
+TEST(buddy, cached_page_is_free)
+{
+	struct page *p;
+	struct buddy_stats now;
+
+	boot();
+	p = alloc_pages(GFP_KERNEL, 0);
+	REQUIRE(p);
+	__free_pages(p, 0);
+	EXPECT_EQ(p->memdesc, BUDDY_PCP_WORD);
+	EXPECT_EQ(memdesc_type(p->memdesc), MEMDESC_FREE);
+	buddy_stats(&now);
+	EXPECT_EQ(now.free_pages, start.free_pages);
+	EXPECT_EQ(now.pcp_pages, BUDDY_PCP_BATCH);
+	host_log_clear();
+	__free_pages(p, 0);                     /* a second free: refused */
+	EXPECT_LOG("it is free already (double free?)");
+	EXPECT_EQ(free_page_desc(p, 0), -EINVAL);
+	buddy_stats(&now);
+	EXPECT_EQ(now.pcp_pages, BUDDY_PCP_BATCH);
+	EXPECT(alloc_pages(GFP_KERNEL, 0) == p); /* last freed, first out */
+	__free_pages(p, 0);
+	expect_back_to_start();
+}
+
+/* The cache fills in a batch when empty and gives its oldest batch back
+ * when full; it never holds more than BUDDY_PCP_HIGH. */
+TEST(buddy, cache_fills_and_drains_in_batches)
+{
+	static struct page *p[BUDDY_PCP_HIGH + 1];
+	struct buddy_stats now;
+
+	boot();
+	for (int i = 0; i <= BUDDY_PCP_HIGH; i++)
+		REQUIRE((p[i] = alloc_pages(GFP_KERNEL, 0)) != NULL);
+	buddy_stats(&now);
+	EXPECT_EQ(now.pcp_pages, (u64)(5 * BUDDY_PCP_BATCH - (BUDDY_PCP_HIGH + 1)));
+	buddy_drain();
+	for (int i = 0; i < BUDDY_PCP_HIGH; i++)
+		__free_pages(p[i], 0);
+	buddy_stats(&now);
+	EXPECT_EQ(now.pcp_pages, BUDDY_PCP_HIGH);
+	__free_pages(p[BUDDY_PCP_HIGH], 0);    /* full: a batch goes back first */
+	buddy_stats(&now);
+	EXPECT_EQ(now.pcp_pages, BUDDY_PCP_HIGH - BUDDY_PCP_BATCH + 1);
+	EXPECT(p[0]->memdesc != BUDDY_PCP_WORD); /* the oldest went to the lists */
+	EXPECT(p[BUDDY_PCP_BATCH]->memdesc == BUDDY_PCP_WORD); /* the newer ones stay */
+	buddy_check();
+	expect_back_to_start();
+}
+
+/* A block the lists cannot make is first looked for once the cache is
+ * drained: two cached buddies are an order-1 block. */
+TEST(buddy, cache_drained_before_an_allocation_fails)
+{
+	struct page **all;
+	u64 n = 0, pair = 0;
+
+	boot();
+	all = malloc((start.free_pages + 1) * sizeof(*all));
+	REQUIRE(all);
+	while ((all[n] = alloc_pages(GFP_KERNEL, 0)) != NULL)
+		n++;
+	EXPECT_EQ(n, start.free_pages);
+	for (u64 i = 0; i < n; i++) {  /* a page whose buddy was handed out too */
+		if (page_to_pfn(all[i]) % 2 == 0 && i + 1 < n && all[i + 1] == all[i] + 1)
+			break;
+		pair++;
+	}
+	REQUIRE(pair + 1 < n);
+	__free_pages(all[pair], 0);
+	__free_pages(all[pair + 1], 0);
+	EXPECT(alloc_pages(GFP_KERNEL, 2) == NULL);
+	EXPECT(alloc_pages(GFP_KERNEL, 1) == all[pair]); /* both came out of the cache */
+	__free_pages(all[pair], 1);
+	for (u64 i = 0; i < n; i++) {
+		if (i != pair && i != pair + 1)
+			__free_pages(all[i], 0);
+	}
+	free(all);
+	expect_back_to_start();
+}
+
+/*
+ * The cache must neither lose a page nor hand one out twice. Order-0 and
+ * order-1 blocks come and go at random, with the cache filled, drained
+ * and refilled all the time (the live set swings by more than a batch);
+ * every block handed out is checked against a model of which pages are
+ * out, the free count against the model's, and buddy_check (which finds
+ * a page cached twice) runs often. At the end every page must be
+ * allocatable again, each exactly once: a lost page would be missing,
+ * a doubly cached one come out twice.
+ */
+TEST(buddy, cache_never_loses_or_double_hands_a_page)
+{
+	u64 npages = RAM_SIZE >> PAGE_SHIFT, base = RAM_BASE >> PAGE_SHIFT;
+	struct live *live = calloc(npages, sizeof(*live));
+	u8 *owned = calloc(npages, 1);
+	struct page **all = malloc(npages * sizeof(*all));
+	u64 nlive = 0, model_free, n = 0, rng = 0x2545f4914f6cdd1dULL;
+	struct buddy_stats now;
+
+	boot();
+	REQUIRE(live && owned && all);
+	model_free = start.free_pages;
+	for (long op = 0; op < 300000; op++) {
+		u64 r = host_rand(&rng);
+		/* Phases of 1000 ops lean to allocating or to freeing. */
+		bool take = (r & 0xff) < ((op / 1000) % 2 ? 90u : 166u);
+
+		if (nlive == 0 || take) {
+			unsigned order = (r >> 8) % 8 == 0;
+			struct page *p = alloc_pages(GFP_KERNEL, order);
+			u64 pfn;
+
+			REQUIRE(p);
+			pfn = page_to_pfn(p);
+			for (u64 i = 0; i < (1UL << order); i++) {
+				REQUIRE(!owned[pfn - base + i]); /* never handed out twice */
+				owned[pfn - base + i] = 1;
+			}
+			EXPECT_EQ(p->memdesc, MEMDESC_PAGES_OF(order));
+			live[nlive++] = (struct live){ p, order, r };
+			model_free -= 1UL << order;
+		} else {
+			u64 i = (r >> 8) % nlive;
+			struct live l = live[i];
+			u64 pfn = page_to_pfn(l.page);
+
+			for (u64 j = 0; j < (1UL << l.order); j++)
+				owned[pfn - base + j] = 0;
+			__free_pages(l.page, l.order);
+			live[i] = live[--nlive];
+			model_free += 1UL << l.order;
+		}
+		buddy_stats(&now);
+		REQUIRE(now.free_pages == model_free);
+		REQUIRE(now.pcp_pages <= BUDDY_PCP_HIGH);
+		if (op % 5000 == 0)
+			buddy_check();
+	}
+	buddy_check();
+	/* Every free page, once each. */
+	while ((all[n] = alloc_pages(GFP_KERNEL, 0)) != NULL) {
+		u64 pfn = page_to_pfn(all[n]);
+
+		REQUIRE(!owned[pfn - base]);
+		owned[pfn - base] = 1;
+		n++;
+	}
+	EXPECT_EQ(n, model_free);
+	while (n)
+		__free_pages(all[--n], 0);
+	while (nlive) {
+		struct live l = live[--nlive];
+
+		__free_pages(l.page, l.order);
+	}
+	free(all);
 	free(live);
 	free(owned);
 	expect_back_to_start();

@@ -3,6 +3,7 @@
  * size classes, kfree through the memdesc, large kmalloc through folios,
  * refused frees, and running out of memory.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
@@ -211,8 +212,9 @@ TEST(folio, refcount_and_accessors)
 	EXPECT(folio_alloc(GFP_KERNEL, MAX_ORDER + 1) == NULL);
 }
 
-/* Frees go first to the cache's magazine, then (when it is full) to the
- * slabs: a second free is caught on either side. */
+/* kfree's objects go to the free queue, then to their cache's magazine,
+ * then (when it is full, its oldest half) to the slabs: a second free is
+ * caught wherever the object is. */
 TEST(slab, double_free_caught_in_magazine_and_slab)
 {
 	void *o[100];
@@ -221,12 +223,12 @@ TEST(slab, double_free_caught_in_magazine_and_slab)
 	for (int i = 0; i < 100; i++)
 		REQUIRE((o[i] = kmalloc(32, GFP_KERNEL)) != NULL);
 	for (int i = 0; i < 100; i++)
-		kfree(o[i]);                 /* the first ones land in the magazine */
+		kfree(o[i]);
 	host_log_clear();
-	kfree(o[0]);                         /* in the magazine */
+	kfree(o[99]);                        /* the newest: in the queue or the magazine */
 	EXPECT_LOG("is free already (double free?)");
 	host_log_clear();
-	kfree(o[99]);                        /* past the magazine: in its slab */
+	kfree(o[0]);                         /* the oldest: flushed to its slab */
 	EXPECT_LOG("is free already (double free?)");
 	host_log_clear();
 	/* Nothing was corrupted: 100 allocations give 100 distinct objects. */
@@ -239,4 +241,139 @@ TEST(slab, double_free_caught_in_magazine_and_slab)
 	for (int i = 0; i < 100; i++)
 		kfree(o[i]);
 	EXPECT_NO_LOG("ignored");
+}
+
+/* The objects handed out, per cache, as kmem_cache_for_each reports them. */
+static void sum_active(const struct kmem_cache_stats *st, void *arg)
+{
+	if (strcmp(st->name, "slab") != 0)
+		*(u64 *)arg += st->active_objects;
+}
+
+static u64 active_objects(void)
+{
+	u64 n = 0;
+
+	kmem_cache_for_each(sum_active, &n);
+	return n;
+}
+
+/* An object waiting in the free queue is free: a second kfree or a
+ * kmem_cache_free of it is refused, it counts as free, and a cache whose
+ * last objects wait there can be destroyed. */
+TEST(slab, free_queue_holds_free_objects)
+{
+	struct kmem_cache *c;
+	void *o, *p;
+	u64 base;
+
+	mm_boot(RAM);
+	c = kmem_cache_create("queued", 48, 0);
+	REQUIRE(c);
+	base = active_objects();
+	o = kmem_cache_alloc(c, GFP_KERNEL);
+	p = kmalloc(100, GFP_KERNEL);
+	REQUIRE(o && p);
+	EXPECT_EQ(active_objects(), base + 2);
+	kfree(o);                            /* kfree of a kmem_cache object: fine */
+	kfree(p);
+	EXPECT_EQ(slab_freeq.n, 2);
+	host_log_clear();
+	kfree(p);
+	EXPECT_LOG("is free already (double free?)");
+	host_log_clear();
+	kmem_cache_free(c, o);
+	EXPECT_LOG("is free already (double free?)");
+	EXPECT_EQ(active_objects(), base);   /* counting drained the queue */
+	EXPECT_EQ(slab_freeq.n, 0);
+	o = kmem_cache_alloc(c, GFP_KERNEL);
+	kfree(o);
+	EXPECT_EQ(slab_freeq.n, 1);
+	EXPECT_EQ(kmem_cache_destroy(c), 0); /* its object waited in the queue */
+	EXPECT_EQ(slab_freeq.n, 0);
+}
+
+/* A magazine that runs empty first takes its cache's objects back from
+ * the free queue, then a batch from the slabs. */
+TEST(slab, empty_magazine_drains_the_queue_first)
+{
+	void *o[SLAB_FREEQ_SIZE];
+	struct kmem_cache *c;
+
+	mm_boot(RAM);
+	c = kmalloc_class_cache(64);
+	REQUIRE(c);
+	for (int i = 0; i < SLAB_FREEQ_SIZE; i++)
+		REQUIRE((o[i] = kmalloc(64, GFP_KERNEL)) != NULL);
+	while (c->mag_n) /* empty the magazine into the test's hands */
+		REQUIRE(kmalloc(64, GFP_KERNEL) != NULL);
+	for (int i = 0; i < 3; i++)
+		kfree(o[i]);
+	EXPECT_EQ(slab_freeq.n, 3);
+	EXPECT(kmalloc(64, GFP_KERNEL) == o[2]); /* from the queue, not a slab */
+	EXPECT_EQ(slab_freeq.n, 0);
+	EXPECT_EQ(c->mag_n, 2);
+}
+
+/*
+ * No object lost or handed out twice through the free queue and the
+ * magazines: kmalloc and kfree at random over every small class, with
+ * the queue and the magazines filled, drained and flushed all the time.
+ * Every object handed out is stamped over its whole size and checked
+ * against a shadow of what is out (no two live objects share a byte),
+ * and at the end the counts are back where they started.
+ */
+TEST(slab, queue_and_magazines_never_lose_or_double_hand_an_object)
+{
+	enum { LIVE = 2000 };
+	static struct { u8 *p; size_t size; u8 stamp; } live[LIVE];
+	u64 nlive = 0, base, rng = 0x9e3779b97f4a7c15ULL;
+	u64 ram_pages = RAM >> PAGE_SHIFT, ram_base = MM_RAM_BASE >> PAGE_SHIFT;
+	u8 *shadow;
+
+	mm_boot(RAM);
+	shadow = calloc(ram_pages, PAGE_SIZE / 8); /* one bit per byte of RAM */
+	REQUIRE(shadow);
+	base = active_objects();
+	for (long op = 0; op < 400000; op++) {
+		u64 r = host_rand(&rng);
+		bool take = (r & 0xff) < ((op / 3000) % 2 ? 100u : 156u);
+
+		if (nlive < LIVE && (nlive == 0 || take)) {
+			size_t size = 1 + (r >> 8) % 256;
+			u8 *p = kmalloc(size, GFP_KERNEL);
+			u64 off;
+
+			REQUIRE(p);
+			off = virt_to_phys(p) - (ram_base << PAGE_SHIFT);
+			for (size_t b = 0; b < size; b++) {
+				REQUIRE(!(shadow[(off + b) / 8] & (1u << ((off + b) % 8))));
+				shadow[(off + b) / 8] |= 1u << ((off + b) % 8);
+			}
+			memset(p, (u8)r, size);
+			live[nlive].p = p;
+			live[nlive].size = size;
+			live[nlive++].stamp = (u8)r;
+		} else {
+			u64 i = (r >> 8) % nlive;
+			u8 *p = live[i].p;
+			u64 off = virt_to_phys(p) - (ram_base << PAGE_SHIFT);
+
+			for (size_t b = 0; b < live[i].size; b++) {
+				REQUIRE(p[b] == live[i].stamp); /* nobody else wrote it */
+				shadow[(off + b) / 8] &= ~(1u << ((off + b) % 8));
+			}
+			kfree(p);
+			live[i] = live[--nlive];
+		}
+		if (op % 50000 == 0) {
+			EXPECT_EQ(active_objects(), base + nlive);
+			buddy_check();
+		}
+	}
+	while (nlive)
+		kfree(live[--nlive].p);
+	EXPECT_EQ(active_objects(), base);
+	EXPECT_NO_LOG("ignored");
+	free(shadow);
 }

@@ -469,7 +469,9 @@ static bool find_block(phys_addr_t pa, int order)
 			else
 				hi = mid;
 		}
-		if (lo && pa < kho.blocks[lo - 1].end &&
+		/* lo - 1 must be of this order's group: below its first run,
+		 * it names another order's run, which may lie above pa. */
+		if (lo > group[o][0] && pa < kho.blocks[lo - 1].end &&
 		    !((pa - kho.blocks[lo - 1].pa) & ((PAGE_SIZE << o) - 1)))
 			return true;
 	}

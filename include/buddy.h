@@ -81,8 +81,14 @@ int free_page_desc(struct page *page, unsigned int order);
 
 /* A block that was never the allocator's (KHO: restored preserved memory)
  * becomes its own: the caller has given it an allocated memdesc word, and
- * from now on free_page_desc takes it like any other block. */
-void buddy_adopt(struct page *page, unsigned int order);
+ * from now on free_page_desc takes it like any other block. Inline: one
+ * addition, on every restore's path. */
+extern u64 buddy_managed_pages; /* pages the allocator was given */
+static inline void buddy_adopt(struct page *page, unsigned int order)
+{
+	(void)page;
+	buddy_managed_pages += 1UL << order;
+}
 
 /* __free_pages' slow path (order > 0, a full cache, anything to refuse). */
 void buddy_free_pages(struct page *page, unsigned int order);

@@ -43,8 +43,10 @@ struct free_node {
 static struct {
 	struct free_node free[MAX_ORDER + 1]; /* circular lists, sentinel heads */
 	u64 nr_free[MAX_ORDER + 1];
-	u64 free_pages, managed_pages; /* free_pages: on the lists only */
+	u64 free_pages; /* on the lists only */
 } buddy;
+
+u64 buddy_managed_pages; /* buddy.h: pages the allocator was given */
 
 struct buddy_pcp buddy_pcp;
 
@@ -248,12 +250,6 @@ int free_page_desc(struct page *page, unsigned int order)
 	return 0;
 }
 
-void buddy_adopt(struct page *page, unsigned int order)
-{
-	(void)page;
-	buddy.managed_pages += 1UL << order;
-}
-
 void buddy_free_pages(struct page *page, unsigned int order)
 {
 	if (page && pfn_valid(page_to_pfn(page)) &&
@@ -275,7 +271,7 @@ static void add_range(u64 start, u64 end)
 		while (order > 0 && ((start & ((1UL << order) - 1)) || start + (1UL << order) > end))
 			order--;
 		free_block(start, order);
-		buddy.managed_pages += 1UL << order;
+		buddy_managed_pages += 1UL << order;
 		start += 1UL << order;
 	}
 }
@@ -287,6 +283,7 @@ int buddy_init(void)
 
 	memset(&buddy, 0, sizeof(buddy));
 	memset(&buddy_pcp, 0, sizeof(buddy_pcp));
+	buddy_managed_pages = 0;
 	for (int k = 0; k <= MAX_ORDER; k++)
 		buddy.free[k].next = buddy.free[k].prev = &buddy.free[k];
 	int err = memdesc_init();
@@ -308,7 +305,7 @@ int buddy_init(void)
 
 void buddy_stats(struct buddy_stats *st)
 {
-	st->managed_pages = buddy.managed_pages;
+	st->managed_pages = buddy_managed_pages;
 	st->free_pages = buddy.free_pages + buddy_pcp.count;
 	st->pcp_pages = buddy_pcp.count;
 	for (int k = 0; k <= MAX_ORDER; k++)
@@ -327,9 +324,9 @@ void buddy_dump(void)
 		buddy_pcp.count);
 	pr_info("buddy: %llu of %llu pages free (%llu MiB of %llu MiB)",
 		(unsigned long long)(buddy.free_pages + buddy_pcp.count),
-		(unsigned long long)buddy.managed_pages,
+		(unsigned long long)buddy_managed_pages,
 		(unsigned long long)((buddy.free_pages + buddy_pcp.count) >> (20 - PAGE_SHIFT)),
-		(unsigned long long)(buddy.managed_pages >> (20 - PAGE_SHIFT)));
+		(unsigned long long)(buddy_managed_pages >> (20 - PAGE_SHIFT)));
 }
 
 /* The per-CPU cache's invariants (include/buddy.h). A page in it twice is

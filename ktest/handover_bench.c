@@ -162,8 +162,9 @@ static unsigned entry_order(u64 entry)
 }
 
 /* The payload's ranges, merged as the blocks come (the buddy hands out
- * neighbours in turn), printed for the store count. */
-static struct mem_range ranges[MAX_RANGES];
+ * neighbours in turn), printed for the store count; vmalloc'd by fill, so
+ * that a kernel not asked for the bench carries no table for it. */
+static struct mem_range *ranges;
 static u64 nr_ranges;
 static bool too_many_ranges;
 
@@ -193,7 +194,8 @@ static int fill(struct ktest_ctx *t, u64 *nblocks, u64 *pages)
 
 	index_entries = vmalloc(max_blocks * sizeof(u64));
 	manifest_page = alloc_pages(__GFP_ZERO, 0);
-	if (!index_entries || !manifest_page) {
+	ranges = vmalloc(MAX_RANGES * sizeof(*ranges));
+	if (!index_entries || !manifest_page || !ranges) {
 		ktest_fail(t, "no memory for the index of %llu blocks", (unsigned long long)max_blocks);
 		return -ENOMEM;
 	}
@@ -251,6 +253,7 @@ KTEST_ON_DEMAND(bench, handover_step)
 			pr_info("handover-bench: payload 0x%llx 0x%llx",
 				(unsigned long long)ranges[i].base,
 				(unsigned long long)(ranges[i].base + ranges[i].size));
+	vfree(ranges);
 	console_flush();
 
 	kexec_timing_enter(KT_PRESERVE);

@@ -1,0 +1,206 @@
+/*
+ * test_kho_layout.c — kho_scan (kho/validate.c) against handovers whose
+ * map is laid out by hand, so that what is tested does not depend on where
+ * the allocator happens to put things.
+ *
+ * Generation A takes one 2 MiB block C (order 9, so 2 MiB aligned) and
+ * preserves nothing of its own; after kho_serialize the test sets keys in
+ * the serialized map directly (kho_radix_set on the tree the root FDT
+ * names), at chosen offsets in C. Generation B boots from that.
+ *
+ * First the runs of one order searched by find_block (rules 13, 15, 16):
+ * the scan keeps the runs grouped by order, highest first, and a search for
+ * a block of order o below every run of that order once looked at the run
+ * before the group, the last run of the next higher order; lying above the
+ * address asked about, its unsigned distance wrapped and the test passed.
+ * Each case below puts an order-o run above the address, and the next
+ * higher order's last run above it at a distance that is a multiple of
+ * the order-o block size: the old search said "a block of order o is
+ * there" where nothing of that order is.
+ */
+#include <string.h>
+#include <libfdt.h>
+
+#include "harness.h"
+#include "host.h"
+#include "buddy.h"
+#include "kho.h"
+#include "memblock.h"
+#include "mm_boot.h"
+#include "slab.h"
+
+#define RAM_BASE 0x40000000ULL
+#define RAM (128ULL << 20)
+#define K4 0x1000ULL
+
+static u64 boot_fdt_buf[8192 / 8];
+
+static void boot_generation(const void *boot_fdt)
+{
+	mm_boot_generation(RAM_BASE, RAM, boot_fdt);
+}
+
+/* Generation A: the block C, an optional kmalloc object preserved (so the
+ * root FDT has the slab records), serialized. */
+static struct kho_handover gen_a(phys_addr_t *c, bool with_slab)
+{
+	struct kho_handover h;
+	struct page *p;
+
+	host_ram(RAM_BASE, RAM);
+	host_console_register();
+	boot_generation(NULL);
+	p = alloc_pages(GFP_KERNEL, 9);
+	REQUIRE(p);
+	*c = page_to_phys(p);
+	if (with_slab) {
+		void *o = kmalloc(64, GFP_KERNEL);
+
+		REQUIRE(o && kho_preserve_slab(o) == 0);
+	}
+	REQUIRE(kho_serialize(&h) == 0);
+	return h;
+}
+
+/* The serialized map, to set keys in by hand. */
+static struct kho_radix map_of(const struct kho_handover *h)
+{
+	const u64 *map = fdt_getprop(phys_to_virt(h->fdt), 0, "preserved-memory-map", NULL);
+	struct kho_radix t;
+
+	REQUIRE(map);
+	memcpy(&t.root, map, 8);
+	return t;
+}
+
+static void set_block(const struct kho_handover *h, phys_addr_t pa, unsigned order)
+{
+	struct kho_radix t = map_of(h);
+
+	REQUIRE(kho_radix_set(&t, pa, order) == 0);
+}
+
+static void *handover_fdt(const struct kho_handover *h)
+{
+	REQUIRE(kho_handover_fdt(boot_fdt_buf, sizeof(boot_fdt_buf), h) == 0);
+	return boot_fdt_buf;
+}
+
+/* Generation B refuses the handover, saying why, and marks nothing. */
+static void expect_refused(const void *boot_fdt, const char *why)
+{
+	host_log_clear();
+	boot_generation(boot_fdt);
+	EXPECT(!kho_is_kho_boot());
+	EXPECT_LOG("kho: handover refused: ");
+	EXPECT_LOG(why);
+	EXPECT_LOG("; booting as a cold boot");
+	EXPECT_EQ(kho_unclaimed_pages(), 0);
+	for (u64 pfn = RAM_BASE >> PAGE_SHIFT; pfn < (RAM_BASE + RAM) >> PAGE_SHIFT; pfn++)
+		REQUIRE(memdesc_type(pfn_to_page(pfn)->memdesc) != MEMDESC_PRESERVED);
+	buddy_check();
+}
+
+static void expect_accepted(const void *boot_fdt)
+{
+	host_log_clear();
+	boot_generation(boot_fdt);
+	EXPECT(kho_is_kho_boot());
+	EXPECT_LOG("kho: handover accepted");
+	buddy_check();
+}
+
+/* Rule 16: a 9-page image copy on an order-3 block at C. Order 4's only
+ * run is above C (C + 64 KiB), and order 5's, the group before it, too
+ * (C + 128 KiB, 64 KiB-aligned distance): no order-4 or -5 block starts
+ * at C, and an order-3 one does not hold 9 pages. */
+TEST(kho_layout, image_copy_below_every_run_of_the_order_asked)
+{
+	/* pages 9: refused; 8 (it fits its order-3 block): accepted. */
+	for (int fits = 0; fits < 2; fits++) {
+		phys_addr_t c;
+		struct kho_handover h = gen_a(&c, false);
+		void *fdt;
+		int chosen;
+
+		set_block(&h, c, 3);
+		set_block(&h, c + 16 * K4, 4);
+		set_block(&h, c + 32 * K4, 5);
+		fdt = handover_fdt(&h);
+		chosen = fdt_path_offset(fdt, "/chosen");
+		REQUIRE(chosen >= 0);
+		REQUIRE(fdt_appendprop_addrrange(fdt, 0, chosen, "baton,image", c,
+						 (fits ? 8 : 9) * K4) == 0);
+		if (fits)
+			expect_accepted(fdt);
+		else
+			expect_refused(fdt, "is not a preserved block that holds it");
+	}
+}
+
+/* Rule 13: the root FDT moved to C, which is no block at all. Order 1's
+ * only run is above it (C + 8 KiB), order 2's too (C + 16 KiB). */
+TEST(kho_layout, root_fdt_below_every_run_of_an_order)
+{
+	/* Not preserved: refused; preserved where it now is: accepted. */
+	for (int preserved = 0; preserved < 2; preserved++) {
+		phys_addr_t c;
+		struct kho_handover h = gen_a(&c, false);
+
+		set_block(&h, c + 2 * K4, 1);
+		set_block(&h, c + 4 * K4, 2);
+		if (preserved)
+			set_block(&h, c, 1);
+		memcpy(phys_to_virt(c), phys_to_virt(h.fdt), PAGE_SIZE);
+		h.fdt = c;
+		if (preserved)
+			expect_accepted(handover_fdt(&h));
+		else
+			expect_refused(handover_fdt(&h), "the KHO root FDT is not itself preserved");
+	}
+}
+
+/* Rule 13's other half: a preserved scratch array (Baton's way) moved to
+ * C, which is no block; order 1 and 2 laid out as above. */
+TEST(kho_layout, scratch_array_below_every_run_of_an_order)
+{
+	phys_addr_t c;
+	struct kho_handover h = gen_a(&c, false);
+
+	set_block(&h, c + 2 * K4, 1);
+	set_block(&h, c + 4 * K4, 2);
+	memcpy(phys_to_virt(c), phys_to_virt(h.scratch), h.scratch_size);
+	h.scratch = c;
+	expect_refused(handover_fdt(&h), "the scratch array is neither preserved nor inside scratch");
+}
+
+/* The first (only) record of the slab chain. */
+static struct kho_slab_rec *first_rec(const struct kho_handover *h)
+{
+	const void *fdt = phys_to_virt(h->fdt);
+	int node = fdt_subnode_offset(fdt, 0, "baton,slab");
+	const void *data = node >= 0 ? fdt_getprop(fdt, node, "preserved-data", NULL) : NULL;
+	struct kho_slab_chunk *chunk;
+	u64 pa;
+
+	REQUIRE(data);
+	memcpy(&pa, data, 8);
+	chunk = phys_to_virt(pa);
+	REQUIRE(chunk->count == 1);
+	return &chunk->rec[0];
+}
+
+/* Rule 15: a slab record naming an order-1 slab at C, where nothing is
+ * preserved; order 1's only run is above C, order 2's too. */
+TEST(kho_layout, slab_below_every_run_of_its_order)
+{
+	phys_addr_t c;
+	struct kho_handover h = gen_a(&c, true);
+	struct kho_slab_rec *r = first_rec(&h);
+
+	set_block(&h, c + 2 * K4, 1);
+	set_block(&h, c + 4 * K4, 2);
+	*r = (struct kho_slab_rec){ .phys = c + 64, .slot_size = 64, .slab_order = 1 };
+	expect_refused(handover_fdt(&h), "the slab records are damaged: the slab 0x");
+	EXPECT_LOG(" of order 1 is not a preserved block");
+}

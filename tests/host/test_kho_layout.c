@@ -204,3 +204,83 @@ TEST(kho_layout, slab_below_every_run_of_its_order)
 	expect_refused(handover_fdt(&h), "the slab records are damaged: the slab 0x");
 	EXPECT_LOG(" of order 1 is not a preserved block");
 }
+
+/* ---- Rules 9-12: keys, places and overlaps, across leaves and orders ---- */
+
+/* A map with keys set by hand (pa, order pairs), refused with why. */
+static void map_refused(const phys_addr_t (*blocks)[2], int n, const char *why)
+{
+	phys_addr_t c;
+	struct kho_handover h = gen_a(&c, false);
+
+	for (int i = 0; i < n; i++)
+		set_block(&h, c + blocks[i][0],
+			  (unsigned)blocks[i][1]);
+	expect_refused(handover_fdt(&h), why);
+}
+
+/* An order-9 block over order-0 blocks: the keys are in different leaves
+ * (another order is another key prefix), and the runs meet only when
+ * they are merged by address. */
+TEST(kho_layout, order_9_block_over_order_0_blocks_of_another_leaf)
+{
+	static const phys_addr_t m[][2] = { { 0, 9 }, { 5 * K4, 0 }, { 6 * K4, 0 } };
+	map_refused(m, 3, "preserved blocks overlap at 0x");
+	EXPECT_LOG("(a block starts there before the one below ends at 0x");
+}
+
+/* The same address as a block of two orders. */
+TEST(kho_layout, one_block_in_two_orders)
+{
+	static const phys_addr_t m[][2] = { { 0, 3 }, { 0, 2 } };
+
+	map_refused(m, 2, "preserved blocks overlap at 0x");
+}
+
+/* A block of a higher order starting inside a run of lower ones that
+ * touch across two bitmap words (pages 62..65). */
+TEST(kho_layout, block_inside_a_run_across_words)
+{
+	static const phys_addr_t m[][2] = {
+		{ 62 * K4, 0 }, { 63 * K4, 0 }, { 64 * K4, 0 }, { 65 * K4, 0 }, { 64 * K4, 1 },
+	};
+
+	map_refused(m, 5, "preserved blocks overlap at 0x");
+}
+
+/* A key whose top bit says order 41 (KHO_MAX_BLOCK_ORDER is 40). */
+TEST(kho_layout, key_of_an_order_above_the_largest)
+{
+	phys_addr_t c;
+	struct kho_handover h = gen_a(&c, false);
+	struct kho_radix t = map_of(&h);
+
+	REQUIRE(kho_radix_set(&t, 0, KHO_MAX_BLOCK_ORDER + 1) == 0);
+	expect_refused(handover_fdt(&h), "a preserved-memory map key encodes no valid order");
+}
+
+/* The largest order's block at 0, and blocks whose end wraps past the top
+ * of the address space (an order-0 block in bit 63 of its word; two order-37
+ * blocks, the top of a word): outside RAM, not wrapped into it. */
+TEST(kho_layout, blocks_at_the_ends_of_the_address_space)
+{
+	static const struct {
+		phys_addr_t pa;
+		unsigned order;
+		const char *why;
+	} cases[] = {
+		{ 0, KHO_MAX_BLOCK_ORDER, "preserved block 0x0 order 40 is outside RAM" },
+		{ 0xfffffffffffff000ULL, 0, "preserved block 0xfffffffffffff000 order 0 is outside RAM" },
+		{ 0xfffe000000000000ULL, 37, "preserved block 0xfffc000000000000 order 37 is outside RAM" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		phys_addr_t c;
+		struct kho_handover h = gen_a(&c, false);
+
+		set_block(&h, cases[i].pa, cases[i].order);
+		if (cases[i].order == 37)
+			set_block(&h, cases[i].pa - (PAGE_SIZE << 37), 37);
+		expect_refused(handover_fdt(&h), cases[i].why);
+	}
+}

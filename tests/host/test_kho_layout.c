@@ -26,6 +26,7 @@
 #include "buddy.h"
 #include "kho.h"
 #include "memblock.h"
+#include "printk.h"
 #include "mm_boot.h"
 #include "slab.h"
 
@@ -282,5 +283,69 @@ TEST(kho_layout, blocks_at_the_ends_of_the_address_space)
 		if (cases[i].order == 37)
 			set_block(&h, cases[i].pa - (PAGE_SIZE << 37), 37);
 		expect_refused(handover_fdt(&h), cases[i].why);
+	}
+}
+
+/* ---- Rule 10 on a memory map of many regions ---- */
+
+/* C as 64 groups of 8 pages: order-1 blocks at pages 0, 2 and 4 of each,
+ * an order-0 block at page 6, and page 7 free. Generation B's scan alone,
+ * on RAM whose page 7 of every group is a hole (65 RAM regions) or
+ * reserved by this boot (66 reservations): every bitmap word's span
+ * straddles 8 (order 0) or 16 (order 1) of them, so each block is checked
+ * on its own, with cursors that move forward through the lists and start
+ * over for the next order. With extra a block on page 7 of group 40 too. */
+static int scan_many_regions(phys_addr_t *c, bool reserved, unsigned extra_order)
+{
+	struct kho_handover h = gen_a(c, false);
+
+	for (int g = 0; g < 64; g++) {
+		phys_addr_t at = *c + g * 8 * K4;
+
+		set_block(&h, at, 1);
+		set_block(&h, at + 2 * K4, 1);
+		set_block(&h, at + 4 * K4, 1);
+		set_block(&h, at + 6 * K4, 0);
+	}
+	if (extra_order != ~0u)
+		set_block(&h, *c + (40 * 8 + 7) * K4, extra_order);
+	memblock_reset();
+	kho_reset();
+	if (reserved) {
+		memblock_add(RAM_BASE, RAM);
+	} else {
+		memblock_add(RAM_BASE, *c + 7 * K4 - RAM_BASE);
+		for (int g = 0; g < 64; g++) {
+			phys_addr_t from = *c + (g * 8 + 8) * K4;
+
+			memblock_add(from, g < 63 ? 7 * K4 : RAM_BASE + RAM - from);
+		}
+		REQUIRE(memblock.memory.cnt == 65);
+	}
+	memblock_reserve(RAM_BASE, 1 << 20);
+	memblock_reserve(MM_KERNEL_IMAGE(RAM_BASE), 1 << 20);
+	if (reserved) {
+		for (int g = 0; g < 64; g++)
+			memblock_reserve(*c + (g * 8 + 7) * K4, K4);
+		REQUIRE(memblock.reserved.cnt == 66);
+	}
+	host_log_clear();
+	return kho_scan(handover_fdt(&h));
+}
+
+TEST(kho_layout, blocks_between_many_holes_and_reservations)
+{
+	for (int reserved = 0; reserved < 2; reserved++) {
+		phys_addr_t c;
+		char line[160];
+
+		/* 256 blocks, 448 pages, and the handover's own three. */
+		EXPECT_EQ(scan_many_regions(&c, reserved, ~0u), 0);
+		EXPECT_LOG("kho: handover accepted (kho-v4): 259 preserved blocks, 451 pages");
+		EXPECT_EQ(scan_many_regions(&c, reserved, 0), -EFAULT);
+		snprintf(line, sizeof(line), "preserved block 0x%llx order 0 is %s",
+			 (unsigned long long)(c + (40 * 8 + 7) * K4),
+			 reserved ? "on memory this boot has reserved" : "outside RAM");
+		EXPECT_LOG(line);
 	}
 }

@@ -44,7 +44,8 @@
  * 12 no two blocks overlap
  *      "preserved blocks overlap at <pa> (...)"
  * 13 the root FDT is a preserved block; the scratch array is one too (as
- *    Baton writes it) or lies inside a scratch area (as Linux writes it)
+ *    Baton writes it: a block starts at its page and holds all of it) or
+ *    lies inside a scratch area (as Linux writes it)
  *      "the KHO root FDT is not itself preserved",
  *      "the scratch array is neither preserved nor inside scratch"
  * 14 every subtree has 8-byte preserved-data and blob-size, and its blob
@@ -475,6 +476,19 @@ static bool find_block(phys_addr_t pa, int order)
 		    !((pa - kho.blocks[lo - 1].pa) & ((PAGE_SIZE << o) - 1)))
 			return true;
 	}
+	return false;
+}
+
+/* Does a preserved block start at pa's page and hold all of [pa, pa +
+ * size)? (The scratch array, rule 13: a block for its first page alone
+ * would leave the rest of it free memory.) */
+static bool block_holds(phys_addr_t pa, u64 size)
+{
+	phys_addr_t page = ALIGN_DOWN(pa, PAGE_SIZE);
+
+	for (int k = 0; k < nr_orders; k++)
+		if (pa - page + size <= (PAGE_SIZE << orders[k]) && find_block(page, orders[k]))
+			return true;
 	return false;
 }
 
@@ -1101,7 +1115,7 @@ static int scan(const void *boot_fdt, struct scan *s)
 	}
 	if (!find_block(fr.base, -1))
 		return refuse(s, -EINVAL, "the KHO root FDT is not itself preserved");
-	s->array_preserved = find_block(ALIGN_DOWN(sr.base, PAGE_SIZE), -1);
+	s->array_preserved = block_holds(sr.base, sr.size);
 	if (!s->array_preserved && !kho_in_scratch_whole(sr.base, sr.size))
 		return refuse(s, -EINVAL, "the scratch array is neither preserved nor inside scratch");
 	err = structures_check(boot_fdt, fdt, s, fr, sr);

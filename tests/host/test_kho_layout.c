@@ -349,3 +349,38 @@ TEST(kho_layout, blocks_between_many_holes_and_reservations)
 		EXPECT_LOG(line);
 	}
 }
+
+/* ---- Rule 13: the scratch array, preserved, lies in its block ---- */
+
+/* The array (its area and an empty one, 32 bytes) moved to the end of C's
+ * first page, which is an order-0 block: held whole (at C + 4064) it is
+ * taken; 16 bytes further it runs onto C's second page, which no block
+ * holds (nor a second order-0 block, a block of its own). */
+TEST(kho_layout, preserved_scratch_array_across_its_page_end)
+{
+	static const struct {
+		u64 at;
+		int second_page_block; /* -1: none */
+		bool accepted;
+	} cases[] = { { 4064, -1, true }, { 4080, -1, false }, { 4080, 0, false } };
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		phys_addr_t c;
+		struct kho_handover h = gen_a(&c, false);
+		struct kho_scratch *a = phys_to_virt(c + cases[i].at);
+
+		REQUIRE(h.scratch_size == sizeof(*a));
+		set_block(&h, c, 0);
+		if (cases[i].second_page_block >= 0)
+			set_block(&h, c + K4, (unsigned)cases[i].second_page_block);
+		a[0] = *(struct kho_scratch *)phys_to_virt(h.scratch);
+		a[1] = (struct kho_scratch){ 0, 0 };
+		h.scratch = c + cases[i].at;
+		h.scratch_size = 2 * sizeof(*a);
+		if (cases[i].accepted)
+			expect_accepted(handover_fdt(&h));
+		else
+			expect_refused(handover_fdt(&h),
+				       "the scratch array is neither preserved nor inside scratch");
+	}
+}

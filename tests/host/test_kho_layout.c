@@ -18,6 +18,7 @@
  * the order-o block size: the old search said "a block of order o is
  * there" where nothing of that order is.
  */
+#include <stddef.h>
 #include <string.h>
 #include <libfdt.h>
 
@@ -382,5 +383,39 @@ TEST(kho_layout, preserved_scratch_array_across_its_page_end)
 		else
 			expect_refused(handover_fdt(&h),
 				       "the scratch array is neither preserved nor inside scratch");
+	}
+}
+
+/* ---- Rule 15: the slab chain's counts and links ---- */
+
+static struct kho_slab_chunk *chunk_of(struct kho_slab_rec *r)
+{
+	return phys_to_virt(virt_to_phys(r) - offsetof(struct kho_slab_chunk, rec));
+}
+
+/* A chunk that counts more records than a page holds; a chain that comes
+ * back to its first chunk (longer than the map's count of blocks, before
+ * its pages are claimed twice); a chunk on the second page of an order-1 block. */
+TEST(kho_layout, slab_chain_that_lies)
+{
+	for (int what = 0; what < 3; what++) {
+		phys_addr_t c;
+		struct kho_handover h = gen_a(&c, true);
+		struct kho_slab_chunk *chunk = chunk_of(first_rec(&h));
+
+		if (what == 0) {
+			chunk->count = KHO_SLAB_CHUNK_RECS + 1;
+			expect_refused(handover_fdt(&h), "counts 256 records");
+		} else if (what == 1) {
+			chunk->next = virt_to_phys(chunk);
+			expect_refused(handover_fdt(&h), "or the chain is longer than the map");
+		} else {
+			set_block(&h, c, 1);
+			memcpy(phys_to_virt(c + K4), chunk, PAGE_SIZE);
+			chunk->next = c + K4;
+			chunk->count = 0;
+			expect_refused(handover_fdt(&h), "the slab records are damaged: chunk 0x");
+			EXPECT_LOG("is not a preserved page, or the chain is longer than the map");
+		}
 	}
 }

@@ -989,7 +989,12 @@ static u64 largest_piece(struct room_cursor *c, phys_addr_t b, phys_addr_t e, u6
 			}
 			end = MIN(end, a->addr);
 		}
-		best = MAX(best, largest_gap(c, b, end, need));
+		/* (Each call moves the cursors: once, not in MAX's two
+		 * evaluations, the second of which started past runs below
+		 * b and found a gap where there is none.) */
+		u64 gap = largest_gap(c, b, end, need);
+
+		best = MAX(best, gap);
 		b = end;
 	}
 	return best;
@@ -1001,15 +1006,21 @@ static int room_check(struct scan *s)
 	struct room_cursor c = { 0, 0 };
 	phys_addr_t base;
 
-	while (best < need && memblock_next_free(&cursor, &base, &size))
-		best = MAX(best, largest_piece(&c, base, base + size, need));
+	while (best < need && memblock_next_free(&cursor, &base, &size)) {
+		u64 piece = largest_piece(&c, base, base + size, need);
+
+		best = MAX(best, piece);
+	}
 	if (best >= need)
 		return 0;
 	/* No room: again, for the largest free range the refusal names. */
 	cursor = 0;
 	c = (struct room_cursor){ 0, 0 };
-	while (memblock_next_free(&cursor, &base, &size))
-		best = MAX(best, largest_piece(&c, base, base + size, 0));
+	while (memblock_next_free(&cursor, &base, &size)) {
+		u64 piece = largest_piece(&c, base, base + size, 0);
+
+		best = MAX(best, piece);
+	}
 	return refuse(s, -ENOSPC, "scratch and the preserved blocks leave no room for the memory map (%llu "
 		      "KiB needed, %llu KiB the largest free range)", (unsigned long long)(need >> 10),
 		      (unsigned long long)(best >> 10));

@@ -419,3 +419,53 @@ TEST(kho_layout, slab_chain_that_lies)
 		}
 	}
 }
+
+/* ---- Rule 18: the room check's skips, at the boundary ---- */
+
+/* Generation B has 64 KiB more RAM 4 GiB up, so its memory map needs 8 MiB
+ * and more (need). Blocks every need bytes from the start of the free RAM
+ * above the kernel image to the start of scratch leave gaps of need - 4 KiB:
+ * refused, naming the largest. Without the block at 0x44000000 one gap is
+ * need + need - 4 KiB: accepted. */
+static int scan_gapped(bool one_gap, u64 *need)
+{
+	const phys_addr_t far = RAM_BASE + (4ULL << 30), from = RAM_BASE + (3ULL << 20);
+	const struct kho_scratch *areas;
+	phys_addr_t c, to;
+	struct kho_handover h;
+
+	memblock_reset();
+	memblock_add(RAM_BASE, RAM);
+	memblock_add(far, 64 << 10);
+	*need = memdesc_memmap_bytes();
+	h = gen_a(&c, false);
+	REQUIRE(kho_scratch_areas(&areas) == 1);
+	to = areas[0].addr;
+	REQUIRE(to > from + 8 * *need);
+	for (phys_addr_t pa = from; pa < to; pa += *need)
+		if (!one_gap || pa != from + 3 * *need)
+			set_block(&h, pa, 0);
+	set_block(&h, to - K4, 0);
+	memblock_reset();
+	kho_reset();
+	memblock_add(RAM_BASE, RAM);
+	memblock_add(far, 64 << 10);
+	memblock_reserve(RAM_BASE, 1 << 20);
+	memblock_reserve(MM_KERNEL_IMAGE(RAM_BASE), 1 << 20);
+	host_log_clear();
+	return kho_scan(handover_fdt(&h));
+}
+
+TEST(kho_layout, room_for_the_memory_map_by_a_page)
+{
+	char line[160];
+	u64 need;
+
+	EXPECT_EQ(scan_gapped(false, &need), -ENOSPC);
+	snprintf(line, sizeof(line), "leave no room for the memory map (%llu KiB needed, %llu KiB the "
+		 "largest free range)", (unsigned long long)(need >> 10),
+		 (unsigned long long)((need - K4) >> 10));
+	EXPECT_LOG(line);
+	EXPECT_EQ(scan_gapped(true, &need), 0);
+	EXPECT_LOG("kho: handover accepted");
+}

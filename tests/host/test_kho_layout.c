@@ -469,3 +469,39 @@ TEST(kho_layout, room_for_the_memory_map_by_a_page)
 	EXPECT_EQ(scan_gapped(true, &need), 0);
 	EXPECT_LOG("kho: handover accepted");
 }
+
+/* ---- Rule 4: the most scratch areas an array may list ---- */
+
+/* KHO_MAX_SCRATCH entries, all empty but the real area, the empty ones
+ * naming addresses nothing may hold (the top of the address space, a
+ * preserved block, the firmware's memory): kept in place, unused. One
+ * entry more is refused. */
+TEST(kho_layout, scratch_array_of_the_most_areas)
+{
+	for (int over = 0; over < 2; over++) {
+		phys_addr_t c;
+		struct kho_handover h = gen_a(&c, false);
+		struct kho_scratch *a = phys_to_virt(c);
+		const struct kho_scratch *got;
+		int n = KHO_MAX_SCRATCH + over;
+
+		set_block(&h, c, 0);
+		for (int i = 0; i < n; i++)
+			a[i] = (struct kho_scratch){ i % 3 == 0 ? ~0ULL << PAGE_SHIFT : i % 3 == 1 ? c : RAM_BASE,
+						     0 };
+		a[7] = *(struct kho_scratch *)phys_to_virt(h.scratch);
+		h.scratch = c;
+		h.scratch_size = (u64)n * sizeof(*a);
+		if (over) {
+			expect_refused(handover_fdt(&h),
+				       "the scratch array is misaligned, of a bad size, or outside RAM");
+			continue;
+		}
+		expect_accepted(handover_fdt(&h));
+		EXPECT_LOG("16 scratch areas");
+		REQUIRE(kho_scratch_areas(&got) == KHO_MAX_SCRATCH);
+		EXPECT_EQ(got[7].size, a[7].size);
+		EXPECT_EQ(got[0].addr, ~0ULL << PAGE_SHIFT);
+		EXPECT_EQ(got[15].size, 0);
+	}
+}

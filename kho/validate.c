@@ -44,7 +44,8 @@
  * 12 no two blocks overlap
  *      "preserved blocks overlap at <pa> (...)"
  * 13 the root FDT is a preserved block; the scratch array is one too (as
- *    Baton writes it) or lies inside a scratch area (as Linux writes it)
+ *    Baton writes it: a block starts at its page and holds all of it) or
+ *    lies inside a scratch area (as Linux writes it)
  *      "the KHO root FDT is not itself preserved",
  *      "the scratch array is neither preserved nor inside scratch"
  * 14 every subtree has 8-byte preserved-data and blob-size, and its blob
@@ -475,6 +476,19 @@ static bool find_block(phys_addr_t pa, int order)
 		    !((pa - kho.blocks[lo - 1].pa) & ((PAGE_SIZE << o) - 1)))
 			return true;
 	}
+	return false;
+}
+
+/* Does a preserved block start at pa's page and hold all of [pa, pa +
+ * size)? (The scratch array, rule 13: a block for its first page alone
+ * would leave the rest of it free memory.) */
+static bool block_holds(phys_addr_t pa, u64 size)
+{
+	phys_addr_t page = ALIGN_DOWN(pa, PAGE_SIZE);
+
+	for (int k = 0; k < nr_orders; k++)
+		if (pa - page + size <= (PAGE_SIZE << orders[k]) && find_block(page, orders[k]))
+			return true;
 	return false;
 }
 
@@ -975,7 +989,12 @@ static u64 largest_piece(struct room_cursor *c, phys_addr_t b, phys_addr_t e, u6
 			}
 			end = MIN(end, a->addr);
 		}
-		best = MAX(best, largest_gap(c, b, end, need));
+		/* (Each call moves the cursors: once, not in MAX's two
+		 * evaluations, the second of which started past runs below
+		 * b and found a gap where there is none.) */
+		u64 gap = largest_gap(c, b, end, need);
+
+		best = MAX(best, gap);
 		b = end;
 	}
 	return best;
@@ -987,15 +1006,21 @@ static int room_check(struct scan *s)
 	struct room_cursor c = { 0, 0 };
 	phys_addr_t base;
 
-	while (best < need && memblock_next_free(&cursor, &base, &size))
-		best = MAX(best, largest_piece(&c, base, base + size, need));
+	while (best < need && memblock_next_free(&cursor, &base, &size)) {
+		u64 piece = largest_piece(&c, base, base + size, need);
+
+		best = MAX(best, piece);
+	}
 	if (best >= need)
 		return 0;
 	/* No room: again, for the largest free range the refusal names. */
 	cursor = 0;
 	c = (struct room_cursor){ 0, 0 };
-	while (memblock_next_free(&cursor, &base, &size))
-		best = MAX(best, largest_piece(&c, base, base + size, 0));
+	while (memblock_next_free(&cursor, &base, &size)) {
+		u64 piece = largest_piece(&c, base, base + size, 0);
+
+		best = MAX(best, piece);
+	}
 	return refuse(s, -ENOSPC, "scratch and the preserved blocks leave no room for the memory map (%llu "
 		      "KiB needed, %llu KiB the largest free range)", (unsigned long long)(need >> 10),
 		      (unsigned long long)(best >> 10));
@@ -1101,7 +1126,7 @@ static int scan(const void *boot_fdt, struct scan *s)
 	}
 	if (!find_block(fr.base, -1))
 		return refuse(s, -EINVAL, "the KHO root FDT is not itself preserved");
-	s->array_preserved = find_block(ALIGN_DOWN(sr.base, PAGE_SIZE), -1);
+	s->array_preserved = block_holds(sr.base, sr.size);
 	if (!s->array_preserved && !kho_in_scratch_whole(sr.base, sr.size))
 		return refuse(s, -EINVAL, "the scratch array is neither preserved nor inside scratch");
 	err = structures_check(boot_fdt, fdt, s, fr, sr);

@@ -168,17 +168,30 @@ TEST(buddy, foreign_pointers_refused)
 	expect_back_to_start();
 }
 
+/* Allocate order-0 pages until the allocator says no: the array of them
+ * (malloc'd, the caller frees it), their number in *n, every free page. */
+static struct page **take_every_page(u64 *n)
+{
+	struct page **all = malloc((start.free_pages + 1) * sizeof(*all));
+
+	*n = 0;
+	if (!all) {
+		host_fail(__FILE__, __LINE__, "no memory for the page array");
+		abort();
+	}
+	while ((all[*n] = alloc_pages(GFP_KERNEL, 0)) != NULL)
+		(*n)++;
+	EXPECT_EQ(*n, start.free_pages);
+	return all;
+}
+
 TEST(buddy, out_of_memory_and_back)
 {
 	struct page **all;
-	u64 n = 0;
+	u64 n;
 
 	boot();
-	all = malloc((start.free_pages + 1) * sizeof(*all));
-	REQUIRE(all);
-	while ((all[n] = alloc_pages(GFP_KERNEL, 0)) != NULL)
-		n++;
-	EXPECT_EQ(n, start.free_pages);
+	all = take_every_page(&n);
 	EXPECT(alloc_pages(GFP_KERNEL, 0) == NULL);     /* and again: still NULL */
 	__free_pages(all[n / 2], 0);
 	EXPECT(alloc_pages(GFP_KERNEL, 1) == NULL);     /* one page is not two */
@@ -349,14 +362,10 @@ TEST(buddy, cache_fills_and_drains_in_batches)
 TEST(buddy, cache_drained_before_an_allocation_fails)
 {
 	struct page **all;
-	u64 n = 0, pair = 0;
+	u64 n, pair = 0;
 
 	boot();
-	all = malloc((start.free_pages + 1) * sizeof(*all));
-	REQUIRE(all);
-	while ((all[n] = alloc_pages(GFP_KERNEL, 0)) != NULL)
-		n++;
-	EXPECT_EQ(n, start.free_pages);
+	all = take_every_page(&n);
 	for (u64 i = 0; i < n; i++) {  /* a page whose buddy was handed out too */
 		if (page_to_pfn(all[i]) % 2 == 0 && i + 1 < n && all[i + 1] == all[i] + 1)
 			break;

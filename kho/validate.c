@@ -32,9 +32,10 @@
  *  7 the root FDT has an 8-byte preserved-memory-map
  *      "the KHO root FDT has no 8-byte preserved-memory-map"
  *  8 every radix node is page aligned, in RAM, not reserved by this boot,
- *    not in scratch; at most KHO_MAX_NODES of them
+ *    not in scratch; no more of them than a map of this RAM can need
+ *    (max_nodes)
  *      "radix node <pa> is <misaligned|outside RAM|on memory this boot has
- *       reserved (...)|inside scratch|one too many>"
+ *       reserved (...)|inside scratch|one too many for this RAM (...)>"
  *  9 every key in the map encodes an order 0..KHO_MAX_BLOCK_ORDER
  *      "a preserved-memory map key encodes no valid order"
  * 10 every block is aligned to its size, in RAM, not reserved, not scratch
@@ -94,6 +95,30 @@
 #include <libfdt.h>
 
 #define KHO_MAX_NODES (1u << 20)
+
+/*
+ * Rule 8's count: no more nodes than a map of this RAM can need. RAM that
+ * spans S pages gives an order o at most S / 2^o + 1 keys, so at most
+ * S / 2^o / 32768 + 2 leaves (a leaf holds 32768 keys), and all orders
+ * together at most 2 S / 32768 + 2 * 41; the five table levels above them
+ * add at most 10 an order and a 512th of the leaves, and the root is one.
+ * A real map stays under the bound (even with the empty leaves an
+ * unpreserve leaves behind: their keys were RAM's). A map whose nodes
+ * name one node many times (a DAG: 2^18 visits of one empty leaf from a
+ * few pages) is refused after the bound, not after KHO_MAX_NODES visits of
+ * 512 words each.
+ */
+static u64 max_nodes(void)
+{
+	const struct memblock_list *m = &memblock.memory;
+	u64 span;
+
+	if (!m->cnt)
+		return 1;
+	span = (m->r[m->cnt - 1].base + m->r[m->cnt - 1].size - m->r[0].base) >> PAGE_SHIFT;
+	return MIN((u64)KHO_MAX_NODES,
+		   4 * (span >> KHO_BITMAP_BITS) + 16 * (KHO_MAX_BLOCK_ORDER + 1) + 1);
+}
 
 static bool in_ram(phys_addr_t base, u64 size)
 {
@@ -197,6 +222,7 @@ struct claim {
 
 struct scan {
 	u64 nodes, count;             /* radix nodes, preserved blocks */
+	u64 max_nodes;                /* rule 8: the most a map of this RAM needs */
 	struct kho_block_run cur;     /* the run being built; order NO_RUN: none */
 	/* The walk's table, from scratch before the walk (its size is not
 	 * known until the walk ends, so the scan takes the largest free piece
@@ -242,9 +268,13 @@ static int node_ok(phys_addr_t node, void *arg, char *why, size_t n)
 	struct scan *s = arg;
 	const char *bad = bad_place(&s->at[0], node, PAGE_SIZE, PAGE_SIZE);
 
-	if (bad || s->nodes >= KHO_MAX_NODES)
-		return err_why(why, n, bad ? -EFAULT : -E2BIG, "radix node 0x%llx is %s",
-			       (unsigned long long)node, bad ? bad : "one too many");
+	if (bad)
+		return err_why(why, n, -EFAULT, "radix node 0x%llx is %s", (unsigned long long)node,
+			       bad);
+	if (s->nodes >= s->max_nodes)
+		return err_why(why, n, -E2BIG, "radix node 0x%llx is one too many for this RAM (a map "
+			       "of it needs at most %llu)", (unsigned long long)node,
+			       (unsigned long long)s->max_nodes);
 	if ((char *)s->node_fill - (char *)s->runs_end < (long)sizeof(*s->node_fill))
 		return no_room(why, n);
 	*--s->node_fill = node;
@@ -1088,6 +1118,7 @@ static int scan(const void *boot_fdt, struct scan *s)
 	memcpy(&root, map, 8);
 
 	/* One walk checks every node and block and builds the block runs. */
+	s->max_nodes = max_nodes();
 	err = walk_table_take(s);
 	if (err)
 		return err;

@@ -505,3 +505,37 @@ TEST(kho_layout, scratch_array_of_the_most_areas)
 		EXPECT_EQ(got[15].size, 0);
 	}
 }
+
+/* Rule 8's count: a map whose nodes name one node many times. The
+ * level-2 node over block C keeps C's own entry; its other 511 entries
+ * name one level-1 node whose 512 entries all name one empty leaf: a
+ * quarter of a million visits of 512 words each from two pages, none of
+ * them a block out of place. Refused once the walk has visited more nodes
+ * than a map of this RAM can need (a few hundred), not after 2^20 visits
+ * (before the bound, only the owners' check found it, after the walk). */
+TEST(kho_layout, nodes_that_name_one_node_many_times)
+{
+	phys_addr_t c;
+	struct kho_handover h = gen_a(&c, false);
+	struct kho_radix t;
+	struct kho_radix_node *n, *l1;
+	struct page *p1 = alloc_pages(__GFP_ZERO, 0), *empty = alloc_pages(__GFP_ZERO, 0);
+	u64 key = kho_radix_key(c, 0);
+	unsigned own;
+
+	REQUIRE(p1 && empty);
+	set_block(&h, c, 0);
+	t = map_of(&h);
+	n = phys_to_virt(t.root);
+	for (int level = KHO_TREE_LEVELS - 1; level > 2; level--) /* down to level 2 */
+		n = phys_to_virt(n->table[(key >> (KHO_BITMAP_BITS + KHO_TABLE_BITS * (level - 1))) &
+					  ((1u << KHO_TABLE_BITS) - 1)]);
+	own = (key >> (KHO_BITMAP_BITS + KHO_TABLE_BITS)) & ((1u << KHO_TABLE_BITS) - 1);
+	l1 = page_address(p1);
+	for (unsigned i = 0; i < ARRAY_SIZE(l1->table); i++)
+		l1->table[i] = page_to_phys(empty);
+	for (unsigned i = 0; i < ARRAY_SIZE(n->table); i++)
+		if (i != own)
+			n->table[i] = page_to_phys(p1);
+	expect_refused(handover_fdt(&h), "is one too many for this RAM (a map of it needs at most");
+}

@@ -151,9 +151,16 @@ static unsigned next_order(u64 i)
 	}
 }
 
+/* An index entry is physical address | order: a block's address is page
+ * aligned, and an order fits in the bits below. */
+static phys_addr_t entry_phys(u64 entry)
+{
+	return entry & ~(PAGE_SIZE - 1);
+}
+
 static void *block_address(u64 entry)
 {
-	return phys_to_virt(entry & ~(PAGE_SIZE - 1));
+	return phys_to_virt(entry_phys(entry));
 }
 
 static unsigned entry_order(u64 entry)
@@ -322,10 +329,10 @@ KTEST_ON_DEMAND(bench, handover_restore)
 	t1 = arch_counter_read();
 	if (shape == ORDER0)
 		for (u64 i = 0; i < m->nblocks; i++)
-			failed += !kho_restore_pages(index[i] & ~(PAGE_SIZE - 1), 1);
+			failed += !kho_restore_pages(entry_phys(index[i]), 1);
 	else
 		for (u64 i = 0; i < m->nblocks; i++)
-			failed += !kho_restore_folio(index[i] & ~(PAGE_SIZE - 1));
+			failed += !kho_restore_folio(entry_phys(index[i]));
 	t2 = arch_counter_read();
 	bench_window_close();
 	pr_info("handover-bench: restore: index %llu ticks, %llu blocks %llu ticks",
@@ -337,7 +344,7 @@ KTEST_ON_DEMAND(bench, handover_restore)
 	for (u64 i = 0; i < m->nblocks; i++) {
 		u64 e = index[i];
 
-		if (*(u64 *)block_address(e) != (TAG ^ (e & ~(PAGE_SIZE - 1))) && !(poke && i == 0))
+		if (*(u64 *)block_address(e) != (TAG ^ entry_phys(e)) && !(poke && i == 0))
 			bad++;
 		else if (shape != ORDER0 && folio_order(virt_to_folio(block_address(e))) != entry_order(e))
 			bad++;

@@ -7,7 +7,11 @@
  *     }
  *
  * declares test "fdt.memory_sorted". `ktest=all` runs every test,
- * `ktest=fdt,cmdline` the named suites. Each test prints one line,
+ * `ktest=fdt,cmdline` the named suites, `ktest=fdt.memory_sorted` one test.
+ * A test declared with KTEST_CRASH runs only when named whole
+ * (`ktest=protect.write_text`): it is meant to stop the kernel (a fault
+ * the kernel must catch and report), and fails if it returns. Each test
+ * prints one line,
  *     ktest: fdt.memory_sorted: ok
  *     ktest: fdt.memory_sorted: FAIL kernel/foo.c:12: n > 0
  * and the run ends with "ktest: N passed, N failed", which the boot test
@@ -30,19 +34,22 @@ struct ktest {
 	const char *name;
 	void (*fn)(struct ktest_ctx *t);
 	bool on_demand; /* not run by ktest=, only by ktest_run_one */
+	bool crash;     /* run only when ktest= names it whole */
 };
 
-#define KTEST_DEFINE(suite, name, demand)                                   \
+#define KTEST_DEFINE(suite, name, demand, crashes)                          \
 	static void ktest_##suite##_##name(struct ktest_ctx *t);            \
 	static const struct ktest __ktest_##suite##_##name                  \
 		__section("ktests") __used __aligned(8) = {                 \
-			#suite, #name, ktest_##suite##_##name, demand };     \
+			#suite, #name, ktest_##suite##_##name, demand, crashes }; \
 	static void ktest_##suite##_##name(struct ktest_ctx *t)
 
-#define KTEST(suite, name) KTEST_DEFINE(suite, name, false)
+#define KTEST(suite, name) KTEST_DEFINE(suite, name, false, false)
 /* A test some part of the kernel runs itself, at its moment (the kexec
  * chain's restore check), with the same one-line report. */
-#define KTEST_ON_DEMAND(suite, name) KTEST_DEFINE(suite, name, true)
+#define KTEST_ON_DEMAND(suite, name) KTEST_DEFINE(suite, name, true, false)
+/* A test that must stop the kernel; run only when named whole. */
+#define KTEST_CRASH(suite, name) KTEST_DEFINE(suite, name, false, true)
 
 /* Record a failure (the first one wins) and go on. */
 __printf(2, 3) void ktest_fail(struct ktest_ctx *t, const char *fmt, ...);

@@ -2,7 +2,7 @@
  * ktest.c — runs the self-tests declared with KTEST() across the kernel.
  *
  * `ktest=` on the command line selects them: "all", or a comma-separated
- * list of suites. The tests live in the linker section "ktests".
+ * list of suites and suite.test names (ktest.h). The tests live in the linker section "ktests".
  */
 #include "ktest.h"
 #include "cmdline.h"
@@ -22,7 +22,7 @@ static int set_ktest(const char *val)
 	memcpy(selection, val, strlen(val) + 1);
 	return 0;
 }
-CMDLINE_PARAM("ktest", set_ktest, "self-tests to run: all, or suite,suite,...");
+CMDLINE_PARAM("ktest", set_ktest, "self-tests to run: all, or suite[.test],...");
 
 void ktest_fail(struct ktest_ctx *t, const char *fmt, ...)
 {
@@ -36,17 +36,21 @@ void ktest_fail(struct ktest_ctx *t, const char *fmt, ...)
 	t->fail = t->why;
 }
 
-static bool selected(const char *suite)
+/* Does ktest= select k: "all" (not a crash test), its suite (not a crash
+ * test), or "suite.name"? */
+static bool selected(const struct ktest *k)
 {
-	size_t n = strlen(suite);
+	size_t ns = strlen(k->suite), nn = strlen(k->name);
 
 	if (strcmp(selection, "all") == 0)
-		return true;
+		return !k->crash;
 	for (const char *p = selection; *p;) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 
-		if (len == n && strncmp(p, suite, n) == 0)
+		if (strncmp(p, k->suite, ns) == 0 &&
+		    ((len == ns && !k->crash) ||
+		     (len == ns + 1 + nn && p[ns] == '.' && strncmp(p + ns + 1, k->name, nn) == 0)))
 			return true;
 		p += len + (comma ? 1 : 0);
 	}
@@ -84,7 +88,7 @@ int ktest_run(const void *fdt)
 	for (const struct ktest *k = __start_ktests; k < __stop_ktests; k++) {
 		struct ktest_ctx t = { .fdt = fdt };
 
-		if (k->on_demand || !selected(k->suite))
+		if (k->on_demand || !selected(k))
 			continue;
 		if (run(k, &t))
 			passed++;

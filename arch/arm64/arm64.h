@@ -26,6 +26,15 @@ _Static_assert(sizeof(struct trap_frame) == 36 * 8,
 	       "struct trap_frame must match the layout in vectors.S");
 
 extern u64 image_phys_base;
+/* linker/arm64.ld: the Image file's end, and the room after bss holding
+ * the pristine copy of the file (head.S takes it). */
+extern char _image_file_end[], __pristine_start[];
+
+/* The identity map of the image (TTBR0) is off while the kernel runs, so
+ * that page zero and every low address fault (mmu.c); kexec turns it back
+ * on for the trampoline. */
+void arm64_identity_map_off(void);
+void arm64_identity_map_on(void);
 extern u64 arm64_boot_el;
 extern u64 arm64_boot_x1_x3[3]; /* as entered; the protocol wants 0 */
 

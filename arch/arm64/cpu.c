@@ -26,7 +26,9 @@ void arch_halt(void)
 
 void arch_early_init(void)
 {
-	/* Vectors, FP/SIMD and the MMU are already set up by head.S. */
+	/* Vectors, FP/SIMD and the MMU are already set up by head.S, the
+	 * image mapped W^X; the identity map head.S needed goes now. */
+	arm64_identity_map_off();
 }
 
 void arch_init(const void *fdt)

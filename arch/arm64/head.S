@@ -12,7 +12,8 @@
  *   4. builds the first page tables with early_map() -- C, run with the
  *      MMU off at the physical address (see mmu.c),
  *   5. turns the MMU on and jumps to the link address,
- *   6. sets the vectors and the stack-protector guard, calls
+ *   6. moves to the boot stack through SP_EL0 (SP_EL1 is the exception
+ *      stack), sets the vectors and the stack-protector guard, calls
  *      kernel_main(fdt, the counter read at entry).
  */
 #include "sysregs.h"
@@ -151,7 +152,11 @@ primary_entry:
 	br	x0
 
 .Lhigh:
-	/* 6. At the link address now. */
+	/* 6. At the link address now. SP_EL1 becomes the exception stack,
+	 * the kernel goes on with SP_EL0 on the boot stack. */
+	ldr	x0, =exception_stack_top
+	mov	sp, x0
+	msr	spsel, #0
 	ldr	x0, =boot_stack_top
 	mov	sp, x0
 	ldr	x0, =vectors
@@ -198,9 +203,18 @@ dcache_inval_range:
 
 	.ltorg
 
+	/* The two stacks, each above a guard page mmu.c never maps. The
+	 * kernel runs on the boot stack through SP_EL0; an exception switches
+	 * to SP_EL1, the exception stack, so that even a boot stack overflow
+	 * (a fault on its guard page) is taken on a good stack and reported. */
 	.section .bss
-	.balign 16
+	.balign 4096
+	.globl	boot_stack_guard, exception_stack_guard
+boot_stack_guard:	.skip 4096
 boot_stack:	.skip 32768
 boot_stack_top:
+exception_stack_guard:	.skip 4096
+exception_stack:	.skip 16384
+exception_stack_top:
 
 	.section .note.GNU-stack, "", %progbits

@@ -26,7 +26,6 @@
 #include "arch/kexec.h"
 #include "arch/mmu.h"
 
-extern char _image_file_end[], __pristine_start[];
 __noreturn void arm64_kexec_trampoline(u64 entry, u64 fdt, u64 via_el2);
 
 const phys_addr_t arch_kexec_max_phys = ~0ULL;
@@ -75,5 +74,6 @@ void arch_kexec_jump(phys_addr_t entry, phys_addr_t fdt, phys_addr_t start, u64 
 	console_flush(); /* the next kernel reprograms the UART at once */
 	__asm__ volatile("msr daifset, #0xf" ::: "memory");
 	dcache_clean_inval_poc(phys_to_virt(start), size);
+	arm64_identity_map_on();
 	((void (*)(u64, u64, u64))(uintptr_t)tramp)(entry, fdt, via_el2);
 }

@@ -22,6 +22,7 @@
 #include "kernel.h"
 #include "kstring.h"
 #include "pgtable.h"
+#include "fault.h"
 #include "printk.h"
 #include "bootfdt.h"
 #include "ktest.h"
@@ -33,6 +34,7 @@
 #define PTE_TABLE (1UL << 1)     /* with VALID: next-level table (L0-L2) */
 #define PTE_ATTR(i) ((u64)(i) << 2)
 #define PTE_SH_INNER (3UL << 8)
+#define PTE_AP_RO (1UL << 7) /* AP[2]: read-only */
 #define PTE_AF (1UL << 10)
 #define PTE_PXN (1UL << 53)
 #define PTE_UXN (1UL << 54)
@@ -50,13 +52,22 @@
 #define BLOCK_DATA (BLOCK_NORMAL | PTE_PXN | PTE_UXN)
 #define BLOCK_DEVICE (PTE_VALID | PTE_ATTR(ATTR_DEVICE) | PTE_AF | PTE_PXN | PTE_UXN)
 
-#define POOL_PAGES 32
+/* 4 KiB pages of the image (level 3), by section: fault.h's rules. */
+#define PAGE_ATTRS (PTE_VALID | PTE_TABLE | PTE_ATTR(ATTR_NORMAL) | PTE_SH_INNER | PTE_AF)
+#define PAGE_TEXT (PAGE_ATTRS | PTE_AP_RO | PTE_UXN)
+#define PAGE_RODATA (PAGE_ATTRS | PTE_AP_RO | PTE_PXN | PTE_UXN)
+#define PAGE_DATA (PAGE_ATTRS | PTE_PXN | PTE_UXN)
+/* vmalloc pages are data too. */
+#define PAGE_NORMAL PAGE_DATA
+
+#define POOL_PAGES 40
 static u64 pool[POOL_PAGES][512] __aligned(4096);
 static unsigned pool_used;
 static u64 *root_low, *root_high; /* as pointers valid in the current world */
 static u64 va_of_pa;              /* pointer = phys + va_of_pa */
 
 u64 image_phys_base;
+extern char boot_stack_guard[], exception_stack_guard[]; /* head.S */
 
 /* Tables from the bss pool are reached through the image mapping (or at
  * their physical address with the MMU off); tables from the page
@@ -143,6 +154,73 @@ static bool map_blocks(u64 *root, u64 va, u64 pa, u64 size, u64 attrs)
 	return true;
 }
 
+enum table_source { TABLES_NONE, TABLES_FROM_POOL, TABLES_FROM_ALLOCATOR };
+
+/* The level-3 entry for va under root, creating missing tables from
+ * source on the way (the bss pool early, with the MMU off; the page
+ * allocator later); NULL when a table is missing and cannot be made, or a
+ * block maps va. */
+static u64 *walk_4k_in(u64 *root, unsigned long va, enum table_source source)
+{
+	u64 *t = root;
+
+	for (int level = 0; level < 3; level++) {
+		u64 *e = &t[(va >> (39 - 9 * level)) & 511];
+
+		if (*e == 0) {
+			u64 *pool_table = source == TABLES_FROM_POOL ? new_table() : NULL;
+			phys_addr_t pt = pool_table ? table_phys(pool_table) :
+					 source == TABLES_FROM_ALLOCATOR ? pgtable_page_alloc() : 0;
+
+			if (!pt)
+				return NULL;
+			__asm__ volatile("dsb ishst" ::: "memory"); /* zeroes before the link */
+			*e = pt | PTE_VALID | PTE_TABLE;
+		} else if ((*e & (PTE_VALID | PTE_TABLE)) != (PTE_VALID | PTE_TABLE)) {
+			return NULL; /* a block: not vmalloc's */
+		}
+		t = table_ptr(*e);
+	}
+	return &t[(va >> 12) & 511];
+}
+
+/* The rights of the image's page at offset off (fault.h's rules): text
+ * read-only and executable, rodata and the pristine copy of the Image
+ * read-only, data and bss read/write, the stacks' guard pages unmapped.
+ * Symbols are compared as offsets from _kernel_start, which holds with the
+ * MMU off (PC-relative, physical) and on alike. */
+static u64 image_page_attrs(u64 off)
+{
+	u64 text = (u64)(__rodata_start - _kernel_start);
+	u64 data = (u64)(__data_start - _kernel_start);
+	u64 pristine = (u64)(__pristine_start - _kernel_start);
+
+	if (off == (u64)(boot_stack_guard - _kernel_start) ||
+	    off == (u64)(exception_stack_guard - _kernel_start))
+		return 0;
+	if (off < text)
+		return PAGE_TEXT;
+	if (off < data || off >= pristine)
+		return PAGE_RODATA;
+	return PAGE_DATA;
+}
+
+/* The image at KERNEL_VBASE in 4 KiB pages, from the pool (MMU off). */
+static bool map_image(u64 phys_base)
+{
+	u64 size = (u64)(_kernel_end - _kernel_start);
+
+	for (u64 off = 0; off < size; off += PAGE_SIZE) {
+		u64 *pte = walk_4k_in(root_high, KERNEL_VBASE + off, TABLES_FROM_POOL);
+		u64 attrs = image_page_attrs(off);
+
+		if (!pte)
+			return false;
+		*pte = attrs ? (phys_base + off) | attrs : 0;
+	}
+	return true;
+}
+
 /* MMU off, physical addresses: see the file comment. x0 = TTBR0, x1 = TTBR1
  * come back in a struct returned in registers. */
 struct ttbrs {
@@ -159,7 +237,7 @@ struct ttbrs early_map(u64 phys_base)
 	root_low = new_table();
 	root_high = new_table();
 	if (!map_blocks(root_low, phys_base, phys_base, size, BLOCK_NORMAL) ||
-	    !map_blocks(root_high, KERNEL_VBASE, phys_base, size, BLOCK_NORMAL))
+	    !map_image(phys_base))
 		return r; /* cannot happen with the pool sized as it is */
 	r.ttbr0 = table_phys(root_low);
 	r.ttbr1 = table_phys(root_high);
@@ -220,29 +298,9 @@ phys_addr_t arch_image_phys_base(void)
 
 /* 4 KiB pages for vmalloc: level-3 tables under TTBR1, from the page
  * allocator. Returns the level-3 entry for va, or NULL. */
-#define PAGE_NORMAL (PTE_VALID | PTE_TABLE | PTE_ATTR(ATTR_NORMAL) | PTE_SH_INNER | PTE_AF | \
-		     PTE_UXN)
-
 static u64 *walk_4k(unsigned long va, bool create)
 {
-	u64 *t = root_high;
-
-	for (int level = 0; level < 3; level++) {
-		u64 *e = &t[(va >> (39 - 9 * level)) & 511];
-
-		if (*e == 0) {
-			phys_addr_t pt = create ? pgtable_page_alloc() : 0;
-
-			if (!pt)
-				return NULL;
-			__asm__ volatile("dsb ishst" ::: "memory"); /* zeroes before the link */
-			*e = pt | PTE_VALID | PTE_TABLE;
-		} else if ((*e & (PTE_VALID | PTE_TABLE)) != (PTE_VALID | PTE_TABLE)) {
-			return NULL; /* a block: not vmalloc's */
-		}
-		t = table_ptr(*e);
-	}
-	return &t[(va >> 12) & 511];
+	return walk_4k_in(root_high, va, create ? TABLES_FROM_ALLOCATOR : TABLES_NONE);
 }
 
 bool arch_map_kernel_page(unsigned long va, phys_addr_t pa)
@@ -275,6 +333,60 @@ bool arch_kernel_page_phys(unsigned long va, phys_addr_t *pa)
 		return false;
 	*pa = (*pte & PTE_ADDR_MASK) | (va & (PAGE_SIZE - 1));
 	return true;
+}
+
+#define TCR_EPD0 (1UL << 7) /* no walks of TTBR0: every low VA faults */
+
+void arm64_identity_map_off(void)
+{
+	__asm__ volatile("msr tcr_el1, %0; isb; tlbi vmalle1; dsb nsh; isb"
+			 : : "r"(read_sysreg(tcr_el1) | TCR_EPD0) : "memory");
+}
+
+void arm64_identity_map_on(void)
+{
+	__asm__ volatile("msr tcr_el1, %0; isb" : : "r"(read_sysreg(tcr_el1) & ~TCR_EPD0)
+			 : "memory");
+}
+
+/* Can the MMU translate va for a read (AT S1E1R) or a write (AT S1E1W)? */
+static bool at_ok(unsigned long va, bool write)
+{
+	u64 par;
+
+	if (write)
+		__asm__ volatile("at s1e1w, %1; isb; mrs %0, par_el1" : "=r"(par) : "r"(va) : "memory");
+	else
+		__asm__ volatile("at s1e1r, %1; isb; mrs %0, par_el1" : "=r"(par) : "r"(va) : "memory");
+	return !(par & 1); /* PAR_EL1.F: the walk faulted */
+}
+
+#define PTE_PXN_TABLE (1UL << 59)
+
+/* arch/mmu.h: read and write as the MMU answers them; execute from the
+ * live tables (AT does not tell it): no PXN on the leaf, no PXNTable on the
+ * way down. */
+unsigned arch_page_rights(unsigned long va)
+{
+	unsigned rights = 0;
+	u64 *t = root_high;
+
+	if (!at_ok(va, false))
+		return 0;
+	rights = ARCH_PAGE_READ | (at_ok(va, true) ? ARCH_PAGE_WRITE : 0);
+	if (va < KERNEL_VBASE && va < PAGE_OFFSET)
+		return rights; /* the low half: not the kernel's to run from */
+	for (int level = 0; level <= 3; level++) {
+		u64 e = t[(va >> (39 - 9 * level)) & 511];
+		bool leaf = level == 3 || (e & (PTE_VALID | PTE_TABLE)) == PTE_VALID;
+
+		if (leaf)
+			return (e & PTE_PXN) ? rights : rights | ARCH_PAGE_EXEC;
+		if (e & PTE_PXN_TABLE)
+			return rights;
+		t = table_ptr(e);
+	}
+	return rights;
 }
 
 /* Does the direct map translate pa? Asked of the MMU itself (AT S1E1R),
@@ -318,4 +430,15 @@ KTEST(arm64, no_map_unmapped)
 		if (direct_mapped(r[i].base + r[i].size - 1))
 			ktest_fail(t, "no-map %s: its last byte is in the direct map", r[i].name);
 	}
+}
+
+
+unsigned long arch_boot_stack_guard(void)
+{
+	return (unsigned long)boot_stack_guard;
+}
+
+unsigned long arch_exception_stack_guard(void)
+{
+	return (unsigned long)exception_stack_guard;
 }

@@ -3,6 +3,10 @@
  * register state as a struct trap_frame (arm64.h) and calls
  * arm64_trap(frame, kind); if that returns, the state is restored and eret
  * resumes (the brk self-test). kind is the entry's index, 0..15.
+ *
+ * The kernel runs with SP_EL0 (head.S), so its exceptions come in at
+ * kinds 0-3 and run on SP_EL1, the exception stack; an exception taken
+ * while handling one comes in at kinds 4-7, on the same stack.
  */
 	.macro	ventry kind
 	.balign	0x80
@@ -35,8 +39,11 @@ trap_common:
 	stp	x24, x25, [sp, #192]
 	stp	x26, x27, [sp, #208]
 	stp	x28, x29, [sp, #224]
-	add	x2, sp, #(36 * 8)
-	stp	x30, x2, [sp, #240]		/* x30, the interrupted sp */
+	add	x2, sp, #(36 * 8)		/* the interrupted sp: this */
+	cmp	x1, #4				/* stack's, or for kinds 0-3 */
+	b.hs	1f				/* (from EL1 with SP_EL0) the */
+	mrs	x2, sp_el0			/* kernel's boot stack */
+1:	stp	x30, x2, [sp, #240]		/* x30, the interrupted sp */
 	mrs	x2, elr_el1
 	mrs	x3, spsr_el1
 	stp	x2, x3, [sp, #256]

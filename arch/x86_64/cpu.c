@@ -26,6 +26,7 @@ void arch_halt(void)
 void arch_early_init(void)
 {
 	traps_init();
+	x86_protect_kernel();
 }
 
 void arch_init(const void *fdt)

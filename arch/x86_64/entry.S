@@ -168,16 +168,23 @@ gdt_desc:
 	.word	gdt_end - gdt - 1
 	.quad	gdt
 
+	/* The boot page tables stay the kernel's (protect.c reworks them);
+	 * the two stacks each sit above a guard page protect.c unmaps. */
 	.section .bss
 	.balign 4096
+	.globl boot_pml4, boot_pdpt_low, boot_pd_high
 boot_pml4:	.skip 4096
 boot_pdpt_low:	.skip 4096
 boot_pdpt_high:	.skip 4096
 boot_pd_low:	.skip 4 * 4096
 boot_pd_high:	.skip 4096
-	.balign 16
+	.globl boot_stack_guard, exception_stack_guard, exception_stack_top
+boot_stack_guard:	.skip 4096
 boot_stack:	.skip 32768
 boot_stack_top:
+exception_stack_guard:	.skip 4096
+exception_stack:	.skip 16384
+exception_stack_top:
 	.balign 64
 canary_block:	.skip 64
 

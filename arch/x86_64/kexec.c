@@ -71,6 +71,7 @@ void arch_kexec_jump(phys_addr_t entry, phys_addr_t fdt, phys_addr_t start, u64 
 		return; /* the FDT could not be turned into a zero page (said why) */
 	}
 	console_flush(); /* the next kernel reprograms COM1 at once */
+	x86_identity_map_on();
 	__asm__ volatile("cli\n\t"
 			 "xor %%esi, %%esi\n\t"
 			 "jmp *%1"

@@ -132,6 +132,7 @@ void kexec_bzimage_enter(phys_addr_t entry, phys_addr_t start, u64 params_off, c
 		(unsigned long long)bp_pa, bp->e820_entries,
 		bp->hdr.setup_data ? ", KHO in setup_data" : "");
 	console_flush();
+	x86_identity_map_on(); /* the GDT and the entry are physical addresses */
 	__asm__ volatile("cli\n\t"
 			 "lgdt %0\n\t"
 			 "mov $0x18, %%eax\n\t"

@@ -90,7 +90,7 @@ bool x86_map_direct(phys_addr_t pa, u64 size)
 		}
 		e = &t[(va >> 21) & 511];
 		if (!*e)
-			*e = a | PTE_P | PTE_W | PTE_PS;
+			*e = a | PTE_P | PTE_W | PTE_PS | x86_pte_nx;
 	}
 	__asm__ volatile("mov %%cr3, %%rax; mov %%rax, %%cr3" ::: "rax", "memory");
 	return true;
@@ -102,7 +102,7 @@ bool arch_map_kernel_page(unsigned long va, phys_addr_t pa)
 
 	if (!pte)
 		return false;
-	*pte = pa | PTE_P | PTE_W;
+	*pte = pa | PTE_P | PTE_W | x86_pte_nx;
 	return true;
 }
 

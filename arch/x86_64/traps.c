@@ -5,9 +5,11 @@
  *
  * Double faults and NMIs run on a stack of their own (IST1 of the TSS), so
  * that a kernel stack overflow still ends in a register dump, not a triple
- * fault and a silent reset.
+ * fault and a silent reset. Page faults, and a double fault in a stack's
+ * guard page, are told in fault.h's terms (kind, address, region, why).
  */
 #include "x86.h"
+#include "fault.h"
 #include "panic.h"
 #include "printk.h"
 #include "arch/cpu.h"
@@ -37,7 +39,7 @@ _Static_assert(sizeof(struct tss) == 104, "the CPU's 64-bit TSS is 104 bytes");
 
 static struct idt_entry idt[32] __aligned(16);
 static struct tss tss __aligned(16);
-static u8 ist_stack[16384] __aligned(16);
+extern char exception_stack_top[]; /* entry.S, above its guard page */
 extern const char trap_vectors[]; /* 32 stubs, 16 bytes apart */
 static unsigned breakpoints_seen;
 
@@ -60,7 +62,7 @@ void traps_init(void)
 
 	/* TSS descriptor: limit, base split over two GDT slots, type 0x89
 	 * (present, available 64-bit TSS). */
-	tss.ist[0] = (u64)(uintptr_t)(ist_stack + sizeof(ist_stack));
+	tss.ist[0] = (u64)(uintptr_t)exception_stack_top;
 	tss.iomap_base = sizeof(tss);
 	gdt[KERNEL_TSS / 8] = (sizeof(tss) - 1) | ((t & 0xffffff) << 16) | (0x89UL << 40) |
 			      (((t >> 24) & 0xff) << 56);
@@ -97,6 +99,20 @@ void arch_dump_registers(const struct trap_frame *f)
 	       (unsigned long long)f->ss, (unsigned long long)read_cr2());
 }
 
+/* A page fault, told in fault.h's terms from its error code: P (the page
+ * was present: a protection fault), W (a write), RSVD (a reserved bit in
+ * an entry), I (an instruction fetch, with NX on). */
+static __noreturn void page_fault(const struct trap_frame *f)
+{
+	u64 e = f->error;
+	enum fault_access access = (e & 0x10) ? FAULT_EXEC : (e & 0x2) ? FAULT_WRITE : FAULT_READ;
+	enum fault_cause cause = (e & 0x8) ? FAULT_OTHER : (e & 0x1) ? FAULT_PERMISSION :
+								    FAULT_NOT_MAPPED;
+
+	fault_report(access, cause, read_cr2(), f->rip,
+		     (e & 0x8) ? "a page table entry has a reserved bit set" : NULL, f);
+}
+
 void x86_trap(struct trap_frame *f);
 void x86_trap(struct trap_frame *f)
 {
@@ -104,6 +120,13 @@ void x86_trap(struct trap_frame *f)
 		breakpoints_seen++;
 		return;
 	}
+	if (f->vector == 14)
+		page_fault(f);
+	/* A double fault with CR2 in a guard page: a stack overflowed, and
+	 * the CPU could not push the page fault's frame on it. */
+	if (f->vector == 8 && fault_in_stack_guard(read_cr2()))
+		fault_report(FAULT_WRITE, FAULT_NOT_MAPPED, read_cr2(), f->rip,
+			     "a double fault: the page fault's frame could not be pushed", f);
 	pr_err("exception %llu (%s), error code 0x%llx", (unsigned long long)f->vector,
 	       names[f->vector] ? names[f->vector] : "reserved",
 	       (unsigned long long)f->error);

@@ -61,6 +61,14 @@ int kexec_bzimage_check(const void *file, u64 size, u64 *span, u64 *entry_off, u
 void kexec_bzimage_place(const void *file, u64 size, void *dest);
 void kexec_bzimage_enter(phys_addr_t entry, phys_addr_t start, u64 params_off, const void *fdt);
 
+/* Memory protection (protect.c): x86_protect_kernel maps the image W^X
+ * and drops the identity map; x86_identity_map_on puts the identity map of
+ * the low 4 GiB back, for a kexec's last jump. x86_pte_nx is the NX bit,
+ * or 0 on a CPU without one. */
+void x86_protect_kernel(void);
+void x86_identity_map_on(void);
+extern u64 x86_pte_nx;
+
 /* Set by entry.S: where the loader put the image. */
 extern u64 image_phys_base;
 

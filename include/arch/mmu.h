@@ -54,6 +54,18 @@ bool arch_map_early(phys_addr_t phys, u64 size);
 bool arch_map_kernel_page(unsigned long va, phys_addr_t pa);
 /* Remove the mapping of va (if any) and flush it from the TLB. */
 void arch_unmap_kernel_page(unsigned long va);
+/* What the kernel may do at va, as the page tables say (fault.h has the
+ * rules): an OR of these, 0 when va is not mapped. */
+#define ARCH_PAGE_READ 1
+#define ARCH_PAGE_WRITE 2
+#define ARCH_PAGE_EXEC 4
+unsigned arch_page_rights(unsigned long va);
+
+/* The guard pages (never mapped) right below the kernel's two stacks: the
+ * boot stack the kernel runs on, and the one exceptions run on. */
+unsigned long arch_boot_stack_guard(void);
+unsigned long arch_exception_stack_guard(void);
+
 /* Where va is mapped to; false when it is not mapped. */
 bool arch_kernel_page_phys(unsigned long va, phys_addr_t *pa);
 

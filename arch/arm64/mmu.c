@@ -393,11 +393,7 @@ unsigned arch_page_rights(unsigned long va)
  * not of our idea of the tables. */
 static bool direct_mapped(phys_addr_t pa)
 {
-	u64 par;
-
-	__asm__ volatile("at s1e1r, %1; isb; mrs %0, par_el1"
-			 : "=r"(par) : "r"(phys_to_virt(pa)) : "memory");
-	return !(par & 1); /* PAR_EL1.F: the walk faulted */
+	return at_ok((unsigned long)phys_to_virt(pa), false);
 }
 
 /* Every no-map region of the boot FDT is out of the direct map, with the

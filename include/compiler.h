@@ -6,6 +6,7 @@
 
 #define __noreturn __attribute__((noreturn))
 #define __noinline __attribute__((noinline))
+#define __no_stack_protector __attribute__((no_stack_protector))
 #define __packed __attribute__((packed))
 #define __aligned(x) __attribute__((aligned(x)))
 #define __section(s) __attribute__((section(s)))

@@ -13,8 +13,9 @@
  * overlaps neither this kernel's image nor its boot FDT (from the second
  * generation on, both live in scratch too), then the new boot FDT right
  * after it: this one, with /chosen's KHO properties removed and written
- * anew (a stale copy broke Linux's second kexec once), baton,image,
- * baton,generation, the counter's frequency and the handover's timeline
+ * anew (a stale copy broke Linux's second kexec once), a fresh rng-seed
+ * (random.h), baton,image, baton,generation, the counter's frequency and
+ * the handover's timeline
  * (kexec_timing.c: kexec marks its own phases, and fills the timeline in
  * once the image is in place). Everything else in scratch is dead by then
  * (the early KHO tables of this boot), and scratch is not the page
@@ -47,6 +48,7 @@
 #include "kstring.h"
 #include "page.h"
 #include "printk.h"
+#include "random.h"
 #include "vmalloc.h"
 #include "arch/counter.h"
 #include "arch/cpu.h"
@@ -349,6 +351,8 @@ static int build_fdt(void *dst, u64 size, const struct kho_handover *h, bool for
 	if (chosen < 0)
 		return chosen;
 	err = kho_chosen_write_at(dst, chosen, h->fdt, h->fdt_size, h->scratch, h->scratch_size);
+	if (!err) /* fresh entropy for the next kernel, Baton or Linux */
+		err = random_fdt_seed(dst, chosen);
 	if (!err)
 		err = drop_initrd(dst, chosen);
 	if (foreign) {

@@ -22,6 +22,7 @@
 #include "uart.h"
 #include "vmalloc.h"
 #include "printk.h"
+#include "random.h"
 #include "arch/counter.h"
 #include "arch/cpu.h"
 #include "arch/mmu.h"
@@ -68,7 +69,8 @@ static const void *boot_fdt_map(phys_addr_t phys)
  * The early steps, in order; each needs only the ones above it.
  *   1. the arch's own state (vectors, FPU for libfdt)
  *   2. the boot FDT, validated whole: nothing reads it before; from here a
- *      panic brings the console up itself (uart_console_standby)
+ *      panic brings the console up itself (uart_console_standby); then the
+ *      entropy pool, from it and the CPU, and a fresh stack canary
  *   3. the counter's frequency (x86-64: the TSC, measured or carried)
  *   4. how to turn the machine off (PSCI, or the board's way), so that
  *      from here every panic ends in a poweroff, never a silent hang; then
@@ -83,7 +85,8 @@ static const void *boot_fdt_map(phys_addr_t phys)
  * (kexec_timing.h): from the first line on, every stretch of the boot is
  * in one, up to the chain's next kexec call or the end of the chain.
  */
-void kernel_main(phys_addr_t fdt_phys, u64 entry_counter)
+/* No canary check here: random_init changes the canary under this frame. */
+__no_stack_protector void kernel_main(phys_addr_t fdt_phys, u64 entry_counter)
 {
 	/* First: the jump ended at the image's entry, where the entry code
 	 * read the counter; the entry phase ends here. */
@@ -92,6 +95,7 @@ void kernel_main(phys_addr_t fdt_phys, u64 entry_counter)
 	arch_early_init();						/* 1 */
 	boot_fdt = boot_fdt_map(fdt_phys);				/* 2 */
 	bootfdt_remember_chosen(boot_fdt);
+	random_init((void *)boot_fdt);		/* entropy, a fresh canary */
 	uart_console_standby(boot_fdt);
 	kexec_timing_enter(KT_COUNTER);
 	arch_counter_init(boot_fdt);					/* 3 */

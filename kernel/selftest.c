@@ -13,6 +13,8 @@
 #include "ktest.h"
 #include "kstring.h"
 #include "printk.h"
+#include "random.h"
+#include "kexec.h"
 #include "arch/counter.h"
 #include "arch/cpu.h"
 #include "arch/mmu.h"
@@ -134,4 +136,22 @@ KTEST(trap, breakpoint_resumes)
 	arch_breakpoint();
 	KT_EXPECT(t, arch_breakpoint_count() == before + 2);
 	KT_EXPECT(t, canary == 0x1234567890abcdefULL);
+}
+
+/* The entropy pool (random.h): two draws differ; a generation that came
+ * through Baton's kexec got a full /chosen/rng-seed, and the boot FDT keeps
+ * no byte of it. */
+KTEST(random, seeded)
+{
+	int chosen = bootfdt_chosen(t->fdt), len = 0;
+	const u8 *seed = chosen >= 0 ? fdt_getprop(t->fdt, chosen, "rng-seed", &len) : NULL;
+	u64 a = random_u64(), b = random_u64();
+
+	KT_EXPECT(t, a != b);
+	if (kexec_generation() > 0)
+		KT_EXPECT(t, random_sources.seed_bytes == RANDOM_SEED_BYTES);
+	KT_EXPECT(t, (seed != NULL) == (random_sources.seed_bytes != 0));
+	for (int i = 0; seed && i < len; i++)
+		if (seed[i])
+			ktest_fail(t, "/chosen/rng-seed byte %d is not wiped", i);
 }

@@ -108,3 +108,22 @@ void arch_fill64(u64 *p, u64 v, size_t n)
 	}
 	memset64(p, v, n);
 }
+
+/* arch/cpu.h. RNDR (FEAT_RNG, ID_AA64ISAR0_EL1.RNDR >= 1) sets Z when it
+ * has nothing to give. */
+bool arch_random_u64(u64 *v)
+{
+	u64 ok;
+
+	if (!(read_sysreg(id_aa64isar0_el1) >> 60))
+		return false;
+	__asm__ volatile("mrs %0, s3_3_c2_c4_0; cset %1, ne" : "=r"(*v), "=r"(ok) : : "cc");
+	return ok;
+}
+
+extern uintptr_t __stack_chk_guard; /* kernel/stackprotector.c */
+
+void arch_set_stack_canary(unsigned long v)
+{
+	*(volatile uintptr_t *)&__stack_chk_guard = v;
+}

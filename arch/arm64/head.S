@@ -170,7 +170,7 @@ primary_entry:
 	ldr	x0, =arm64_boot_x1_x3
 	stp	x24, x25, [x0]
 	str	x26, [x0, #16]
-	mrs	x1, cntpct_el0			/* a guard that differs per boot */
+	mrs	x1, cntpct_el0			/* a guard until random_init's */
 	ldr	x2, =0x9e3779b97f4a7c15
 	mul	x1, x1, x2
 	and	x1, x1, #~0xff

@@ -100,3 +100,29 @@ void arch_fill64(u64 *p, u64 v, size_t n)
 {
 	__asm__ volatile("rep stosq" : "+D"(p), "+c"(n) : "a"(v) : "memory");
 }
+
+/* arch/cpu.h. RDRAND may come back empty (CF clear) when the CPU's
+ * generator is drained; Intel's advice is ten tries. */
+bool arch_random_u64(u64 *v)
+{
+	u32 r[4];
+
+	cpuid(1, 0, r);
+	if (!(r[2] & (1u << 30)))
+		return false;
+	for (int i = 0; i < 10; i++) {
+		u8 ok;
+
+		__asm__ volatile("rdrand %0; setc %1" : "=r"(*v), "=qm"(ok) : : "cc");
+		if (ok)
+			return true;
+	}
+	return false;
+}
+
+extern u8 canary_block[64]; /* entry.S: FS_BASE points here */
+
+void arch_set_stack_canary(unsigned long v)
+{
+	*(volatile u64 *)(canary_block + 0x28) = v;
+}

@@ -123,7 +123,9 @@ _start:
 	mov	%rax, %cr4
 
 	/* Stack-protector canary at %fs:0x28: rdrand when the CPU has it,
-	 * else the TSC; the low byte is zeroed so string overruns stop at it. */
+	 * else the TSC; the low byte is zeroed so string overruns stop at it.
+	 * kernel_main's random_init replaces it with one from the entropy
+	 * pool (the handover's rng-seed too) before anything else runs. */
 	mov	$1, %eax
 	cpuid
 	bt	$30, %ecx
@@ -186,6 +188,7 @@ exception_stack_guard:	.skip 4096
 exception_stack:	.skip 16384
 exception_stack_top:
 	.balign 64
+	.globl canary_block
 canary_block:	.skip 64
 
 	.section .data

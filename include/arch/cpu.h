@@ -44,6 +44,15 @@ void arch_emergency_putc(char c);
 void arch_breakpoint(void);
 unsigned arch_breakpoint_count(void);
 
+/* A value from the CPU's random-number instruction (x86 RDRAND, arm64
+ * RNDR); false when the CPU has none or it gave up. */
+bool arch_random_u64(u64 *v);
+
+/* Make v the stack-protector canary every function checks from now on
+ * (x86-64: %fs:0x28; arm64: __stack_chk_guard). Only a caller none of
+ * whose live frames checks the canary may change it (random_init). */
+void arch_set_stack_canary(unsigned long v);
+
 /* Physical address at which the kernel image was loaded. */
 phys_addr_t arch_image_phys_base(void);
 

@@ -48,6 +48,7 @@
  * per second of guest time (the CPU counter runs on across kexec) and the
  * preserved size over time.
  */
+#include "kho_test.h"
 #include "kho_test_internal.h"
 #include "buddy.h"
 #include "cmdline.h"
@@ -153,10 +154,10 @@ u64 kho_soak_stream(u64 generation)
 	budget = soak_rand() % (cap + 1);
 	keep_pct = soak_rand() % 101;
 	blobs_kept = 0;
-	pr_info("kho-soak: generation %llu: seed %llu (kho_test.soak=%llu), stream 0x%llx: "
+	pr_info("kho-soak: generation %llu: kho_test.soak=%llu, stream 0x%llx: "
 		"keeps %llu%% of what it receives, hands on at most %llu pages",
 		(unsigned long long)generation, (unsigned long long)soak_seed,
-		(unsigned long long)soak_seed, (unsigned long long)stream,
+		(unsigned long long)stream,
 		(unsigned long long)keep_pct, (unsigned long long)budget);
 	return stream;
 }

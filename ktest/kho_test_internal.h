@@ -70,8 +70,6 @@ u64 kho_test_item_pages(const struct kho_test_item *it);
 
 /* ---- kho_soak.c, for kho_test.c ---- */
 
-/* Is the soak on (kho_test.soak=SEED)? */
-bool kho_soak_on(void);
 /* The generation's start: draw its choices from the soak's seed and the
  * generation's number, print them, and return the seed of kho_test.c's
  * own sequence (the data it fills items with). */

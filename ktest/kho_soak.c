@@ -66,7 +66,13 @@
 #define SOAK_MAGIC 0x4b414f534f544142ULL /* "BATOSOAK" */
 #define SOAK_PAGES_DEFAULT 4096
 #define SOAK_MAX_BLOBS 6	/* subtrees of blobs at once (KHO_MAX_SUBTREES is 16 in all) */
-#define SOAK_MAX_NEW 74		/* new items at most: 12 + 8 + 4 + 48 + 2 */
+/* New items a generation adds at most, by kind. */
+#define NEW_FOLIOS 12
+#define NEW_RUNS 8
+#define NEW_VMALLOCS 4
+#define NEW_OBJECTS 48
+#define NEW_BLOBS 2
+#define SOAK_MAX_NEW (NEW_FOLIOS + NEW_RUNS + NEW_VMALLOCS + NEW_OBJECTS + NEW_BLOBS)
 #define SOAK_HISTORY 4000	/* generations whose set size the record keeps */
 #define SOAK_SERIES 100		/* values the summary's series prints at most */
 
@@ -191,12 +197,12 @@ void kho_soak_check_record(struct ktest_ctx *t)
 		return;
 	}
 	if (r->magic != SOAK_MAGIC || r->sum != record_sum(r) || r->seed != soak_seed ||
-	    r->generation + 1 != kexec_generation() || r->n > SOAK_HISTORY)
+	    r->generation + 1 != kexec_generation() || r->n > SOAK_HISTORY) {
 		ktest_fail(t, "kho-soak: generation %llu: the soak record is not the last "
 			   "generation's (seed %llu, generation %llu)",
 			   (unsigned long long)kexec_generation(), (unsigned long long)r->seed,
 			   (unsigned long long)r->generation);
-	else {
+	} else {
 		rec = *r;
 		have_rec = true;
 	}
@@ -232,11 +238,11 @@ void kho_soak_fill(struct kho_test_held *set, int *n, int max)
 
 	for (int i = 0; i < *n; i++)
 		used += kho_test_item_pages(&set[i].it);
-	count[KHO_TEST_FOLIO] = soak_rand() % 13;
-	count[KHO_TEST_PAGES] = soak_rand() % 9;
-	count[KHO_TEST_VMALLOC] = soak_rand() % 5;
-	count[KHO_TEST_SLAB] = soak_rand() % 49;
-	count[KHO_TEST_BLOB] = soak_rand() % 3;
+	count[KHO_TEST_FOLIO] = soak_rand() % (NEW_FOLIOS + 1);
+	count[KHO_TEST_PAGES] = soak_rand() % (NEW_RUNS + 1);
+	count[KHO_TEST_VMALLOC] = soak_rand() % (NEW_VMALLOCS + 1);
+	count[KHO_TEST_SLAB] = soak_rand() % (NEW_OBJECTS + 1);
+	count[KHO_TEST_BLOB] = soak_rand() % (NEW_BLOBS + 1);
 	count[KHO_TEST_BLOB] = MIN(count[KHO_TEST_BLOB], (u64)(SOAK_MAX_BLOBS - blobs_kept));
 	for (int k = 0; k < KHO_TEST_KINDS; k++)
 		total += count[k];
@@ -310,9 +316,10 @@ static void size_of(const struct kho_test_held *set, int n, struct soak_size *s)
 		/* slab objects: a kmalloc'd item itself; a folio's struct
 		 * folio (mm/folio.c); a vmalloc area's struct vm_area and
 		 * page array (mm/vmalloc.c). */
-		s->objects += it->kind == KHO_TEST_SLAB || it->kind == KHO_TEST_FOLIO ? 1
-			      : it->kind == KHO_TEST_VMALLOC				? 2
-											: 0;
+		if (it->kind == KHO_TEST_SLAB || it->kind == KHO_TEST_FOLIO)
+			s->objects += 1;
+		else if (it->kind == KHO_TEST_VMALLOC)
+			s->objects += 2;
 	}
 }
 

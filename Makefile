@@ -8,6 +8,9 @@
 #   make test-host             host unit tests only (ASan + UBSan)
 #   make test-boot CASE=name   one boot case (tests/boot/cases/)
 #   make test-deps             the module dependency check (tools/modules)
+#   make soak                  the KHO soak: a 200-generation kexec chain of random
+#                              preserved sets on arm64 and x86-64, leak-checked in each
+#                              (SOAK_GENERATIONS=N, SOAK_SEED=S; tests/boot/soak)
 #   make image ARCH=arm64      boot files and an SD card image for real boards
 #   make bench                 host benchmarks of mm/ against glibc, jemalloc, mimalloc
 #   make bench-insns           a kexec chain's phases next to QEMU's instruction
@@ -176,6 +179,11 @@ test-deps: | $(BUILD)/.deps
 # make test: everything, ending in "N passed, N failed".
 test: | $(BUILD)/.deps
 	@tests/run
+
+# make soak: the KHO soak on both arches (docs/04-kexec.md).
+.PHONY: soak
+soak: | $(BUILD)/.deps
+	@tests/boot/soak
 
 include boot/efi/efi.mk
 include boot/linux/linux.mk

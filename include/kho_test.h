@@ -16,4 +16,8 @@ int kho_test_fill(void);
  * "kho-test" (KHO's work). 0, or the first error of a preserve call. */
 int kho_test_preserve(void);
 
+/* Was the soak asked for (kho_test.soak=SEED, ktest/kho_soak.c): random
+ * sets in each generation of the chain, with a leak check in each? */
+bool kho_soak_on(void);
+
 #endif

@@ -48,6 +48,8 @@ void kexec_chain_restore(void)
 		ktest_run_one("kho_linux", "restore", boot_fdt);
 	if (kexec_chain_length())
 		ktest_run_one("kho_chain", "restore", boot_fdt);
+	else if (kho_soak_on())
+		pr_err("kho-soak: kho_test.soak= needs a chain (kexec.chain=N); there is nothing to soak");
 	handover_bench_restore();
 }
 

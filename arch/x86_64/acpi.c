@@ -1,8 +1,7 @@
 /*
  * acpi.c — just enough ACPI to turn a PC off: RSDP -> XSDT/RSDT -> FADT for
  * the PM1 control ports, and the DSDT's \_S5 package for the sleep type;
- * and the MADT's count of CPUs, for the log (Baton runs on the boot CPU
- * only; the firmware keeps the others parked).
+ * and the MADT's list of CPUs, whose application processors smp.c parks.
  *
  * The loader puts the RSDP's address in /chosen/baton,acpi-rsdp. Every table
  * is checksummed before it is used; anything missing or wrong leaves
@@ -117,23 +116,36 @@ static const struct acpi_header *find_table(u64 rsdp_phys, const char *sig)
 #define MADT_LAPIC 0
 #define MADT_X2APIC 9
 
-static unsigned madt_cpus(const struct acpi_header *madt)
+static const struct acpi_header *madt;
+
+int acpi_madt_apic_ids(u32 *ids, unsigned max)
 {
-	const u8 *p = (const u8 *)madt + MADT_ENTRIES, *end = (const u8 *)madt + madt->length;
+	const u8 *p, *end;
 	unsigned n = 0;
 
+	if (!madt)
+		return -1;
+	p = (const u8 *)madt + MADT_ENTRIES;
+	end = (const u8 *)madt + madt->length;
 	for (; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1]) {
-		u32 flags;
+		u32 flags, id;
 
-		if (p[0] == MADT_LAPIC && p[1] >= 8)
+		if (p[0] == MADT_LAPIC && p[1] >= 8) {
 			flags = read32(p, 4);
-		else if (p[0] == MADT_X2APIC && p[1] >= 16)
+			id = p[3];
+		} else if (p[0] == MADT_X2APIC && p[1] >= 16) {
 			flags = read32(p, 8);
-		else
+			id = read32(p, 4);
+		} else {
 			continue;
-		n += (flags & 3) != 0;
+		}
+		if (!(flags & 3))
+			continue;
+		if (n < max)
+			ids[n] = id;
+		n++;
 	}
-	return n;
+	return (int)n;
 }
 
 /* One integer of an AML package: ZeroOp, OneOp, BytePrefix n. */
@@ -173,7 +185,7 @@ static bool find_s5(const struct acpi_header *dsdt)
 
 void acpi_init(const void *fdt)
 {
-	const struct acpi_header *fadt, *dsdt, *madt;
+	const struct acpi_header *fadt, *dsdt;
 	u64 rsdp, dsdt_phys;
 
 	if (!bootfdt_chosen_u64(fdt, BATON_CHOSEN_ACPI_RSDP, &rsdp)) {
@@ -181,9 +193,8 @@ void acpi_init(const void *fdt)
 		return;
 	}
 	madt = find_table(rsdp, "APIC");
-	if (madt && madt->length >= MADT_ENTRIES)
-		pr_info("acpi: %u CPUs in the MADT; Baton runs on the boot CPU, the others stay "
-			"parked by the firmware", madt_cpus(madt));
+	if (madt && madt->length < MADT_ENTRIES)
+		madt = NULL;
 	fadt = find_table(rsdp, "FACP");
 	if (!fadt) {
 		pr_warn("acpi: no valid FADT from the RSDP at 0x%llx", (unsigned long long)rsdp);

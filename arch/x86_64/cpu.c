@@ -32,14 +32,17 @@ void arch_early_init(void)
 void arch_init(const void *fdt)
 {
 	acpi_init(fdt);
+	smp_park_aps();
 }
 
 #define LOW_MEMORY_END 0x100000
 
 void arch_reserve_firmware(const void *fdt)
 {
-	(void)fdt; /* the loaders turned everything the firmware keeps into
-		    * memory reservations already */
+	/* The loaders turned everything the firmware keeps into memory
+	 * reservations already. Below 640 KiB the self-test of the parked
+	 * application processors keeps a page of its own (smp.c). */
+	smp_reserve_probe_page(fdt);
 	/* The first 1 MiB (BIOS data, the EBDA, real-mode code) is never the
 	 * allocator's, as in Linux, which reserves it always: a Linux
 	 * kexec'd from here writes a trampoline below the EBDA while it

@@ -25,6 +25,19 @@ static inline void cpuid(u32 leaf, u32 sub, u32 r[4])
 			 : "a"(leaf), "c"(sub));
 }
 
+static inline u64 rdmsr(u32 msr)
+{
+	u32 lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((u64)hi << 32) | lo;
+}
+
+static inline void wrmsr(u32 msr, u64 v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)) : "memory");
+}
+
 static inline u64 read_cr2(void)
 {
 	u64 v;
@@ -47,6 +60,18 @@ _Static_assert(sizeof(struct trap_frame) == 22 * 8,
 void traps_init(void);
 void acpi_init(const void *fdt);
 void acpi_poweroff(void);
+/* The APIC ids of the usable CPUs the MADT lists, in its order: up to max
+ * of them into ids; returns how many it lists (may be more than max), or
+ * -1 when acpi_init found no valid MADT. */
+int acpi_madt_apic_ids(u32 *ids, unsigned max);
+
+/* The application processors (smp.c): smp_park_aps sends them INIT, from
+ * arch_init, before memory the firmware left them in can be reused;
+ * smp_reserve_probe_page keeps a page below 640 KiB for the self-test
+ * that wakes them (called from arch_reserve_firmware, before the first
+ * MiB is reserved whole). */
+void smp_park_aps(void);
+void smp_reserve_probe_page(const void *fdt);
 /* Extend the direct map over [pa, pa + size) above 4 GiB (pgtable.c). */
 bool x86_map_direct(phys_addr_t pa, u64 size);
 

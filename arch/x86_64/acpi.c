@@ -111,7 +111,8 @@ static const struct acpi_header *find_table(u64 rsdp_phys, const char *sig)
 
 /* MADT (ACPI 6.x, 5.2.12): after a 44-byte head, entries of {type,
  * length}; processor local APIC (0) and x2APIC (9) entries name a CPU,
- * usable when enabled (flags bit 0) or online-capable (bit 1). */
+ * present and usable when enabled (flags bit 0). One that is only
+ * online-capable (bit 1) can be hot-added later: it is not there yet. */
 #define MADT_ENTRIES 44
 #define MADT_LAPIC 0
 #define MADT_X2APIC 9
@@ -139,7 +140,7 @@ int acpi_madt_apic_ids(u32 *ids, unsigned max)
 		} else {
 			continue;
 		}
-		if (!(flags & 3))
+		if (!(flags & 1))
 			continue;
 		if (n < max)
 			ids[n] = id;

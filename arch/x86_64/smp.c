@@ -65,7 +65,7 @@ extern const u8 smp_probe_code[], smp_probe_count[], smp_probe_seen[], smp_probe
  * What smp_park_aps found and did.
  *   parked       INIT went to all CPUs but this one (we are the BSP and
  *                the local APIC is on); the test can only check then
- *   nr_ids       the MADT's usable CPUs, -1 without a MADT; ids[0..
+ *   nr_ids       the MADT's enabled CPUs, -1 without a MADT; ids[0..
  *                MIN(nr_ids, SMP_MAX_CPUS)) their APIC ids, self_id among
  *                them on a sound MADT
  *   probe_page   a page of conventional memory (below 640 KiB and the
@@ -292,7 +292,7 @@ static u32 probe_round(u8 seen[32])
 	return *probe_count();
 }
 
-/* Which of the MADT's APs (every usable CPU but this one, ids below 256:
+/* Which of the MADT's APs (every enabled CPU but this one, ids below 256:
  * what CPUID leaf 1 reports) the round saw, and who it saw that the MADT
  * does not list. */
 static void probe_check(struct ktest_ctx *t, const char *round, u32 answered, const u8 seen[32])
@@ -318,9 +318,9 @@ static void probe_check(struct ktest_ctx *t, const char *round, u32 answered, co
 	if (answered != probe_expected)
 		ktest_fail(t, "%s: %u of %u application processors answered the SIPI", round,
 			   answered, probe_expected);
-	pr_info("smp: %s: %u of %u application processors woke from wait-for-SIPI "
+	pr_info("smp: %s: %u of %u application processor%s woke from wait-for-SIPI "
 		"(%u of the MADT's %u), probe page 0x%llx", round, answered, probe_expected,
-		listed, want, (unsigned long long)smp.probe_page);
+		probe_expected == 1 ? "" : "s", listed, want, (unsigned long long)smp.probe_page);
 }
 
 /* The APs wait for a SIPI: wake them with one into a page of probe code,

@@ -60,7 +60,7 @@ _Static_assert(sizeof(struct trap_frame) == 22 * 8,
 void traps_init(void);
 void acpi_init(const void *fdt);
 void acpi_poweroff(void);
-/* The APIC ids of the usable CPUs the MADT lists, in its order: up to max
+/* The APIC ids of the enabled CPUs the MADT lists, in its order: up to max
  * of them into ids; returns how many it lists (may be more than max), or
  * -1 when acpi_init found no valid MADT. */
 int acpi_madt_apic_ids(u32 *ids, unsigned max);

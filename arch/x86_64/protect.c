@@ -41,19 +41,6 @@ extern char boot_stack_guard[], exception_stack_guard[]; /* entry.S */
 #define IMAGE_TABLES 4
 static u64 image_pt[IMAGE_TABLES][512] __aligned(4096);
 
-static u64 rdmsr(u32 msr)
-{
-	u32 lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((u64)hi << 32) | lo;
-}
-
-static void wrmsr(u32 msr, u64 v)
-{
-	__asm__ volatile("wrmsr" : : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)));
-}
-
 /* Every translation out of the TLB, global ones too. */
 static void flush_all(void)
 {

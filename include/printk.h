@@ -17,23 +17,29 @@
 enum log_level {
 	LOG_ERR = 3,
 	LOG_WARN = 4,
+	LOG_NOTICE = 5,
 	LOG_INFO = 6,
 	LOG_DEBUG = 7,
 };
 
-/* The level is the first argument; lines above the console level are logged
- * in the ring but not printed (loglevel= on the command line). */
+/* The level is the first argument (Linux's numbers). Every line is kept in
+ * the ring; the console shows those below its level: by default all but
+ * debug lines (loglevel=, quiet, debug on the command line, as in Linux). */
 __printf(2, 3) void printk(enum log_level level, const char *fmt, ...);
 void vprintk(enum log_level level, const char *fmt, va_list ap);
 
 #define pr_err(...) printk(LOG_ERR, __VA_ARGS__)
 #define pr_warn(...) printk(LOG_WARN, __VA_ARGS__)
+#define pr_notice(...) printk(LOG_NOTICE, __VA_ARGS__)
 #define pr_info(...) printk(LOG_INFO, __VA_ARGS__)
 #define pr_debug(...) printk(LOG_DEBUG, __VA_ARGS__)
 
+/* Show lines of this level and more severe ones on the console. */
 void printk_set_console_level(enum log_level level);
 
-/* Write the whole ring to the console (console_register, panic). */
+/* Write the ring's lines to the console: those its level shows
+ * (console_register), or every one (a panic that found no console). */
 void printk_replay(void);
+void printk_replay_all(void);
 
 #endif

@@ -29,7 +29,7 @@ void panic(const char *fmt, ...)
 	if (!console_current())
 		console_rescue(); /* replays the log to the console it finds */
 	if (!console_current())
-		printk_replay();
+		printk_replay_all();
 	printk(LOG_ERR, "panic: the kernel stopped; power off");
 	console_flush();
 	arch_poweroff();

@@ -15,17 +15,25 @@
 #define LOG_BUF_SIZE (64 * 1024)
 
 /*
- * The ring holds the formatted text of every line, oldest first, wrapping.
+ * The ring holds every line, oldest first, wrapping: a level byte (the
+ * level as a digit, as Linux's ring keeps it beside the text), then the
+ * formatted text up to and including its newline.
  * Invariant: log_head - log_tail <= LOG_BUF_SIZE; byte i of the log lives at
- * log_buf[i % LOG_BUF_SIZE]. When the ring is full the oldest text goes.
+ * log_buf[i % LOG_BUF_SIZE]. When the ring is full the oldest text goes
+ * (log_tail may then point into a line: a replay skips to the next one).
+ *
+ * The console shows a line when its level is below console_loglevel, as in
+ * Linux: the default 7 shows everything but debug lines; loglevel=N, quiet
+ * (4: errors only) and debug (10: everything) change it.
  */
+#define LEVEL_MARK '\001' /* starts each line in the ring, then the digit */
 static char log_buf[LOG_BUF_SIZE];
 static u64 log_head, log_tail;
-static enum log_level console_level = LOG_INFO;
+static int console_loglevel = 7;
 
 void printk_set_console_level(enum log_level level)
 {
-	console_level = level;
+	console_loglevel = (int)level + 1;
 }
 
 static void log_store(const char *s, size_t n)
@@ -37,13 +45,38 @@ static void log_store(const char *s, size_t n)
 	}
 }
 
-/* Print the whole ring; called once when the console registers. Lines above
- * the console level were never meant for the console, but early lines are
- * few, so all of them are shown. */
+static char log_at(u64 i)
+{
+	return log_buf[i % LOG_BUF_SIZE];
+}
+
+/* Print the ring's lines to the console: those the console level shows
+ * (console_register, when lines were logged before there was a console),
+ * or all of them (a panic with no console: everything may help). */
+static void replay(bool all)
+{
+	u64 i = log_tail;
+
+	while (i < log_head && log_at(i) != LEVEL_MARK)
+		i++; /* the oldest line lost its start to the wrap */
+	while (i + 1 < log_head) {
+		int level = log_at(i + 1) - '0';
+		bool show = all || level < console_loglevel;
+
+		for (i += 2; i < log_head && log_at(i) != LEVEL_MARK; i++)
+			if (show)
+				console_write(&log_buf[i % LOG_BUF_SIZE], 1);
+	}
+}
+
 void printk_replay(void)
 {
-	for (u64 i = log_tail; i < log_head; i++)
-		console_write(&log_buf[i % LOG_BUF_SIZE], 1);
+	replay(false);
+}
+
+void printk_replay_all(void)
+{
+	replay(true);
 }
 
 void vprintk(enum log_level level, const char *fmt, va_list ap)
@@ -69,8 +102,9 @@ void vprintk(enum log_level level, const char *fmt, va_list ap)
 		line[n++] = '\n';
 	line[n] = '\0';
 
+	log_store((const char[]){ LEVEL_MARK, (char)('0' + level) }, 2);
 	log_store(line, n);
-	if (level <= console_level && console_current())
+	if ((int)level < console_loglevel && console_current())
 		console_write(line, n);
 }
 
@@ -83,13 +117,34 @@ void printk(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* loglevel=N: show lines of a level below N (Linux's console_loglevel;
+ * 8 and up show debug lines too). */
 static int set_loglevel(const char *val)
 {
 	u64 v;
 
-	if (cmdline_parse_u64(val, &v) < 0 || v > LOG_DEBUG)
+	if (cmdline_parse_u64(val, &v) < 0 || v > 15)
 		return -EINVAL;
-	console_level = (enum log_level)v;
+	console_loglevel = (int)v;
 	return 0;
 }
-CMDLINE_PARAM("loglevel", set_loglevel, "console log level, 0..7");
+CMDLINE_PARAM("loglevel", set_loglevel,
+	      "console log level: lines below it are shown, 0..15 (default 7: all but debug)");
+
+static int set_quiet(const char *val)
+{
+	if (val)
+		return -EINVAL;
+	console_loglevel = LOG_WARN;
+	return 0;
+}
+CMDLINE_PARAM("quiet", set_quiet, "show only errors on the console (loglevel=4)");
+
+static int set_debug(const char *val)
+{
+	if (val)
+		return -EINVAL;
+	console_loglevel = 10;
+	return 0;
+}
+CMDLINE_PARAM("debug", set_debug, "show every line on the console, debug too (loglevel=10)");

@@ -260,9 +260,10 @@ TEST(cmdline, word_end_matches_parser)
 TEST(cmdline, loglevel_param)
 {
 	/* printk.c's own parameter, found in the same section as ours. */
-	EXPECT_EQ(parse("loglevel=4"), 0);
-	EXPECT_EQ(parse("loglevel=8 loglevel=x loglevel"), 3);
-	EXPECT_LOG("cmdline: bad value for 'loglevel': '8' (console log level, 0..7), ignored");
+	EXPECT_EQ(parse("loglevel=5"), 0); /* still shows warnings (level 4) */
+	EXPECT_EQ(parse("loglevel=16 loglevel=x loglevel"), 3);
+	EXPECT_LOG("cmdline: bad value for 'loglevel': '16' (console log level: lines below it "
+		   "are shown, 0..15 (default 7: all but debug)), ignored");
 }
 
 /* cmdline_parse_u64: the result, or -1 and *out untouched. */

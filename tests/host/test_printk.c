@@ -3,13 +3,15 @@
  * ring, the console and the emergency output.
  *
  * printk.c's contract: before a console registers, lines go only to the
- * ring; printk_replay() (console_register, and panic without a console)
- * writes the ring out, through arch_emergency_putc when there is no console.
+ * ring; printk_replay() (console_register) writes out the lines the console
+ * level shows, printk_replay_all() (panic without a console) all of them,
+ * through arch_emergency_putc when there is no console.
  */
 #include <string.h>
 
 #include "harness.h"
 #include "host.h"
+#include "cmdline.h"
 #include "console.h"
 #include "printk.h"
 
@@ -20,7 +22,7 @@ TEST(printk, before_console_only_the_ring)
 	EXPECT_STR(host_log(), ""); /* nothing printed yet */
 	EXPECT(console_current() == NULL);
 
-	printk_replay(); /* what panic does without a console */
+	printk_replay_all(); /* what panic does without a console */
 	EXPECT_STR(host_log(), "[    1.234567] hello 42\r\n");
 }
 
@@ -54,9 +56,10 @@ TEST(printk, console_replays_and_filters)
 {
 	host_counter_fix(2000000, 1000000000);
 	pr_debug("early debug");
+	pr_info("early info");
 	host_console_register();
-	/* The replay shows every early line, whatever its level. */
-	EXPECT_STR(host_log(), "[    0.002000] early debug\r\n");
+	/* The replay shows the early lines the console level shows. */
+	EXPECT_STR(host_log(), "[    0.002000] early info\r\n");
 
 	host_log_clear();
 	pr_info("shown");
@@ -68,9 +71,35 @@ TEST(printk, console_replays_and_filters)
 			       "[    0.002000] warned\r\n");
 
 	host_log_clear();
-	printk_replay(); /* the ring kept all of them */
+	printk_replay_all(); /* the ring kept all of them */
+	EXPECT_LOG("] early debug\r\n");
 	EXPECT_LOG("] hidden\r\n");
 	EXPECT_LOG("] hidden too\r\n");
+	host_log_clear();
+	printk_replay(); /* at the console's level: warnings and errors */
+	EXPECT_STR(host_log(), "[    0.002000] warned\r\n");
+}
+
+/* Linux's words for the console level: loglevel=N shows levels below N,
+ * quiet errors only, debug everything. */
+TEST(printk, loglevel_quiet_debug)
+{
+	host_counter_fix(0, 1000000000);
+	host_console_register();
+	EXPECT_EQ(cmdline_parse("quiet"), 0);
+	pr_warn("a warning");
+	pr_err("an error");
+	EXPECT_STR(host_log(), "[    0.000000] an error\r\n");
+	host_log_clear();
+	EXPECT_EQ(cmdline_parse("debug"), 0);
+	pr_debug("a debug line");
+	EXPECT_STR(host_log(), "[    0.000000] a debug line\r\n");
+	host_log_clear();
+	EXPECT_EQ(cmdline_parse("loglevel=7"), 0);
+	pr_debug("not shown");
+	pr_info("shown");
+	EXPECT_STR(host_log(), "[    0.000000] shown\r\n");
+	EXPECT_EQ(cmdline_parse("quiet=1 debug=yes"), 2);
 }
 
 TEST(printk, long_line_cut)

@@ -33,7 +33,10 @@ BOOTARGS ?= $(RUN_ARGS)
 #                                  without SIGN
 #   make image SIGN=key ...        x86-64: the disk as below, its ESP's
 #                                  EFI/BOOT/BOOTX64.EFI the signed unified
-#                                  image instead of GRUB
+#                                  image instead of GRUB (arm64: refused,
+#                                  U-Boot verifies nothing; make
+#                                  unified-image ARCH=arm64 SIGN=key makes
+#                                  the signed BOOTAA64.EFI)
 #   make secureboot-testkey        the test key pair: Debian's OVMF
 #                                  "snakeoil" key (its passphrase taken
 #                                  off) and certificate, which
@@ -70,6 +73,9 @@ ifeq ($(ARCH),arm64)
 image: export BATON_BOOTARGS := $(BOOTARGS)
 image: $(BUILD)/Image boot/uboot/boot.cmd boot/uboot/extlinux.conf \
 		boot/rpi/config.txt tools/fatimage | $(BUILD)/.deps
+	$(Q)if [ -n "$(SIGN)" ]; then echo "make image: SIGN signs x86-64's UEFI boot; U-Boot and" \
+		"the Pi firmware verify nothing. The signed BOOTAA64.EFI for a UEFI board:" \
+		"make unified-image ARCH=arm64 SIGN=$(SIGN)" >&2; exit 1; fi
 	@echo "  IMAGE   $(IMAGE_DIR)/ and $(IMAGE_DISK)"
 	$(Q)rm -rf $(IMAGE_DIR) && mkdir -p $(IMAGE_DIR)/extlinux
 	$(Q)cp $(BUILD)/Image boot/rpi/config.txt $(IMAGE_DIR)/

@@ -52,7 +52,7 @@ EFI_STATUS fdt_error(const char *what, int err)
 
 EFI_STATUS fdt_set_chosen(void *fdt, const char *bootargs)
 {
-	int chosen = fdt_path_offset(fdt, "/chosen");
+	int chosen = fdt_path_offset(fdt, "/chosen"), err;
 
 	if (chosen == -FDT_ERR_NOTFOUND)
 		FDT_TRY(chosen = fdt_add_subnode(fdt, 0, "chosen"));
@@ -60,6 +60,11 @@ EFI_STATUS fdt_set_chosen(void *fdt, const char *bootargs)
 	if (bootargs[0] || !fdt_getprop(fdt, chosen, "bootargs", NULL))
 		FDT_TRY(fdt_setprop_string(fdt, chosen, "bootargs", bootargs));
 	FDT_TRY(fdt_setprop_string(fdt, chosen, BATON_CHOSEN_LOADER, LOADER_NAME));
+	/* Only this loader says Secure Boot verified the kernel (below): a
+	 * firmware's tree (arm64) that says so already is not believed. */
+	err = fdt_delprop(fdt, chosen, BATON_CHOSEN_SECURE_BOOT);
+	if (err != -FDT_ERR_NOTFOUND)
+		FDT_TRY(err);
 	return EFI_SUCCESS;
 }
 

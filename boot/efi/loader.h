@@ -81,7 +81,8 @@ EFI_STATUS place_2m(u64 want, u64 span, bool low, u64 *addr);
 
 /* fdt.c: what every boot FDT gets. fdt_set_chosen writes /chosen/bootargs
  * (kept from the firmware's tree when bootargs is empty) and
- * /chosen/baton,loader. fdt_set_memory replaces every /memory node with one
+ * /chosen/baton,loader, and removes any /chosen/baton,secure-boot the
+ * firmware's tree had. fdt_set_memory replaces every /memory node with one
  * built from an EFI memory map and adds a memory reservation block entry
  * for what the firmware keeps; it does not allocate, so it can run between
  * GetMemoryMap and ExitBootServices, and again on a retry. */

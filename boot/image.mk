@@ -22,12 +22,60 @@ IMAGE_DIR ?= $(BUILD)/image
 IMAGE_DISK ?= $(BUILD)/$(if $(filter arm64,$(ARCH)),sdcard,disk).img
 BOOTARGS ?= $(RUN_ARGS)
 
+# UEFI Secure Boot (docs/14-secure-boot.md): one PE file that carries the
+# EFI loader, the kernel and BOOTARGS (tools/unified-image), signed with
+# SIGN, a key pair named by its base: $(SIGN).key (PEM private key) and
+# $(SIGN).crt (PEM certificate), which the firmware's db must trust.
+#
+#   make unified-image [BOOTARGS=...] [SIGN=key] [UNIFIED_EFI=f]
+#                                  only the PE file (default
+#                                  build/<arch>/baton.efi), unsigned
+#                                  without SIGN
+#   make image SIGN=key ...        x86-64: the disk as below, its ESP's
+#                                  EFI/BOOT/BOOTX64.EFI the signed unified
+#                                  image instead of GRUB (arm64: refused,
+#                                  U-Boot verifies nothing; make
+#                                  unified-image ARCH=arm64 SIGN=key makes
+#                                  the signed BOOTAA64.EFI)
+#   make secureboot-testkey        the test key pair: Debian's OVMF
+#                                  "snakeoil" key (its passphrase taken
+#                                  off) and certificate, which
+#                                  OVMF_VARS_4M.snakeoil.fd enrols in PK,
+#                                  KEK and db, as $(SB_TESTKEY).key/.crt
+#
+# The test key is public: an image signed with it boots only where that
+# key was enrolled on purpose, as in the x86_64-secureboot boot case.
+SIGN ?=
+UNIFIED_EFI ?= $(BUILD)/baton.efi
+SB_TESTKEY := build/secureboot/snakeoil
+SB_OVMF_KEY := /usr/share/ovmf/PkKek-1-snakeoil.key
+SB_OVMF_CRT := /usr/share/ovmf/PkKek-1-snakeoil.pem
+
+.PHONY: unified-image secureboot-testkey
+# Rebuilt every time: BOOTARGS or SIGN may have changed.
+unified-image: export BATON_BOOTARGS := $(BOOTARGS)
+unified-image: $(BUILD)/$(EFI_APP) $(KERNEL) tools/unified-image | $(BUILD)/.deps
+	@echo "  UKI     $(UNIFIED_EFI)$(if $(SIGN), (signed with $(SIGN).key))"
+	$(Q)OBJCOPY=$(OBJCOPY) tools/unified-image $(BUILD)/$(EFI_APP) $(KERNEL) \
+		"$$BATON_BOOTARGS" $(UNIFIED_EFI) $(SIGN)
+
+secureboot-testkey: $(SB_TESTKEY).key $(SB_TESTKEY).crt
+$(SB_TESTKEY).key: | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(Q)openssl pkey -in $(SB_OVMF_KEY) -passin pass:snakeoil -out $@
+$(SB_TESTKEY).crt: | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(Q)cp $(SB_OVMF_CRT) $@
+
 .PHONY: image
 ifeq ($(ARCH),arm64)
 # Rebuilt every time: it is cheap, and BOOTARGS may have changed.
 image: export BATON_BOOTARGS := $(BOOTARGS)
 image: $(BUILD)/Image boot/uboot/boot.cmd boot/uboot/extlinux.conf \
 		boot/rpi/config.txt tools/fatimage | $(BUILD)/.deps
+	$(Q)if [ -n "$(SIGN)" ]; then echo "make image: SIGN signs x86-64's UEFI boot; U-Boot and" \
+		"the Pi firmware verify nothing. The signed BOOTAA64.EFI for a UEFI board:" \
+		"make unified-image ARCH=arm64 SIGN=$(SIGN)" >&2; exit 1; fi
 	@echo "  IMAGE   $(IMAGE_DIR)/ and $(IMAGE_DISK)"
 	$(Q)rm -rf $(IMAGE_DIR) && mkdir -p $(IMAGE_DIR)/extlinux
 	$(Q)cp $(BUILD)/Image boot/rpi/config.txt $(IMAGE_DIR)/
@@ -48,7 +96,11 @@ else
 #   $(IMAGE_DIR)/                  the ESP's files
 #
 #   make image [BOOTARGS=...] [GRUB_TIMEOUT=s] [GRUB_ENTRY=baton|ktest|chain]
-#              [IMAGE_DISK=f]
+#              [IMAGE_DISK=f] [SIGN=key]
+#
+# With SIGN, UEFI machines start the signed unified image (above) instead
+# of GRUB, with Secure Boot on or off; a BIOS, which has no Secure Boot,
+# still boots GRUB and /bzImage.
 GRUB_PC_DIR := /usr/lib/grub/i386-pc
 GRUB_PC_CORE := $(BUILD)/grub/core.img
 GRUB_PC_MODULES := biosdisk part_gpt part_msdos fat search search_fs_file configfile normal \
@@ -61,10 +113,11 @@ $(GRUB_PC_CORE): boot/grub/i386-pc.cfg boot/image.mk | $(BUILD)/.deps
 		-c boot/grub/i386-pc.cfg $(GRUB_PC_MODULES)
 
 image: export BATON_BOOTARGS := $(BOOTARGS)
-image: $(GRUB_EFI) $(GRUB_PC_CORE) $(BUILD)/bzImage boot/grub/menu tools/pcdisk | $(BUILD)/.deps
+image: $(GRUB_EFI) $(GRUB_PC_CORE) $(BUILD)/bzImage boot/grub/menu tools/pcdisk \
+		$(if $(SIGN),unified-image) | $(BUILD)/.deps
 	@echo "  IMAGE   $(IMAGE_DIR)/ and $(IMAGE_DISK)"
 	$(Q)rm -rf $(IMAGE_DIR) && mkdir -p $(IMAGE_DIR)/EFI/BOOT
-	$(Q)cp $(GRUB_EFI) $(IMAGE_DIR)/EFI/BOOT/BOOTX64.EFI
+	$(Q)cp $(if $(SIGN),$(UNIFIED_EFI),$(GRUB_EFI)) $(IMAGE_DIR)/EFI/BOOT/BOOTX64.EFI
 	$(Q)cp $(BUILD)/bzImage $(IMAGE_DIR)/bzImage
 	$(Q)boot/grub/menu linux /bzImage $(GRUB_TIMEOUT) $(GRUB_ENTRY) > $(IMAGE_DIR)/grub.cfg
 	$(Q)tools/pcdisk $(IMAGE_DIR) $(GRUB_PC_CORE) $(GRUB_PC_DIR)/boot.img $(IMAGE_DISK)

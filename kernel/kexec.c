@@ -32,6 +32,12 @@
  * line. What goes with it is what that kernel can read: KHO, and what the
  * caller preserved (ktest/kexec_chain.c hands on a Linux test_kho set).
  *
+ * Secure Boot: when the EFI loader says the firmware verified the signed
+ * image the kernel and its command line came from (/chosen/baton,secure-boot,
+ * include/secureboot.h), every generation says so, and the property rides
+ * along in /chosen: kexec enters nothing but the copy of that image. It is
+ * dropped for the kexec.then kernel, which nobody verified.
+ *
  * Who calls: ktest/kexec_chain.c drives a chain (kexec.chain=N); this file
  * knows nothing of its clients.
  */
@@ -49,6 +55,7 @@
 #include "page.h"
 #include "printk.h"
 #include "random.h"
+#include "secureboot.h"
 #include "vmalloc.h"
 #include "arch/counter.h"
 #include "arch/cpu.h"
@@ -225,6 +232,7 @@ static void keep_then(const void *fdt)
 void kexec_init(const void *fdt)
 {
 	struct mem_range r, handover;
+	const char *verifier;
 
 	kho_metadata_take();
 	bootfdt_chosen_u64(fdt, BATON_CHOSEN_GENERATION, &generation);
@@ -248,10 +256,18 @@ void kexec_init(const void *fdt)
 		pr_warn("kexec: no /chosen/baton,image: this kernel cannot kexec");
 		return;
 	}
-	if (image.folio)
-		pr_info("kexec: generation %llu; image copy %llu KiB at 0x%llx",
-			(unsigned long long)generation, (unsigned long long)(image.size >> 10),
-			(unsigned long long)(folio_pfn(image.folio) << PAGE_SHIFT));
+	if (!image.folio)
+		return;
+	pr_info("kexec: generation %llu; image copy %llu KiB at 0x%llx",
+		(unsigned long long)generation, (unsigned long long)(image.size >> 10),
+		(unsigned long long)(folio_pfn(image.folio) << PAGE_SHIFT));
+	verifier = bootfdt_chosen_string(fdt, BATON_CHOSEN_SECURE_BOOT);
+	if (verifier && strcmp(verifier, BATON_SECURE_BOOT_UEFI) != 0)
+		pr_warn("kexec: /chosen/%s is \"%s\", not \"%s\": ignored", BATON_CHOSEN_SECURE_BOOT,
+			verifier, BATON_SECURE_BOOT_UEFI);
+	else if (verifier)
+		pr_info("kexec: the image copy is the one UEFI Secure Boot verified at first boot "
+			"(/chosen/%s); kexec enters nothing else", BATON_CHOSEN_SECURE_BOOT);
 }
 
 static bool overlaps(u64 a, u64 an, u64 b, u64 bn)
@@ -358,7 +374,8 @@ static int build_fdt(void *dst, u64 size, const struct kho_handover *h, bool for
 	if (foreign) {
 		static const char *const baton_props[] = { BATON_CHOSEN_IMAGE, BATON_CHOSEN_THEN_IMAGE,
 							   BATON_CHOSEN_GENERATION, BATON_CHOSEN_KEXEC_TIMING,
-							   BATON_CHOSEN_COUNTER_FREQ };
+							   BATON_CHOSEN_COUNTER_FREQ,
+							   BATON_CHOSEN_SECURE_BOOT };
 
 		for (unsigned i = 0; i < ARRAY_SIZE(baton_props) && !err; i++)
 			err = drop_prop(dst, chosen, baton_props[i]);

@@ -1,7 +1,8 @@
 /*
  * fdt.c — what the loader writes into every boot FDT, on both
  * architectures (DESIGN.md section 3): /chosen/bootargs,
- * /chosen/baton,loader, the /memory node and the memory reservation block.
+ * /chosen/baton,loader, /chosen/baton,secure-boot after a verified start,
+ * the /memory node and the memory reservation block.
  * Called by main.c, after the architecture's half (x86_64.c, arm64.c) has
  * built or copied the rest of the tree.
  *
@@ -17,6 +18,7 @@
  */
 #include "loader.h"
 #include "kho/handover.h"
+#include "secureboot.h"
 #include "fdt_name.h"
 #include <libfdt.h>
 
@@ -50,7 +52,7 @@ EFI_STATUS fdt_error(const char *what, int err)
 
 EFI_STATUS fdt_set_chosen(void *fdt, const char *bootargs)
 {
-	int chosen = fdt_path_offset(fdt, "/chosen");
+	int chosen = fdt_path_offset(fdt, "/chosen"), err;
 
 	if (chosen == -FDT_ERR_NOTFOUND)
 		FDT_TRY(chosen = fdt_add_subnode(fdt, 0, "chosen"));
@@ -58,6 +60,20 @@ EFI_STATUS fdt_set_chosen(void *fdt, const char *bootargs)
 	if (bootargs[0] || !fdt_getprop(fdt, chosen, "bootargs", NULL))
 		FDT_TRY(fdt_setprop_string(fdt, chosen, "bootargs", bootargs));
 	FDT_TRY(fdt_setprop_string(fdt, chosen, BATON_CHOSEN_LOADER, LOADER_NAME));
+	/* Only this loader says Secure Boot verified the kernel (below): a
+	 * firmware's tree (arm64) that says so already is not believed. */
+	err = fdt_delprop(fdt, chosen, BATON_CHOSEN_SECURE_BOOT);
+	if (err != -FDT_ERR_NOTFOUND)
+		FDT_TRY(err);
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS fdt_set_secure_boot(void *fdt)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+
+	FDT_TRY(chosen);
+	FDT_TRY(fdt_setprop_string(fdt, chosen, BATON_CHOSEN_SECURE_BOOT, BATON_SECURE_BOOT_UEFI));
 	return EFI_SUCCESS;
 }
 

@@ -1,7 +1,8 @@
 /*
  * file.c — reads files that sit beside the loader on the ESP (baton.elf or
- * Image, cmdline.txt), for main.c. The folder comes from the loaded image's
- * file path, e.g. \EFI\BOOT\BOOTAA64.EFI -> \EFI\BOOT\.
+ * Image, cmdline.txt), for main.c, into pages it allocates the same way for
+ * a kernel the loader's own image carries (bundle.c). The folder comes from
+ * the loaded image's file path, e.g. \EFI\BOOT\BOOTAA64.EFI -> \EFI\BOOT\.
  */
 #include "loader.h"
 
@@ -25,12 +26,25 @@ static EFI_STATUS sibling_path(EFI_LOADED_IMAGE *li, const CHAR16 *name, CHAR16 
 	return EFI_SUCCESS;
 }
 
+EFI_STATUS file_buffer(UINTN n, void **data)
+{
+	EFI_PHYSICAL_ADDRESS buf = LOADER_MAX_ADDR;
+	EFI_STATUS st;
+
+	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateMaxAddress, EfiLoaderData,
+			       EFI_SIZE_TO_PAGES(n + 1), &buf);
+	if (EFI_ERROR(st))
+		return st;
+	((char *)(UINTN)buf)[n] = 0; /* text files come back terminated */
+	*data = (void *)(UINTN)buf;
+	return EFI_SUCCESS;
+}
+
 EFI_STATUS file_read(EFI_HANDLE image, const CHAR16 *name, void **data, UINTN *size)
 {
 	EFI_LOADED_IMAGE *li;
 	EFI_FILE_HANDLE root, file;
 	EFI_FILE_INFO *info;
-	EFI_PHYSICAL_ADDRESS buf = LOADER_MAX_ADDR;
 	CHAR16 path[256];
 	EFI_STATUS st;
 	UINTN n;
@@ -55,15 +69,12 @@ EFI_STATUS file_read(EFI_HANDLE image, const CHAR16 *name, void **data, UINTN *s
 	}
 	n = info->FileSize;
 	FreePool(info);
-	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateMaxAddress, EfiLoaderData,
-			       EFI_SIZE_TO_PAGES(n + 1), &buf);
+	st = file_buffer(n, data);
 	if (!EFI_ERROR(st)) {
 		*size = n;
-		st = uefi_call_wrapper(file->Read, 3, file, size, (void *)(UINTN)buf);
+		st = uefi_call_wrapper(file->Read, 3, file, size, *data);
 		if (!EFI_ERROR(st) && *size != n)
 			st = EFI_END_OF_FILE;
-		((char *)(UINTN)buf)[n] = 0; /* text files come back terminated */
-		*data = (void *)(UINTN)buf;
 	}
 	uefi_call_wrapper(file->Close, 1, file);
 	return st;

@@ -43,6 +43,7 @@ struct kernel {
 	u64 span;		/* bytes from base the image occupies, bss included */
 	u64 entry;		/* physical entry point */
 	bool bzimage;		/* x86-64: a bzImage, entered with a boot_params */
+	bool verified;		/* Secure Boot on, the file from the signed image */
 };
 
 /* main.c: stop with a message; the firmware regains control after a
@@ -52,6 +53,26 @@ __attribute__((noreturn)) void loader_fail(const CHAR16 *what, EFI_STATUS st);
 /* file.c: read a file from the folder the loader was started from into
  * pages below LOADER_MAX_ADDR. Returns EFI_NOT_FOUND when absent. */
 EFI_STATUS file_read(EFI_HANDLE image, const CHAR16 *name, void **data, UINTN *size);
+/* file.c: pages below LOADER_MAX_ADDR for n bytes and a NUL after them. */
+EFI_STATUS file_buffer(UINTN n, void **data);
+
+/* bundle.c: what a unified image (make image SIGN=...) carries in its own
+ * PE sections: the kernel file (.kernel, copied into a file_buffer) and
+ * the command line (.cmdline, read in place; none when absent). kernel is
+ * NULL when the image carries none: the plain loader, which reads files
+ * from the disk. An image that is not a sound PE, or has a .cmdline but
+ * no .kernel, is an error, with the reason printed. */
+struct bundle {
+	const void *kernel;
+	UINTN kernel_size;
+	const char *cmdline;
+	UINTN cmdline_size;
+};
+EFI_STATUS bundle_find(EFI_HANDLE image, struct bundle *b);
+
+/* secureboot.c: the firmware verifies the images it starts (the global
+ * variable SecureBoot is 1). */
+bool secureboot_on(void);
 
 /* place.c: span bytes of pages at a 2 MiB-aligned address below
  * LOADER_MAX_ADDR: exactly at want when it is non-zero, else as low as RAM
@@ -60,11 +81,16 @@ EFI_STATUS place_2m(u64 want, u64 span, bool low, u64 *addr);
 
 /* fdt.c: what every boot FDT gets. fdt_set_chosen writes /chosen/bootargs
  * (kept from the firmware's tree when bootargs is empty) and
- * /chosen/baton,loader. fdt_set_memory replaces every /memory node with one
+ * /chosen/baton,loader, and removes any /chosen/baton,secure-boot the
+ * firmware's tree had. fdt_set_memory replaces every /memory node with one
  * built from an EFI memory map and adds a memory reservation block entry
  * for what the firmware keeps; it does not allocate, so it can run between
  * GetMemoryMap and ExitBootServices, and again on a retry. */
 EFI_STATUS fdt_set_chosen(void *fdt, const char *bootargs);
+/* fdt.c: /chosen/baton,secure-boot (include/secureboot.h), after
+ * fdt_set_chosen, when Secure Boot is on and the kernel and command line
+ * came from the signed image. */
+EFI_STATUS fdt_set_secure_boot(void *fdt);
 EFI_STATUS fdt_set_memory(void *fdt, EFI_MEMORY_DESCRIPTOR *map, UINTN map_size,
 			  UINTN desc_size);
 /* Print a libfdt error and turn it into an EFI status. */

@@ -3,15 +3,21 @@
  * and arm64; what differs is behind the arch_* calls of loader.h:
  *
  *   1. the stack-protector canary (Debian's libfdt is built with it),
- *   2. the command line: load options, else cmdline.txt beside the loader,
- *   3. the kernel: KERNEL_FILE beside the loader (baton.elf, Image; on
- *      x86-64 a bzImage when there is no baton.elf), checked and placed
- *      2 MiB-aligned (efi.load_addr=ADDR on the command line chooses
- *      where),
- *   4. the boot FDT (built from scratch on x86-64, the firmware's own on
+ *   2. where the kernel and the command line come from: a unified image
+ *      (make image SIGN=...) carries both in its own .kernel and .cmdline
+ *      sections (bundle.c), and then nothing else is read; under Secure
+ *      Boot (secureboot.c) only such an image boots, because files on the
+ *      disk are verified by no one,
+ *   3. the command line: the .cmdline section, else the load options, else
+ *      cmdline.txt beside the loader,
+ *   4. the kernel: the .kernel section, else KERNEL_FILE beside the loader
+ *      (baton.elf, Image; on x86-64 a bzImage when there is no baton.elf),
+ *      checked and placed 2 MiB-aligned (efi.load_addr=ADDR on the command
+ *      line chooses where),
+ *   5. the boot FDT (built from scratch on x86-64, the firmware's own on
  *      arm64), then the memory map into it, then ExitBootServices, again
  *      with a fresh map if the map key went stale,
- *   5. the jump, with the FDT in the first argument register.
+ *   6. the jump, with the FDT in the first argument register.
  */
 #include "loader.h"
 #include "bootargs.h"
@@ -41,10 +47,13 @@ void loader_fail(const CHAR16 *what, EFI_STATUS st)
 		uefi_call_wrapper(BS->Stall, 1, 1000 * 1000);
 }
 
-/* The command line: load options, else cmdline.txt, as one ASCII line in
- * args (CMDLINE_MAX bytes). A longer line is cut between words and marked
- * (bootargs.c), and the firmware console says so before the kernel runs. */
-static void bootargs_get(EFI_HANDLE image, char *args)
+/* The command line: a unified image's .cmdline section, else the load
+ * options, else cmdline.txt, as one ASCII line in args (CMDLINE_MAX bytes). A longer line is cut between words and marked
+ * (bootargs.c), and the firmware console says so before the kernel runs.
+ * A unified image's command line is its .cmdline section alone (empty when
+ * it has none): load options come from a boot entry anyone with the
+ * firmware's setup or shell can write, and the signer did not sign them. */
+static void bootargs_get(EFI_HANDLE image, const struct bundle *b, char *args)
 {
 	EFI_LOADED_IMAGE *li;
 	char *line = NULL;
@@ -53,15 +62,19 @@ static void bootargs_get(EFI_HANDLE image, char *args)
 	long len = -1;
 	size_t given, kept;
 
-	if (!EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol,
-					 (void **)&li)) && li->LoadOptions &&
-	    li->LoadOptionsSize >= sizeof(CHAR16)) {
+	if (b->kernel) {
+		if (!(line = AllocatePool(b->cmdline_size + 1)))
+			loader_fail(L"allocating the command line", EFI_OUT_OF_RESOURCES);
+		len = (long)bootargs_from_text(b->cmdline ? b->cmdline : "", b->cmdline_size, line);
+	} else if (!EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol,
+						(void **)&li)) && li->LoadOptions &&
+		   li->LoadOptionsSize >= sizeof(CHAR16)) {
 		size = li->LoadOptionsSize / sizeof(CHAR16);
 		if (!(line = AllocatePool(size + 1)))
 			loader_fail(L"allocating the command line", EFI_OUT_OF_RESOURCES);
 		len = bootargs_from_options(li->LoadOptions, size, line);
 	}
-	if (len <= 0 && !EFI_ERROR(file_read(image, CMDLINE_FILE, &text, &size))) {
+	if (len <= 0 && !b->kernel && !EFI_ERROR(file_read(image, CMDLINE_FILE, &text, &size))) {
 		if (line)
 			FreePool(line);
 		if (!(line = AllocatePool(size + 1)))
@@ -101,6 +114,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	static char bootargs[CMDLINE_MAX];
 	static struct kernel k;
+	struct bundle b;
 	EFI_PHYSICAL_ADDRESS map_pa;
 	EFI_MEMORY_DESCRIPTOR *map;
 	UINTN map_size = 0, map_cap, key, desc_size;
@@ -113,16 +127,38 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	arch_canary_init();
 	Print(L"Baton EFI loader (" LOADER_NAME ")\n");
 
-	bootargs_get(image, bootargs);
+	st = bundle_find(image, &b);
+	if (EFI_ERROR(st))
+		loader_fail(L"reading this image's .kernel and .cmdline sections", st);
+	if (secureboot_on()) {
+		if (!b.kernel) {
+			Print(L"loader: Secure Boot is on, but this image carries no kernel: "
+			      KERNEL_FILE L" and " CMDLINE_FILE L" on the disk cannot be verified, "
+			      L"so they are not used (boot a signed unified image: make image "
+			      L"SIGN=...)\n");
+			loader_fail(L"booting under Secure Boot", EFI_SECURITY_VIOLATION);
+		}
+		Print(L"loader: Secure Boot is on; kernel and command line from the signed image\n");
+		k.verified = true;
+	} else if (b.kernel) {
+		Print(L"loader: Secure Boot is off; kernel and command line from this image's "
+		      L".kernel and .cmdline sections\n");
+	}
+	bootargs_get(image, &b, bootargs);
 	Print(L"loader: command line: %a\n", bootargs);
 
-	st = file_read(image, KERNEL_FILE, &file, &k.file_size);
+	if (b.kernel) {
+		file = (void *)b.kernel;
+		k.file_size = b.kernel_size;
+	} else {
+		st = file_read(image, KERNEL_FILE, &file, &k.file_size);
 #ifdef KERNEL_FILE_ALT
-	if (st == EFI_NOT_FOUND)
-		st = file_read(image, KERNEL_FILE_ALT, &file, &k.file_size);
+		if (st == EFI_NOT_FOUND)
+			st = file_read(image, KERNEL_FILE_ALT, &file, &k.file_size);
 #endif
-	if (EFI_ERROR(st))
-		loader_fail(L"reading " KERNEL_FILE, st);
+		if (EFI_ERROR(st))
+			loader_fail(L"reading " KERNEL_FILE, st);
+	}
 	k.file = file;
 	st = arch_kernel_place(&k, load_addr_from(bootargs));
 	if (EFI_ERROR(st))
@@ -130,6 +166,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	Print(L"loader: kernel at 0x%lx, entry 0x%lx\n", k.base, k.entry);
 
 	st = arch_fdt_build(&k, bootargs, &fdt);
+	if (!EFI_ERROR(st) && k.verified)
+		st = fdt_set_secure_boot(fdt);
 	if (EFI_ERROR(st))
 		loader_fail(L"building the FDT", st);
 

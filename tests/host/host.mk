@@ -32,7 +32,8 @@ HOST_KERNEL_SRCS := kernel/cmdline.c lib/format.c lib/kerrno.c \
 # uart.c picks among drivers that test_uart.c stands in for; the fuzzer,
 # which links HOST_KERNEL_SRCS without the tests, leaves it out.
 HOST_TEST_SRCS := $(wildcard tests/host/test_*.c) tests/host/fake_phys.c
-# boot/efi/bootargs.c is the EFI loader's command-line text, plain C; the
+# boot/efi/bootargs.c is the EFI loader's command-line text and boot/efi/pe.c
+# its own image's sections (test_pe.c), plain C; the
 # bzImage front end's boot_params reading is too (boot/linux/linuxboot.h),
 # against fake_phys.c's fake memory (its lb_map and lb_note); the bzImage
 # check with the ELF one, which test_bzimage.c runs on the real file; and
@@ -43,7 +44,8 @@ HOST_LINUXBOOT_SRCS := boot/linux/bootparams.c boot/linux/cmdline.c boot/linux/e
 # The multiboot2 front end's information reader, on the same fake memory
 # (tests/host/fake_phys.c, test_multiboot2.c).
 HOST_MB2_SRCS := boot/multiboot2/info.c
-HOST_SRCS := $(HOST_KERNEL_SRCS) drivers/uart/uart.c boot/efi/bootargs.c $(HOST_LINUXBOOT_SRCS) \
+HOST_SRCS := $(HOST_KERNEL_SRCS) drivers/uart/uart.c boot/efi/bootargs.c boot/efi/pe.c \
+	$(HOST_LINUXBOOT_SRCS) \
 	$(HOST_MB2_SRCS) \
 	$(HOST_TEST_SRCS) \
 	tests/host/harness.c tests/host/mm_boot.c tests/host/fake_arch.c \

@@ -24,9 +24,17 @@ u64 kexec_image_pages(void);
 bool kexec_will_kexec(void);
 
 /* Preserve the image, serialize KHO, place the image and a new boot FDT in
- * scratch, and enter it. Returns only on failure: a negative code (kerrno.h),
- * with a message, and the handover undone. */
+ * scratch, and enter it. Returns only on failure: a negative code (kerrno.h)
+ * and the line kexec_call_off prints, with everything the attempt did
+ * undone (the handover dropped, the image unpreserved, its pages given
+ * back): what callers preserved is still preserved, and kexec() may be
+ * called again. */
 int kexec(void);
+
+/* The one line that says a kexec will not happen: "kexec: called off
+ * (<ERR>): <why>; nothing was handed over, this kernel keeps running".
+ * kexec() prints it; so does a caller that gives up before calling it. */
+void kexec_call_off(int err, const char *why);
 
 /* kexec.then=initrd: whether it was asked for, and the kexec into that
  * kernel (the same steps as kexec(), without Baton's own files); -ENOENT

@@ -42,10 +42,12 @@ struct kho_radix {
 u64 kho_radix_key(phys_addr_t pa, unsigned int order);
 /* false when key encodes no valid (pa, order). */
 bool kho_radix_decode(u64 key, phys_addr_t *pa, unsigned int *order);
-/* Add or remove one block; nodes come from (and go back to) the page
- * allocator. -EEXIST / -ENOENT / -ENOMEM. */
+/* Add or remove one block; nodes come from the page allocator (a set that
+ * cannot have one adds none) and go back to it when they empty. -EEXIST /
+ * -ENOENT / -ENOMEM. kho_radix_test: is that block set? */
 int kho_radix_set(struct kho_radix *t, phys_addr_t pa, unsigned int order);
 int kho_radix_clear(struct kho_radix *t, phys_addr_t pa, unsigned int order);
+bool kho_radix_test(struct kho_radix *t, phys_addr_t pa, unsigned int order);
 /* Free every node of a tree built here. */
 void kho_radix_free(struct kho_radix *t);
 
@@ -146,8 +148,57 @@ int kho_handover_fdt(void *buf, int size, const struct kho_handover *h);
 /* Set one <addr size> property of the node chosen, replacing it. */
 int kho_chosen_set_range(void *fdt, int chosen, const char *name, u64 base, u64 size);
 
-/* Drop a serialized handover (the kexec did not happen after all). */
+/* Undo kho_serialize (the kexec did not happen after all): the root FDT
+ * and scratch array pages, the kexec-metadata record and the subtrees
+ * serializing added all go; what callers preserved stays preserved. */
 void kho_abort(void);
+
+/* Is the block at pa of that order preserved for the next kernel (set in
+ * the outgoing map)? Is the kmalloc object obj (kho_preserve_slab)? */
+bool kho_preserved(phys_addr_t pa, unsigned int order);
+bool kho_slab_preserved(const void *obj);
+
+/* Pages the outgoing side holds for its own bookkeeping (kho/alloc.c):
+ * radix nodes, vmalloc chunks, slab record chunks, the kexec-metadata
+ * record, the root FDT and the scratch array. Every such page is
+ * allocated and freed through kho_page_alloc/kho_page_free, so a
+ * generation's free pages plus these change only when a caller's own
+ * allocations do: a failed preserve or kexec that gives back what it took
+ * leaves both where they were. */
+u64 kho_own_pages(void);
+
+/* ---- Fault injection (kho/fault.c): kho.fail=SITE[:N] ---- */
+
+/* Where an allocation of the outgoing path is made. */
+enum kho_fail_site {
+	KHO_FAIL_RADIX,   /* a node of the preserved-memory map */
+	KHO_FAIL_VMALLOC, /* a chunk page of a preserved vmalloc area */
+	KHO_FAIL_SLAB,    /* a chunk page of the slab records */
+	KHO_FAIL_FDT,     /* the root FDT, the scratch array, the next boot FDT */
+	KHO_FAIL_SUBTREE, /* a subtree table entry, the kexec-metadata page */
+	KHO_FAIL_IMAGE,   /* the next kernel's slot in scratch (kexec) */
+	KHO_FAIL_SITES,
+	KHO_FAIL_ANY = KHO_FAIL_SITES /* kho.fail=any: whichever comes */
+};
+
+/* Asked before each allocation at site: true when this one must fail (and
+ * it has said so in the log). False at the cost of one predicted branch
+ * unless kho.fail= was given and has not fired yet. */
+extern bool kho_fail_armed;
+bool kho_fail_hit(enum kho_fail_site site);
+static inline bool kho_fail(enum kho_fail_site site)
+{
+	return unlikely(kho_fail_armed) && kho_fail_hit(site);
+}
+/* kho.fail='s value: "radix", "fdt:2", "any:7". 0 or -EINVAL. */
+int kho_fail_set(const char *val);
+/* Was kho.fail= given; has its failure been injected? */
+bool kho_fail_given(void);
+bool kho_fail_fired(void);
+/* Hold the injection off (a self-test of the normal path) and on again. */
+void kho_fail_pause(bool pause);
+/* Before a kexec: say so when kho.fail= was given and never fired. */
+void kho_fail_report(void);
 
 /* ---- The incoming kernel (kho/validate.c, kho/restore.c) ---- */
 

@@ -410,35 +410,50 @@ static int build_fdt(void *dst, u64 size, const struct kho_handover *h, bool for
 	return err;
 }
 
-static int preserve_image(void)
+/* What this attempt preserved of Baton's own files, which a kexec that
+ * does not happen unpreserves again: the next attempt starts from the
+ * same state, and what callers preserved is all that stays preserved. */
+static bool image_preserved, then_preserved;
+
+static int preserve_files(char *why, size_t n)
 {
 	int err = kho_preserve_folio(image.folio);
 
-	if (err == -EEXIST) /* preserved for a kexec that did not happen */
-		return 0;
-	if (err)
-		pr_err("kexec: cannot preserve the image copy (%s)", err_name(err));
-	return err;
-}
-
-static int preserve_then(void)
-{
-	int err;
-
-	if (then_out.size) /* preserved for a kexec that did not happen */
+	if (err && err != -EEXIST) /* -EEXIST: a caller keeps it preserved */
+		return err_why(why, n, err, "the image copy could not be preserved");
+	image_preserved = !err;
+	if (!then.data)
 		return 0;
 	err = kho_preserve_vmalloc(then.data, &then_out.area);
-	if (err) {
-		pr_err("kexec: cannot preserve the kexec.then kernel (%s)", err_name(err));
-		return err;
-	}
+	if (err)
+		return err_why(why, n, err, "the kexec.then kernel could not be preserved");
 	then_out.size = then.size;
+	then_preserved = true;
 	return 0;
 }
 
+static void unpreserve_files(void)
+{
+	if (image_preserved)
+		kho_unpreserve_folio(image.folio);
+	if (then_preserved)
+		kho_unpreserve_vmalloc(&then_out.area);
+	image_preserved = then_preserved = false;
+	then_out.size = 0;
+}
+
+void kexec_call_off(int err, const char *why)
+{
+	pr_err("kexec: called off (%s): %s; nothing was handed over, this kernel keeps running",
+	       err_name(err), why);
+}
+
 /* kexec into the kernel file k: this kernel's own copy, or (foreign) the
- * kexec.then kernel. Returns only on failure: the code, with a message,
- * and nothing of the handover left behind. */
+ * kexec.then kernel. Returns only on failure: the code, with one line
+ * (kexec_call_off), and nothing of the attempt left behind: the handover
+ * is dropped (kho_abort), Baton's files unpreserved, the allocations of
+ * the attempt given back. kho.fail= injects failures at two of its own
+ * sites: image (the slot in scratch) and fdt (the next boot FDT). */
 static int kexec_file(const struct kept_file *k, bool foreign)
 {
 	const char *what = foreign ? "kexec.then kernel" : "image copy";
@@ -447,18 +462,19 @@ static int kexec_file(const struct kept_file *k, bool foreign)
 	void *timing = NULL;
 	phys_addr_t slot, fdt_pa;
 	u64 fdt_size, need;
-	char why[ERR_WHY_MAX];
+	char why[ERR_WHY_MAX], detail[ERR_WHY_MAX];
+	bool serialized = false;
 	int err;
 
 	kexec_timing_enter(KT_KEXEC);
 	if (!k->data) {
-		pr_err("kexec: no %s to kexec into", what);
-		return -ENOENT;
+		err = err_why(why, sizeof(why), -ENOENT, "there is no %s to kexec into", what);
+		goto off;
 	}
-	err = arch_kexec_image_check(k->data, k->size, &l, why, sizeof(why));
+	err = arch_kexec_image_check(k->data, k->size, &l, detail, sizeof(detail));
 	if (err) {
-		pr_err("kexec: the %s is unusable: %s", what, why);
-		return err;
+		err_why(why, sizeof(why), err, "the %s is unusable: %s", what, detail);
+		goto off;
 	}
 	/* The tree's content, not its totalsize: QEMU's arm64 tree says 1 MiB
 	 * for 10 KiB of content, and the next kernel's FDT is copied, cleaned
@@ -466,35 +482,36 @@ static int kexec_file(const struct kept_file *k, bool foreign)
 	fdt_size = bootfdt_content_size(boot_fdt) ?: fdt_totalsize(boot_fdt);
 	fdt_size = ALIGN_UP(fdt_size + FDT_SLACK, 8);
 	need = ALIGN_UP(l.span, PAGE_SIZE) + fdt_size;
-	slot = find_slot(need);
+	slot = kho_fail(KHO_FAIL_IMAGE) ? 0 : find_slot(need);
 	if (!slot) {
-		pr_err("kexec: no room for %llu KiB in scratch (kho_scratch= sets its size)",
-		       (unsigned long long)(need >> 10));
-		return -ENOSPC;
+		err = err_why(why, sizeof(why), -ENOSPC,
+			      "no room for the next kernel's %llu KiB in scratch (kho_scratch= sets its "
+			      "size)", (unsigned long long)(need >> 10));
+		goto off;
 	}
 	/* Baton's next generation keeps both files; another kernel gets
 	 * neither (it would only find them reserved). */
 	if (!foreign) {
 		kexec_timing_enter(KT_PRESERVE);
-		err = preserve_image();
-		if (!err && then.data)
-			err = preserve_then();
+		err = preserve_files(why, sizeof(why));
 		if (err)
-			return err;
+			goto off;
 	}
 	kexec_timing_enter(KT_SERIALIZE);
 	err = kho_serialize(&h);
 	if (err) {
-		pr_err("kexec: KHO could not serialize (%s)", err_name(err));
-		return err;
+		err_why(why, sizeof(why), err, "KHO could not serialize the handover");
+		goto off;
 	}
+	serialized = true;
 	kexec_timing_enter(KT_KEXEC);
 	fdt_pa = slot + ALIGN_UP(l.span, PAGE_SIZE);
-	err = build_fdt(phys_to_virt(fdt_pa), fdt_size, &h, foreign, &timing);
+	err = kho_fail(KHO_FAIL_FDT) ? -FDT_ERR_NOSPACE
+				      : build_fdt(phys_to_virt(fdt_pa), fdt_size, &h, foreign, &timing);
 	if (err) {
-		pr_err("kexec: building the next boot FDT: %s; kexec called off", fdt_strerror(err));
-		kho_abort();
-		return -ENOSPC;
+		err = err_why(why, sizeof(why), -ENOSPC, "building the next boot FDT: %s",
+			      fdt_strerror(err));
+		goto off;
 	}
 	kexec_timing_enter(KT_COPY);
 	arch_kexec_image_place(k->data, k->size, phys_to_virt(slot), &l);
@@ -512,6 +529,7 @@ static int kexec_file(const struct kept_file *k, bool foreign)
 
 		kexec_damage(&d);
 	}
+	kho_fail_report();
 	if (foreign)
 		pr_info("kexec: generation %llu -> the kexec.then kernel: image at 0x%llx, FDT at "
 			"0x%llx, command line \"%s\", entering", (unsigned long long)generation,
@@ -522,8 +540,14 @@ static int kexec_file(const struct kept_file *k, bool foreign)
 			(unsigned long long)generation, (unsigned long long)generation + 1,
 			(unsigned long long)slot + l.entry_off, (unsigned long long)fdt_pa);
 	arch_kexec_jump(slot + l.entry_off, fdt_pa, slot, fdt_pa + fdt_size - slot);
-	kho_abort(); /* the arch could not enter it, and said why */
-	return -ENOEXEC;
+	/* The arch could not enter it, and said why. */
+	err = err_why(why, sizeof(why), -ENOEXEC, "the %s could not be entered", what);
+off:
+	if (serialized)
+		kho_abort();
+	unpreserve_files();
+	kexec_call_off(err, why);
+	return err;
 }
 
 int kexec(void)

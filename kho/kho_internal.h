@@ -2,7 +2,8 @@
  * kho_internal.h — state shared by the files of kho/. Not for callers.
  *
  * kho/ has three layers, and calls go down or sideways within a side only:
- *   shared    state.c (struct kho_state, scratch), radix.c, subtree.c
+ *   shared    state.c (struct kho_state, scratch), radix.c, subtree.c,
+ *             alloc.c (the outgoing side's own pages), fault.c (kho.fail=)
  *   outgoing  preserve.c, serialize.c, slab_out.c, metadata_out.c
  *   incoming  validate.c, restore.c, slab_in.c, metadata_in.c
  * Above both sides: boot.c (kho_boot, kho_reset) and vmalloc.c (whose
@@ -62,6 +63,8 @@ struct kho_state {
 	/* The kexec count its kexec-metadata said (metadata_in.c), 0 on a cold
 	 * boot; metadata_out.c writes one more. */
 	u32 in_kexec_count;
+	/* Outgoing: pages held through kho_page_alloc (alloc.c). */
+	u64 own_pages;
 };
 
 extern struct kho_state kho;
@@ -80,13 +83,21 @@ static inline unsigned kho_run_order(u64 pfn, u64 end)
 	return order;
 }
 
+/* A zeroed page for the outgoing side's bookkeeping, unless kho.fail=
+ * fails this allocation at site (NULL then, as when memory ran out); and
+ * its free. Both keep kho_own_pages() (alloc.c). */
+struct page *kho_page_alloc(enum kho_fail_site site);
+void kho_page_free(struct page *p);
+
 bool kho_in_scratch(phys_addr_t base, u64 size);
 /* Does one scratch area hold all of [base, base + size)? */
 bool kho_in_scratch_whole(phys_addr_t base, u64 size);
 void kho_serialize_reset(void);
-/* The outgoing kexec-metadata subtree (metadata_out.c). */
+/* The outgoing kexec-metadata subtree (metadata_out.c): forget it, write
+ * it (its page is kept for the next write), drop it (page and subtree). */
 void kho_metadata_reset(void);
 int kho_metadata_write(void);
+void kho_metadata_drop(void);
 /* Is a preserved block of that order waiting at phys for owner?
  * kho_waiting_for says why not; kho_block_waits_for only answers.
  * kho_waiting: for any restore (KHO_OWNER_ANY). */

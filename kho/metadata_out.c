@@ -30,11 +30,11 @@ int kho_metadata_write(void)
 	struct kho_kexec_metadata *m;
 
 	if (!out_page) {
-		out_page = alloc_pages(__GFP_ZERO, 0);
+		out_page = kho_page_alloc(KHO_FAIL_SUBTREE);
 		if (!out_page)
 			return -ENOMEM;
 		if (kho_preserve_pages(out_page, 1) < 0) {
-			__free_pages(out_page, 0);
+			kho_page_free(out_page);
 			out_page = NULL;
 			return -ENOMEM;
 		}
@@ -46,4 +46,14 @@ int kho_metadata_write(void)
 	m->kexec_count = kho.in_kexec_count + 1;
 	kho_remove_subtree(KHO_METADATA_SUBTREE);
 	return kho_add_subtree(KHO_METADATA_SUBTREE, m, sizeof(*m));
+}
+
+void kho_metadata_drop(void)
+{
+	kho_remove_subtree(KHO_METADATA_SUBTREE);
+	if (out_page) {
+		kho_unpreserve_pages(out_page, 1);
+		kho_page_free(out_page);
+		out_page = NULL;
+	}
 }

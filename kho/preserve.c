@@ -1,6 +1,9 @@
 /*
  * preserve.c — the outgoing side of KHO: the preserve and unpreserve
- * calls, which set and clear bits in the radix tree (kho/radix.c). Nothing is copied: preserved memory stays where it is.
+ * calls, which set and clear bits in the radix tree (kho/radix.c), and
+ * kho_preserved, which asks. Nothing is copied: preserved memory stays
+ * where it is. A call that fails (-ENOMEM: no page for a radix node)
+ * leaves nothing of itself set.
  */
 #include "kho.h"
 #include "kho_internal.h"
@@ -82,4 +85,9 @@ int kho_unpreserve_pages(struct page *page, u64 nr_pages)
 			err = -ENOENT;
 	}
 	return err;
+}
+
+bool kho_preserved(phys_addr_t pa, unsigned int order)
+{
+	return kho_radix_test(&kho.tree, pa, order);
 }

@@ -1,10 +1,12 @@
 /*
  * radix.c — the preserved-memory map: Linux's KHO radix tree (kho/abi.h,
  * part 2). The outgoing kernel sets and clears bits as callers preserve and
- * unpreserve; the incoming one walks the tree it finds, checking every
- * node before it reads it.
+ * unpreserve, its nodes coming from kho_page_alloc (alloc.c) and going
+ * back when they empty; the incoming one walks the tree it finds,
+ * checking every node before it reads it.
  */
 #include "kho.h"
+#include "kho_internal.h"
 #include "kho/abi.h"
 #include "buddy.h"
 #include "compiler.h"
@@ -41,43 +43,69 @@ bool kho_radix_decode(u64 key, phys_addr_t *pa, unsigned int *order)
 	return true;
 }
 
-static void *node_alloc(void)
-{
-	struct page *p = alloc_pages(__GFP_ZERO, 0);
+/* A node's page from its entry: a table or a leaf, NODE_WORDS words each. */
+#define NODE_WORDS (sizeof(struct kho_radix_node) / sizeof(u64))
+_Static_assert(sizeof(struct kho_radix_leaf) == sizeof(struct kho_radix_node), "one node size");
 
-	return p ? page_address(p) : NULL;
+static u64 *node_words(u64 entry)
+{
+	return phys_to_virt(entry);
 }
 
-/* The leaf for key, creating the path when create. */
-static struct kho_radix_leaf *leaf_for(struct kho_radix *t, u64 key, bool create)
+static bool node_empty(u64 entry)
 {
-	struct kho_radix_node *n;
+	const u64 *w = node_words(entry);
 
-	if (!t->root) {
-		if (!create || !(n = node_alloc()))
-			return NULL;
-		t->root = virt_to_phys(n);
+	for (unsigned i = 0; i < NODE_WORDS; i++) {
+		if (w[i])
+			return false;
 	}
-	n = phys_to_virt(t->root);
-	for (int level = KHO_TREE_LEVELS - 1; level >= 1; level--) {
-		u64 *e = &n->table[level_index(key, level)];
+	return true;
+}
 
+static void node_free(u64 *entry)
+{
+	kho_page_free(virt_to_page(node_words(*entry)));
+	*entry = 0;
+}
+
+/*
+ * The entries on key's path: path[level] names the node of that level
+ * (KHO_TREE_LEVELS - 1: the root, t->root itself; 0: the leaf). With
+ * create, missing nodes are made (kho_page_alloc, site radix); when one
+ * cannot be, every node this call made is freed again and the tree is as
+ * it was: a preserve that fails leaves no empty node behind. Returns the
+ * leaf, or NULL (no such path, or no memory).
+ */
+static struct kho_radix_leaf *leaf_for(struct kho_radix *t, u64 key, bool create,
+				       u64 *path[KHO_TREE_LEVELS])
+{
+	u64 *made[KHO_TREE_LEVELS], *e = &t->root;
+	int nmade = 0;
+
+	for (int level = KHO_TREE_LEVELS - 1; level >= 0; level--) {
 		if (!*e) {
-			void *next;
+			struct page *p = create ? kho_page_alloc(KHO_FAIL_RADIX) : NULL;
 
-			if (!create || !(next = node_alloc()))
+			if (!p) {
+				while (nmade) /* deepest first: each lives in the one above */
+					node_free(made[--nmade]);
 				return NULL;
-			*e = virt_to_phys(next);
+			}
+			*e = page_to_phys(p);
+			made[nmade++] = e;
 		}
-		n = phys_to_virt(*e);
+		path[level] = e;
+		if (level)
+			e = &node_words(*e)[level_index(key, level)];
 	}
-	return (struct kho_radix_leaf *)n;
+	return (struct kho_radix_leaf *)node_words(*path[0]);
 }
 
 int kho_radix_set(struct kho_radix *t, phys_addr_t pa, unsigned int order)
 {
-	u64 key = kho_radix_key(pa, order);
-	struct kho_radix_leaf *l = leaf_for(t, key, true);
+	u64 key = kho_radix_key(pa, order), *path[KHO_TREE_LEVELS];
+	struct kho_radix_leaf *l = leaf_for(t, key, true, path);
 	unsigned b = leaf_bit(key);
 
 	if (!l)
@@ -88,36 +116,48 @@ int kho_radix_set(struct kho_radix *t, phys_addr_t pa, unsigned int order)
 	return 0;
 }
 
+bool kho_radix_test(struct kho_radix *t, phys_addr_t pa, unsigned int order)
+{
+	u64 key = kho_radix_key(pa, order), *path[KHO_TREE_LEVELS];
+	struct kho_radix_leaf *l = leaf_for(t, key, false, path);
+	unsigned b = leaf_bit(key);
+
+	return l && (l->bitmap[b / 64] & (1ULL << (b % 64)));
+}
+
+/* Clearing the last bit of a leaf frees the leaf, and each table above
+ * that it leaves empty: unpreserving gives the map's pages back. */
 int kho_radix_clear(struct kho_radix *t, phys_addr_t pa, unsigned int order)
 {
-	u64 key = kho_radix_key(pa, order);
-	struct kho_radix_leaf *l = leaf_for(t, key, false);
+	u64 key = kho_radix_key(pa, order), *path[KHO_TREE_LEVELS];
+	struct kho_radix_leaf *l = leaf_for(t, key, false, path);
 	unsigned b = leaf_bit(key);
 
 	if (!l || !(l->bitmap[b / 64] & (1ULL << (b % 64))))
 		return -ENOENT;
 	l->bitmap[b / 64] &= ~(1ULL << (b % 64));
+	for (int level = 0; level < KHO_TREE_LEVELS && node_empty(*path[level]); level++)
+		node_free(path[level]);
 	return 0;
 }
 
-static void free_level(phys_addr_t node, int level)
+static void free_level(u64 *entry, int level)
 {
-	struct kho_radix_node *n = phys_to_virt(node);
+	u64 *w = node_words(*entry);
 
 	if (level >= 1) {
-		for (unsigned i = 0; i < ARRAY_SIZE(n->table); i++) {
-			if (n->table[i])
-				free_level(n->table[i], level - 1);
+		for (unsigned i = 0; i < NODE_WORDS; i++) {
+			if (w[i])
+				free_level(&w[i], level - 1);
 		}
 	}
-	__free_pages(virt_to_page(n), 0);
+	node_free(entry);
 }
 
 void kho_radix_free(struct kho_radix *t)
 {
 	if (t->root)
-		free_level(t->root, KHO_TREE_LEVELS - 1);
-	t->root = 0;
+		free_level(&t->root, KHO_TREE_LEVELS - 1);
 }
 
 /* A leaf's blocks one at a time (w->block), or a bitmap word at a time

@@ -11,13 +11,16 @@
 #include <libfdt.h>
 
 /* KHO's outgoing side on the machine: scratch exists and is refused, a
- * folio is preserved once, and the handover serializes. */
+ * folio is preserved once, the handover serializes, and undoing it all
+ * gives every page of KHO's own back. kho.fail= is held off meanwhile:
+ * the injection is for the chain's handover (ktest/kho_fault.c). */
 KTEST(kho, preserve_and_serialize)
 {
 	const struct kho_scratch *areas;
 	struct kho_handover h;
 	struct folio *f = folio_alloc(GFP_KERNEL, 2);
 	int n = kho_scratch_areas(&areas), used = 0;
+	u64 own = kho_own_pages();
 
 	/* One area of Baton's own, or the ones a handover brought (Linux's
 	 * NUMA nodes + 2, some possibly empty). */
@@ -32,6 +35,7 @@ KTEST(kho, preserve_and_serialize)
 	KT_EXPECT(t, f != NULL);
 	if (!f)
 		return;
+	kho_fail_pause(true);
 	KT_EXPECT(t, kho_preserve_folio(f) == 0);
 	KT_EXPECT(t, kho_preserve_folio(f) == -EEXIST);
 	KT_EXPECT(t, kho_serialize(&h) == 0 && h.fdt &&
@@ -40,5 +44,7 @@ KTEST(kho, preserve_and_serialize)
 	KT_EXPECT(t, kho_unpreserve_folio(f) == 0);
 	KT_EXPECT(t, kho_unpreserve_folio(f) == -ENOENT);
 	kho_abort();
+	kho_fail_pause(false);
+	KT_EXPECT(t, kho_own_pages() == own);
 	folio_put(f);
 }

@@ -2,7 +2,8 @@
  * serialize.c — turns what was preserved into the handover (kho/abi.h): the
  * scratch array and the KHO root FDT, each on a preserved page of its own.
  * The radix tree needs no serializing: it already is in its final form,
- * and the root FDT just publishes its root node.
+ * and the root FDT just publishes its root node. kho_abort takes all of
+ * it back when the kexec does not happen.
  */
 #include "kho.h"
 #include "kho_internal.h"
@@ -44,13 +45,13 @@ void kho_serialize_reset(void)
 	out_fdt = out_scratch = NULL;
 }
 
-/* A zeroed page, preserved. */
+/* A zeroed page, preserved (site fdt of kho.fail=). */
 static struct page *preserved_page(void)
 {
-	struct page *p = alloc_pages(__GFP_ZERO, 0);
+	struct page *p = kho_page_alloc(KHO_FAIL_FDT);
 
 	if (p && kho_preserve_pages(p, 1) < 0) {
-		__free_pages(p, 0);
+		kho_page_free(p);
 		p = NULL;
 	}
 	return p;
@@ -60,30 +61,33 @@ static void drop(struct page **p)
 {
 	if (*p) {
 		kho_unpreserve_pages(*p, 1);
-		__free_pages(*p, 0);
+		kho_page_free(*p);
 		*p = NULL;
 	}
 }
 
+/* All or nothing: whatever step fails, kho_abort undoes the others, and
+ * what callers preserved is left as it was. */
 int kho_serialize(struct kho_handover *out)
 {
 	void *fdt;
 	u64 map;
 	int err;
 
+	drop(&out_fdt); /* serializing again replaces the last handover */
+	drop(&out_scratch);
 	err = kho_slab_serialize();
 	if (!err)
 		err = kho_metadata_write();
-	if (err)
+	if (!err) {
+		out_fdt = preserved_page();
+		out_scratch = preserved_page();
+		if (!out_fdt || !out_scratch)
+			err = -ENOMEM;
+	}
+	if (err) {
+		kho_abort();
 		return err;
-	drop(&out_fdt); /* serializing again replaces the last handover */
-	drop(&out_scratch);
-	out_fdt = preserved_page();
-	out_scratch = preserved_page();
-	if (!out_fdt || !out_scratch) {
-		drop(&out_fdt);
-		drop(&out_scratch);
-		return -ENOMEM;
 	}
 	memcpy(page_address(out_scratch), kho.scratch, kho.nr_scratch * sizeof(kho.scratch[0]));
 
@@ -100,6 +104,7 @@ int kho_serialize(struct kho_handover *out)
 		err = kho_subtrees_write(fdt);
 	if (err) {
 		pr_err("kho: building the root FDT: %s", fdt_strerror(err));
+		kho_abort();
 		return -ENOMEM;
 	}
 	out->fdt = page_to_phys(out_fdt);
@@ -113,4 +118,6 @@ void kho_abort(void)
 {
 	drop(&out_fdt);
 	drop(&out_scratch);
+	kho_metadata_drop();
+	kho_remove_subtree(KHO_SLAB_SUBTREE);
 }

@@ -31,21 +31,40 @@ void kho_slab_out_reset(void)
 	out_first = out_last = NULL;
 }
 
+/* What the records say of one slab: how many objects of it are kept, and
+ * whether one of them is the object at phys. */
 struct same_slab {
 	phys_addr_t base;
 	u32 order;
 	u64 count;
+	phys_addr_t phys;
+	bool has_phys;
 };
 
 static bool count_same_slab(struct kho_slab_rec *r, void *arg)
 {
 	struct same_slab *s = arg;
 
-	if (r->slot_size && ALIGN_DOWN(r->phys, PAGE_SIZE << r->slab_order) == s->base)
+	if (r->slot_size && ALIGN_DOWN(r->phys, PAGE_SIZE << r->slab_order) == s->base) {
 		s->count++;
+		s->has_phys |= r->phys == s->phys;
+	}
 	return true;
 }
 
+static void unpreserve_slab_pages(phys_addr_t base, u32 order)
+{
+	kho_unpreserve_pages(pfn_to_page(base >> PAGE_SHIFT), 1UL << order);
+}
+
+/*
+ * The chain: out_first .. out_last, linked by next. Every chunk before
+ * out_last is full (KHO_SLAB_CHUNK_RECS records); out_last holds at least
+ * one, unless it is out_first (an empty chain keeps its first chunk). e.g.
+ * 300 records: a full chunk, then one of 45. Preserving appends at the
+ * end; unpreserving moves the last record into the hole and drops
+ * out_last when that empties it.
+ */
 int kho_preserve_slab(void *obj)
 {
 	struct slab_object_info info;
@@ -58,8 +77,10 @@ int kho_preserve_slab(void *obj)
 		pr_err("kho: %p is not an allocated kmalloc object; not preserved", obj);
 		return -EINVAL;
 	}
-	same = (struct same_slab){ info.slab_base, info.slab_order, 0 };
+	same = (struct same_slab){ info.slab_base, info.slab_order, 0, virt_to_phys(obj), false };
 	each_rec(out_first, count_same_slab, &same);
+	if (same.has_phys)
+		return -EEXIST;
 	if (!same.count) { /* the first object of this slab: preserve the slab */
 		err = kho_preserve_pages(pfn_to_page(info.slab_base >> PAGE_SHIFT),
 					 1UL << info.slab_order);
@@ -67,14 +88,13 @@ int kho_preserve_slab(void *obj)
 			return err;
 	}
 	if (!out_last || out_last->count == KHO_SLAB_CHUNK_RECS) {
-		struct page *cp = alloc_pages(__GFP_ZERO, 0);
+		struct page *cp = kho_page_alloc(KHO_FAIL_SLAB);
 
 		if (!cp || kho_preserve_pages(cp, 1) < 0) {
 			if (cp)
-				__free_pages(cp, 0);
+				kho_page_free(cp);
 			if (!same.count)
-				kho_unpreserve_pages(pfn_to_page(info.slab_base >> PAGE_SHIFT),
-						     1UL << info.slab_order);
+				unpreserve_slab_pages(info.slab_base, info.slab_order);
 			return -ENOMEM;
 		}
 		if (out_last)
@@ -88,6 +108,20 @@ int kho_preserve_slab(void *obj)
 	return 0;
 }
 
+bool kho_slab_preserved(const void *obj)
+{
+	struct find f = { virt_to_phys(obj), NULL };
+
+	each_rec(out_first, find_rec, &f);
+	return f.found != NULL;
+}
+
+static void drop_chunk(struct kho_slab_chunk *c)
+{
+	kho_unpreserve_pages(virt_to_page(c), 1);
+	kho_page_free(virt_to_page(c));
+}
+
 int kho_unpreserve_slab(void *obj)
 {
 	struct find f = { virt_to_phys(obj), NULL };
@@ -99,12 +133,23 @@ int kho_unpreserve_slab(void *obj)
 		return -ENOENT;
 	r = f.found;
 	same = (struct same_slab){ ALIGN_DOWN(r->phys, PAGE_SIZE << r->slab_order),
-				   r->slab_order, 0 };
-	/* Move the chain's last record into the hole. */
+				   r->slab_order, 0, 0, false };
+	/* Move the chain's last record into the hole (out_last holds one: a
+	 * record was found). */
 	*r = out_last->rec[--out_last->count];
+	memset(&out_last->rec[out_last->count], 0, sizeof(*r));
+	if (!out_last->count && out_last != out_first) {
+		struct kho_slab_chunk *prev = out_first;
+
+		while (phys_to_virt(prev->next) != out_last)
+			prev = phys_to_virt(prev->next);
+		drop_chunk(out_last);
+		prev->next = 0;
+		out_last = prev;
+	}
 	each_rec(out_first, count_same_slab, &same);
 	if (!same.count) /* no object of that slab is kept any more */
-		kho_unpreserve_pages(pfn_to_page(same.base >> PAGE_SHIFT), 1UL << same.order);
+		unpreserve_slab_pages(same.base, same.order);
 	return 0;
 }
 
@@ -126,8 +171,7 @@ int kho_slab_serialize(void)
 			struct kho_slab_chunk *next = out_first->next ? phys_to_virt(out_first->next)
 								      : NULL;
 
-			kho_unpreserve_pages(virt_to_page(out_first), 1);
-			__free_pages(virt_to_page(out_first), 0);
+			drop_chunk(out_first);
 			out_first = next;
 		}
 		out_last = NULL;

@@ -29,6 +29,8 @@ int kho_add_subtree(const char *name, const void *blob, u64 size)
 		return -EINVAL;
 	if (find(name))
 		return -EEXIST;
+	if (kho_fail(KHO_FAIL_SUBTREE)) /* kho.fail=subtree: as if the table were full */
+		return -ENOMEM;
 	for (int i = 0; i < KHO_MAX_SUBTREES; i++) {
 		struct kho_subtree *t = &kho.subtrees[i];
 

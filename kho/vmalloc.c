@@ -2,7 +2,9 @@
  * vmalloc.c (kho) — preserving vmalloc areas in Linux's format (kho/abi.h,
  * part 3): the area's pages, plus a chain of chunk pages that list their
  * physical addresses, all preserved; the 16-byte struct kho_vmalloc that
- * points at the chain goes into the caller's own preserved data.
+ * points at the chain goes into the caller's own preserved data. Preserving
+ * is all or nothing: a chunk page that cannot be had (kho.fail=vmalloc
+ * too) or a page that cannot be preserved undoes the whole area.
  */
 #include "kho.h"
 #include "kho_internal.h"
@@ -28,7 +30,7 @@ int kho_unpreserve_vmalloc(struct kho_vmalloc *v)
 		for (int i = 0; i < KHO_VMALLOC_CHUNK_ENTRIES && c->phys[i]; i++)
 			kho_unpreserve_pages(pfn_to_page(c->phys[i] >> PAGE_SHIFT), 1);
 		kho_unpreserve_pages(virt_to_page(c), 1);
-		__free_pages(virt_to_page(c), 0);
+		kho_page_free(virt_to_page(c));
 		pa = next;
 	}
 	memset(v, 0, sizeof(*v));
@@ -52,7 +54,7 @@ int kho_preserve_vmalloc(void *ptr, struct kho_vmalloc *out)
 	out->order = 0;
 	for (u64 i = 0; i < n && !err; i++) {
 		if (i % KHO_VMALLOC_CHUNK_ENTRIES == 0) { /* a new chunk, at the end */
-			struct page *cp = alloc_pages(__GFP_ZERO, 0);
+			struct page *cp = kho_page_alloc(KHO_FAIL_VMALLOC);
 
 			if (!cp) {
 				err = -ENOMEM;

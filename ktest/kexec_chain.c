@@ -11,6 +11,10 @@
  * of a kernel that cannot kexec fails its boot test instead of ending
  * quietly. kernel/kexec.c knows nothing of the clients.
  *
+ * Under kho.fail= (ktest/kho_fault.c) each step also hands on a set of
+ * the fault test's, and an attempt the injected failure called off is
+ * checked and made again.
+ *
  * The handover benchmark (bench.handover=, ktest/handover_bench.c) is a
  * chain of one handover with a set of its own, restored here too.
  *
@@ -24,6 +28,7 @@
 #include "kexec.h"
 #include "kexec_timing.h"
 #include "kho.h"
+#include "kho_fault_test.h"
 #include "kho_linux_test.h"
 #include "kho_test.h"
 #include "ktest.h"
@@ -46,6 +51,7 @@ void kexec_chain_restore(void)
 
 	if (kho_retrieve_subtree(KHO_LINUX_TEST_SUBTREE, &pa, &size) == 0)
 		ktest_run_one("kho_linux", "restore", boot_fdt);
+	kho_fault_test_restore(); /* before the chain's leak check */
 	if (kexec_chain_length())
 		ktest_run_one("kho_chain", "restore", boot_fdt);
 	else if (kho_soak_on())
@@ -64,7 +70,36 @@ KTEST_ON_DEMAND(kexec, timing)
 		ktest_fail(t, "the timing line: %s", why);
 }
 
-/* The kexec call: from here on the time is the next handover's. */
+/* One try at the kexec: every set preserved, then kexec(), which returns
+ * only when it did not happen. A set that cannot be preserved calls the
+ * kexec off before it starts. */
+static int chain_attempt(void)
+{
+	const char *why = "the fault test's set could not be preserved";
+	int err;
+
+	kexec_timing_enter(KT_PRESERVE);
+	err = kho_fault_test_preserve();
+	if (!err) {
+		kho_fault_test_mark(false);
+		why = "the KHO self-test could not preserve its set";
+		err = kho_test_preserve();
+	}
+	if (!err) {
+		why = "the Linux test_kho set could not be handed on";
+		err = kho_linux_test_preserve(0);
+	}
+	if (err) {
+		kexec_call_off(err, why);
+		return err;
+	}
+	kho_fault_test_mark(true);
+	return kexec();
+}
+
+/* The kexec call: from here on the time is the next handover's. Under
+ * kho.fail= (ktest/kho_fault.c) an attempt the injected failure called
+ * off is checked, then made once more. */
 KTEST_ON_DEMAND(kexec, chain_step)
 {
 	int err;
@@ -72,12 +107,11 @@ KTEST_ON_DEMAND(kexec, chain_step)
 	kexec_timing_enter(KT_FILL);
 	if (kho_test_fill() < 0)
 		ktest_fail(t, "the KHO self-test could not make its set");
-	kexec_timing_enter(KT_PRESERVE);
-	if (kho_test_preserve() < 0)
-		ktest_fail(t, "the KHO self-test could not preserve its set");
-	if (kho_linux_test_preserve(0) < 0)
-		ktest_fail(t, "the Linux test_kho set could not be handed on");
-	err = kexec();
+	if (kho_fault_test_fill() < 0)
+		ktest_fail(t, "the fault test could not make its set");
+	err = chain_attempt();
+	if (kho_fault_test_retry(err))
+		err = chain_attempt();
 	ktest_fail(t, "generation %llu could not kexec (%s; the reason is above)",
 		   (unsigned long long)kexec_generation(), err_name(err));
 }

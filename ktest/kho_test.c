@@ -402,6 +402,22 @@ int kho_test_fill(void)
 	return 0;
 }
 
+/* A preserve call made again, after a kexec attempt was called off
+ * (kho.fail=, ktest/kho_fault.c): preserved already is preserved. */
+static int again(int err)
+{
+	return err == -EEXIST ? 0 : err;
+}
+
+/* A vmalloc area the called-off attempt preserved already: its pages are
+ * in the outgoing map (a restored area's are not), its descriptor set. */
+static int preserve_vmalloc_once(void *va, struct kho_vmalloc *vm)
+{
+	if (kho_preserved(page_to_phys(vmalloc_to_page(va)), 0))
+		return 0;
+	return kho_preserve_vmalloc(va, vm);
+}
+
 static int preserve_item(struct kho_test_held *h)
 {
 	char name[KHO_NAME_MAX];
@@ -409,18 +425,18 @@ static int preserve_item(struct kho_test_held *h)
 
 	switch (h->it.kind) {
 	case KHO_TEST_FOLIO:
-		return kho_preserve_folio(virt_to_folio(h->va));
+		return again(kho_preserve_folio(virt_to_folio(h->va)));
 	case KHO_TEST_PAGES:
-		return kho_preserve_pages(virt_to_page(h->va), 1ULL << h->it.param);
+		return again(kho_preserve_pages(virt_to_page(h->va), 1ULL << h->it.param));
 	case KHO_TEST_BLOB:
-		err = kho_preserve_pages(virt_to_page(h->va), 1ULL << h->it.param);
+		err = again(kho_preserve_pages(virt_to_page(h->va), 1ULL << h->it.param));
 		blob_name(&h->it, name);
 		kho_remove_subtree(name);
 		return err ? err : kho_add_subtree(name, h->va, h->it.bytes);
 	case KHO_TEST_SLAB:
-		return kho_preserve_slab(h->va);
+		return again(kho_preserve_slab(h->va));
 	case KHO_TEST_VMALLOC:
-		return kho_preserve_vmalloc(h->va, &h->it.vm);
+		return preserve_vmalloc_once(h->va, &h->it.vm);
 	default:
 		return -EINVAL;
 	}
@@ -441,9 +457,9 @@ int kho_test_preserve(void)
 	}
 	memcpy(set_index, m->items, (u64)nheld * sizeof(*set_index));
 	m->index_items = m->nitems;
-	note(&err, kho_preserve_vmalloc(set_index, &m->index));
+	note(&err, preserve_vmalloc_once(set_index, &m->index));
 	m->sum = checksum(m, offsetof(struct manifest, sum));
-	note(&err, kho_preserve_pages(set_page, 4));
+	note(&err, again(kho_preserve_pages(set_page, 4)));
 	kho_remove_subtree("kho-test");
 	note(&err, kho_add_subtree("kho-test", m, sizeof(*m)));
 	pr_info("kho-test: generation %llu preserves %llu items (%d carried on)",

@@ -38,6 +38,12 @@
  * along in /chosen: kexec enters nothing but the copy of that image. It is
  * dropped for the kexec.then kernel, which nobody verified.
  *
+ * A kexec that cannot be made (no slot, a preserve or serialize out of
+ * memory, a boot FDT that does not fit; kho.fail= injects each on purpose)
+ * is called off whole: the handover dropped, Baton's files unpreserved,
+ * one line said (kexec_call_off), and kexec() returns, free to be called
+ * again; what callers preserved stays preserved.
+ *
  * Who calls: ktest/kexec_chain.c drives a chain (kexec.chain=N); this file
  * knows nothing of its clients.
  */

@@ -79,9 +79,9 @@ static int chain_attempt(void)
 	int err;
 
 	kexec_timing_enter(KT_PRESERVE);
-	err = kho_fault_test_preserve();
+	err = kho_fault_set_preserve();
 	if (!err) {
-		kho_fault_test_mark(false);
+		kho_fault_set_mark(false);
 		why = "the KHO self-test could not preserve its set";
 		err = kho_test_preserve();
 	}
@@ -93,7 +93,7 @@ static int chain_attempt(void)
 		kexec_call_off(err, why);
 		return err;
 	}
-	kho_fault_test_mark(true);
+	kho_fault_set_mark(true);
 	return kexec();
 }
 

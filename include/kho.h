@@ -103,7 +103,8 @@ int kho_unpreserve_vmalloc(struct kho_vmalloc *v);
 void *kho_restore_vmalloc(const struct kho_vmalloc *v);
 
 /* kmalloc objects (Baton's extension, kho/abi.h): kfree works on what
- * kho_restore_slab returns. */
+ * kho_restore_slab returns. An object preserved already is refused
+ * (-EEXIST). */
 int kho_preserve_slab(void *obj);
 int kho_unpreserve_slab(void *obj);
 void *kho_restore_slab(phys_addr_t phys);

@@ -52,8 +52,7 @@ int kho_fault_test_fill(void);
  * ktest kho_fault.called_off), so the chain tries once more. */
 bool kho_fault_test_retry(int err);
 
-/* After a kexec: restore, check and free the set the last generation
- * handed over, if it did (the ktest kho_fault.restore). */
-void kho_fault_test_restore(void);
+/* After a kexec, when the handover has a KHO_FAULT_SUBTREE, the chain
+ * runs the ktest kho_fault.restore: the set restored, checked and freed. */
 
 #endif

@@ -51,7 +51,8 @@ void kexec_chain_restore(void)
 
 	if (kho_retrieve_subtree(KHO_LINUX_TEST_SUBTREE, &pa, &size) == 0)
 		ktest_run_one("kho_linux", "restore", boot_fdt);
-	kho_fault_test_restore(); /* before the chain's leak check */
+	if (kho_retrieve_subtree(KHO_FAULT_SUBTREE, &pa, &size) == 0) /* before the leak check */
+		ktest_run_one("kho_fault", "restore", boot_fdt);
 	if (kexec_chain_length())
 		ktest_run_one("kho_chain", "restore", boot_fdt);
 	else if (kho_soak_on())

@@ -55,12 +55,3 @@ KTEST_ON_DEMAND(kho_fault, restore)
 	if (kho_fault_set_restore(kexec_generation(), why, sizeof(why)) < 0)
 		ktest_fail(t, "%s", why);
 }
-
-void kho_fault_test_restore(void)
-{
-	phys_addr_t pa;
-	u64 size;
-
-	if (kho_retrieve_subtree(KHO_FAULT_SUBTREE, &pa, &size) == 0)
-		ktest_run_one("kho_fault", "restore", boot_fdt);
-}

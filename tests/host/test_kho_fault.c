@@ -98,18 +98,26 @@ static void generation_b(const struct kho_handover *h)
 	EXPECT_EQ(st.free_pages + mm_slab_pages(), st.managed_pages);
 }
 
-/* The whole round for kho.fail=spec: the first try fails with line in
- * the log and is checked (kept of the set's 6 objects were preserved
- * before the failure; any number when kept is -1), the second succeeds,
- * generation B restores. */
-static void fault_round(const char *spec, const char *line, int kept)
+/* The whole round for kho.fail=spec: the first try fails with the
+ * injection's line in the log and is checked (kept of the set's 6 objects
+ * were preserved before the failure; any number when kept is -1), the
+ * second succeeds, generation B restores. */
+static void fault_round(const char *spec, int kept)
 {
-	char said[64];
+	char said[64], line[96], site[16] = "";
+	const char *colon = strchr(spec, ':');
+	size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
 
 	struct kho_handover h;
 	char why[ERR_WHY_MAX] = "";
 	int err;
 
+	memcpy(site, spec, MIN(len, sizeof(site) - 1));
+	if (strncmp(spec, "any:", 4) == 0)
+		snprintf(line, sizeof(line), "(call %s at any site)", spec + 4);
+	else
+		snprintf(line, sizeof(line), "kho: injected allocation failure at %s (call %s)",
+			 site, colon ? colon + 1 : "1");
 	generation_a(spec);
 	err = try_handover(&h);
 	EXPECT_EQ(err, -ENOMEM);
@@ -126,61 +134,28 @@ static void fault_round(const char *spec, const char *line, int kept)
 	generation_b(&h);
 }
 
-TEST(kho_fault, radix_in_a_preserve_call)
-{
-	fault_round("radix:2", "kho: injected allocation failure at radix (call 2)", 0);
-}
+/* One test a site: the spec, and how many of the set's six objects were
+ * preserved before the failure. */
+#define SITE_TEST(name, spec, kept) TEST(kho_fault, name) { fault_round(spec, kept); }
 
-TEST(kho_fault, vmalloc_first_chunk)
-{
-	fault_round("vmalloc", "kho: injected allocation failure at vmalloc (call 1)", 2);
-}
-
-TEST(kho_fault, vmalloc_second_chunk_undoes_the_first)
-{
-	fault_round("vmalloc:2", "kho: injected allocation failure at vmalloc (call 2)", 2);
-}
-
-TEST(kho_fault, slab_record_chunk)
-{
-	fault_round("slab", "kho: injected allocation failure at slab (call 1)", 3);
-}
-
-TEST(kho_fault, fdt_root_page)
-{
-	fault_round("fdt", "kho: injected allocation failure at fdt (call 1)", 6);
-}
-
-TEST(kho_fault, fdt_scratch_array_page)
-{
-	fault_round("fdt:2", "kho: injected allocation failure at fdt (call 2)", 6);
-}
-
-TEST(kho_fault, subtree_entry_of_a_client)
-{
-	fault_round("subtree", "kho: injected allocation failure at subtree (call 1)", 6);
-}
-
+SITE_TEST(radix_in_a_preserve_call, "radix:2", 0)
+SITE_TEST(vmalloc_first_chunk, "vmalloc", 2)
+SITE_TEST(vmalloc_second_chunk_undoes_the_first, "vmalloc:2", 2)
+SITE_TEST(slab_record_chunk, "slab", 3)
+SITE_TEST(fdt_root_page, "fdt", 6)
+SITE_TEST(fdt_scratch_array_page, "fdt:2", 6)
+SITE_TEST(subtree_entry_of_a_client, "subtree", 6)
 /* In kho_serialize: baton,slab's entry, the kexec-metadata page, its entry. */
-TEST(kho_fault, subtree_in_serialize)
-{
-	static const char *const specs[] = { "subtree:2", "subtree:3", "subtree:4" };
-	static const char *const lines[] = {
-		"kho: injected allocation failure at subtree (call 2)",
-		"kho: injected allocation failure at subtree (call 3)",
-		"kho: injected allocation failure at subtree (call 4)",
-	};
-
-	for (unsigned i = 0; i < ARRAY_SIZE(specs); i++)
-		fault_round(specs[i], lines[i], 6);
-}
+SITE_TEST(subtree_slab_entry_in_serialize, "subtree:2", 6)
+SITE_TEST(subtree_metadata_page_in_serialize, "subtree:3", 6)
+SITE_TEST(subtree_metadata_entry_in_serialize, "subtree:4", 6)
 
 /* Every allocation a handover of the set makes, failed in turn: count
  * them on a clean run first, then fail each one. */
 TEST(kho_fault, every_allocation_of_a_handover)
 {
 	struct kho_handover h;
-	char spec[32], line[96];
+	char spec[32];
 	u64 calls;
 
 	generation_a("any:1000000");
@@ -191,8 +166,7 @@ TEST(kho_fault, every_allocation_of_a_handover)
 	EXPECT(calls >= 20); /* the set's radix nodes, chunks, entries; serializing's */
 	for (u64 n = 1; n <= calls; n++) {
 		snprintf(spec, sizeof(spec), "any:%llu", (unsigned long long)n);
-		snprintf(line, sizeof(line), "(call %llu at any site)", (unsigned long long)n);
-		fault_round(spec, line, -1);
+		fault_round(spec, -1);
 	}
 }
 

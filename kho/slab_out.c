@@ -21,6 +21,7 @@
 #include "slab_chain.h"
 #include "buddy.h"
 #include "kstring.h"
+#include "panic.h"
 #include "printk.h"
 #include "slab.h"
 
@@ -136,6 +137,7 @@ int kho_unpreserve_slab(void *obj)
 				   r->slab_order, 0, 0, false };
 	/* Move the chain's last record into the hole (out_last holds one: a
 	 * record was found). */
+	BUG_ON(!out_last->count);
 	*r = out_last->rec[--out_last->count];
 	memset(&out_last->rec[out_last->count], 0, sizeof(*r));
 	if (!out_last->count && out_last != out_first) {

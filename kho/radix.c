@@ -69,31 +69,59 @@ static void node_free(u64 *entry)
 	*entry = 0;
 }
 
+static void free_level(u64 *entry, int level)
+{
+	u64 *w = node_words(*entry);
+
+	if (level >= 1) {
+		for (unsigned i = 0; i < NODE_WORDS; i++) {
+			if (w[i])
+				free_level(&w[i], level - 1);
+		}
+	}
+	node_free(entry);
+}
+
+/* Make key's path from level down to the leaf, *e being the empty entry
+ * at level (so every node below is missing too), each node's entry into
+ * path. When a page cannot be had (kho_page_alloc, site radix), the nodes
+ * made are freed again and false returned: a set that fails adds none. */
+static bool grow(u64 *e, int level, u64 key, u64 *path[KHO_TREE_LEVELS])
+{
+	u64 *top = e;
+
+	for (int l = level; l >= 0; l--) {
+		struct page *p = kho_page_alloc(KHO_FAIL_RADIX);
+
+		if (!p) {
+			if (*top)
+				free_level(top, level);
+			return false;
+		}
+		*e = page_to_phys(p);
+		path[l] = e;
+		if (l)
+			e = &node_words(*e)[level_index(key, l)];
+	}
+	return true;
+}
+
 /*
  * The entries on key's path: path[level] names the node of that level
  * (KHO_TREE_LEVELS - 1: the root, t->root itself; 0: the leaf). With
- * create, missing nodes are made (kho_page_alloc, site radix); when one
- * cannot be, every node this call made is freed again and the tree is as
- * it was: a preserve that fails leaves no empty node behind. Returns the
- * leaf, or NULL (no such path, or no memory).
+ * create, the missing nodes are made (grow). Returns the leaf, or NULL
+ * (no such path, or no memory for it).
  */
 static struct kho_radix_leaf *leaf_for(struct kho_radix *t, u64 key, bool create,
 				       u64 *path[KHO_TREE_LEVELS])
 {
-	u64 *made[KHO_TREE_LEVELS], *e = &t->root;
-	int nmade = 0;
+	u64 *e = &t->root;
 
 	for (int level = KHO_TREE_LEVELS - 1; level >= 0; level--) {
 		if (!*e) {
-			struct page *p = create ? kho_page_alloc(KHO_FAIL_RADIX) : NULL;
-
-			if (!p) {
-				while (nmade) /* deepest first: each lives in the one above */
-					node_free(made[--nmade]);
+			if (!create || !grow(e, level, key, path))
 				return NULL;
-			}
-			*e = page_to_phys(p);
-			made[nmade++] = e;
+			break;
 		}
 		path[level] = e;
 		if (level)
@@ -139,19 +167,6 @@ int kho_radix_clear(struct kho_radix *t, phys_addr_t pa, unsigned int order)
 	for (int level = 0; level < KHO_TREE_LEVELS && node_empty(*path[level]); level++)
 		node_free(path[level]);
 	return 0;
-}
-
-static void free_level(u64 *entry, int level)
-{
-	u64 *w = node_words(*entry);
-
-	if (level >= 1) {
-		for (unsigned i = 0; i < NODE_WORDS; i++) {
-			if (w[i])
-				free_level(&w[i], level - 1);
-		}
-	}
-	node_free(entry);
 }
 
 void kho_radix_free(struct kho_radix *t)

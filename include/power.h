@@ -27,8 +27,8 @@ extern const struct power_driver bcm2835_pm_driver;
 const char *power_board_init(const void *fdt);
 
 /* Turn the machine off / reset it through that device. Return only when
- * there is none or it failed. */
-void power_board_off(void);
+ * there is none (power_board_off: false) or it failed (true). */
+bool power_board_off(void);
 void power_board_reset(void);
 
 #endif

@@ -151,7 +151,7 @@ int bootfdt_memory(const void *fdt, struct mem_range *out, int max)
 		if (err < 0)
 			return err;
 		for (int i = first; i < n; i++)
-			pr_info("bootfdt: memory 0x%llx-0x%llx (%s)", (unsigned long long)out[i].base,
+			pr_debug("bootfdt: memory 0x%llx-0x%llx (%s)", (unsigned long long)out[i].base,
 				(unsigned long long)(out[i].base + out[i].size - 1),
 				fdt_get_name(fdt, node, NULL));
 	}
@@ -400,8 +400,9 @@ static int translate_up(const void *fdt, int bus, u64 *addr)
 		return 0; /* empty ranges: identity */
 	pac = addr_cells(fdt, parent);
 	if (cac < 1 || cac > 2 || pac < 1 || pac > 2 || csc < 1 || csc > 2) {
-		pr_err("bootfdt: %s: ranges cell counts not supported",
-		       fdt_get_name(fdt, bus, NULL));
+		pr_err("bootfdt: %s: ranges with #address-cells %d, parent #address-cells %d, "
+		       "#size-cells %d: only 1 or 2 of each is read",
+		       fdt_get_name(fdt, bus, NULL), cac, pac, csc);
 		return -EINVAL;
 	}
 	entry = cac + pac + csc;

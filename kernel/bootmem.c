@@ -20,9 +20,12 @@
 
 static void reserve(const char *what, phys_addr_t base, u64 size)
 {
-	if (memblock_reserve(base, size) < 0)
-		panic("bootmem: cannot reserve %s at 0x%llx (+0x%llx)", what,
-		      (unsigned long long)base, (unsigned long long)size);
+	int err = memblock_reserve(base, size);
+
+	if (err < 0)
+		panic("bootmem: cannot reserve %s at 0x%llx (+0x%llx): %s", what,
+		      (unsigned long long)base, (unsigned long long)size, err == -ENOSPC
+		      ? "memblock's table of reserved ranges is full" : "the range wraps around");
 }
 
 static bool overlaps(u64 a, u64 an, u64 b, u64 bn)
@@ -74,12 +77,14 @@ static void add_ram(phys_addr_t base, u64 size)
 	/* The direct map: all RAM reachable through phys_to_virt. RAM the
 	 * arch cannot map yet is left out rather than handed out. */
 	if (!arch_map_early(base, size)) {
-		pr_warn("bootmem: 0x%llx-0x%llx cannot be mapped yet; left out",
+		pr_warn("bootmem: RAM 0x%llx-0x%llx cannot be put in the direct map: not used",
 			(unsigned long long)base, (unsigned long long)(base + size - 1));
 		return;
 	}
 	if (memblock_add(base, size) < 0)
-		panic("bootmem: too many memory ranges");
+		panic("bootmem: RAM 0x%llx-0x%llx is one range more than memblock's %d",
+		      (unsigned long long)base, (unsigned long long)(base + size - 1),
+		      MEMBLOCK_MAX_REGIONS);
 }
 
 /* Add RAM [base, base + size) minus the holes. */
@@ -104,7 +109,7 @@ static void report(const struct bootfdt_resv *r, const char *what, phys_addr_t b
 {
 	if (overlaps(r->base, r->size, base, size))
 		pr_err("bootmem: %s%s%s 0x%llx-0x%llx covers %s (0x%llx-0x%llx): "
-		       "the loader put it in reserved memory; whoever owns that memory may overwrite it",
+		       "the loader put it in reserved memory; booting on, but its owner may overwrite it",
 		       r->source, *r->name ? " " : "", r->name, (unsigned long long)r->base,
 		       (unsigned long long)(r->base + r->size - 1), what,
 		       (unsigned long long)base, (unsigned long long)(base + size - 1));
@@ -116,17 +121,32 @@ void bootmem_init(const void *fdt, phys_addr_t fdt_phys)
 	struct mem_range r[MAX_RANGES], image;
 	phys_addr_t kbase = arch_image_phys_base();
 	u64 ksize = (u64)(_kernel_end - _kernel_start), fdt_size = fdt_totalsize(fdt);
-	int n, nr;
+	int n, nr, nr_no_map = 0;
+	u64 resv_bytes = 0;
 
 	memblock_reset();
 	n = bootfdt_memory(fdt, r, MAX_RANGES);
 	if (n < 0)
 		panic("boot: the device tree's memory nodes cannot be read; cannot boot safely");
 	if (n == 0)
-		panic("boot: the device tree describes no usable memory");
+		panic("boot: the device tree describes no memory (no enabled /memory node with "
+		      "a range)");
 	nr = bootfdt_reserved(fdt, resv, MAX_RESV);
 	if (nr < 0)
 		panic("boot: the device tree's reserved memory cannot be read; cannot boot safely");
+
+	for (int i = 0; i < nr; i++) {
+		resv_bytes += resv[i].size;
+		nr_no_map += resv[i].no_map;
+	}
+	if (nr) { /* one line; each range is a debug line below */
+		char no_map[24] = "";
+
+		if (nr_no_map)
+			snprintf(no_map, sizeof(no_map), " (%d no-map)", nr_no_map);
+		pr_info("bootmem: the firmware reserves %d range%s, %llu KiB%s", nr,
+			nr == 1 ? "" : "s", (unsigned long long)(resv_bytes >> 10), no_map);
+	}
 
 	nr_holes = 0;
 	for (int i = 0; i < nr; i++) {
@@ -134,7 +154,7 @@ void bootmem_init(const void *fdt, phys_addr_t fdt_phys)
 		phys_addr_t hb = ALIGN_DOWN(v->base, MiB(2));
 		phys_addr_t he = ALIGN_UP(v->base + v->size, MiB(2));
 
-		pr_info("bootmem: reserved 0x%llx-0x%llx (%s%s%s%s)", (unsigned long long)v->base,
+		pr_debug("bootmem: reserved 0x%llx-0x%llx (%s%s%s%s)", (unsigned long long)v->base,
 			(unsigned long long)(v->base + v->size - 1), v->source, *v->name ? " " : "",
 			v->name, v->no_map ? ", no-map" : "");
 		report(v, "the running kernel", kbase, ksize);

@@ -107,7 +107,8 @@ int cmdline_parse(const char *line)
 				while (*p && *p != '"')
 					*w++ = *p++;
 				if (*p != '"') {
-					pr_warn("cmdline: unterminated quote in '%s=', ignored", key);
+					pr_warn("cmdline: unterminated quote in '%s=': it and the rest of the line are ignored",
+						key);
 					return warnings + 1;
 				}
 				p++;

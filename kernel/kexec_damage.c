@@ -257,9 +257,10 @@ void kexec_damage(const struct kexec_damage_target *t)
 	if (armed < 0)
 		return;
 	if (kinds[armed].fn(t, msg, sizeof(msg)))
-		pr_err("kexec: fault injection kexec.damage=%s: cannot damage the handover: %s",
-		       kinds[armed].name, msg);
-	else
-		pr_warn("kexec: fault injection kexec.damage=%s: %s", kinds[armed].name, msg);
+		pr_err("kexec: fault injection kexec.damage=%s: cannot damage the handover: %s; "
+		       "it goes undamaged", kinds[armed].name, msg);
+	else /* asked for: not a problem of this kernel */
+		pr_notice("kexec: fault injection kexec.damage=%s: %s; the next kernel must refuse "
+			  "the handover", kinds[armed].name, msg);
 	armed = -1; /* once */
 }

@@ -75,7 +75,7 @@ bool ktest_run_one(const char *suite, const char *name, const void *fdt)
 		if (strcmp(k->suite, suite) == 0 && strcmp(k->name, name) == 0)
 			return run(k, &t);
 	}
-	pr_err("ktest: no test %s.%s", suite, name);
+	pr_err("ktest: %s.%s: FAIL no such test in this kernel", suite, name);
 	return false;
 }
 

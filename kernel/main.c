@@ -14,6 +14,7 @@
 #include "kexec_chain.h"
 #include "kexec_timing.h"
 #include "kho.h"
+#include "kerrno.h"
 #include "slab.h"
 #include "cmdline.h"
 #include "console.h"
@@ -88,6 +89,8 @@ static const void *boot_fdt_map(phys_addr_t phys)
 /* No canary check here: random_init changes the canary under this frame. */
 __no_stack_protector void kernel_main(phys_addr_t fdt_phys, u64 entry_counter)
 {
+	int err;
+
 	/* First: the jump ended at the image's entry, where the entry code
 	 * read the counter; the entry phase ends here. */
 	kexec_timing_enter_at(KT_ENTRY, entry_counter);
@@ -118,8 +121,9 @@ __no_stack_protector void kernel_main(phys_addr_t fdt_phys, u64 entry_counter)
 	kexec_timing_enter(KT_VALIDATE);
 	kho_boot(boot_fdt);
 	kexec_timing_enter(KT_BUDDY);
-	if (buddy_init())
-		panic("mm: the page allocator could not start");
+	err = buddy_init();
+	if (err)
+		panic("mm: the page allocator could not start (%s)", err_name(err));
 	kexec_timing_enter(KT_MARK);
 	kho_mark_preserved();
 	kexec_timing_enter(KT_MM);

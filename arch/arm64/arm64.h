@@ -43,6 +43,8 @@ void arm64_boot_protocol_check(void);
 
 void psci_init(const void *fdt);
 void arm64_cpus_init(const void *fdt);
-void psci_system_off(void);
+/* Turn the machine off; returns false when there is no way to (no PSCI, no
+ * board device), true when the way there is failed. */
+bool psci_system_off(void);
 
 #endif

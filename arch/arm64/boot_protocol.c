@@ -23,7 +23,8 @@ extern char __data_start[], _image_size[];
 void arm64_boot_protocol_check(void)
 {
 	if (arm64_boot_x1_x3[0] | arm64_boot_x1_x3[1] | arm64_boot_x1_x3[2])
-		pr_warn("arm64: entered with x1..x3 = %llx %llx %llx, not 0 as booting.rst asks",
+		pr_warn("arm64: entered with x1..x3 = %llx %llx %llx, not 0 as booting.rst asks; "
+			"they are not used",
 			(unsigned long long)arm64_boot_x1_x3[0],
 			(unsigned long long)arm64_boot_x1_x3[1],
 			(unsigned long long)arm64_boot_x1_x3[2]);

@@ -41,8 +41,11 @@ void arch_init(const void *fdt)
 
 void arch_poweroff(void)
 {
-	psci_system_off(); /* PSCI, or the board's way when there is none */
-	pr_err("poweroff: the machine is still on; halting");
+	/* PSCI, or the board's way when there is none */
+	if (psci_system_off())
+		pr_err("poweroff: the machine is still on after the power-off call; halting the CPU");
+	else /* said at boot (psci:) */
+		pr_notice("poweroff: there is no way to turn the machine off; halting the CPU");
 	arch_halt();
 }
 

@@ -27,13 +27,15 @@ static enum { UNKNOWN, NONE, HVC, SMC } conduit;
 void psci_init(const void *fdt)
 {
 	static const char *const compat[] = { "arm,psci-1.0", "arm,psci-0.2", NULL };
-	const char *method = NULL, *board;
-	int node = -1;
+	const char *method = NULL, *board, *none;
+	int node = -1, len = 0;
 
 	for (const char *const *c = compat; *c && node < 0; c++)
 		node = fdt_node_offset_by_compatible(fdt, -1, *c);
 	if (node >= 0 && bootfdt_node_enabled(fdt, node))
-		method = fdt_getprop(fdt, node, "method", NULL);
+		method = fdt_getprop(fdt, node, "method", &len);
+	if (method && (len < 1 || method[len - 1] != '\0'))
+		method = "(not a string)";
 	conduit = NONE;
 	if (method && strcmp(method, "hvc") == 0)
 		conduit = HVC;
@@ -43,11 +45,17 @@ void psci_init(const void *fdt)
 		pr_info("psci: calls through %s", conduit == HVC ? "hvc" : "smc");
 		return;
 	}
+	none = "none in the device tree";
+	if (node >= 0 && bootfdt_node_enabled(fdt, node)) {
+		pr_warn("psci: %s has method '%s', not hvc or smc; PSCI is not used",
+			fdt_get_name(fdt, node, NULL), method ? method : "(none)");
+		none = "none usable";
+	}
 	board = power_board_init(fdt);
 	if (board)
-		pr_info("psci: none in the device tree; poweroff through %s", board);
+		pr_info("psci: %s; poweroff through %s", none, board);
 	else
-		pr_warn("psci: none in the device tree, nor a board power-off device; poweroff will halt");
+		pr_warn("psci: %s, nor a board power-off device; poweroff will halt the CPU", none);
 }
 
 static void call(bool smc)
@@ -60,7 +68,7 @@ static void call(bool smc)
 		__asm__ volatile("hvc #0" : "+r"(x0) : : "x1", "x2", "x3", "memory");
 }
 
-void psci_system_off(void)
+bool psci_system_off(void)
 {
 	switch (conduit) {
 	case HVC:
@@ -70,12 +78,12 @@ void psci_system_off(void)
 		call(true);
 		break;
 	case NONE:
-		power_board_off();
-		break;
+		return power_board_off();
 	case UNKNOWN:
 		if (arm64_boot_el == 1)
 			call(false);
 		call(true);
 		break;
 	}
+	return true;
 }

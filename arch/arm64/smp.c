@@ -31,7 +31,8 @@ void arm64_cpus_init(const void *fdt)
 	unsigned n = 0, psci = 0, spin = 0, other = 0;
 
 	if (cpus < 0) {
-		pr_warn("arm64: the device tree has no /cpus node");
+		pr_warn("arm64: the device tree has no /cpus node; Baton runs on the boot CPU and "
+			"reserves no spin-table page");
 		return;
 	}
 	fdt_for_each_subnode(node, fdt, cpus) {
@@ -56,13 +57,16 @@ void arm64_cpus_init(const void *fdt)
 		if (rel && len == 8 && nr_spin < MAX_SPIN)
 			spin_release[nr_spin++] =
 				((u64)fdt32_to_cpu(rel[0]) << 32) | fdt32_to_cpu(rel[1]);
+		else if (rel && len != 8)
+			pr_warn("arm64: %s: cpu-release-addr is %d bytes, not 8; its page is not "
+				"reserved", fdt_get_name(fdt, node, NULL), len);
 		else if (rel)
-			pr_warn("arm64: %s: cpu-release-addr is not one u64; not reserved",
-				fdt_get_name(fdt, node, NULL));
+			pr_warn("arm64: %s: more than %d spin-table CPUs; its release page is not "
+				"reserved", fdt_get_name(fdt, node, NULL), MAX_SPIN);
 	}
-	pr_info("arm64: %u CPUs in the device tree (psci %u, spin-table %u, other %u); "
-		"Baton runs on the boot CPU, the others stay with the firmware",
-		n, psci, spin, other);
+	pr_info("arm64: %u CPU%s in the device tree (psci %u, spin-table %u, other %u); "
+		"Baton runs on the boot CPU%s", n, n == 1 ? "" : "s", psci, spin, other,
+		n > 1 ? ", the others stay with the firmware" : "");
 }
 
 void arch_reserve_firmware(const void *fdt)
@@ -74,7 +78,8 @@ void arch_reserve_firmware(const void *fdt)
 		if (memblock_is_reserved(spin_release[i], 8))
 			continue;
 		if (memblock_reserve(page, PAGE_SIZE) < 0)
-			pr_err("arm64: cannot reserve the spin-table page 0x%llx",
+			pr_err("arm64: cannot reserve the spin-table release page 0x%llx (memblock's "
+			       "table is full): booting on, the page may be reused",
 			       (unsigned long long)page);
 		else
 			pr_info("arm64: reserved the spin-table release page 0x%llx (the device "

@@ -190,7 +190,8 @@ void acpi_init(const void *fdt)
 	u64 rsdp, dsdt_phys;
 
 	if (!bootfdt_chosen_u64(fdt, BATON_CHOSEN_ACPI_RSDP, &rsdp)) {
-		pr_warn("acpi: no /chosen/baton,acpi-rsdp; poweroff will halt instead");
+		pr_warn("acpi: the loader passed no RSDP (/chosen/baton,acpi-rsdp); poweroff will "
+			"halt the CPU");
 		return;
 	}
 	madt = find_table(rsdp, "APIC");
@@ -198,7 +199,8 @@ void acpi_init(const void *fdt)
 		madt = NULL;
 	fadt = find_table(rsdp, "FACP");
 	if (!fadt) {
-		pr_warn("acpi: no valid FADT from the RSDP at 0x%llx", (unsigned long long)rsdp);
+		pr_warn("acpi: no valid FADT from the RSDP at 0x%llx; poweroff will halt the CPU",
+			(unsigned long long)rsdp);
 		return;
 	}
 	pm1a_cnt = read32(fadt, FADT_PM1A_CNT);
@@ -209,7 +211,9 @@ void acpi_init(const void *fdt)
 			    ? read64(fadt, FADT_X_DSDT) : read32(fadt, FADT_DSDT);
 	dsdt = table_at(dsdt_phys, "DSDT");
 	if (!dsdt || !pm1a_cnt || !find_s5(dsdt)) {
-		pr_warn("acpi: no PM1a control port or \\_S5 package; poweroff will halt");
+		pr_warn("acpi: %s; poweroff will halt the CPU",
+			!dsdt ? "the FADT names no valid DSDT" : !pm1a_cnt
+			? "the FADT has no PM1a control port" : "the DSDT has no \\_S5 package");
 		return;
 	}
 	can_poweroff = true;
@@ -217,10 +221,10 @@ void acpi_init(const void *fdt)
 		(unsigned long long)rsdp, pm1a_cnt, slp_typa);
 }
 
-void acpi_poweroff(void)
+bool acpi_poweroff(void)
 {
 	if (!can_poweroff)
-		return;
+		return false;
 	/* Hardware still in legacy mode: ask the firmware to switch to ACPI. */
 	if (!(inw(pm1a_cnt) & SCI_EN) && smi_cmd && acpi_enable_value) {
 		outb(smi_cmd, acpi_enable_value);
@@ -232,4 +236,5 @@ void acpi_poweroff(void)
 		outw(pm1b_cnt, (u16)(slp_typb << 10) | SLP_EN);
 	for (int i = 0; i < 10000000; i++) /* give the chipset a moment */
 		__asm__ volatile("pause");
+	return true;
 }

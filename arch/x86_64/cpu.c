@@ -49,7 +49,8 @@ void arch_reserve_firmware(const void *fdt)
 	 * decompresses, before it knows of KHO, so nothing preserved may
 	 * live there. */
 	if (memblock_reserve(0, LOW_MEMORY_END) < 0)
-		pr_warn("x86: cannot keep the first 1 MiB out of the allocator");
+		pr_warn("x86: cannot reserve the first 1 MiB (memblock's table is full): the "
+			"allocator may use it, and a Linux kexec'd later may overwrite it");
 }
 
 phys_addr_t arch_image_phys_base(void)
@@ -92,8 +93,10 @@ void *arch_ioremap(phys_addr_t phys, u64 size)
 
 void arch_poweroff(void)
 {
-	acpi_poweroff();
-	pr_err("poweroff: ACPI did not turn the machine off; halting");
+	if (acpi_poweroff())
+		pr_err("poweroff: ACPI S5 did not turn the machine off; halting the CPU");
+	else /* said at boot (acpi:) */
+		pr_notice("poweroff: there is no ACPI way to turn the machine off; halting the CPU");
 	arch_halt();
 }
 

@@ -94,8 +94,8 @@ static bool fill_params(struct boot_params *bp, phys_addr_t bp_pa, phys_addr_t l
 	bp->hdr.ramdisk_size = 0;
 	err = zeropage_from_fdt(bp, fdt, &cl, why, sizeof(why));
 	if (err) {
-		pr_err("kexec: the boot FDT makes no zero page for the bzImage (%s): %s",
-		       err_name(err), why);
+		pr_err("kexec: the boot FDT makes no zero page for the bzImage (%s): %s; not "
+		       "entering it", err_name(err), why);
 		return false;
 	}
 	if (bootfdt_chosen_range(fdt, KHO_CHOSEN_FDT, &kfdt) &&

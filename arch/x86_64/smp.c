@@ -166,7 +166,7 @@ void smp_park_aps(void)
 
 	if (!(base & APIC_BASE_ENABLE)) {
 		pr_warn("smp: the local APIC is off (IA32_APIC_BASE 0x%llx): the other CPUs "
-			"cannot be parked", (unsigned long long)base);
+			"cannot be parked and are left as they are", (unsigned long long)base);
 		return;
 	}
 	smp.x2apic = base & APIC_BASE_X2APIC;
@@ -176,7 +176,8 @@ void smp_park_aps(void)
 		smp.xapic = arch_ioremap(base & APIC_BASE_ADDR, PAGE_SIZE);
 		if (!smp.xapic) {
 			pr_warn("smp: the local APIC at 0x%llx cannot be mapped: the other CPUs "
-				"cannot be parked", (unsigned long long)(base & APIC_BASE_ADDR));
+				"cannot be parked and are left as they are",
+				(unsigned long long)(base & APIC_BASE_ADDR));
 			return;
 		}
 		smp.self_id = smp.xapic[XAPIC_ID / 4] >> 24;

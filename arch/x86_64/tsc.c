@@ -71,9 +71,14 @@ static void tsc_calibrate(void)
 		if (r[0] && r[1] && r[2])
 			tsc_hz = (u64)r[2] * r[1] / r[0];
 	}
-	if (!tsc_hz)
-		tsc_hz = 1000000000; /* a guess; timestamps are then approximate */
-	pr_warn("tsc: the PIT did not answer; assuming %llu Hz", (unsigned long long)tsc_hz);
+	if (tsc_hz) {
+		pr_warn("tsc: the PIT did not answer; using CPUID leaf 0x15's %llu Hz",
+			(unsigned long long)tsc_hz);
+		return;
+	}
+	tsc_hz = 1000000000;
+	pr_warn("tsc: the PIT did not answer and CPUID has no TSC frequency; assuming 1 GHz, "
+		"so timestamps are approximate");
 }
 
 /* A carried frequency: 0, or -ERANGE with why. */

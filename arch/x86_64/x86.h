@@ -59,7 +59,9 @@ _Static_assert(sizeof(struct trap_frame) == 22 * 8,
 
 void traps_init(void);
 void acpi_init(const void *fdt);
-void acpi_poweroff(void);
+/* Power off through ACPI S5; returns false when acpi_init found no way to,
+ * true when it was tried and the machine is still on. */
+bool acpi_poweroff(void);
 /* The APIC ids of the enabled CPUs the MADT lists, in its order: up to max
  * of them into ids; returns how many it lists (may be more than max), or
  * -1 when acpi_init found no valid MADT. */

@@ -180,7 +180,7 @@ void arch_fail_late(const char *why)
 	static const char prefix[] = "loader: after ExitBootServices: ";
 
 	for (int part = 0; late_uart && part < 3; part++) {
-		const char *p = part == 0 ? prefix : part == 1 ? why : "\r\n";
+		const char *p = part == 0 ? prefix : part == 1 ? why : "; the CPU halts\r\n";
 
 		for (; *p; p++) {
 			while (late_uart[0x18 / 4] & (1 << 5)) /* FR.TXFF */

@@ -40,7 +40,7 @@ __attribute__((noreturn)) void __stack_chk_fail(void)
 
 void loader_fail(const CHAR16 *what, EFI_STATUS st)
 {
-	Print(L"loader: %s failed: %r\n", what, st);
+	Print(L"loader: %s failed: %r; back to the firmware in 5 s\n", what, st);
 	uefi_call_wrapper(BS->Stall, 1, 5 * 1000 * 1000);
 	uefi_call_wrapper(BS->Exit, 4, self, st, 0, NULL);
 	for (;;) /* Exit does not return */

@@ -144,6 +144,8 @@ void arch_fail_late(const char *why)
 		com1_putc(*p);
 	for (; *why; why++)
 		com1_putc(*why);
+	for (const char *p = "; the CPU halts"; *p; p++)
+		com1_putc(*p);
 	com1_putc('\r');
 	com1_putc('\n');
 	for (;;)

@@ -132,7 +132,8 @@ bool e820_sort_out(const struct boot_e820_entry *e, int n, struct lb_info *out)
 	}
 	return true;
 full:
-	lb_note("e820: the map has more than %d separate ranges; Baton takes no more", LB_MAX_RANGES);
+	lb_note("e820: the map has more than %d separate ranges, more than Baton takes; it is "
+		"refused", LB_MAX_RANGES);
 	return false;
 }
 

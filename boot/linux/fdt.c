@@ -103,8 +103,8 @@ int lb_fdt_write(void *buf, struct lb_info *info, struct lb_range image, const c
 
 	if (err >= 0)
 		return err;
-	lb_note("cannot boot: the boot FDT does not fit in %d bytes (libfdt error %d)", LB_FDT_SIZE,
-		err);
+	lb_note("cannot boot: the boot FDT does not fit in %d bytes (libfdt error %d); the kernel "
+		"is entered without memory, only to say so and power off", LB_FDT_SIZE, err);
 	info->nr_ram = info->nr_resv = 0;
 	return lb_fdt_build(buf, LB_FDT_SIZE, info, image, "the boot FDT did not fit");
 }

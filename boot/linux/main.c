@@ -85,7 +85,7 @@ void lb_main(u64 bp_pa, u64 base, u32 entry_bits)
 			why = "there is no 2 MiB-aligned room below 4 GiB for the kernel";
 	}
 	if (why) {
-		lb_note("cannot boot: %s", why);
+		lb_note("cannot boot: %s; the kernel is entered only to say so and power off", why);
 		dest = ALIGN_UP(base + win_file, 0x200000ULL);
 		if (dest + ALIGN_UP(el.span, 0x1000ULL) + LB_FDT_SIZE > MIN(base + win_work, LB_4G))
 			lb_stop("and the kernel cannot even be entered to say so: our window is "

@@ -54,7 +54,8 @@ u64 rsdp_from_efi(u64 systab)
 	memcpy(&tables, st + EFI_SYSTAB_TABLES, 8);
 	if (sig != EFI_SYSTAB_SIGNATURE || n > EFI_MAX_TABLES ||
 	    !(t = lb_map(tables, n * 24))) {
-		lb_note("no EFI system table at 0x%llx", (unsigned long long)systab);
+		lb_note("no EFI system table at 0x%llx (bad signature or table count); looking "
+			"elsewhere for the ACPI RSDP", (unsigned long long)systab);
 		return 0;
 	}
 	for (u64 i = 0; i < n; i++, t += 24) {

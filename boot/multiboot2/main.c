@@ -57,7 +57,7 @@ void mb_main(u64 magic, u64 mbi, u64 base, u64 kernel, u64 entry, u64 kernel_end
 		why = "multiboot2.unusable is on the command line: this information is taken as "
 		      "unusable, on purpose";
 	if (why)
-		lb_note("cannot boot: %s", why);
+		lb_note("cannot boot: %s; the kernel is entered only to say so and power off", why);
 
 	if (lb_fdt_write((void *)(uintptr_t)fdt, &info, x.image, why) < 0)	/* 4 */
 		lb_stop("the boot FDT cannot be written");

@@ -7,6 +7,7 @@
 #include "bootfdt.h"
 #include "compiler.h"
 #include "kstring.h"
+#include "printk.h"
 #include <libfdt.h>
 
 static const struct power_driver *const drivers[] = {
@@ -22,20 +23,26 @@ const char *power_board_init(const void *fdt)
 			int node = fdt_node_offset_by_compatible(fdt, -1, *c);
 
 			for (; node >= 0; node = fdt_node_offset_by_compatible(fdt, node, *c)) {
-				if (bootfdt_node_enabled(fdt, node) && drivers[i]->init(fdt, node)) {
+				if (!bootfdt_node_enabled(fdt, node))
+					continue;
+				if (drivers[i]->init(fdt, node)) {
 					active = drivers[i];
 					return active->name;
 				}
+				pr_warn("power: %s (%s): its registers cannot be used; not used",
+					fdt_get_name(fdt, node, NULL), drivers[i]->name);
 			}
 		}
 	}
 	return NULL;
 }
 
-void power_board_off(void)
+bool power_board_off(void)
 {
-	if (active)
-		active->off();
+	if (!active)
+		return false;
+	active->off();
+	return true;
 }
 
 void power_board_reset(void)

@@ -48,12 +48,16 @@ static bool bcm2835_aux_start(const struct uart_port *port)
 	u32 cntl;
 
 	if (port->port_io) {
-		pr_err("bcm2835-aux: not in I/O port space");
+		pr_err("bcm2835-aux: 0x%llx is an I/O port, but the mini UART is memory-mapped; "
+		       "not used", (unsigned long long)port->phys);
 		return false;
 	}
 	base = arch_ioremap(port->phys, port->size ? port->size : 0x40);
-	if (!base)
+	if (!base) {
+		pr_err("bcm2835-aux: registers at 0x%llx cannot be mapped; not used",
+		       (unsigned long long)port->phys);
 		return false;
+	}
 	uart.base = base;
 	cntl = mmio_read32(uart.base + MU_CNTL);
 	if (!(cntl & CNTL_TX_ENABLE))

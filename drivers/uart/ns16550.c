@@ -73,15 +73,20 @@ static bool ns16550_start(const struct uart_port *port)
 
 	if (u.port_io) {
 		if (!arch_has_pio || port->phys > 0xffff) {
-			pr_err("ns16550: I/O port 0x%llx not reachable", (unsigned long long)port->phys);
+			pr_err("ns16550: I/O port 0x%llx is out of reach (%s); not used",
+			       (unsigned long long)port->phys,
+			       arch_has_pio ? "ports end at 0xffff" : "this CPU has no port I/O");
 			return false;
 		}
 		u.base = port->phys;
 	} else {
 		void *va = arch_ioremap(port->phys, port->size ? port->size : 8u << u.shift);
 
-		if (!va)
+		if (!va) {
+			pr_err("ns16550: registers at 0x%llx cannot be mapped; not used",
+			       (unsigned long long)port->phys);
 			return false;
+		}
 		u.base = (u64)(uintptr_t)va;
 	}
 	uart = u;

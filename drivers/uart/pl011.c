@@ -43,12 +43,16 @@ static bool pl011_start(const struct uart_port *port)
 	u32 cr;
 
 	if (port->port_io) {
-		pr_err("pl011: not in I/O port space");
+		pr_err("pl011: 0x%llx is an I/O port, but a PL011 is memory-mapped; not used",
+		       (unsigned long long)port->phys);
 		return false;
 	}
 	base = arch_ioremap(port->phys, port->size ? port->size : 0x1000);
-	if (!base)
+	if (!base) {
+		pr_err("pl011: registers at 0x%llx cannot be mapped; not used",
+		       (unsigned long long)port->phys);
 		return false;
+	}
 	uart.base = base;
 	cr = mmio_read32(uart.base + UARTCR);
 	if ((cr & (CR_UARTEN | CR_TXE)) != (CR_UARTEN | CR_TXE))

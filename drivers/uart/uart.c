@@ -70,7 +70,7 @@ int uart_port_from_fdt(const void *fdt, int node, const struct uart_driver *drv,
 		.baud = bootfdt_u32(fdt, node, "current-speed", 0),
 	};
 	if (port->shift > 4 || (port->width != 1 && port->width != 4)) {
-		pr_err("uart: %s: reg-shift %u / reg-io-width %u not supported",
+		pr_err("uart: %s: reg-shift %u / reg-io-width %u, not 0-4 / 1 or 4; not used",
 		       fdt_get_name(fdt, node, NULL), port->shift, port->width);
 		return -EINVAL;
 	}
@@ -87,7 +87,8 @@ int uart_port_from_fdt(const void *fdt, int node, const struct uart_driver *drv,
 		if (n && cmdline_parse_u64(digits, &baud) == 0 && baud && baud <= 4000000)
 			port->baud = (u32)baud;
 		else
-			pr_warn("uart: options '%s' carry no speed; ignored", options);
+			pr_warn("uart: options '%s' carry no speed; ignored, the speed is left as it is",
+				options);
 	}
 	return 0;
 }
@@ -116,7 +117,7 @@ const struct uart_driver *uart_parse_earlycon(const char *val, struct uart_port 
 	comma = strchr(p, ',');
 	drv = driver_named(p, comma ? (size_t)(comma - p) : strlen(p));
 	if (!drv || !comma) {
-		pr_err("earlycon: '%s': expected <driver>,[io|mmio|mmio32,]<address>[,options] "
+		pr_warn("earlycon: '%s': expected <driver>,[io|mmio|mmio32,]<address>[,options] "
 		       "with driver uart8250, pl011 or bcm2835aux", val);
 		return NULL;
 	}
@@ -153,7 +154,7 @@ const struct uart_driver *uart_parse_earlycon(const char *val, struct uart_port 
 		}
 	}
 bad:
-	pr_err("earlycon: '%s': no usable address", val);
+	pr_warn("earlycon: '%s': no usable address", val);
 	return NULL;
 }
 
@@ -192,8 +193,8 @@ static bool fallback(const void *fdt)
 			continue;
 		if (fdt_get_path(fdt, node, path, sizeof(path)) < 0)
 			memcpy(path, "?", 2);
-		pr_warn("console: falling back to %s, %s at 0x%llx: the first UART in the device tree this kernel drives",
-			path, drv->name, (unsigned long long)port.phys);
+		pr_notice("console: falling back to %s, %s at 0x%llx: the first UART in the device tree this kernel drives",
+			  path, drv->name, (unsigned long long)port.phys);
 		return true;
 	}
 	return false;
@@ -216,17 +217,22 @@ int uart_console_init(const void *fdt)
 {
 	const struct uart_driver *drv;
 	struct uart_port port;
-	const char *opts, *path;
+	const char *opts, *path, *next;
 	bool have = false;
 	int node;
 
 	if (early.drv) {
 		have = start(early.drv, &early.port, "earlycon");
 		if (!have)
-			pr_err("console: the earlycon device could not be started");
+			pr_warn("console: earlycon %s at 0x%llx could not be started; using the "
+				"device tree's console", early.drv->name,
+				(unsigned long long)early.port.phys);
 	} else if (early.requested) {
 		pr_info("console: earlycon: the stdout-path device, from the start");
 	}
+	/* What happens when stdout-path gives no console, for the lines
+	 * below that say why. */
+	next = have ? "the earlycon stays the console" : "looking for another UART";
 
 	node = bootfdt_stdout(fdt, &opts);
 	path = node >= 0 ? fdt_getprop(fdt, bootfdt_chosen(fdt), "stdout-path", NULL)
@@ -234,25 +240,30 @@ int uart_console_init(const void *fdt)
 	if (!path && node >= 0)
 		path = fdt_getprop(fdt, bootfdt_chosen(fdt), "linux,stdout-path", NULL);
 	if (node == -FDT_ERR_NOTFOUND) {
-		pr_warn("console: the device tree has no /chosen/stdout-path");
-	} else if (node >= 0 && !(drv = driver_for(fdt, node))) {
+		pr_warn("console: the device tree has no /chosen/stdout-path; %s", next);
+	} else if (node < 0) { /* bootfdt_stdout said why */
+		pr_warn("console: /chosen/stdout-path is unusable; %s", next);
+	} else if (!(drv = driver_for(fdt, node))) {
 		const char *c = fdt_getprop(fdt, node, "compatible", NULL);
 
-		pr_warn("console: stdout-path '%s' is a '%s', which this kernel has no driver for",
-			path, c ? c : "node without compatible");
-	} else if (node >= 0 && uart_port_from_fdt(fdt, node, drv, opts, &port) == 0) {
-		if (have && early.port.phys == port.phys && early.port.port_io == port.port_io) {
-			pr_info("console: stdout-path '%s' is the earlycon device", path);
-			return 0;
-		}
-		if (start(drv, &port, path))
-			return 0;
-		pr_warn("console: the stdout-path device could not be started");
+		pr_warn("console: stdout-path '%s' is a '%s', which this kernel has no driver for; %s",
+			path, c ? c : "node without compatible", next);
+	} else if (uart_port_from_fdt(fdt, node, drv, opts, &port) < 0) { /* said why */
+		pr_warn("console: stdout-path '%s': its registers cannot be used; %s", path, next);
+	} else if (have && early.port.phys == port.phys && early.port.port_io == port.port_io) {
+		pr_info("console: stdout-path '%s' is the earlycon device", path);
+		return 0;
+	} else if (start(drv, &port, path)) {
+		return 0;
+	} else { /* the driver said why */
+		pr_warn("console: stdout-path '%s', %s at 0x%llx, could not be started; %s", path,
+			drv->name, (unsigned long long)port.phys, next);
 	}
 	if (have)
 		return 0;
 	if (fallback(fdt))
 		return 0;
-	pr_err("console: none: the device tree has no UART this kernel can drive");
+	pr_err("console: none: the device tree has no UART this kernel can drive; the log is "
+	       "kept in memory only");
 	return -ENODEV;
 }

@@ -15,6 +15,7 @@
 #include "harness.h"
 #include "host.h"
 #include "bootfdt.h"
+#include "printk.h"
 
 #define TREE_SIZE 16384
 
@@ -240,7 +241,11 @@ TEST(bootfdt, memory_sorted)
 	EXPECT_EQ(r[1].size, 0x10000000);
 	EXPECT_EQ(r[2].base, 0x100000000);
 	EXPECT_EQ(r[2].size, 0x1000);
-	EXPECT_NO_LOG("bootfdt: more"); /* each range is listed, nothing is wrong */
+	EXPECT_NO_LOG("bootfdt: more"); /* nothing is wrong */
+	/* Each range is a debug line: shown with loglevel=8 and up only. */
+	EXPECT_NO_LOG("bootfdt: memory 0x");
+	printk_set_console_level(LOG_DEBUG);
+	REQUIRE(bootfdt_memory(fdt, r, 8) == 3);
 	EXPECT_LOG("bootfdt: memory 0x100000000-0x100000fff (memory@100000000)");
 }
 

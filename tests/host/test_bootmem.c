@@ -23,6 +23,7 @@
 #include "host.h"
 #include "bootmem.h"
 #include "memblock.h"
+#include "printk.h"
 
 #define TREE_SIZE 8192
 #define FDT_PHYS 0x48000000UL
@@ -144,11 +145,16 @@ TEST(bootmem, no_map_left_out_of_map_plain_reserved)
 		REQUIRE(!in_memory(pa) && !host_mapped(pa));
 	EXPECT(in_memory(0x4affffff) && host_mapped(0x4affffff));
 	EXPECT(in_memory(0x4b400000) && host_mapped(0x4b400000));
+	/* One summary line; the ranges are debug lines (shown below). */
+	EXPECT_LOG("bootmem: the firmware reserves 3 ranges, 2116 KiB (1 no-map)");
+	EXPECT_NO_LOG("bootmem: reserved 0x");
+	EXPECT_LOG("bootmem: no-map secure@4b100000: its 2 MiB blocks 0x4b000000-0x4b3fffff are left "
+		   "out of the direct map and the allocator (2048 KiB of RAM around it lost)");
+	printk_set_console_level(LOG_DEBUG);
+	bootmem_init(fdt, FDT_PHYS);
 	EXPECT_LOG("bootmem: reserved 0x44000000-0x4400ffff (reserved-memory plain@44000000)");
 	EXPECT_LOG("bootmem: reserved 0x4b100000-0x4b2fffff (reserved-memory secure@4b100000, no-map)");
 	EXPECT_LOG("bootmem: reserved 0x50000000-0x50000fff (memreserve)");
-	EXPECT_LOG("bootmem: no-map secure@4b100000: its 2 MiB blocks 0x4b000000-0x4b3fffff are left "
-		   "out of the direct map and the allocator (2048 KiB of RAM around it lost)");
 }
 
 /* Two no-map regions in touching blocks make one hole; one at the very
@@ -322,5 +328,6 @@ TEST(bootmem, unreadable_memory_stops)
 	boot_stops(fdt, "boot: the device tree's memory nodes cannot be read; cannot boot safely");
 
 	fdt = tree();
-	boot_stops(fdt, "boot: the device tree describes no usable memory");
+	boot_stops(fdt, "boot: the device tree describes no memory (no enabled /memory node with a "
+		   "range)");
 }

@@ -137,7 +137,8 @@ TEST(cmdline, unterminated_quote)
 	/* The rest of the line is inside the quote: nothing more is taken. */
 	EXPECT_EQ(parse("t.flag t.val=\"abc t.num=1"), 1);
 	EXPECT_STR(calls, "t.flag;");
-	EXPECT_LOG("cmdline: unterminated quote in 't.val=', ignored\r\n");
+	EXPECT_LOG("cmdline: unterminated quote in 't.val=': it and the rest of the line are "
+		   "ignored\r\n");
 
 	EXPECT_EQ(parse("nosuch t.val=\""), 2);
 	EXPECT_LOG("unterminated quote in 't.val='");

@@ -135,7 +135,9 @@ TEST(uart, ns16550_shift_and_width)
 	REQUIRE(fdt_setprop_u32(fdt, n, "reg-io-width", 2) == 0); /* 16-bit: not supported */
 	starts = 0;
 	EXPECT_EQ(uart_console_init(fdt), -ENODEV);
-	EXPECT_LOG("uart: serial@1c28000: reg-shift 0 / reg-io-width 2 not supported");
+	EXPECT_LOG("uart: serial@1c28000: reg-shift 0 / reg-io-width 2, not 0-4 / 1 or 4; not used");
+	EXPECT_LOG("console: stdout-path '/soc/serial@1c28000:9600n8': its registers cannot be used; "
+		   "looking for another UART");
 }
 
 /* No stdout-path: the first enabled UART in tree order with a driver, and
@@ -151,7 +153,7 @@ TEST(uart, fallback_when_stdout_path_missing)
 	EXPECT_EQ(uart_console_init(fdt), 0);
 	EXPECT(started_drv == &pl011_driver);
 	EXPECT_EQ(started.phys, 0x3000);
-	EXPECT_LOG("console: the device tree has no /chosen/stdout-path");
+	EXPECT_LOG("console: the device tree has no /chosen/stdout-path; looking for another UART");
 	EXPECT_LOG("console: falling back to /soc/serial@3000, pl011 at 0x3000: the first UART in the "
 		   "device tree this kernel drives");
 }
@@ -168,7 +170,7 @@ TEST(uart, fallback_when_no_driver)
 	EXPECT(started_drv == &ns16550_driver);
 	EXPECT_EQ(started.phys, 0x2000);
 	EXPECT_LOG("console: stdout-path '/soc/serial@1000:115200n8' is a 'vendor,unknown-uart', which "
-		   "this kernel has no driver for");
+		   "this kernel has no driver for; looking for another UART");
 	EXPECT_LOG("console: falling back to /soc/serial@2000, uart8250 at 0x2000");
 }
 
@@ -183,13 +185,15 @@ TEST(uart, fallback_skips_a_failing_device)
 	set(fdt, "/chosen", "stdout-path", "/soc/serial@dead0000");
 	EXPECT_EQ(uart_console_init(fdt), 0);
 	EXPECT_EQ(started.phys, 0x3000);
-	EXPECT_LOG("console: the stdout-path device could not be started");
+	EXPECT_LOG("console: stdout-path '/soc/serial@dead0000', pl011 at 0xdead0000, could not be "
+		   "started; looking for another UART");
 
 	set(fdt, "/aliases", "serial0", "serial0");
 	set(fdt, "/chosen", "stdout-path", "serial0:115200n8");
 	EXPECT_EQ(uart_console_init(fdt), 0);
 	EXPECT_EQ(started.phys, 0x3000);
 	EXPECT_LOG("bootfdt: alias 'serial0' is not an absolute path");
+	EXPECT_LOG("console: /chosen/stdout-path is unusable; looking for another UART");
 }
 
 TEST(uart, no_uart_at_all)
@@ -198,7 +202,8 @@ TEST(uart, no_uart_at_all)
 
 	uart(fdt, "serial@1000", "vendor,unknown-uart", 0x1000);
 	EXPECT_EQ(uart_console_init(fdt), -ENODEV);
-	EXPECT_LOG("console: none: the device tree has no UART this kernel can drive");
+	EXPECT_LOG("console: none: the device tree has no UART this kernel can drive; the log is "
+		   "kept in memory only");
 }
 
 /* The node's own compatible order decides: the most specific string a
@@ -277,6 +282,8 @@ TEST(uart, earlycon_then_stdout_path)
 	EXPECT_EQ(uart_console_init(fdt), 0);
 	EXPECT_EQ(starts, 1);
 	EXPECT_EQ(started.phys, 0x9000000);
+	EXPECT_LOG("console: the device tree has no /chosen/stdout-path; the earlycon stays the "
+		   "console");
 }
 
 TEST(uart, bare_earlycon_means_stdout_path)

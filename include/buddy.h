@@ -39,7 +39,10 @@
  *
  * Invariants (buddy_check checks them all; the fast paths check the word
  * of the page they take):
- *   0 <= count <= BUDDY_PCP_HIGH;
+ *   0 <= count <= high; high is BUDDY_PCP_HIGH, or 0 while page poisoning
+ *   is on (buddy_page_poison): then the cache stays empty and every
+ *   order-0 allocation and free takes the checked way, which poisons and
+ *   checks;
  *   pages[0..count) are count distinct order-0 pages, on no free list,
  *   each with the memdesc word BUDDY_PCP_WORD = memdesc_make(MEMDESC_FREE,
  *   BUDDY_PCP_MARK): its type is FREE, so everything that asks "is this
@@ -66,7 +69,7 @@ _Static_assert(BUDDY_PCP_MARK > MAX_ORDER, "a cached page's word is no free bloc
 _Static_assert(BUDDY_PCP_BATCH <= BUDDY_PCP_HIGH, "a batch fits the cache");
 
 struct buddy_pcp {
-	u32 count;
+	u32 count, high;
 	struct page *pages[BUDDY_PCP_HIGH];
 };
 extern struct buddy_pcp buddy_pcp;
@@ -75,8 +78,11 @@ extern struct buddy_pcp buddy_pcp;
 struct page *alloc_page_desc(gfp_t gfp, unsigned int order, unsigned long memdesc);
 
 /* Give back a block alloc_page_desc returned, with its order. A block that
- * is not one (already free, wrong order, not from the allocator) is
- * refused with a message and left alone; returns -EINVAL then, else 0. */
+ * is not one is refused and left exactly as it was, with one line that
+ * says so and a count in misuse_count[] (mm/misuse.h): free already (a
+ * double free), not the head of an allocated block of that order (it
+ * stays allocated: leaked), reserved or preserved by KHO and not restored
+ * (it stays so). Returns -EINVAL then, else 0. */
 int free_page_desc(struct page *page, unsigned int order);
 
 /* A block that was never the allocator's (KHO: restored preserved memory)
@@ -112,9 +118,8 @@ static inline struct page *alloc_pages(gfp_t gfp, unsigned int order)
 static inline void __free_pages(struct page *page, unsigned int order)
 {
 	if (order == 0 &&
-	    (uintptr_t)page - (uintptr_t)memmap <
-		    (memmap_end_pfn - memmap_start_pfn) * sizeof(struct page) &&
-	    page->memdesc == MEMDESC_PAGES_OF(0) && likely(buddy_pcp.count < BUDDY_PCP_HIGH)) {
+	    (uintptr_t)page - (uintptr_t)memmap < memmap_pages * sizeof(struct page) &&
+	    page->memdesc == MEMDESC_PAGES_OF(0) && likely(buddy_pcp.count < buddy_pcp.high)) {
 		page->memdesc = BUDDY_PCP_WORD;
 		buddy_pcp.pages[buddy_pcp.count++] = page;
 		return;
@@ -144,8 +149,26 @@ void buddy_stats(struct buddy_stats *st);
 void buddy_dump(void);
 
 /* Walk every free list and the per-CPU cache and check their pages
- * against the memmap; panics on the first inconsistency. For tests:
- * O(free blocks + cached pages). */
+ * against the memmap, and every poisoned free page's contents. Returns 0,
+ * or -EINVAL with the first inconsistency in why (kerrno.h). For tests and
+ * the self-tests: O(free blocks + cached pages), O(free memory) when
+ * pages are poisoned. */
+int buddy_verify(char *why, size_t n);
+/* buddy_verify, with a panic that names the inconsistency. */
 void buddy_check(void);
+
+/*
+ * Page poisoning (page_poison=on|off on the command line, Linux's name;
+ * off by default): every block freed while it is on is filled with
+ * BUDDY_POISON_BYTE and its pages' words marked MEMDESC_POISONED; a marked
+ * page is checked when it is handed out again (on or off by then), and a
+ * byte that changed is a write after free: reported (MISUSE_PAGE_POISON)
+ * and the block kept out of use (leaked), another taken in its place.
+ * Pages freed while it is off carry no mark and are not checked. The
+ * per-CPU cache is bypassed while it is on (its fast paths do not check).
+ * Switchable at run time, for tests; returns the previous setting.
+ */
+#define BUDDY_POISON_BYTE 0xaa
+bool buddy_page_poison(bool on);
 
 #endif

@@ -19,6 +19,10 @@
  *   PGTABLE   6     0                           page-table pages
  *   PRESERVED 7     order << 4 | KHO magic      KHO: preserved, not restored
  *
+ * A FREE or FREE_TAIL word may also carry MEMDESC_POISONED: the page holds
+ * the page-poison pattern since it was freed (page_poison=, mm/buddy.c),
+ * and is checked for it when it is handed out again.
+ *
  * Every page of an allocated block carries the same word, so page_folio()
  * and kfree() work from any page, and a free checks that the block it is
  * given really is one block of one kind.
@@ -79,9 +83,25 @@ static inline void *memdesc_to_ptr(unsigned long md)
 
 #define MEMDESC_PAGES_OF(order) memdesc_make(MEMDESC_PAGES, (order))
 
+/* The poisoned mark of a free page's word (FREE or FREE_TAIL only): a data
+ * bit above every order and the per-CPU cache's mark. */
+#define MEMDESC_POISONED (0x100UL << MEMDESC_TYPE_BITS)
+
 /* The memmap: struct page for every pfn in [memmap_start_pfn, memmap_end_pfn). */
 extern struct page *memmap;
 extern u64 memmap_start_pfn, memmap_end_pfn;
+
+/* For the allocators' fast paths (kfree, kmem_cache_free), set with the
+ * three above: memmap_pages = memmap_end_pfn - memmap_start_pfn, and
+ * memmap_virt_first = (PAGE_OFFSET >> PAGE_SHIFT) + memmap_start_pfn, so
+ * that a direct-map address's memmap index is one subtraction, and an
+ * address of no page of the memmap gives an index >= memmap_pages. */
+extern u64 memmap_pages, memmap_virt_first;
+
+static inline u64 memmap_index_of_virt(const void *va)
+{
+	return ((u64)(uintptr_t)va >> PAGE_SHIFT) - memmap_virt_first;
+}
 
 static inline bool pfn_valid(u64 pfn)
 {

@@ -34,13 +34,18 @@
 /* Objects a magazine moves from or to the slabs at once, when it is empty
  * or full: half of it, so that it is left half full either way. */
 #define SLAB_MAG_BATCH (SLAB_MAG_SIZE / 2)
-/* The first word of an object waiting in a magazine: its address xor this.
- * A free of an object whose first word says so is a second free. */
+/* The first word of an object waiting in a magazine or the free queue
+ * (its free mark): its address xor this. A free of an object whose first
+ * word says so is a second free; an object handed out again whose first
+ * word no longer says so was written after it was freed. */
 #define SLAB_MAG_POISON 0x6d61676170737421ULL
+/* Slab poisoning (slab_debug=P): the byte every free object holds after
+ * its first word (Linux's POISON_FREE). */
+#define SLAB_POISON_BYTE 0x6b
 
 /*
  * A slab: 2^order pages cut into objects slots of cache->size bytes.
- * Invariants of a slab s of cache c:
+ * Invariants of a slab s of cache c (slab_check checks them all):
  *   inuse = popcount(used) = objects - length(freelist)   (a self-describing
  *   slab counts its own descriptor as in use; an object in c's magazine
  *   counts as in use too: it is allocated here);
@@ -50,6 +55,16 @@
  * Example: a 4 KiB slab of 64-byte objects has 64 slots; with slots 0 and
  * 5 allocated, used[0] = 0b100001, inuse = 2, and the freelist chains the
  * other 62 from slot 1 up.
+ *
+ * The freelist is hardened: each free slot's first word holds the next
+ * free slot encoded, next ^ slab_freelist_secret ^ (the word's own
+ * address), and every pointer decoded or read from freelist is checked
+ * before it is followed -- NULL, or a slot of this slab that the bitmap
+ * says is free -- so a free object written after free (zeroed, say) is
+ * caught, not followed: mm/slab.c reports it, keeps the object out of use
+ * and rebuilds the freelist from the bitmap. With slab poisoning on
+ * (slab_debug=P) every byte of a free slot after the first word is
+ * SLAB_POISON_BYTE, checked when the slot is handed out.
  */
 struct slab {
 	struct kmem_cache *cache;
@@ -76,7 +91,9 @@ struct slab_list {
  * The magazine: the last objects freed, handed out again first without
  * touching their slabs. Invariants:
  *   0 <= mag_n <= mag_cap; mag_cap is SLAB_MAG_SIZE, or 0 for the cache of
- *   struct slab (its slabs describe themselves: it never keeps objects);
+ *   struct slab (its slabs describe themselves: it never keeps objects)
+ *   and for every cache while slab poisoning is on (each object then goes
+ *   to and from its slab, where it is poisoned and checked);
  *   each of mag[0..mag_n) is a distinct object of this cache, allocated in
  *   its slab's bitmap, whose first word is SLAB_MAG_POISON ^ its address;
  *   slab_objects counts the objects allocated in this cache's slabs (not
@@ -84,7 +101,7 @@ struct slab_list {
  *   objects handed out are slab_objects - mag_n.
  * Example: free a 64-byte object at 0x...1040 with mag_n 3: its first word
  * becomes 0x...1040 ^ SLAB_MAG_POISON, mag[3] = it, mag_n = 4; the next
- * kmem_cache_alloc gives it back with its first word zeroed.
+ * kmem_cache_alloc checks that word, and gives it back with it zeroed.
  */
 struct kmem_cache {
 	u32 mag_n, mag_cap;
@@ -112,9 +129,11 @@ static inline u32 slab_slot_index(const struct kmem_cache *c, u64 off)
 
 /* The out-of-line paths of mm/slab.c: an empty magazine, and every free
  * the fast path does not take (a full magazine, a free to check and
- * report). */
+ * report). slab_alloc_spoiled reports an object the magazine gave whose
+ * free mark was overwritten, keeps it out of use, and allocates again. */
 void *slab_alloc(struct kmem_cache *c, gfp_t gfp);
 void slab_free(struct kmem_cache *c, void *obj);
+void *slab_alloc_spoiled(struct kmem_cache *c, void *obj, gfp_t gfp);
 
 static inline void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
 {
@@ -124,22 +143,29 @@ static inline void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
 	if (unlikely(!c->mag_n))
 		return slab_alloc(c, gfp);
 	obj = c->mag[--c->mag_n];
-	DEBUG_BUG_ON(*(u64 *)obj != (SLAB_MAG_POISON ^ (u64)(uintptr_t)obj));
+	if (unlikely(*(u64 *)obj != (SLAB_MAG_POISON ^ (u64)(uintptr_t)obj)))
+		return slab_alloc_spoiled(c, obj, gfp);
 	*(u64 *)obj = 0;
 	if (gfp & __GFP_ZERO)
 		memset(obj, 0, c->object_size);
 	return obj;
 }
 
+/* The memdesc word of a slab object's page: the fast paths test its type
+ * and take the slab from it. 0 (RESERVED) when obj is on no page of the
+ * memmap. */
+static inline unsigned long slab_page_word(const void *obj)
+{
+	u64 i = memmap_index_of_virt(obj);
+
+	return likely(i < memmap_pages) ? memmap[i].memdesc : 0;
+}
+
 /* The slab of a slab object's page, or NULL when obj is not slab memory. */
 static inline struct slab *slab_of_page(const void *obj)
 {
-	u64 i = (virt_to_phys(obj) >> PAGE_SHIFT) - memmap_start_pfn;
-	unsigned long md;
+	unsigned long md = slab_page_word(obj);
 
-	if (unlikely(i >= memmap_end_pfn - memmap_start_pfn))
-		return NULL;
-	md = memmap[i].memdesc;
 	return memdesc_type(md) == MEMDESC_SLAB ? (struct slab *)memdesc_to_ptr(md) : NULL;
 }
 
@@ -177,7 +203,8 @@ static inline bool slab_free_fast(struct kmem_cache *c, struct slab *s, const vo
  * store, which may come late); when the queue is full, or a magazine runs
  * empty, slab_freeq_drain moves the whole queue into the magazines in
  * one go.
- * Invariants: 0 <= n <= SLAB_FREEQ_SIZE; each of obj[0..n) is a distinct
+ * Invariants: 0 <= n <= cap; cap is SLAB_FREEQ_SIZE, or 0 while slab
+ * poisoning is on (every kfree then takes the checked way); each of obj[0..n) is a distinct
  * object of cache[k], allocated in its slab's bitmap, poisoned like a
  * magazine's, in no magazine. A cache's objects handed out are its slab_objects -
  * mag_n - its objects here; whoever counts them (kmem_cache_for_each,
@@ -187,7 +214,7 @@ static inline bool slab_free_fast(struct kmem_cache *c, struct slab *s, const vo
  */
 #define SLAB_FREEQ_SIZE 32
 struct slab_freeq {
-	u32 n;
+	u32 n, cap;
 	void *obj[SLAB_FREEQ_SIZE];
 	struct kmem_cache *cache[SLAB_FREEQ_SIZE]; /* obj[k]'s cache */
 };
@@ -198,9 +225,10 @@ void slab_freeq_drain(void);
 
 static inline void kmem_cache_free(struct kmem_cache *c, void *obj)
 {
-	struct slab *s = obj ? slab_of_page(obj) : NULL;
+	unsigned long md = slab_page_word(obj);
+	struct slab *s = memdesc_to_ptr(md); /* the slab, when md says SLAB */
 
-	if (likely(s && s->cache == c && slab_free_fast(c, s, obj)))
+	if (likely(memdesc_type(md) == MEMDESC_SLAB && s->cache == c && slab_free_fast(c, s, obj)))
 		return;
 	if (obj)
 		slab_free(c, obj);
@@ -240,10 +268,12 @@ static inline void *kzalloc(size_t size, gfp_t gfp)
 
 static inline void kfree(const void *p)
 {
-	struct slab *s = slab_of_page(p);
+	unsigned long md = slab_page_word(p);
+	struct slab *s = memdesc_to_ptr(md); /* the slab, when md says SLAB */
 
 	DEBUG_BUG_ON(slab_freeq.n > SLAB_FREEQ_SIZE);
-	if (likely(s && slab_free_ok(s, p) && slab_freeq.n < SLAB_FREEQ_SIZE)) {
+	if (likely(memdesc_type(md) == MEMDESC_SLAB && slab_free_ok(s, p) &&
+		   slab_freeq.n < slab_freeq.cap)) {
 		*(u64 *)p = SLAB_MAG_POISON ^ (u64)(uintptr_t)p;
 		slab_freeq.obj[slab_freeq.n] = (void *)p;
 		slab_freeq.cache[slab_freeq.n++] = s->cache;
@@ -253,6 +283,11 @@ static inline void kfree(const void *p)
 }
 /* Usable size of a kmalloc'd block (its size class or folio size). */
 size_t ksize(const void *p);
+/* The same for a checker, silently: the usable size when p is the start
+ * of a kmalloc'd block that is allocated now (not freed, not waiting free
+ * in a magazine or the free queue), else 0. p is read only once the
+ * memmap says it is slab memory. */
+size_t kmalloc_live_size(const void *p);
 
 struct kmem_cache_stats {
 	const char *name;
@@ -264,6 +299,21 @@ struct kmem_cache_stats {
 void kmem_cache_for_each(void (*fn)(const struct kmem_cache_stats *st, void *arg), void *arg);
 /* Print every cache that has slabs. */
 void slab_dump(void);
+
+/* Walk every cache, slab, freelist, magazine and the free queue and check
+ * the invariants above (and, with poisoning on, every free object's
+ * poison). Returns 0, or -EINVAL with the first inconsistency in why
+ * (kerrno.h). O(slab memory); for tests and the self-tests. */
+int slab_check(char *why, size_t n);
+
+/* Slab poisoning, slab_debug=P on the command line (Linux's name; off by
+ * default): free objects hold SLAB_POISON_BYTE after their first word and
+ * are checked when handed out again; a changed byte is a write after free,
+ * reported (MISUSE_SLAB_POISON) and the object kept out of use (leaked).
+ * The magazines and the free queue are bypassed while it is on. Switchable
+ * at run time (every free object is poisoned then), for tests; returns the
+ * previous setting. */
+bool slab_poison(bool on);
 
 /* Bring up the slab allocator and the kmalloc caches; needs buddy
  * (mm/kmalloc.c, the top of the slab layer). */

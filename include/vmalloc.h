@@ -19,7 +19,8 @@ void vmalloc_init(void);
 
 void *vmalloc(size_t size);
 void *vzalloc(size_t size);
-/* Refuses, with a message, an address vmalloc did not return. */
+/* Refuses an address vmalloc did not return, with a line and a count
+ * (MISUSE_VMALLOC_BAD_FREE, mm/misuse.h): the area stays as it was. */
 void vfree(const void *addr);
 
 /* kmalloc up to KVMALLOC_KMALLOC_MAX, vmalloc above (or when kmalloc fails). */
@@ -42,5 +43,14 @@ struct vmalloc_stats {
 	u64 areas, pages;
 };
 void vmalloc_stats(struct vmalloc_stats *st);
+
+/* Walk every area and check the invariants of mm/vmalloc.c against the
+ * allocators and the page tables: sorted, inside the range, apart by a
+ * guard page that is unmapped, every page an allocated order-0 block
+ * mapped where it belongs and in no other area, the bookkeeping live
+ * kmalloc memory, the counts right. Returns 0, or -EINVAL with the first
+ * inconsistency in why (kerrno.h). O(mapped pages); for tests and the
+ * self-tests. */
+int vmalloc_check(char *why, size_t n);
 
 #endif

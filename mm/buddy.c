@@ -17,11 +17,20 @@
  * path); this file fills and drains it in batches, counts its pages as
  * free, checks it in buddy_check, and drains it before any allocation
  * fails.
+ *
+ * Hardening (docs/02-memory.md, "When callers get it wrong"): a free that
+ * is not one allocated block is refused and reported (mm/misuse.h); a
+ * list node is checked before it is followed, and a node found
+ * overwritten (a write after free) has the lists rebuilt from the memmap,
+ * which holds the truth; with page_poison=on free pages hold a pattern
+ * that is checked when they are handed out again.
  */
 #include "buddy.h"
+#include "cmdline.h"
 #include "compiler.h"
 #include "kstring.h"
 #include "memblock.h"
+#include "mm/misuse.h"
 #include "panic.h"
 #include "printk.h"
 
@@ -31,9 +40,15 @@ struct free_node {
 };
 
 /*
- * Invariants, checked by buddy_check() (and in part on every call):
+ * Invariants, checked by buddy_verify() (and in part on every call):
  *   - a block on free[k] starts at a pfn with pfn % 2^k == 0; its head page
- *     is FREE with order k, its other 2^k - 1 pages FREE_TAIL;
+ *     is FREE with order k, its other 2^k - 1 pages FREE_TAIL (either may
+ *     carry MEMDESC_POISONED);
+ *   - every node on free[k] is the sentinel or the first bytes of such a
+ *     block, and n->next->prev == n->prev->next == n: list_del and
+ *     take_block check it before they follow a pointer;
+ *   - a page marked MEMDESC_POISONED holds BUDDY_POISON_BYTE in every byte
+ *     but, on a block's head page, the list node (the first 16 bytes);
  *   - the buddy of the block at pfn, order k, is at pfn ^ 2^k (for k = 2,
  *     pfn 8's buddy is 12 and 12's is 8); two free buddies of the same
  *     order are always merged, so never both on free[k];
@@ -50,6 +65,31 @@ u64 buddy_managed_pages; /* buddy.h: pages the allocator was given */
 
 struct buddy_pcp buddy_pcp;
 
+u64 misuse_count[MISUSE_KINDS]; /* mm/misuse.h: every allocator's reports */
+
+/* Page poisoning: whether frees poison now, and whether any page may carry
+ * the mark (set once it has been on: only then do allocations look). */
+static bool poison_on, poison_seen;
+
+static int set_page_poison(const char *val)
+{
+	if (val && (!strcmp(val, "on") || !strcmp(val, "1")))
+		poison_on = true;
+	else if (val && (!strcmp(val, "off") || !strcmp(val, "0")))
+		poison_on = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+CMDLINE_PARAM("page_poison", set_page_poison,
+	      "on|off: fill freed pages with 0xaa and check them when handed out again "
+	      "(write after free); off by default");
+
+static bool is_free_head(unsigned long md, unsigned order)
+{
+	return (md & ~MEMDESC_POISONED) == memdesc_make(MEMDESC_FREE, order);
+}
+
 static struct free_node *node_of(u64 pfn)
 {
 	return phys_to_virt(pfn << PAGE_SHIFT);
@@ -60,25 +100,105 @@ static u64 pfn_of(const struct free_node *n)
 	return virt_to_phys(n) >> PAGE_SHIFT;
 }
 
+/* Link the block at pfn into free[order] and make its head word FREE with
+ * that order, keeping the page's poisoned mark. */
 static void list_push(unsigned order, u64 pfn)
 {
 	struct free_node *n = node_of(pfn), *head = &buddy.free[order];
+	struct page *page = pfn_to_page(pfn);
 
 	n->next = head->next;
 	n->prev = head;
 	head->next->prev = n;
 	head->next = n;
 	buddy.nr_free[order]++;
-	pfn_to_page(pfn)->memdesc = memdesc_make(MEMDESC_FREE, order);
+	page->memdesc = memdesc_make(MEMDESC_FREE, order) | (page->memdesc & MEMDESC_POISONED);
 }
 
+/* May free[k] hold n: the sentinel, or the first bytes of a free block of
+ * order k (aligned to it, in the memmap, its head word saying so)? Only
+ * arithmetic and a memmap word: n itself is not read. */
+static bool node_ok(unsigned k, const struct free_node *n)
+{
+	u64 pa = virt_to_phys(n), pfn = pa >> PAGE_SHIFT;
+
+	if (n == &buddy.free[k])
+		return true;
+	return IS_ALIGNED(pa, PAGE_SIZE << k) && pfn_valid(pfn) &&
+	       is_free_head(pfn_to_page(pfn)->memdesc, k);
+}
+
+/* A free list was found broken: a node in free memory was overwritten (a
+ * write after free) or points where no free block is. The memmap is the
+ * truth -- every free block's head word says FREE and its order -- so the
+ * lists are made again from it, every node rewritten. O(memmap). */
+static void lists_rebuild(unsigned order, u64 pfn, const char *what)
+{
+	misuse_report(MISUSE_BUDDY_LIST,
+		      "buddy: free list %u is broken at pfn 0x%llx: %s (a free block written "
+		      "after free?); the free lists are rebuilt from the memmap",
+		      order, (unsigned long long)pfn, what);
+	buddy.free_pages = 0;
+	for (int k = 0; k <= MAX_ORDER; k++) {
+		buddy.free[k].next = buddy.free[k].prev = &buddy.free[k];
+		buddy.nr_free[k] = 0;
+	}
+	for (u64 p = memmap_start_pfn; p < memmap_end_pfn; p++) {
+		unsigned long md = pfn_to_page(p)->memdesc & ~MEMDESC_POISONED;
+		u64 k = memdesc_data(md);
+
+		if (memdesc_type(md) != MEMDESC_FREE || k > MAX_ORDER)
+			continue; /* not a free block's head (a cached page's mark is no order) */
+		list_push((unsigned)k, p);
+		buddy.free_pages += 1UL << k;
+		p += (1UL << k) - 1;
+	}
+}
+
+/* Unlink the block at pfn from free[order], its neighbours checked first. */
 static void list_del(unsigned order, u64 pfn)
 {
 	struct free_node *n = node_of(pfn);
 
+	if (unlikely(!node_ok(order, n->next) || !node_ok(order, n->prev) ||
+		     n->next->prev != n || n->prev->next != n))
+		lists_rebuild(order, pfn, "its list node does not link back to its neighbours");
 	n->prev->next = n->next;
 	n->next->prev = n->prev;
 	buddy.nr_free[order]--;
+}
+
+/* Fill a free block with the poison, or only the list node bytes of one
+ * whose node has just been absorbed into a larger block. */
+static void poison_fill(u64 pfn, u64 bytes)
+{
+	memset(page_address(pfn_to_page(pfn)), BUDDY_POISON_BYTE, bytes);
+}
+
+/* Check the poison of every marked page of the block [pfn, pfn + 2^order)
+ * that take_block is about to hand out (its head's first bytes were its
+ * list node). false, reported, when a byte changed. */
+static bool poison_intact(u64 pfn, unsigned order)
+{
+	for (u64 i = 0; i < (1UL << order); i++) {
+		const u8 *b = page_address(pfn_to_page(pfn + i));
+		u64 from = i ? 0 : sizeof(struct free_node);
+
+		if (!(pfn_to_page(pfn + i)->memdesc & MEMDESC_POISONED))
+			continue;
+		for (u64 off = from; off < PAGE_SIZE; off++) {
+			if (b[off] == BUDDY_POISON_BYTE)
+				continue;
+			misuse_report(MISUSE_PAGE_POISON,
+				      "buddy: pfn 0x%llx was written after it was freed (byte 0x%llx is "
+				      "0x%02x, not the poison 0x%02x); its order-%u block at pfn 0x%llx "
+				      "is kept out of use (leaked) and another is handed out",
+				      (unsigned long long)(pfn + i), (unsigned long long)off, b[off],
+				      BUDDY_POISON_BYTE, order, (unsigned long long)pfn);
+			return false;
+		}
+	}
+	return true;
 }
 
 /* Put the block [pfn, pfn + 2^order) on the free lists, merging it with its
@@ -86,15 +206,25 @@ static void list_del(unsigned order, u64 pfn)
  * pages must not be free already. */
 static void free_block(u64 pfn, unsigned order)
 {
+	unsigned long tail = memdesc_make(MEMDESC_FREE_TAIL, 0);
+
 	buddy.free_pages += 1UL << order;
-	memdesc_set(pfn_to_page(pfn), order, memdesc_make(MEMDESC_FREE_TAIL, 0));
+	if (poison_on) {
+		poison_fill(pfn, PAGE_SIZE << order);
+		tail |= MEMDESC_POISONED;
+	}
+	memdesc_set(pfn_to_page(pfn), order, tail);
 	while (order < MAX_ORDER) {
 		u64 b = pfn ^ (1UL << order);
+		unsigned long md;
 
-		if (!pfn_valid(b) || pfn_to_page(b)->memdesc != memdesc_make(MEMDESC_FREE, order))
+		if (!pfn_valid(b) || !is_free_head(md = pfn_to_page(b)->memdesc, order))
 			break;
 		list_del(order, b);
-		pfn_to_page(b)->memdesc = memdesc_make(MEMDESC_FREE_TAIL, 0);
+		/* Its node is inside the merged block now: poison over it. */
+		if (md & MEMDESC_POISONED)
+			poison_fill(b, sizeof(struct free_node));
+		pfn_to_page(b)->memdesc = memdesc_make(MEMDESC_FREE_TAIL, 0) | (md & MEMDESC_POISONED);
 		pfn &= ~(1UL << order); /* the merged block starts at the lower one */
 		order++;
 	}
@@ -105,16 +235,21 @@ static void free_block(u64 pfn, unsigned order)
  * when the lists have none. */
 static struct page *take_block(unsigned int order)
 {
-	unsigned k = order;
+	unsigned k;
 	u64 pfn;
 
+again:
+	k = order;
 	while (k <= MAX_ORDER && buddy.nr_free[k] == 0)
 		k++;
 	if (k > MAX_ORDER)
 		return NULL;
 
+	if (unlikely(buddy.free[k].next == &buddy.free[k] || !node_ok(k, buddy.free[k].next))) {
+		lists_rebuild(k, pfn_of(buddy.free[k].next), "the list's first node is no free block");
+		goto again;
+	}
 	pfn = pfn_of(buddy.free[k].next);
-	BUG_ON(pfn_to_page(pfn)->memdesc != memdesc_make(MEMDESC_FREE, k));
 	list_del(k, pfn);
 	/* Split: keep the lower half, free the upper one, down to order. */
 	while (k > order) {
@@ -122,6 +257,12 @@ static struct page *take_block(unsigned int order)
 		list_push(k, pfn + (1UL << k));
 	}
 	buddy.free_pages -= 1UL << order;
+	if (unlikely(poison_seen) && !poison_intact(pfn, order)) {
+		/* Written after free: whoever still writes there may go on;
+		 * the block is nobody's now, never handed out again. */
+		memdesc_set(pfn_to_page(pfn), order, MEMDESC_PAGES_OF(order));
+		goto again;
+	}
 	return pfn_to_page(pfn);
 }
 
@@ -163,7 +304,7 @@ static void pcp_refill(void)
  * first when it is full. */
 static void pcp_push(struct page *page)
 {
-	if (buddy_pcp.count == BUDDY_PCP_HIGH)
+	if (buddy_pcp.count >= buddy_pcp.high)
 		pcp_drain(BUDDY_PCP_BATCH);
 	memdesc_set(page, 0, BUDDY_PCP_WORD);
 	buddy_pcp.pages[buddy_pcp.count++] = page;
@@ -176,7 +317,7 @@ struct page *alloc_page_desc(gfp_t gfp, unsigned int order, unsigned long memdes
 	DEBUG_BUG_ON(buddy_pcp.count > BUDDY_PCP_HIGH);
 	if (order > MAX_ORDER)
 		return NULL;
-	if (order == 0) {
+	if (order == 0 && buddy_pcp.high) {
 		if (buddy_pcp.count == 0)
 			pcp_refill();
 		if (buddy_pcp.count == 0)
@@ -200,12 +341,17 @@ struct page *alloc_page_desc(gfp_t gfp, unsigned int order, unsigned long memdes
 	return page;
 }
 
-static int refuse(u64 pfn, unsigned order, const char *why)
+/* The one line of a refused free: what was freed, why it is refused, and
+ * what becomes of the block (nothing changes: it stays as it was). */
+static int refuse(enum misuse_kind kind, u64 pfn, unsigned order, const char *why,
+		  const char *stays)
 {
-	pr_err("buddy: refused to free pfn 0x%llx order %u: %s", (unsigned long long)pfn,
-	       order, why);
+	misuse_report(kind, "buddy: refused to free pfn 0x%llx order %u: %s; the free is refused, %s",
+		      (unsigned long long)pfn, order, why, stays);
 	return -EINVAL;
 }
+
+#define LEAKED "the block stays allocated (leaked)"
 
 int free_page_desc(struct page *page, unsigned int order)
 {
@@ -214,36 +360,48 @@ int free_page_desc(struct page *page, unsigned int order)
 	enum memdesc_type type;
 
 	if (!page || page < memmap || page >= memmap + (memmap_end_pfn - memmap_start_pfn) ||
-	    order > MAX_ORDER) {
-		pr_err("buddy: refused to free %p order %u: not a page of the allocator",
-		       (void *)page, order);
+	    ((uintptr_t)page - (uintptr_t)memmap) % sizeof(struct page) || order > MAX_ORDER) {
+		misuse_report(MISUSE_BUDDY_BAD_FREE,
+			      "buddy: refused to free %p order %u: not a page of the allocator; "
+			      "nothing is freed", (void *)page, order);
 		return -EINVAL;
 	}
 	pfn = page_to_pfn(page);
 	md = page->memdesc;
 	type = memdesc_type(md);
 	if (type == MEMDESC_FREE || type == MEMDESC_FREE_TAIL)
-		return refuse(pfn, order, "it is free already (double free?)");
+		return refuse(MISUSE_BUDDY_DOUBLE_FREE, pfn, order,
+			      "it is free already (double free?)", "the page stays free");
 	if (type == MEMDESC_RESERVED)
-		return refuse(pfn, order, "it is not the allocator's");
+		return refuse(MISUSE_BUDDY_NOT_OURS, pfn, order,
+			      "it is not the allocator's (reserved)", "the page stays reserved");
 	if (type == MEMDESC_PRESERVED)
-		return refuse(pfn, order, "it is preserved by KHO and not restored");
+		return refuse(MISUSE_BUDDY_NOT_OURS, pfn, order,
+			      "it is preserved by KHO and not restored (restore it first)",
+			      "the page stays preserved");
+	if (type == MEMDESC_PGTABLE)
+		return refuse(MISUSE_BUDDY_BAD_FREE, pfn, order, "it is a page table", LEAKED);
 	if (pfn % (1UL << order) != 0 || !pfn_valid(pfn + (1UL << order) - 1))
-		return refuse(pfn, order, "it is not aligned to that order");
+		return refuse(MISUSE_BUDDY_BAD_FREE, pfn, order,
+			      "it is not aligned to that order (not a block's head)", LEAKED);
 	/* One block of one kind: every page carries the head's word, and the
 	 * block is all of its allocation: PAGES words name their order, and a
 	 * descriptor (folio, slab) must not go on before or after it. */
 	for (u64 i = 1; i < (1UL << order); i++) {
 		if (page[i].memdesc != md)
-			return refuse(pfn, order, "a page in it belongs to something else");
+			return refuse(MISUSE_BUDDY_BAD_FREE, pfn, order,
+				      "a page in it belongs to something else", LEAKED);
 	}
 	if (type == MEMDESC_PAGES && memdesc_data(md) != order)
-		return refuse(pfn, order, "it was allocated with another order");
+		return refuse(MISUSE_BUDDY_BAD_FREE, pfn, order,
+			      "it was allocated with another order (not the head of an "
+			      "allocated block of that order)", LEAKED);
 	if ((type == MEMDESC_FOLIO || type == MEMDESC_SLAB) &&
 	    ((pfn_valid(pfn - 1) && page[-1].memdesc == md) ||
 	     (pfn_valid(pfn + (1UL << order)) && page[1UL << order].memdesc == md)))
-		return refuse(pfn, order, "it is part of a larger block (wrong order?)");
-	if (order == 0)
+		return refuse(MISUSE_BUDDY_BAD_FREE, pfn, order,
+			      "it is part of a larger block (wrong order?)", LEAKED);
+	if (order == 0 && buddy_pcp.high)
 		pcp_push(page);
 	else
 		free_block(pfn, order);
@@ -252,11 +410,14 @@ int free_page_desc(struct page *page, unsigned int order)
 
 void buddy_free_pages(struct page *page, unsigned int order)
 {
-	if (page && pfn_valid(page_to_pfn(page)) &&
-	    memdesc_type(page->memdesc) != MEMDESC_PAGES &&
-	    memdesc_type(page->memdesc) != MEMDESC_FREE &&
-	    memdesc_type(page->memdesc) != MEMDESC_FREE_TAIL) {
-		refuse(page_to_pfn(page), order, "__free_pages of a page alloc_pages did not return");
+	enum memdesc_type t = page && pfn_valid(page_to_pfn(page)) ? memdesc_type(page->memdesc)
+								     : MEMDESC_PAGES;
+
+	/* Frees the checks below explain best go to free_page_desc. */
+	if (t != MEMDESC_PAGES && t != MEMDESC_FREE && t != MEMDESC_FREE_TAIL &&
+	    t != MEMDESC_RESERVED && t != MEMDESC_PRESERVED) {
+		refuse(MISUSE_BUDDY_BAD_FREE, page_to_pfn(page), order,
+		       "__free_pages of a page alloc_pages did not return", LEAKED);
 		return;
 	}
 	free_page_desc(page, order);
@@ -283,6 +444,9 @@ int buddy_init(void)
 
 	memset(&buddy, 0, sizeof(buddy));
 	memset(&buddy_pcp, 0, sizeof(buddy_pcp));
+	memset(misuse_count, 0, sizeof(misuse_count));
+	buddy_pcp.high = poison_on ? 0 : BUDDY_PCP_HIGH;
+	poison_seen = poison_on;
 	buddy_managed_pages = 0;
 	for (int k = 0; k <= MAX_ORDER; k++)
 		buddy.free[k].next = buddy.free[k].prev = &buddy.free[k];
@@ -329,68 +493,139 @@ void buddy_dump(void)
 		(unsigned long long)(buddy_managed_pages >> (20 - PAGE_SHIFT)));
 }
 
+bool buddy_page_poison(bool on)
+{
+	bool was = poison_on;
+
+	poison_on = on;
+	if (on) {
+		poison_seen = true;
+		buddy_drain(); /* the cached pages go to the lists, poisoned */
+		buddy_pcp.high = 0;
+	} else {
+		buddy_pcp.high = BUDDY_PCP_HIGH;
+	}
+	return was;
+}
+
 /* The per-CPU cache's invariants (include/buddy.h). A page in it twice is
  * found by marking each page as it is seen (its word becomes the
  * seen-mark, a word nothing else uses), then putting the words back. */
-static void pcp_check(void)
+static int pcp_verify(char *why, size_t n)
 {
 	const unsigned long seen = memdesc_make(MEMDESC_FREE, BUDDY_PCP_MARK + 1);
+	int err = 0;
+	u32 i;
 
-	if (buddy_pcp.count > BUDDY_PCP_HIGH)
-		panic("buddy: per-CPU cache holds %u pages, more than %u", buddy_pcp.count,
-		      BUDDY_PCP_HIGH);
-	for (u32 i = 0; i < buddy_pcp.count; i++) {
+	if (buddy_pcp.high != 0 && buddy_pcp.high != BUDDY_PCP_HIGH)
+		return err_why(why, n, -EINVAL, "buddy: per-CPU cache limit %u, not 0 or %u",
+			       buddy_pcp.high, BUDDY_PCP_HIGH);
+	if (buddy_pcp.count > buddy_pcp.high)
+		return err_why(why, n, -EINVAL, "buddy: per-CPU cache holds %u pages, more than %u",
+			       buddy_pcp.count, buddy_pcp.high);
+	for (i = 0; i < buddy_pcp.count && !err; i++) {
 		struct page *page = buddy_pcp.pages[i];
 
 		if ((uintptr_t)page - (uintptr_t)memmap >=
 			    (memmap_end_pfn - memmap_start_pfn) * sizeof(struct page) ||
 		    ((uintptr_t)page - (uintptr_t)memmap) % sizeof(struct page))
-			panic("buddy: per-CPU cache slot %u holds %p, not a page", i, (void *)page);
-		if (page->memdesc == seen)
-			panic("buddy: pfn 0x%llx is in the per-CPU cache twice",
-			      (unsigned long long)page_to_pfn(page));
-		if (page->memdesc != BUDDY_PCP_WORD)
-			panic("buddy: pfn 0x%llx in the per-CPU cache is not marked cached (0x%lx)",
-			      (unsigned long long)page_to_pfn(page), page->memdesc);
-		page->memdesc = seen;
+			err = err_why(why, n, -EINVAL, "buddy: per-CPU cache slot %u holds %p, not a page",
+				      i, (void *)page);
+		else if (page->memdesc == seen)
+			err = err_why(why, n, -EINVAL, "buddy: pfn 0x%llx is in the per-CPU cache twice",
+				      (unsigned long long)page_to_pfn(page));
+		else if (page->memdesc != BUDDY_PCP_WORD)
+			err = err_why(why, n, -EINVAL,
+				      "buddy: pfn 0x%llx in the per-CPU cache is not marked cached (0x%lx)",
+				      (unsigned long long)page_to_pfn(page), page->memdesc);
+		else
+			page->memdesc = seen;
 	}
-	for (u32 i = 0; i < buddy_pcp.count; i++)
-		buddy_pcp.pages[i]->memdesc = BUDDY_PCP_WORD;
+	/* Put back the words marked (the failing slot's was not). */
+	while (i-- > 0) {
+		if (buddy_pcp.pages[i]->memdesc == seen)
+			buddy_pcp.pages[i]->memdesc = BUDDY_PCP_WORD;
+	}
+	return err;
+}
+
+/* The poison of a listed free block's marked pages (its head's node
+ * excepted). */
+static int poison_verify(u64 pfn, unsigned k, char *why, size_t n)
+{
+	for (u64 i = 0; i < (1UL << k); i++) {
+		const u8 *b = page_address(pfn_to_page(pfn + i));
+
+		if (!(pfn_to_page(pfn + i)->memdesc & MEMDESC_POISONED))
+			continue;
+		for (u64 off = i ? 0 : sizeof(struct free_node); off < PAGE_SIZE; off++) {
+			if (b[off] != BUDDY_POISON_BYTE)
+				return err_why(why, n, -EINVAL,
+					       "buddy: free pfn 0x%llx (block 0x%llx order %u) was "
+					       "written after free: byte 0x%llx is 0x%02x",
+					       (unsigned long long)(pfn + i), (unsigned long long)pfn, k,
+					       (unsigned long long)off, b[off]);
+		}
+	}
+	return 0;
+}
+
+int buddy_verify(char *why, size_t n)
+{
+	u64 pages = 0;
+	int err;
+
+	for (unsigned k = 0; k <= MAX_ORDER; k++) {
+		u64 count = 0;
+		struct free_node *prev = &buddy.free[k];
+
+		for (struct free_node *node = buddy.free[k].next; node != &buddy.free[k];
+		     prev = node, node = node->next) {
+			u64 pfn = pfn_of(node), b = pfn ^ (1UL << k);
+
+			/* Each pointer is checked before it is followed. */
+			if (!node_ok(k, node) || node->prev != prev)
+				return err_why(why, n, -EINVAL,
+					       "buddy: free list %u broken at pfn 0x%llx (after 0x%llx)",
+					       k, (unsigned long long)pfn,
+					       (unsigned long long)pfn_of(prev));
+			if (++count > buddy_managed_pages)
+				return err_why(why, n, -EINVAL, "buddy: free list %u loops", k);
+			for (u64 i = 1; i < (1UL << k); i++) {
+				if ((pfn_to_page(pfn + i)->memdesc & ~MEMDESC_POISONED) !=
+				    memdesc_make(MEMDESC_FREE_TAIL, 0))
+					return err_why(why, n, -EINVAL,
+						       "buddy: pfn 0x%llx inside free block 0x%llx "
+						       "order %u is not marked free",
+						       (unsigned long long)(pfn + i),
+						       (unsigned long long)pfn, k);
+			}
+			if (k < MAX_ORDER && pfn_valid(b) && is_free_head(pfn_to_page(b)->memdesc, k))
+				return err_why(why, n, -EINVAL,
+					       "buddy: buddies 0x%llx and 0x%llx of order %u both free, "
+					       "unmerged", (unsigned long long)pfn,
+					       (unsigned long long)b, k);
+			err = poison_seen ? poison_verify(pfn, k, why, n) : 0;
+			if (err)
+				return err;
+		}
+		if (buddy.free[k].prev != prev)
+			return err_why(why, n, -EINVAL, "buddy: free list %u's last node is not its tail", k);
+		if (count != buddy.nr_free[k])
+			return err_why(why, n, -EINVAL, "buddy: free list %u has %llu blocks, counted %llu",
+				       k, (unsigned long long)count, (unsigned long long)buddy.nr_free[k]);
+		pages += count << k;
+	}
+	if (pages != buddy.free_pages)
+		return err_why(why, n, -EINVAL, "buddy: %llu pages on the lists, %llu counted free",
+			       (unsigned long long)pages, (unsigned long long)buddy.free_pages);
+	return pcp_verify(why, n);
 }
 
 void buddy_check(void)
 {
-	u64 pages = 0;
+	char why[ERR_WHY_MAX];
 
-	for (unsigned k = 0; k <= MAX_ORDER; k++) {
-		u64 count = 0;
-
-		for (struct free_node *n = buddy.free[k].next; n != &buddy.free[k]; n = n->next) {
-			u64 pfn = pfn_of(n), b = pfn ^ (1UL << k);
-
-			if (n->next->prev != n || !pfn_valid(pfn) || (pfn & ((1UL << k) - 1)) ||
-			    pfn_to_page(pfn)->memdesc != memdesc_make(MEMDESC_FREE, k))
-				panic("buddy: free list %u broken at pfn 0x%llx", k,
-				      (unsigned long long)pfn);
-			for (u64 i = 1; i < (1UL << k); i++) {
-				if (pfn_to_page(pfn + i)->memdesc != memdesc_make(MEMDESC_FREE_TAIL, 0))
-					panic("buddy: pfn 0x%llx inside free block 0x%llx order %u is "
-					      "not marked free", (unsigned long long)(pfn + i),
-					      (unsigned long long)pfn, k);
-			}
-			if (k < MAX_ORDER && pfn_valid(b) &&
-			    pfn_to_page(b)->memdesc == memdesc_make(MEMDESC_FREE, k))
-				panic("buddy: buddies 0x%llx and 0x%llx of order %u both free, unmerged",
-				      (unsigned long long)pfn, (unsigned long long)b, k);
-			count++;
-		}
-		if (count != buddy.nr_free[k])
-			panic("buddy: free list %u has %llu blocks, counted %llu", k,
-			      (unsigned long long)count, (unsigned long long)buddy.nr_free[k]);
-		pages += count << k;
-	}
-	if (pages != buddy.free_pages)
-		panic("buddy: %llu pages on the lists, %llu counted free",
-		      (unsigned long long)pages, (unsigned long long)buddy.free_pages);
-	pcp_check();
+	if (buddy_verify(why, sizeof(why)))
+		panic("%s", why);
 }

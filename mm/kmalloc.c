@@ -19,6 +19,7 @@
 #include "folio.h"
 #include "compiler.h"
 #include "kstring.h"
+#include "mm/misuse.h"
 #include "panic.h"
 #include "printk.h"
 #include "kerrno.h"
@@ -100,18 +101,24 @@ void kfree_slow(const void *p)
 	u64 pfn;
 	struct folio *f;
 
-	if (slab_freeq.n == SLAB_FREEQ_SIZE)
+	if (slab_freeq.n == SLAB_FREEQ_SIZE && slab_freeq.cap) {
+		/* The queue was full: empty it, and p takes the fast way in
+		 * (or, if that refuses it, comes back here with room). */
 		slab_freeq_drain();
+		kfree(p);
+		return;
+	}
 	if (!p || slab_free_any(p) != 0) /* a slab object: freed or refused */
 		return;
 	pfn = virt_to_phys(p) >> PAGE_SHIFT;
 	f = pfn_valid(pfn) ? page_folio(pfn_to_page(pfn)) : NULL;
 	if (!f) {
-		pr_err("kfree: %p is not slab memory; ignored", p);
+		misuse_report(MISUSE_SLAB_BAD_FREE, "kfree: %p is not slab memory; ignored", p);
 		return;
 	}
 	if (p != folio_address(f)) {
-		pr_err("kfree: %p is inside a large allocation, not its start; ignored", p);
+		misuse_report(MISUSE_SLAB_BAD_FREE,
+			      "kfree: %p is inside a large allocation, not its start; ignored", p);
 		return;
 	}
 	folio_put(f);
@@ -125,6 +132,18 @@ size_t ksize(const void *p)
 	if (pfn_valid(pfn) && (f = page_folio(pfn_to_page(pfn))) != NULL)
 		return folio_size(f);
 	return slab_object_size(p);
+}
+
+size_t kmalloc_live_size(const void *p)
+{
+	u64 pfn = virt_to_phys(p) >> PAGE_SHIFT;
+	struct slab *s = slab_of_page(p);
+	struct folio *f;
+
+	if (s)
+		return slab_free_ok(s, p) ? s->size : 0;
+	f = pfn_valid(pfn) ? page_folio(pfn_to_page(pfn)) : NULL;
+	return f && folio_address(f) == p ? folio_size(f) : 0;
 }
 
 struct kmem_cache *kmalloc_class_cache(u32 slot_size)

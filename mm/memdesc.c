@@ -15,6 +15,7 @@
 
 struct page *memmap;
 u64 memmap_start_pfn, memmap_end_pfn;
+u64 memmap_pages, memmap_virt_first; /* page.h: derived from the two above */
 
 /* The pfns the memmap covers: from the first page of RAM to the last. */
 static bool memmap_span(u64 *first, u64 *last)
@@ -53,6 +54,8 @@ int memdesc_init(void)
 	memset(memmap, 0, bytes); /* MEMDESC_RESERVED is 0 */
 	memmap_start_pfn = first;
 	memmap_end_pfn = last;
+	memmap_pages = last - first;
+	memmap_virt_first = (PAGE_OFFSET >> PAGE_SHIFT) + first;
 	pr_info("memdesc: %llu pages, memmap %llu KiB at 0x%llx (%zu bytes per page)",
 		(unsigned long long)(last - first), (unsigned long long)(bytes >> 10),
 		(unsigned long long)pa, sizeof(struct page));

@@ -11,14 +11,19 @@
 #include "buddy.h"
 #include "compiler.h"
 #include "kstring.h"
+#include "mm/misuse.h"
 #include "printk.h"
 #include "slab.h"
 
 /*
- * Invariant of the area list: sorted by va, and for consecutive areas a, b:
+ * Invariant of the area list (vmalloc_check checks it all): sorted by va,
+ * inside [VMALLOC_START, VMALLOC_END), and for consecutive areas a, b:
  *   a->va + (a->nr_pages + 1) * PAGE_SIZE <= b->va   (the +1 is the guard);
- * every page i < nr_pages of a is mapped at a->va + i * PAGE_SIZE to
- * pages[i], and the guard page is never mapped.
+ * every page i < nr_pages of a is an allocated order-0 block
+ * (MEMDESC_PAGES of order 0) in no other area, mapped at
+ * a->va + i * PAGE_SIZE to pages[i], and the guard page is never mapped;
+ * a and a->pages are live kmalloc memory; nr_areas and nr_pages_mapped
+ * count the list.
  */
 struct vm_area {
 	unsigned long va;
@@ -178,7 +183,9 @@ void vfree(const void *addr)
 		return;
 	a = find_area(addr);
 	if (!a || a->va != (unsigned long)addr) {
-		pr_err("vfree: %p is not the start of a vmalloc area; ignored", addr);
+		misuse_report(MISUSE_VMALLOC_BAD_FREE,
+			      "vfree: %p is not the start of a vmalloc area (freed already?); ignored",
+			      addr);
 		return;
 	}
 	area_release(a);
@@ -227,4 +234,83 @@ bool vmalloc_area_pages(const void *addr, struct page *const **pages, u64 *nr_pa
 	*pages = a->pages;
 	*nr_pages = a->nr_pages;
 	return true;
+}
+
+static bool in_memmap(const struct page *page)
+{
+	return (uintptr_t)page - (uintptr_t)memmap <
+		       (memmap_end_pfn - memmap_start_pfn) * sizeof(struct page) &&
+	       ((uintptr_t)page - (uintptr_t)memmap) % sizeof(struct page) == 0;
+}
+
+/* One area's pages: each an allocated order-0 block met for the first
+ * time (marked with the word seen as it is met), mapped where it belongs;
+ * and its guard page unmapped. */
+static int check_area_pages(const struct vm_area *a, unsigned long seen, char *why, size_t n)
+{
+	phys_addr_t pa;
+
+	for (u64 i = 0; i < a->nr_pages; i++) {
+		struct page *page = a->pages[i];
+		unsigned long va = a->va + i * PAGE_SIZE;
+
+		if (!in_memmap(page) || page->memdesc != MEMDESC_PAGES_OF(0))
+			return err_why(why, n, -EINVAL, "vmalloc: area 0x%lx page %llu is %p, %s", a->va,
+				       (unsigned long long)i, (const void *)page,
+				       in_memmap(page) && page->memdesc == seen
+					       ? "in another area too"
+					       : "no allocated order-0 block");
+		if (!arch_kernel_page_phys(va, &pa) || pa != page_to_phys(page))
+			return err_why(why, n, -EINVAL, "vmalloc: 0x%lx (area 0x%lx page %llu) is not "
+				       "mapped to its page 0x%llx", va, a->va, (unsigned long long)i,
+				       (unsigned long long)page_to_phys(page));
+		page->memdesc = seen;
+	}
+	if (arch_kernel_page_phys(a->va + a->nr_pages * PAGE_SIZE, &pa))
+		return err_why(why, n, -EINVAL, "vmalloc: the guard page of area 0x%lx is mapped "
+			       "(to 0x%llx)", a->va, (unsigned long long)pa);
+	return 0;
+}
+
+int vmalloc_check(char *why, size_t n)
+{
+	/* A PAGES word with no order: the mark of a page met in this walk. */
+	const unsigned long seen = memdesc_make(MEMDESC_PAGES, 0xfff);
+	unsigned long end = VMALLOC_START; /* where the last area's guard page ends */
+	u64 count = 0, pages = 0;
+	const struct vm_area *a;
+	int err = 0;
+
+	/* The list and its bookkeeping first, so that the walks below follow
+	 * only pointers checked here. */
+	for (a = areas; a; a = a->next) {
+		if (kmalloc_live_size(a) < sizeof(*a) || ++count > VMALLOC_SIZE / (2 * PAGE_SIZE))
+			return err_why(why, n, -EINVAL, "vmalloc: the area list reaches %p, no live "
+				       "area (or loops)", (const void *)a);
+		if (a->va % PAGE_SIZE || a->va < end || a->nr_pages == 0 ||
+		    a->nr_pages >= VMALLOC_SIZE / PAGE_SIZE || VMALLOC_END - a->va < span(a))
+			return err_why(why, n, -EINVAL, "vmalloc: area 0x%lx of %llu pages is out of "
+				       "order, overlaps the one before or leaves the range", a->va,
+				       (unsigned long long)a->nr_pages);
+		if (kmalloc_live_size(a->pages) < a->nr_pages * sizeof(*a->pages))
+			return err_why(why, n, -EINVAL, "vmalloc: area 0x%lx's page array %p is no live "
+				       "kmalloc block of %llu entries", a->va, (const void *)a->pages,
+				       (unsigned long long)a->nr_pages);
+		end = a->va + span(a);
+		pages += a->nr_pages;
+	}
+	if (count != nr_areas || pages != nr_pages_mapped)
+		return err_why(why, n, -EINVAL, "vmalloc: %llu areas of %llu pages on the list, %llu "
+			       "and %llu counted", (unsigned long long)count, (unsigned long long)pages,
+			       (unsigned long long)nr_areas, (unsigned long long)nr_pages_mapped);
+	/* Then every page, marked as it is met; then the marks taken away. */
+	for (a = areas; a && !err; a = a->next)
+		err = check_area_pages(a, seen, why, n);
+	for (a = areas; a; a = a->next) {
+		for (u64 i = 0; i < a->nr_pages; i++) {
+			if (in_memmap(a->pages[i]) && a->pages[i]->memdesc == seen)
+				a->pages[i]->memdesc = MEMDESC_PAGES_OF(0);
+		}
+	}
+	return err;
 }

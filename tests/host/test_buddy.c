@@ -50,10 +50,10 @@ static void expect_back_to_start(void)
 
 TEST(buddy, init_takes_all_free_memory_in_big_blocks)
 {
-	u64 memmap_pages = (RAM_SIZE >> PAGE_SHIFT) * sizeof(struct page) >> PAGE_SHIFT;
+	u64 memmap_npages = (RAM_SIZE >> PAGE_SHIFT) * sizeof(struct page) >> PAGE_SHIFT;
 
 	boot();
-	EXPECT_EQ(start.managed_pages, (RAM_SIZE >> PAGE_SHIFT) - 256 - memmap_pages);
+	EXPECT_EQ(start.managed_pages, (RAM_SIZE >> PAGE_SHIFT) - 256 - memmap_npages);
 	EXPECT_EQ(start.free_pages, start.managed_pages);
 	/* 63 MiB minus the 128 KiB memmap at the top: mostly 4 MiB blocks. */
 	EXPECT(start.nr_free[MAX_ORDER] >= 14);

@@ -175,30 +175,39 @@ static void poison_fill(u64 pfn, u64 bytes)
 	memset(page_address(pfn_to_page(pfn)), BUDDY_POISON_BYTE, bytes);
 }
 
-/* Check the poison of every marked page of the block [pfn, pfn + 2^order)
- * that take_block is about to hand out (its head's first bytes were its
- * list node). false, reported, when a byte changed. */
-static bool poison_intact(u64 pfn, unsigned order)
+/* Find a changed byte in the marked pages of [pfn, pfn + n): bytes
+ * [from, to) of the first page, [0, to) of the others. true, with where,
+ * when one is found. */
+static bool poison_find(u64 pfn, u64 n, u64 from, u64 to, u64 *at_pfn, u64 *at_off)
 {
-	for (u64 i = 0; i < (1UL << order); i++) {
+	for (u64 i = 0; i < n; i++, from = 0) {
 		const u8 *b = page_address(pfn_to_page(pfn + i));
-		u64 from = i ? 0 : sizeof(struct free_node);
 
 		if (!(pfn_to_page(pfn + i)->memdesc & MEMDESC_POISONED))
 			continue;
-		for (u64 off = from; off < PAGE_SIZE; off++) {
-			if (b[off] == BUDDY_POISON_BYTE)
-				continue;
-			misuse_report(MISUSE_PAGE_POISON,
-				      "buddy: pfn 0x%llx was written after it was freed (byte 0x%llx is "
-				      "0x%02x, not the poison 0x%02x); its order-%u block at pfn 0x%llx "
-				      "is kept out of use (leaked) and another is handed out",
-				      (unsigned long long)(pfn + i), (unsigned long long)off, b[off],
-				      BUDDY_POISON_BYTE, order, (unsigned long long)pfn);
-			return false;
+		for (u64 off = from; off < to; off++) {
+			if (b[off] != BUDDY_POISON_BYTE) {
+				*at_pfn = pfn + i;
+				*at_off = off;
+				return true;
+			}
 		}
 	}
-	return true;
+	return false;
+}
+
+/* Report a changed byte of a free block and keep the block out of use
+ * (take_block has it off the lists): whoever still writes there may go
+ * on, so nobody is given it again. Its pages are no longer free. */
+static void poison_spoiled(u64 at, u64 off, u64 pfn, unsigned order)
+{
+	misuse_report(MISUSE_PAGE_POISON,
+		      "buddy: pfn 0x%llx was written after it was freed (byte 0x%llx is 0x%02x, not "
+		      "the poison 0x%02x); the order-%u block at pfn 0x%llx is kept out of use (leaked)",
+		      (unsigned long long)at, (unsigned long long)off,
+		      ((const u8 *)page_address(pfn_to_page(at)))[off], BUDDY_POISON_BYTE, order,
+		      (unsigned long long)pfn);
+	memdesc_set(pfn_to_page(pfn), order, MEMDESC_PAGES_OF(order));
 }
 
 /* Put the block [pfn, pfn + 2^order) on the free lists, merging it with its
@@ -207,8 +216,8 @@ static bool poison_intact(u64 pfn, unsigned order)
 static void free_block(u64 pfn, unsigned order)
 {
 	unsigned long tail = memdesc_make(MEMDESC_FREE_TAIL, 0);
+	u64 pages = 1UL << order;
 
-	buddy.free_pages += 1UL << order;
 	if (poison_on) {
 		poison_fill(pfn, PAGE_SIZE << order);
 		tail |= MEMDESC_POISONED;
@@ -229,6 +238,7 @@ static void free_block(u64 pfn, unsigned order)
 		order++;
 	}
 	list_push(order, pfn);
+	buddy.free_pages += pages; /* only now: a rebuild meanwhile counts the lists */
 }
 
 /* Take a block of the order off the lists, splitting a larger one; NULL
@@ -251,17 +261,28 @@ again:
 	}
 	pfn = pfn_of(buddy.free[k].next);
 	list_del(k, pfn);
-	/* Split: keep the lower half, free the upper one, down to order. */
+	/* Split: keep the lower half, free the upper one, down to order.
+	 * A poisoned upper half's first bytes become its list node: they
+	 * are checked first (the rest when it is handed out). */
 	while (k > order) {
-		k--;
-		list_push(k, pfn + (1UL << k));
+		u64 up = pfn + (1UL << --k), at, off;
+
+		if (unlikely(poison_seen) &&
+		    poison_find(up, 1, 0, sizeof(struct free_node), &at, &off)) {
+			poison_spoiled(at, off, up, k);
+			buddy.free_pages -= 1UL << k;
+			continue;
+		}
+		list_push(k, up);
 	}
 	buddy.free_pages -= 1UL << order;
-	if (unlikely(poison_seen) && !poison_intact(pfn, order)) {
-		/* Written after free: whoever still writes there may go on;
-		 * the block is nobody's now, never handed out again. */
-		memdesc_set(pfn_to_page(pfn), order, MEMDESC_PAGES_OF(order));
-		goto again;
+	if (unlikely(poison_seen)) {
+		u64 at, off;
+
+		if (poison_find(pfn, 1UL << order, sizeof(struct free_node), PAGE_SIZE, &at, &off)) {
+			poison_spoiled(at, off, pfn, order);
+			goto again; /* another block for the caller */
+		}
 	}
 	return pfn_to_page(pfn);
 }
@@ -371,14 +392,14 @@ int free_page_desc(struct page *page, unsigned int order)
 	type = memdesc_type(md);
 	if (type == MEMDESC_FREE || type == MEMDESC_FREE_TAIL)
 		return refuse(MISUSE_BUDDY_DOUBLE_FREE, pfn, order,
-			      "it is free already (double free?)", "the page stays free");
+			      "it is free already (double free?)", "the block stays free");
 	if (type == MEMDESC_RESERVED)
 		return refuse(MISUSE_BUDDY_NOT_OURS, pfn, order,
-			      "it is not the allocator's (reserved)", "the page stays reserved");
+			      "it is not the allocator's (reserved)", "the block stays reserved");
 	if (type == MEMDESC_PRESERVED)
 		return refuse(MISUSE_BUDDY_NOT_OURS, pfn, order,
 			      "it is preserved by KHO and not restored (restore it first)",
-			      "the page stays preserved");
+			      "the block stays preserved");
 	if (type == MEMDESC_PGTABLE)
 		return refuse(MISUSE_BUDDY_BAD_FREE, pfn, order, "it is a page table", LEAKED);
 	if (pfn % (1UL << order) != 0 || !pfn_valid(pfn + (1UL << order) - 1))
@@ -553,21 +574,14 @@ static int pcp_verify(char *why, size_t n)
  * excepted). */
 static int poison_verify(u64 pfn, unsigned k, char *why, size_t n)
 {
-	for (u64 i = 0; i < (1UL << k); i++) {
-		const u8 *b = page_address(pfn_to_page(pfn + i));
+	u64 at, off;
 
-		if (!(pfn_to_page(pfn + i)->memdesc & MEMDESC_POISONED))
-			continue;
-		for (u64 off = i ? 0 : sizeof(struct free_node); off < PAGE_SIZE; off++) {
-			if (b[off] != BUDDY_POISON_BYTE)
-				return err_why(why, n, -EINVAL,
-					       "buddy: free pfn 0x%llx (block 0x%llx order %u) was "
-					       "written after free: byte 0x%llx is 0x%02x",
-					       (unsigned long long)(pfn + i), (unsigned long long)pfn, k,
-					       (unsigned long long)off, b[off]);
-		}
-	}
-	return 0;
+	if (!poison_find(pfn, 1UL << k, sizeof(struct free_node), PAGE_SIZE, &at, &off))
+		return 0;
+	return err_why(why, n, -EINVAL, "buddy: free pfn 0x%llx (block 0x%llx order %u) was written "
+		       "after free: byte 0x%llx is 0x%02x", (unsigned long long)at,
+		       (unsigned long long)pfn, k, (unsigned long long)off,
+		       ((const u8 *)page_address(pfn_to_page(at)))[off]);
 }
 
 int buddy_verify(char *why, size_t n)

@@ -345,10 +345,10 @@ again:
 	if (unlikely(next && (next == obj || !slot_is_free(s, next, &j)))) {
 		misuse_report(MISUSE_SLAB_FREELIST,
 			      "slab: cache %s: free object %p has its freelist word overwritten "
-			      "(0x%llx names %p, no free object of slab 0x%llx): a write after free; "
-			      "the object is kept out of use (leaked) and the freelist rebuilt from "
-			      "the slab's bitmap", c->name, obj, (unsigned long long)*(u64 *)obj,
-			      next, (unsigned long long)slab_phys(s));
+			      "(0x%llx names %p, no free object of slab 0x%llx); the object is kept "
+			      "out of use (leaked) and the freelist rebuilt from the slab's bitmap",
+			      c->name, obj, (unsigned long long)*(u64 *)obj, next,
+			      (unsigned long long)slab_phys(s));
 		slot_take(c, s, i);
 		init_freelist(s);
 		goto again;

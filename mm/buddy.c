@@ -38,6 +38,7 @@
 struct free_node {
 	struct free_node *next, *prev;
 };
+_Static_assert(sizeof(struct free_node) % sizeof(u64) == 0, "the poison is checked in words");
 
 /*
  * Invariants, checked by buddy_verify() (and in part on every call):
@@ -180,18 +181,26 @@ static void poison_fill(u64 pfn, u64 bytes)
  * when one is found. */
 static bool poison_find(u64 pfn, u64 n, u64 from, u64 to, u64 *at_pfn, u64 *at_off)
 {
+	const u64 word = 0x0101010101010101ULL * BUDDY_POISON_BYTE;
+
 	for (u64 i = 0; i < n; i++, from = 0) {
-		const u8 *b = page_address(pfn_to_page(pfn + i));
+		const u64 *w = page_address(pfn_to_page(pfn + i));
+		const u8 *b = (const u8 *)w;
+		u64 off = from;
 
 		if (!(pfn_to_page(pfn + i)->memdesc & MEMDESC_POISONED))
 			continue;
-		for (u64 off = from; off < to; off++) {
-			if (b[off] != BUDDY_POISON_BYTE) {
-				*at_pfn = pfn + i;
-				*at_off = off;
-				return true;
-			}
-		}
+		/* A word at a time (from and to are multiples of 8), then the
+		 * byte within the word that differs. */
+		while (off < to && w[off / sizeof(u64)] == word)
+			off += sizeof(u64);
+		if (off == to)
+			continue;
+		while (b[off] == BUDDY_POISON_BYTE)
+			off++;
+		*at_pfn = pfn + i;
+		*at_off = off;
+		return true;
 	}
 	return false;
 }

@@ -176,14 +176,21 @@ static void poison_fill(const struct kmem_cache *c, void *obj)
 	memset((u8 *)obj + sizeof(u64), SLAB_POISON_BYTE, c->size - sizeof(u64));
 }
 
-/* The first of those bytes that is not the poison, or NULL. */
+/* The first of those bytes that is not the poison, or NULL: a word at a
+ * time (a slot is a multiple of 8 bytes), then the byte in the word. */
 static const u8 *poison_broken(const struct kmem_cache *c, const void *obj)
 {
-	for (const u8 *b = (const u8 *)obj + sizeof(u64); b < (const u8 *)obj + c->size; b++) {
-		if (*b != SLAB_POISON_BYTE)
-			return b;
-	}
-	return NULL;
+	const u64 word = 0x0101010101010101ULL * SLAB_POISON_BYTE, *w = obj;
+	u32 i = 1, n = c->size / sizeof(u64);
+	const u8 *b;
+
+	while (i < n && w[i] == word)
+		i++;
+	if (i == n)
+		return NULL;
+	for (b = (const u8 *)&w[i]; *b == SLAB_POISON_BYTE; b++)
+		;
+	return b;
 }
 
 static void cache_setup(struct kmem_cache *c, const char *name, size_t size, size_t align)

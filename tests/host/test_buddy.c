@@ -10,6 +10,7 @@
 #include "host.h"
 #include "buddy.h"
 #include "memblock.h"
+#include "mm/misuse.h"
 
 #define RAM_BASE 0x40000000ULL
 #define RAM_SIZE (64ULL << 20)
@@ -129,6 +130,7 @@ TEST(buddy, double_free_refused)
 	EXPECT_EQ(free_page_desc(p, 1), 0);
 	EXPECT_EQ(free_page_desc(p, 1), -EINVAL);
 	EXPECT_LOG("it is free already (double free?)");
+	EXPECT_EQ(misuse_count[MISUSE_BUDDY_DOUBLE_FREE], 1);
 	expect_back_to_start();
 }
 

@@ -10,7 +10,9 @@
  *     both ends, checked before each free),
  *   - the page count adds up at all times: free pages + slab pages + pages
  *     the model says are held == the same total as at the start,
- *   - at the end everything is freed and the total is back.
+ *   - at the end everything is freed and the total is back,
+ *   - every checker (buddy_verify, slab_check, vmalloc_check) passes along
+ *     the way and at the end, and no misuse was reported.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,19 @@
 #include "folio.h"
 #include "slab.h"
 #include "vmalloc.h"
+#include "mm/misuse.h"
+
+/* The allocators' own checkers pass (each says why when it does not). */
+static void checkers_pass(void)
+{
+	char why[ERR_WHY_MAX];
+
+	if (buddy_verify(why, sizeof(why)) || slab_check(why, sizeof(why)) ||
+	    vmalloc_check(why, sizeof(why))) {
+		host_fail(__FILE__, __LINE__, "%s", why);
+		host_stop();
+	}
+}
 
 #define RAM (64ULL << 20)
 #define OPS 1000000
@@ -249,7 +264,7 @@ TEST(mm, million_mixed_operations_against_a_model)
 		if (op % 1024 == 0)
 			REQUIRE(total(model_pages) == start_total);
 		if (op % 250000 == 0)
-			buddy_check();
+			checkers_pass();
 	}
 	while (nlive) {
 		struct alloc a = live[--nlive];
@@ -261,7 +276,8 @@ TEST(mm, million_mixed_operations_against_a_model)
 	EXPECT_EQ(model_pages, 0);
 	EXPECT_EQ(total(0), start_total);
 	EXPECT_EQ(kmem_cache_destroy(cache), 0);
-	buddy_check();
+	checkers_pass();
+	EXPECT_EQ(misuse_total(), 0);
 	EXPECT_NO_LOG("refused");
 	EXPECT_NO_LOG("ignored");
 	free(page_owner);

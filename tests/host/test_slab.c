@@ -12,6 +12,7 @@
 #include "buddy.h"
 #include "folio.h"
 #include "slab.h"
+#include "mm/misuse.h"
 
 #define RAM (32ULL << 20)
 
@@ -112,6 +113,8 @@ TEST(slab, double_free_detected)
 	kfree(p);
 	kfree(p);
 	EXPECT_LOG("is free already (double free?)");
+	EXPECT_EQ(misuse_count[MISUSE_SLAB_BAD_FREE], 1);
+	EXPECT_EQ(slab_check(NULL, 0), 0);
 	/* The free chain survived: two allocations give two distinct,
 	 * usable objects, neither of them q. */
 	void *a = kmalloc(64, GFP_KERNEL), *b = kmalloc(64, GFP_KERNEL);
@@ -369,6 +372,7 @@ TEST(slab, queue_and_magazines_never_lose_or_double_hand_an_object)
 		if (op % 50000 == 0) {
 			EXPECT_EQ(active_objects(), base + nlive);
 			buddy_check();
+			EXPECT_EQ(slab_check(NULL, 0), 0);
 		}
 	}
 	while (nlive)

@@ -14,6 +14,7 @@
 #include "buddy.h"
 #include "slab.h"
 #include "vmalloc.h"
+#include "mm/misuse.h"
 
 #define RAM (32ULL << 20)
 
@@ -93,6 +94,7 @@ TEST(vmalloc, reuses_gaps_and_stays_sorted)
 	c = vmalloc(PAGE_SIZE);
 	REQUIRE(a && b && c);
 	vfree(b);
+	EXPECT_EQ(vmalloc_check(NULL, 0), 0);
 	d = vmalloc(2 * PAGE_SIZE);                              /* fits b's gap */
 	EXPECT(d == b);
 	vfree(a);
@@ -114,6 +116,8 @@ TEST(vmalloc, vzalloc_and_refusals)
 		REQUIRE(p[i] == 0);
 	vfree(p + 8);
 	EXPECT_LOG("not the start of a vmalloc area");
+	EXPECT_EQ(misuse_count[MISUSE_VMALLOC_BAD_FREE], 1);
+	EXPECT_EQ(vmalloc_check(NULL, 0), 0);
 	vfree(p);
 	EXPECT(vmalloc(0) == NULL);
 }

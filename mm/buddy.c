@@ -545,7 +545,7 @@ static int pcp_verify(char *why, size_t n)
 {
 	const unsigned long seen = memdesc_make(MEMDESC_FREE, BUDDY_PCP_MARK + 1);
 	int err = 0;
-	u32 i;
+	u32 marked = 0;
 
 	if (buddy_pcp.high != 0 && buddy_pcp.high != BUDDY_PCP_HIGH)
 		return err_why(why, n, -EINVAL, "buddy: per-CPU cache limit %u, not 0 or %u",
@@ -553,7 +553,7 @@ static int pcp_verify(char *why, size_t n)
 	if (buddy_pcp.count > buddy_pcp.high)
 		return err_why(why, n, -EINVAL, "buddy: per-CPU cache holds %u pages, more than %u",
 			       buddy_pcp.count, buddy_pcp.high);
-	for (i = 0; i < buddy_pcp.count && !err; i++) {
+	for (u32 i = 0; i < buddy_pcp.count && !err; i++) {
 		struct page *page = buddy_pcp.pages[i];
 
 		if ((uintptr_t)page - (uintptr_t)memmap >=
@@ -570,12 +570,11 @@ static int pcp_verify(char *why, size_t n)
 				      (unsigned long long)page_to_pfn(page), page->memdesc);
 		else
 			page->memdesc = seen;
+		marked = err ? marked : i + 1;
 	}
-	/* Put back the words marked (the failing slot's was not). */
-	while (i-- > 0) {
-		if (buddy_pcp.pages[i]->memdesc == seen)
-			buddy_pcp.pages[i]->memdesc = BUDDY_PCP_WORD;
-	}
+	/* Put back the words of the slots marked (pages all of them). */
+	for (u32 i = 0; i < marked; i++)
+		buddy_pcp.pages[i]->memdesc = BUDDY_PCP_WORD;
 	return err;
 }
 
@@ -609,9 +608,8 @@ int buddy_verify(char *why, size_t n)
 			/* Each pointer is checked before it is followed. */
 			if (!node_ok(k, node) || node->prev != prev)
 				return err_why(why, n, -EINVAL,
-					       "buddy: free list %u broken at pfn 0x%llx (after 0x%llx)",
-					       k, (unsigned long long)pfn,
-					       (unsigned long long)pfn_of(prev));
+					       "buddy: free list %u broken at pfn 0x%llx (its node %u)",
+					       k, (unsigned long long)pfn, (unsigned)count);
 			if (++count > buddy_managed_pages)
 				return err_why(why, n, -EINVAL, "buddy: free list %u loops", k);
 			for (u64 i = 1; i < (1UL << k); i++) {

@@ -138,31 +138,37 @@ static u64 slab_phys(const struct slab *s)
 	return (u64)virt_to_phys(s->base);
 }
 
-/* Is p slot i of s, a slot objects may take (not a descriptor's own)? Only
- * arithmetic: p is not read. */
-static bool slot_index(const struct slab *s, const void *p, u32 *index)
+/* Is p the start of slot i of s? Only arithmetic: p is not read. (Slot 0
+ * of a self-describing slab is its descriptor: always allocated.) */
+static inline bool slot_of(const struct slab *s, const void *p, u32 *index)
 {
 	u64 off = (u64)((uintptr_t)p - (uintptr_t)s->base);
-	u32 i;
+	u32 i = (u32)((off * s->reciprocal) >> 32); /* slab_slot_index */
 
-	if (off >= (u64)s->objects * s->size)
-		return false;
-	i = (u32)((off * s->reciprocal) >> 32); /* slab_slot_index */
-	if ((u64)i * s->size != off || i < own_slots(s->cache))
-		return false;
+	/* Exact for any off (slab_free_ok's test): inside the slab the index
+	 * is exact; past it i >= objects; and an off of 2^32 or more (p below
+	 * the base, or far above) is no i * size with i < objects. */
 	*index = i;
-	return true;
+	return i < s->objects && (u64)i * s->size == off;
 }
 
-static bool slot_used(const struct slab *s, u32 i)
+static inline bool slot_used(const struct slab *s, u32 i)
 {
 	return s->used[i / 64] & (1UL << (i % 64));
 }
 
-/* Is p a free slot of s by its bitmap (slot i)? p is not read. */
-static bool slot_is_free(const struct slab *s, const void *p, u32 *index)
+/* Is p slot i of s, a slot objects may take (not c's own descriptor)? */
+static inline bool slot_index(const struct kmem_cache *c, const struct slab *s, const void *p,
+			      u32 *index)
 {
-	return slot_index(s, p, index) && !slot_used(s, *index);
+	return slot_of(s, p, index) && *index >= own_slots(c);
+}
+
+/* Is p a free slot of s by its bitmap (slot i)? p is not read. A
+ * descriptor's own slot is never free. */
+static inline bool slot_is_free(const struct slab *s, const void *p, u32 *index)
+{
+	return slot_of(s, p, index) && !slot_used(s, *index);
 }
 
 static bool has_free_mark(const void *obj)
@@ -303,79 +309,90 @@ static void slab_release(struct slab *s)
 		kmem_cache_free(&slab_desc_cache, s);
 }
 
-/* Mark slot i of s, a slab on c->partial, allocated; s goes to c->full
- * when it is. */
-static void slot_take(struct kmem_cache *c, struct slab *s, u32 i)
+/* Up to want objects from the slabs into out[] -- from a partial slab,
+ * else the empty one, else a new one -- each marked allocated; returns
+ * how many (fewer only when no memory is left). Each link of a slab's
+ * freelist is checked before it is followed (include/slab.h), and with
+ * poisoning on each object's poison: an object found written after free
+ * is reported and stays allocated, out of use (leaked); a broken freelist
+ * is rebuilt from the bitmap. A slab's fields stay in registers down its
+ * freelist, and its counts are written once. */
+static u32 slab_take(struct kmem_cache *c, gfp_t gfp, void **out, u32 want)
 {
-	s->used[i / 64] |= 1UL << (i % 64);
-	s->inuse++;
-	c->slab_objects++;
-	if (s->inuse == c->objects) {
-		list_del_slab(&c->partial, s);
-		list_add_slab(&c->full, s);
-	}
-}
+	u32 got = 0;
 
-/* One object from the slabs (a partial one, else the empty one, else a
- * new one), marked allocated; NULL when no memory is left. Every link of
- * the freelist is checked before it is followed, and with poisoning on
- * every object's poison: an object found written after free is reported,
- * stays allocated (out of use: leaked) and another is taken. */
-static void *slab_take(struct kmem_cache *c, gfp_t gfp)
-{
-	struct slab *s;
-	void *obj, *next;
-	const u8 *bad;
-	u32 i, j;
+	while (got < want) {
+		struct slab *s = c->partial.first;
+		u32 i, j = 0, taken = 0;
+		bool broken = false;
+		void *obj, *next;
+		const u8 *bad;
 
-again:
-	s = c->partial.first;
-	if (!s) {
-		s = c->empty;
-		c->empty = NULL;
-		if (!s)
-			s = slab_new(c, gfp);
-		if (!s)
-			return NULL;
-		list_add_slab(&c->partial, s);
+		if (!s) {
+			s = c->empty;
+			c->empty = NULL;
+			if (!s)
+				s = slab_new(c, gfp);
+			if (!s)
+				break;
+			list_add_slab(&c->partial, s);
+		}
+		obj = s->freelist;
+		if (unlikely(!slot_is_free(s, obj, &i))) {
+			misuse_report(MISUSE_SLAB_FREELIST,
+				      "slab: cache %s: the freelist of slab 0x%llx names %p, no free "
+				      "object of it; the freelist is rebuilt from the slab's bitmap",
+				      c->name, (unsigned long long)slab_phys(s), obj);
+			init_freelist(s);
+			continue;
+		}
+		for (;;) {
+			next = fl_get(obj);
+			if (unlikely(next && (next == obj || !slot_is_free(s, next, &j)))) {
+				misuse_report(MISUSE_SLAB_FREELIST,
+					      "slab: cache %s: free object %p has its freelist word "
+					      "overwritten (0x%llx names %p, no free object of slab "
+					      "0x%llx); the object is kept out of use (leaked) and the "
+					      "freelist rebuilt from the slab's bitmap", c->name, obj,
+					      (unsigned long long)*(u64 *)obj, next,
+					      (unsigned long long)slab_phys(s));
+				broken = true;
+			}
+			s->used[i / 64] |= 1UL << (i % 64);
+			taken++;
+			if (broken)
+				break;
+			if (poison_on && unlikely((bad = poison_broken(c, obj)) != NULL))
+				misuse_report(MISUSE_SLAB_POISON,
+					      "slab: cache %s: object %p was written after free (byte "
+					      "+0x%x is 0x%02x, not the poison 0x%02x); it is kept out of "
+					      "use (leaked) and another is handed out", c->name, obj,
+					      (unsigned)(bad - (const u8 *)obj), *bad, SLAB_POISON_BYTE);
+			else
+				out[got++] = obj;
+			if (!next || got == want)
+				break;
+			obj = next;
+			i = j;
+		}
+		s->inuse += taken;
+		c->slab_objects += taken;
+		if (broken)
+			init_freelist(s);
+		else
+			s->freelist = next;
+		if (s->inuse == c->objects) {
+			list_del_slab(&c->partial, s);
+			list_add_slab(&c->full, s);
+		}
 	}
-	obj = s->freelist;
-	if (unlikely(!slot_is_free(s, obj, &i))) {
-		misuse_report(MISUSE_SLAB_FREELIST,
-			      "slab: cache %s: the freelist of slab 0x%llx names %p, no free object "
-			      "of it; the freelist is rebuilt from the slab's bitmap",
-			      c->name, (unsigned long long)slab_phys(s), obj);
-		init_freelist(s);
-		goto again;
-	}
-	next = fl_get(obj);
-	if (unlikely(next && (next == obj || !slot_is_free(s, next, &j)))) {
-		misuse_report(MISUSE_SLAB_FREELIST,
-			      "slab: cache %s: free object %p has its freelist word overwritten "
-			      "(0x%llx names %p, no free object of slab 0x%llx); the object is kept "
-			      "out of use (leaked) and the freelist rebuilt from the slab's bitmap",
-			      c->name, obj, (unsigned long long)*(u64 *)obj, next,
-			      (unsigned long long)slab_phys(s));
-		slot_take(c, s, i);
-		init_freelist(s);
-		goto again;
-	}
-	s->freelist = next;
-	slot_take(c, s, i);
-	if (poison_on && unlikely((bad = poison_broken(c, obj)) != NULL)) {
-		misuse_report(MISUSE_SLAB_POISON,
-			      "slab: cache %s: object %p was written after free (byte +0x%x is "
-			      "0x%02x, not the poison 0x%02x); it is kept out of use (leaked) and "
-			      "another is handed out", c->name, obj, (unsigned)(bad - (const u8 *)obj),
-			      *bad, SLAB_POISON_BYTE);
-		goto again;
-	}
-	return obj;
+	return got;
 }
 
 /* kmem_cache_alloc found the magazine empty: fill it with a batch from
  * the slabs, then hand out the last of them. A cache without a magazine
- * (the cache of struct slab) takes its object straight from a slab. */
+ * (the cache of struct slab, every cache while poisoning) takes its object
+ * straight from a slab. */
 void *slab_alloc(struct kmem_cache *c, gfp_t gfp)
 {
 	void *obj;
@@ -386,17 +403,16 @@ void *slab_alloc(struct kmem_cache *c, gfp_t gfp)
 		if (c->mag_n)
 			return kmem_cache_alloc(c, gfp);
 	}
-	for (u32 n = 0; n < c->mag_cap && n < SLAB_MAG_BATCH; n++) {
-		obj = slab_take(c, gfp & ~__GFP_ZERO);
-		if (!obj)
-			break; /* out of memory: hand out what came in, if any */
-		*(u64 *)obj = SLAB_MAG_POISON ^ (u64)(uintptr_t)obj;
-		c->mag[c->mag_n++] = obj;
+	if (c->mag_cap) {
+		u32 n = slab_take(c, gfp & ~__GFP_ZERO, c->mag, MIN(c->mag_cap, (u32)SLAB_MAG_BATCH));
+
+		for (u32 k = 0; k < n; k++)
+			*(u64 *)c->mag[k] = SLAB_MAG_POISON ^ (u64)(uintptr_t)c->mag[k];
+		c->mag_n = n;
+		/* Out of memory with nothing taken: NULL. */
+		return n ? kmem_cache_alloc(c, gfp) : NULL;
 	}
-	if (c->mag_n)
-		return kmem_cache_alloc(c, gfp);
-	obj = slab_take(c, gfp);
-	if (!obj)
+	if (!slab_take(c, gfp, &obj, 1))
 		return NULL;
 	*(u64 *)obj = 0; /* not the freelist's word */
 	if (gfp & __GFP_ZERO)
@@ -487,9 +503,11 @@ static void spoiled_free(const struct kmem_cache *c, const void *obj, const char
  * once its memdesc word says it is slab memory. */
 static struct slab *waiting_ok(const struct kmem_cache *c, const void *obj, u32 *i)
 {
-	struct slab *s = slab_of_page(obj);
+	unsigned long md = slab_page_word(obj);
+	struct slab *s = memdesc_to_ptr(md); /* the slab, when md says SLAB */
 
-	if (!s || s->cache != c || !slot_index(s, obj, i) || !slot_used(s, *i) || !has_free_mark(obj))
+	if (memdesc_type(md) != MEMDESC_SLAB || s->cache != c || !slot_index(c, s, obj, i) ||
+	    !slot_used(s, *i) || !has_free_mark(obj))
 		return NULL;
 	return s;
 }
@@ -774,7 +792,8 @@ static bool desc_ok(const struct kmem_cache *c, const struct slab *s)
 		return false;
 	if (c->self_describing)
 		return d == s;
-	return d->cache == &slab_desc_cache && slot_index(d, s, &i) && slot_used(d, i);
+	return d->cache == &slab_desc_cache && slot_index(&slab_desc_cache, d, s, &i) &&
+	       slot_used(d, i);
 }
 
 enum slab_list_kind { ON_PARTIAL, ON_FULL, THE_EMPTY };
@@ -933,7 +952,8 @@ static bool cache_ok(const struct kmem_cache *c)
 	if (c == &slab_desc_cache || c == &cache_cache)
 		return true;
 	s = slab_of_page(c);
-	return s && s->cache == &cache_cache && slot_index(s, c, &i) && slot_used(s, i);
+	return s && s->cache == &cache_cache && slot_index(&cache_cache, s, c, &i) &&
+	       slot_used(s, i);
 }
 
 int slab_check(char *why, size_t n)

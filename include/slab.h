@@ -57,14 +57,14 @@
  * other 62 from slot 1 up.
  *
  * The freelist is hardened: each free slot's first word holds the next
- * free slot encoded, next ^ slab_freelist_secret ^ (the word's own
- * address), and every pointer decoded or read from freelist is checked
- * before it is followed -- NULL, or a slot of this slab that the bitmap
- * says is free -- so a free object written after free (zeroed, say) is
- * caught, not followed: mm/slab.c reports it, keeps the object out of use
- * and rebuilds the freelist from the bitmap. With slab poisoning on
- * (slab_debug=P) every byte of a free slot after the first word is
- * SLAB_POISON_BYTE, checked when the slot is handed out.
+ * free slot encoded, next ^ secret ^ (the word's own address), the secret
+ * drawn at boot (mm/slab.c), and every pointer decoded, or read from
+ * freelist, is checked before it is followed -- NULL, or a slot of this
+ * slab that the bitmap says is free -- so a free object written after
+ * free (zeroed, say) is caught, not followed: mm/slab.c reports it, keeps
+ * the object out of use and rebuilds the freelist from the bitmap. With
+ * slab poisoning on (slab_debug=P) every byte of a free slot after the
+ * first word is SLAB_POISON_BYTE, checked when the slot is handed out.
  */
 struct slab {
 	struct kmem_cache *cache;
@@ -204,11 +204,11 @@ static inline bool slab_free_fast(struct kmem_cache *c, struct slab *s, const vo
  * empty, slab_freeq_drain moves the whole queue into the magazines in
  * one go.
  * Invariants: 0 <= n <= cap; cap is SLAB_FREEQ_SIZE, or 0 while slab
- * poisoning is on (every kfree then takes the checked way); each of obj[0..n) is a distinct
- * object of cache[k], allocated in its slab's bitmap, poisoned like a
- * magazine's, in no magazine. A cache's objects handed out are its slab_objects -
- * mag_n - its objects here; whoever counts them (kmem_cache_for_each,
- * kmem_cache_destroy) drains the queue first.
+ * poisoning is on (every kfree then takes the checked way); each of
+ * obj[0..n) is a distinct object of cache[k], allocated in its slab's
+ * bitmap, with the free mark, in no magazine. A cache's objects handed
+ * out are its slab_objects - mag_n - its objects here; whoever counts
+ * them (kmem_cache_for_each, kmem_cache_destroy) drains the queue first.
  * Example: n 5, kfree(p) of a good object: p's first word becomes
  * p ^ SLAB_MAG_POISON, obj[5] = p, cache[5] = its cache, n = 6.
  */

@@ -514,7 +514,7 @@ void buddy_dump(void)
 	for (int k = 0; k <= MAX_ORDER; k++)
 		n += snprintf(line + n, sizeof(line) - n, " %d:%llu", k,
 			      (unsigned long long)buddy.nr_free[k]);
-	pr_info("buddy: free blocks by order:%s; %u order-0 pages in the per-CPU cache", line,
+	pr_debug("buddy: free blocks by order:%s; %u order-0 pages in the per-CPU cache", line,
 		buddy_pcp.count);
 	pr_info("buddy: %llu of %llu pages free (%llu MiB of %llu MiB)",
 		(unsigned long long)(buddy.free_pages + buddy_pcp.count),

@@ -294,18 +294,19 @@ void memblock_dump(void)
 	u64 cursor = 0, free = 0, base, size;
 
 	for (int i = 0; i < memblock.memory.cnt; i++)
-		pr_info("memblock: ram      0x%016llx-0x%016llx",
+		pr_debug("memblock: ram      0x%016llx-0x%016llx",
 			(unsigned long long)memblock.memory.r[i].base,
 			(unsigned long long)(memblock.memory.r[i].base + memblock.memory.r[i].size - 1));
 	for (int i = 0; i < memblock.reserved.cnt; i++)
-		pr_info("memblock: reserved 0x%016llx-0x%016llx",
+		pr_debug("memblock: reserved 0x%016llx-0x%016llx",
 			(unsigned long long)memblock.reserved.r[i].base,
 			(unsigned long long)(memblock.reserved.r[i].base +
 					     memblock.reserved.r[i].size - 1));
 	while (memblock_next_free(&cursor, &base, &size))
 		free += size;
-	pr_info("memblock: %llu KiB RAM, %llu KiB reserved, %llu KiB free",
-		(unsigned long long)(memblock_memory_size() >> 10),
-		(unsigned long long)(memblock_reserved_size() >> 10),
+	pr_info("memblock: %llu KiB RAM in %d range%s, %llu KiB reserved in %d, %llu KiB free",
+		(unsigned long long)(memblock_memory_size() >> 10), memblock.memory.cnt,
+		memblock.memory.cnt == 1 ? "" : "s",
+		(unsigned long long)(memblock_reserved_size() >> 10), memblock.reserved.cnt,
 		(unsigned long long)(free >> 10));
 }

@@ -663,19 +663,38 @@ void kmem_cache_for_each(void (*fn)(const struct kmem_cache_stats *st, void *arg
 	}
 }
 
+/* What slab_dump adds up over the caches. */
+struct slab_totals {
+	unsigned caches;
+	u64 slabs, pages, active, total;
+};
+
 static void dump_one(const struct kmem_cache_stats *st, void *arg)
 {
-	(void)arg;
-	if (st->slabs)
-		pr_info("slab: %-16s %5u B  %4llu/%-4llu objects  %3llu slabs of %u page%s",
-			st->name, st->object_size, (unsigned long long)st->active_objects,
-			(unsigned long long)st->total_objects, (unsigned long long)st->slabs,
-			1u << st->slab_order, st->slab_order ? "s" : "");
+	struct slab_totals *t = arg;
+
+	if (!st->slabs)
+		return;
+	t->caches++;
+	t->slabs += st->slabs;
+	t->pages += st->slabs << st->slab_order;
+	t->active += st->active_objects;
+	t->total += st->total_objects;
+	pr_debug("slab: %-16s %5u B  %4llu/%-4llu objects  %3llu slabs of %u page%s", st->name,
+		 st->object_size, (unsigned long long)st->active_objects,
+		 (unsigned long long)st->total_objects, (unsigned long long)st->slabs,
+		 1u << st->slab_order, st->slab_order ? "s" : "");
 }
 
+/* One line, the caches' sums; each cache's own line at debug level. */
 void slab_dump(void)
 {
-	kmem_cache_for_each(dump_one, NULL);
+	struct slab_totals t = { 0 };
+
+	kmem_cache_for_each(dump_one, &t);
+	pr_info("slab: %u caches in use, %llu of %llu objects allocated, in %llu slabs (%llu pages)",
+		t.caches, (unsigned long long)t.active, (unsigned long long)t.total,
+		(unsigned long long)t.slabs, (unsigned long long)t.pages);
 }
 
 void kmem_cache_init(void)

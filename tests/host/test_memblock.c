@@ -144,7 +144,9 @@ TEST(memblock, dump_reports_totals)
 	memblock_add(M(0), M(8));
 	memblock_reserve(M(1), M(1));
 	memblock_dump();
-	EXPECT_LOG("memblock: 8192 KiB RAM, 1024 KiB reserved, 7168 KiB free");
+	EXPECT_LOG("memblock: 8192 KiB RAM in 1 range, 1024 KiB reserved in 1, 7168 KiB free");
+	/* Each range is a debug line: in the ring, not on the console. */
+	EXPECT_NO_LOG("memblock: ram ");
 }
 
 TEST(memblock, caller_kept_table_is_reserved_too)

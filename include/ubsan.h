@@ -45,8 +45,11 @@ struct ubsan_type_descriptor {
 	char name[];
 };
 
-/* + - * / % on signed integers, and unary - (one value). */
-struct ubsan_overflow_data {
+/* The checks about one value of one type: + - * / % on signed integers
+ * and unary - (overflow), a variable-length array's bound (vla-bound), a
+ * load of a bool (or an enum) whose bits are no value of its type
+ * (invalid-value). */
+struct ubsan_typed_data {
 	struct ubsan_source_location loc;
 	const struct ubsan_type_descriptor *type;
 };
@@ -81,18 +84,6 @@ enum ubsan_access {
 	UBSAN_ACCESS_KINDS = 12, /* 2 and 4..11 are C++'s */
 };
 
-/* A variable-length array's bound. */
-struct ubsan_vla_bound_data {
-	struct ubsan_source_location loc;
-	const struct ubsan_type_descriptor *type;
-};
-
-/* A load of a bool (or an enum) whose bits are no value of its type. */
-struct ubsan_invalid_value_data {
-	struct ubsan_source_location loc;
-	const struct ubsan_type_descriptor *type;
-};
-
 /* __builtin_unreachable() reached. */
 struct ubsan_unreachable_data {
 	struct ubsan_source_location loc;
@@ -124,14 +115,14 @@ struct ubsan_pointer_overflow_data {
 
 /* The handlers the checks of the Makefile's UBSAN_CHECKS call; none
  * returns (-fno-sanitize-recover). */
-__noreturn void __ubsan_handle_add_overflow_abort(struct ubsan_overflow_data *d, ubsan_value lhs,
+__noreturn void __ubsan_handle_add_overflow_abort(struct ubsan_typed_data *d, ubsan_value lhs,
 						  ubsan_value rhs);
-__noreturn void __ubsan_handle_sub_overflow_abort(struct ubsan_overflow_data *d, ubsan_value lhs,
+__noreturn void __ubsan_handle_sub_overflow_abort(struct ubsan_typed_data *d, ubsan_value lhs,
 						  ubsan_value rhs);
-__noreturn void __ubsan_handle_mul_overflow_abort(struct ubsan_overflow_data *d, ubsan_value lhs,
+__noreturn void __ubsan_handle_mul_overflow_abort(struct ubsan_typed_data *d, ubsan_value lhs,
 						  ubsan_value rhs);
-__noreturn void __ubsan_handle_negate_overflow_abort(struct ubsan_overflow_data *d, ubsan_value old);
-__noreturn void __ubsan_handle_divrem_overflow_abort(struct ubsan_overflow_data *d, ubsan_value lhs,
+__noreturn void __ubsan_handle_negate_overflow_abort(struct ubsan_typed_data *d, ubsan_value old);
+__noreturn void __ubsan_handle_divrem_overflow_abort(struct ubsan_typed_data *d, ubsan_value lhs,
 						     ubsan_value rhs);
 __noreturn void __ubsan_handle_shift_out_of_bounds_abort(struct ubsan_shift_data *d, ubsan_value lhs,
 							 ubsan_value rhs);
@@ -139,9 +130,9 @@ __noreturn void __ubsan_handle_out_of_bounds_abort(struct ubsan_out_of_bounds_da
 						   ubsan_value index);
 __noreturn void __ubsan_handle_type_mismatch_v1_abort(struct ubsan_type_mismatch_data *d,
 						      ubsan_value ptr);
-__noreturn void __ubsan_handle_vla_bound_not_positive_abort(struct ubsan_vla_bound_data *d,
+__noreturn void __ubsan_handle_vla_bound_not_positive_abort(struct ubsan_typed_data *d,
 							    ubsan_value bound);
-__noreturn void __ubsan_handle_load_invalid_value_abort(struct ubsan_invalid_value_data *d,
+__noreturn void __ubsan_handle_load_invalid_value_abort(struct ubsan_typed_data *d,
 							ubsan_value val);
 __noreturn void __ubsan_handle_builtin_unreachable(struct ubsan_unreachable_data *d);
 __noreturn void __ubsan_handle_invalid_builtin_abort(struct ubsan_invalid_builtin_data *d);

@@ -117,7 +117,7 @@ static const char *ubsan_value_str(char buf[UBSAN_VALUE_MAX], const struct ubsan
 	return buf;
 }
 
-static __noreturn void ubsan_overflow(struct ubsan_overflow_data *d, ubsan_value lhs, ubsan_value rhs,
+static __noreturn void ubsan_overflow(struct ubsan_typed_data *d, ubsan_value lhs, ubsan_value rhs,
 				      char op)
 {
 	char a[UBSAN_VALUE_MAX], b[UBSAN_VALUE_MAX];
@@ -127,22 +127,22 @@ static __noreturn void ubsan_overflow(struct ubsan_overflow_data *d, ubsan_value
 		     ubsan_type_name(d->type));
 }
 
-void __ubsan_handle_add_overflow_abort(struct ubsan_overflow_data *d, ubsan_value lhs, ubsan_value rhs)
+void __ubsan_handle_add_overflow_abort(struct ubsan_typed_data *d, ubsan_value lhs, ubsan_value rhs)
 {
 	ubsan_overflow(d, lhs, rhs, '+');
 }
 
-void __ubsan_handle_sub_overflow_abort(struct ubsan_overflow_data *d, ubsan_value lhs, ubsan_value rhs)
+void __ubsan_handle_sub_overflow_abort(struct ubsan_typed_data *d, ubsan_value lhs, ubsan_value rhs)
 {
 	ubsan_overflow(d, lhs, rhs, '-');
 }
 
-void __ubsan_handle_mul_overflow_abort(struct ubsan_overflow_data *d, ubsan_value lhs, ubsan_value rhs)
+void __ubsan_handle_mul_overflow_abort(struct ubsan_typed_data *d, ubsan_value lhs, ubsan_value rhs)
 {
 	ubsan_overflow(d, lhs, rhs, '*');
 }
 
-void __ubsan_handle_negate_overflow_abort(struct ubsan_overflow_data *d, ubsan_value old)
+void __ubsan_handle_negate_overflow_abort(struct ubsan_typed_data *d, ubsan_value old)
 {
 	char a[UBSAN_VALUE_MAX];
 
@@ -151,7 +151,7 @@ void __ubsan_handle_negate_overflow_abort(struct ubsan_overflow_data *d, ubsan_v
 }
 
 /* x / 0, x % 0, or MIN / -1 (the one quotient a signed type lacks). */
-void __ubsan_handle_divrem_overflow_abort(struct ubsan_overflow_data *d, ubsan_value lhs, ubsan_value rhs)
+void __ubsan_handle_divrem_overflow_abort(struct ubsan_typed_data *d, ubsan_value lhs, ubsan_value rhs)
 {
 	char a[UBSAN_VALUE_MAX], b[UBSAN_VALUE_MAX];
 	bool zero = ubsan_int_bits(d->type) > 64 ? !((const u64 *)rhs)[0] && !((const u64 *)rhs)[1]
@@ -181,8 +181,9 @@ void __ubsan_handle_shift_out_of_bounds_abort(struct ubsan_shift_data *d, ubsan_
 			     b, bits, ubsan_type_name(d->lhs_type));
 	if (ubsan_is_negative(d->lhs_type, lhs))
 		ubsan_report(&d->loc, "shift-out-of-bounds", "left shift of negative value %s", a);
-	ubsan_report(&d->loc, "shift-out-of-bounds", "left shift of %s by %s places cannot be represented in type %s",
-		     a, b, ubsan_type_name(d->lhs_type));
+	ubsan_report(&d->loc, "shift-out-of-bounds",
+		     "left shift of %s by %s places cannot be represented in type %s", a, b,
+		     ubsan_type_name(d->lhs_type));
 }
 
 void __ubsan_handle_out_of_bounds_abort(struct ubsan_out_of_bounds_data *d, ubsan_value index)
@@ -221,7 +222,7 @@ void __ubsan_handle_type_mismatch_v1_abort(struct ubsan_type_mismatch_data *d, u
 		     access, (void *)ptr, ubsan_type_name(d->type));
 }
 
-void __ubsan_handle_vla_bound_not_positive_abort(struct ubsan_vla_bound_data *d, ubsan_value bound)
+void __ubsan_handle_vla_bound_not_positive_abort(struct ubsan_typed_data *d, ubsan_value bound)
 {
 	char a[UBSAN_VALUE_MAX];
 
@@ -229,7 +230,7 @@ void __ubsan_handle_vla_bound_not_positive_abort(struct ubsan_vla_bound_data *d,
 		     ubsan_value_str(a, d->type, bound));
 }
 
-void __ubsan_handle_load_invalid_value_abort(struct ubsan_invalid_value_data *d, ubsan_value val)
+void __ubsan_handle_load_invalid_value_abort(struct ubsan_typed_data *d, ubsan_value val)
 {
 	char a[UBSAN_VALUE_MAX];
 

@@ -83,7 +83,7 @@ KERNEL_CFLAGS := $(FREESTANDING) $(WARNINGS) $(KERNEL_CFLAGS_ARCH) -O2 -g \
 	-fno-pic -fno-pie -fstack-protector-strong -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fno-common -MMD -MP
 
-# make DEBUG=1: every kernel file under UBSan (docs/14-debug.md), each
+# make DEBUG=1: every kernel file under UBSan (docs/15-debug.md), each
 # failed check a call into the runtime, kernel/ubsan.c, which names it and
 # panics. The checks are those that mean something in a freestanding C
 # kernel: no float-* (it has no FP code), no return or vptr (C++ only).

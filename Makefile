@@ -2,6 +2,8 @@
 #
 #   make [ARCH=x86_64|arm64]   build the kernel and the EFI loader (and on
 #                              x86_64 build/x86_64/bzImage, boot/linux/)
+#   make DEBUG=1 [ARCH=...]    the same with the kernel under UBSan
+#                              (kernel/ubsan.c), in build/<arch>-debug/
 #   make run                   boot under QEMU and show the kernel's output
 #   make test                  host unit tests + every boot case; last line
 #                              "N passed, N failed"
@@ -23,13 +25,19 @@
 #   make fuzz-bootfdt          one of them (also fuzz-cmdline); FUZZ_SECONDS=600
 #   make clean                 (distclean also drops build/sysroot-arm64)
 #
-# Everything is built under build/<arch>/. Missing tools are installed by
+# Everything is built under build/<arch>/ (DEBUG=1: build/<arch>-debug/). Missing tools are installed by
 # tools/deps (Debian packages; see DESIGN.md section 11).
 
 ARCH ?= x86_64
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
-BUILD := build/$(ARCH)
+# DEBUG=1: the debug build (below, after KERNEL_CFLAGS), in a folder of its
+# own so that it and the normal build live side by side.
+DEBUG ?= 0
+ifeq ($(filter 0 1,$(DEBUG)),)
+$(error DEBUG must be 0 or 1, not '$(DEBUG)')
+endif
+BUILD := build/$(ARCH)$(if $(filter 1,$(DEBUG)),-debug)
 SYSROOT_ARM64 := build/sysroot-arm64
 
 ifeq ($(ARCH),x86_64)
@@ -75,10 +83,28 @@ KERNEL_CFLAGS := $(FREESTANDING) $(WARNINGS) $(KERNEL_CFLAGS_ARCH) -O2 -g \
 	-fno-pic -fno-pie -fstack-protector-strong -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fno-common -MMD -MP
 
-KERNEL_SRCS := $(wildcard lib/*.c) $(wildcard kernel/*.c) $(wildcard mm/*.c) $(wildcard kho/*.c) \
+# make DEBUG=1: every kernel file under UBSan (docs/15-debug.md), each
+# failed check a call into the runtime, kernel/ubsan.c, which names it and
+# panics. The checks are those that mean something in a freestanding C
+# kernel: no float-* (it has no FP code), no return or vptr (C++ only).
+# -fno-sanitize-recover: the compiler calls the _abort handlers, which never
+# return. Only this build links the runtime, built without the checks (it
+# would call itself). The loaders and libfdt (Debian's, prebuilt) are as in
+# the normal build.
+UBSAN_RUNTIME := kernel/ubsan.c
+ifeq ($(DEBUG),1)
+UBSAN_CHECKS := shift integer-divide-by-zero unreachable vla-bound null signed-integer-overflow \
+	bounds alignment object-size bool enum pointer-overflow builtin nonnull-attribute \
+	returns-nonnull-attribute
+KERNEL_CFLAGS += $(addprefix -fsanitize=,$(UBSAN_CHECKS)) -fno-sanitize-recover=all
+$(BUILD)/kernel/ubsan.o: KERNEL_CFLAGS += -fno-sanitize=all
+endif
+
+KERNEL_SRCS := $(wildcard lib/*.c) $(filter-out $(UBSAN_RUNTIME),$(wildcard kernel/*.c)) $(wildcard mm/*.c) $(wildcard kho/*.c) \
 	$(wildcard ktest/*.c) \
 	$(wildcard drivers/uart/*.c) $(wildcard drivers/power/*.c) \
-	$(wildcard arch/$(ARCH)/*.c) $(wildcard arch/$(ARCH)/*.S)
+	$(wildcard arch/$(ARCH)/*.c) $(wildcard arch/$(ARCH)/*.S) \
+	$(if $(filter 1,$(DEBUG)),$(UBSAN_RUNTIME))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(KERNEL_SRCS)))
 
 # Files with rules of their own (see the comments in each).
@@ -197,7 +223,7 @@ include tests/fuzz/fuzz.mk
 
 # clean keeps build/sysroot-arm64 (downloaded packages); distclean does not.
 clean:
-	rm -rf build/x86_64 build/arm64 build/host build/bench build/fuzz build/logs
+	rm -rf build/x86_64 build/arm64 build/x86_64-debug build/arm64-debug build/host build/bench build/fuzz build/logs
 distclean:
 	rm -rf build
 

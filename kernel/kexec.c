@@ -163,7 +163,7 @@ static int keep_file(const char *what, struct mem_range r, bool preserved, struc
 	if (preserved) {
 		k->folio = kho_restore_folio(r.base);
 		if (!k->folio) {
-			pr_err("kexec: the %s was not handed over as a folio", what);
+			pr_err("kexec: the %s was not handed over as a folio; it is not kept, and cannot be kexec'd", what);
 			return -ENOENT;
 		}
 	} else {
@@ -171,7 +171,7 @@ static int keep_file(const char *what, struct mem_range r, bool preserved, struc
 			order++;
 		k->folio = (PAGE_SIZE << order) >= r.size ? folio_alloc(GFP_KERNEL, order) : NULL;
 		if (!k->folio || !arch_map_early(r.base, r.size)) {
-			pr_err("kexec: cannot keep the %llu-byte %s", (unsigned long long)r.size, what);
+			pr_err("kexec: cannot keep the %llu-byte %s (no memory for a copy); it cannot be kexec'd", (unsigned long long)r.size, what);
 			if (k->folio)
 				folio_put(k->folio);
 			k->folio = NULL;
@@ -180,7 +180,7 @@ static int keep_file(const char *what, struct mem_range r, bool preserved, struc
 		memcpy(folio_address(k->folio), phys_to_virt(r.base), r.size);
 	}
 	if (r.size > folio_size(k->folio)) {
-		pr_err("kexec: the %s (%llu bytes) is larger than its folio", what,
+		pr_err("kexec: the %s (%llu bytes) is larger than its folio; it is not kept, and cannot be kexec'd", what,
 		       (unsigned long long)r.size);
 		folio_put(k->folio);
 		k->folio = NULL;
@@ -206,13 +206,13 @@ static void keep_then(const void *fdt)
 
 	if (p) {
 		if (len != sizeof(in)) {
-			pr_err("kexec: /chosen/baton,then-image is %d bytes, not %zu", len, sizeof(in));
+			pr_err("kexec: /chosen/baton,then-image is %d bytes, not %zu; no kexec.then kernel", len, sizeof(in));
 			return;
 		}
 		memcpy(&in, p, sizeof(in));
 		then.data = kho_restore_vmalloc(&in.area);
 		if (then.data && (!in.size || in.size > (u64)in.area.total_pages * PAGE_SIZE)) {
-			pr_err("kexec: the kexec.then kernel's size %llu does not fit its %u pages",
+			pr_err("kexec: the kexec.then kernel's size %llu does not fit its %u pages; it is dropped",
 			       (unsigned long long)in.size, in.area.total_pages);
 			vfree(then.data);
 			then.data = NULL;
@@ -221,7 +221,7 @@ static void keep_then(const void *fdt)
 	} else if (bootfdt_initrd(fdt, &r)) {
 		then.data = arch_map_early(r.base, r.size) ? vmalloc(r.size) : NULL;
 		if (!then.data) {
-			pr_err("kexec: cannot keep the %llu-byte initrd for kexec.then",
+			pr_err("kexec: cannot keep the %llu-byte initrd for kexec.then (no memory); no kexec.then kernel",
 			       (unsigned long long)r.size);
 			return;
 		}
@@ -230,7 +230,7 @@ static void keep_then(const void *fdt)
 		pr_info("kexec: kept the initrd (%llu KiB) to kexec when the chain is done",
 			(unsigned long long)(r.size >> 10));
 	} else {
-		pr_err("kexec: kexec.then=initrd, but the loader handed over no initrd");
+		pr_err("kexec: kexec.then=initrd, but the loader handed over no initrd; no kexec.then kernel");
 	}
 	then_folio_pages = folio_pages_now() - before;
 }
@@ -526,7 +526,7 @@ static int kexec_file(const struct kept_file *k, bool foreign)
 	if (foreign)
 		kexec_timing_enter(KT_JUMP);
 	else if (kexec_timing_hand_over(timing) < 0)
-		pr_warn("kexec: the timeline holds more than the next boot FDT takes");
+		pr_warn("kexec: the timeline holds more than the next boot FDT takes; its end is cut");
 	if (!foreign && kexec_damage_armed()) { /* fault injection for the boot tests only */
 		struct kexec_damage_target d = {
 			&h, phys_to_virt(fdt_pa), slot + l.entry_off,

@@ -110,7 +110,7 @@ bool kho_fail_fired(void)
 void kho_fail_report(void)
 {
 	if (fault.given && !fault.fired)
-		pr_warn("kho: kho.fail=%s:%llu did not fire: %llu allocations at %s so far",
+		pr_warn("kho: kho.fail=%s:%llu did not fire: %llu allocations at %s so far; nothing was injected",
 			site_names[fault.site], (unsigned long long)fault.nth,
 			(unsigned long long)fault.calls[fault.site], site_names[fault.site]);
 }

@@ -19,7 +19,7 @@ static int preserve_block(u64 pfn, unsigned order)
 	phys_addr_t pa = pfn << PAGE_SHIFT;
 
 	if (kho_in_scratch(pa, PAGE_SIZE << order)) {
-		pr_err("kho: refused to preserve 0x%llx order %u: it is inside scratch",
+		pr_err("kho: refused to preserve 0x%llx order %u: it is inside scratch; not preserved",
 		       (unsigned long long)pa, order);
 		return -EINVAL;
 	}
@@ -59,7 +59,7 @@ int kho_preserve_pages(struct page *page, u64 nr_pages)
 	int err = 0;
 
 	if (!page || !nr_pages || !allocated(page_to_pfn(page), nr_pages)) {
-		pr_err("kho: refused to preserve pages that are not allocated");
+		pr_err("kho: refused to preserve pages that are not allocated; not preserved");
 		return -EINVAL;
 	}
 	pfn = page_to_pfn(page);

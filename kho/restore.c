@@ -120,7 +120,7 @@ bool kho_waiting_for(phys_addr_t phys, unsigned order, unsigned owner)
 
 	if (got != (int)order) {
 		pr_err("kho: nothing of order %u waits at 0x%llx (never preserved, or restored "
-		       "already)", order, (unsigned long long)phys);
+		       "already); not restored", order, (unsigned long long)phys);
 		return false;
 	}
 	if (o != owner) {
@@ -171,7 +171,7 @@ static bool fits_allocator(phys_addr_t phys, unsigned order, const char *as)
 	if (order <= MAX_ORDER)
 		return true;
 	pr_err("kho: the block at 0x%llx is of order %u, above the page allocator's %u: it "
-	       "cannot come back as %s (kho_restore_pages takes it)", (unsigned long long)phys,
+	       "cannot come back as %s (kho_restore_pages takes it); not restored", (unsigned long long)phys,
 	       order, MAX_ORDER, as);
 	return false;
 }
@@ -202,7 +202,7 @@ static __noinline struct folio *restore_folio_refused(phys_addr_t phys)
 	int order = waiting_order(phys, &owner);
 
 	if (order < 0)
-		pr_err("kho: no folio waits at 0x%llx (never preserved, or restored already)",
+		pr_err("kho: no folio waits at 0x%llx (never preserved, or restored already); not restored",
 		       (unsigned long long)phys);
 	else if (fits_allocator(phys, (unsigned)order, "a folio"))
 		kho_waiting_for(phys, (unsigned)order, KHO_OWNER_ANY); /* another owner's */
@@ -245,7 +245,7 @@ static __noinline struct page *restore_run(phys_addr_t phys, u64 nr_pages)
 	/* The count is the caller's: bounded by the memmap before any sum. */
 	if (!nr_pages || (phys & (PAGE_SIZE - 1)) || !pfn_valid(pfn) ||
 	    nr_pages > memmap_end_pfn - pfn) {
-		pr_err("kho: no run of %llu pages can start at 0x%llx", (unsigned long long)nr_pages,
+		pr_err("kho: no run of %llu preserved pages starts at 0x%llx; not restored", (unsigned long long)nr_pages,
 		       (unsigned long long)phys);
 		return NULL;
 	}

@@ -114,7 +114,7 @@ void *kho_restore_slab(phys_addr_t phys)
 	}
 	each_rec(in_first, find_rec, &f);
 	if (!f.found) {
-		pr_err("kho: no slab object was preserved at 0x%llx (or it was restored)",
+		pr_err("kho: no slab object was preserved at 0x%llx (or it was restored); not restored",
 		       (unsigned long long)phys);
 		return NULL;
 	}

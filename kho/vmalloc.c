@@ -46,7 +46,7 @@ int kho_preserve_vmalloc(void *ptr, struct kho_vmalloc *out)
 
 	memset(out, 0, sizeof(*out));
 	if (!vmalloc_area_pages(ptr, &pages, &n) || n > 0xffffffffULL) {
-		pr_err("kho: %p is not the start of a vmalloc area", ptr);
+		pr_err("kho: %p is not the start of a vmalloc area; not preserved", ptr);
 		return -EINVAL;
 	}
 	out->total_pages = (u32)n;
@@ -164,7 +164,7 @@ void *kho_restore_vmalloc(const struct kho_vmalloc *v)
 	    v->order > MAX_ORDER || (v->order && !(v->flags & KHO_VMALLOC_HUGE_VMAP)) ||
 	    !v->total_pages || (v->total_pages & ((1u << v->order) - 1)) || take_chain(v)) {
 		pr_err("kho: the vmalloc descriptor (first 0x%llx, %u pages, flags 0x%x, order %u) "
-		       "does not match what was preserved", (unsigned long long)v->first,
+		       "does not match what was preserved; not restored", (unsigned long long)v->first,
 		       v->total_pages, v->flags, v->order);
 		return NULL;
 	}

@@ -281,7 +281,7 @@ int kho_linux_test_preserve(u64 new_bytes)
 	if (!info) {
 		err = make_set(new_bytes);
 		if (err) {
-			pr_err("kho-linux-test: no memory for a test_kho set");
+			pr_err("kho-linux-test: no memory for a test_kho set; none is handed on");
 			return err;
 		}
 	}
@@ -295,7 +295,7 @@ int kho_linux_test_preserve(u64 new_bytes)
 	if (!err)
 		err = write_subtree(&v);
 	if (err) {
-		pr_err("kho-linux-test: could not preserve the test_kho set (%s)", err_name(err));
+		pr_err("kho-linux-test: could not preserve the test_kho set (%s); none is handed on", err_name(err));
 		return err;
 	}
 	pr_info("kho-linux-test: handing on the test_kho set: %u folios, %llu pages, csum 0x%08x",

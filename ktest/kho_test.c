@@ -203,7 +203,7 @@ static void *restore_item(const struct kho_test_item *it)
 	case KHO_TEST_BLOB:
 		blob_name(it, name);
 		if (kho_retrieve_subtree(name, &pa, &size) < 0 || pa != it->pa || size != it->bytes) {
-			pr_err("kho-test: the subtree %s does not name its blob", name);
+			pr_err("kho-test: the subtree %s does not name its blob; its set is not restored", name);
 			return NULL;
 		}
 		__attribute__((fallthrough));

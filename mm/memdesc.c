@@ -47,7 +47,7 @@ int memdesc_init(void)
 	bytes = memdesc_memmap_bytes();
 	pa = memblock_alloc(bytes, PAGE_SIZE);
 	if (!pa) {
-		pr_err("memdesc: no room for a %llu KiB memmap", (unsigned long long)(bytes >> 10));
+		pr_err("memdesc: no room for a %llu KiB memmap in free memory; the page allocator cannot start", (unsigned long long)(bytes >> 10));
 		return -ENOMEM;
 	}
 	memmap = phys_to_virt(pa);

@@ -29,7 +29,11 @@
 #define LEVEL_MARK '\001' /* starts each line in the ring, then the digit */
 static char log_buf[LOG_BUF_SIZE];
 static u64 log_head, log_tail;
-static int console_loglevel = 7;
+/* Linux's names and values for the console level's three settings. */
+#define CONSOLE_LOGLEVEL_DEFAULT 7 /* all but debug lines */
+#define CONSOLE_LOGLEVEL_QUIET 4   /* errors only */
+#define CONSOLE_LOGLEVEL_DEBUG 10  /* everything */
+static int console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
 
 void printk_set_console_level(enum log_level level)
 {
@@ -135,7 +139,7 @@ static int set_quiet(const char *val)
 {
 	if (val)
 		return -EINVAL;
-	console_loglevel = LOG_WARN;
+	console_loglevel = CONSOLE_LOGLEVEL_QUIET;
 	return 0;
 }
 CMDLINE_PARAM("quiet", set_quiet, "show only errors on the console (loglevel=4)");
@@ -144,7 +148,7 @@ static int set_debug(const char *val)
 {
 	if (val)
 		return -EINVAL;
-	console_loglevel = 10;
+	console_loglevel = CONSOLE_LOGLEVEL_DEBUG;
 	return 0;
 }
 CMDLINE_PARAM("debug", set_debug, "show every line on the console, debug too (loglevel=10)");

@@ -26,7 +26,7 @@
 #   make clean                 (distclean also drops build/sysroot-arm64)
 #
 # Everything is built under build/<arch>/ (DEBUG=1: build/<arch>-debug/). Missing tools are installed by
-# tools/deps (Debian packages; see DESIGN.md section 11).
+# tools/deps (Debian packages; see docs/design.md section 11).
 
 ARCH ?= x86_64
 V ?= 0

@@ -83,7 +83,7 @@ KERNEL_CFLAGS := $(FREESTANDING) $(WARNINGS) $(KERNEL_CFLAGS_ARCH) -O2 -g \
 	-fno-pic -fno-pie -fstack-protector-strong -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fno-common -MMD -MP
 
-# make DEBUG=1: every kernel file under UBSan (docs/15-debug.md), each
+# make DEBUG=1: every kernel file under UBSan (docs/debug-build.md), each
 # failed check a call into the runtime, kernel/ubsan.c, which names it and
 # panics. The checks are those that mean something in a freestanding C
 # kernel: no float-* (it has no FP code), no return or vptr (C++ only).
@@ -140,7 +140,7 @@ $(BUILD)/baton.elf $(BUILD)/baton-arm64.elf: $(KERNEL_OBJS) linker/$(ARCH).ld $(
 	@echo "  LD      $@"
 	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack $(KERNEL_LDFLAGS_ARCH) \
 		-T linker/$(ARCH).ld -o $@ $(KERNEL_OBJS) $(LIBFDT)
-	@# The kernel's size, every build (docs/11-measuring.md tracks it).
+	@# The kernel's size, every build (docs/measuring.md tracks it).
 	@$(CROSS)size $@ | awk 'NR == 2 { printf "  SIZE    %s: text %d, data %d, bss %d bytes ($(ARCH))\n", \
 		"$@", $$1, $$2, $$3 }'
 ifeq ($(ARCH),x86_64)
@@ -206,7 +206,7 @@ test-deps: | $(BUILD)/.deps
 test: | $(BUILD)/.deps
 	@tests/run
 
-# make soak: the KHO soak on both arches (docs/04-kexec.md).
+# make soak: the KHO soak on both arches (docs/08-kexec.md).
 .PHONY: soak
 soak: | $(BUILD)/.deps
 	@tests/boot/soak

@@ -10,6 +10,7 @@
 #   make test-host             host unit tests only (ASan + UBSan)
 #   make test-boot CASE=name   one boot case (tests/boot/cases/)
 #   make test-deps             the module dependency check (tools/modules)
+#   make test-docs             the docs check (tests/docs/check)
 #   make soak                  the KHO soak: a 200-generation kexec chain of random
 #                              preserved sets on arm64 and x86-64, leak-checked in each
 #                              (SOAK_GENERATIONS=N, SOAK_SEED=S; tests/boot/soak)
@@ -201,6 +202,13 @@ test-deps: | $(BUILD)/.deps
 	$(Q)$(MAKE) -s --no-print-directory ARCH=x86_64 all
 	$(Q)$(MAKE) -s --no-print-directory ARCH=arm64 all
 	$(Q)tools/depcheck
+
+# The docs check (tests/docs/check): every file, function and link the
+# docs name exists, and docs/02-entry-protocol.md's init list is
+# kernel_main's; its own fixtures first.
+.PHONY: test-docs
+test-docs:
+	$(Q)tests/docs/check
 
 # make test: everything, ending in "N passed, N failed".
 test: | $(BUILD)/.deps

@@ -10,6 +10,7 @@
 #   make test-host             host unit tests only (ASan + UBSan)
 #   make test-boot CASE=name   one boot case (tests/boot/cases/)
 #   make test-deps             the module dependency check (tools/modules)
+#   make test-docs             the docs check (tests/docs/check)
 #   make soak                  the KHO soak: a 200-generation kexec chain of random
 #                              preserved sets on arm64 and x86-64, leak-checked in each
 #                              (SOAK_GENERATIONS=N, SOAK_SEED=S; tests/boot/soak)
@@ -83,7 +84,7 @@ KERNEL_CFLAGS := $(FREESTANDING) $(WARNINGS) $(KERNEL_CFLAGS_ARCH) -O2 -g \
 	-fno-pic -fno-pie -fstack-protector-strong -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fno-common -MMD -MP
 
-# make DEBUG=1: every kernel file under UBSan (docs/15-debug.md), each
+# make DEBUG=1: every kernel file under UBSan (docs/debug-build.md), each
 # failed check a call into the runtime, kernel/ubsan.c, which names it and
 # panics. The checks are those that mean something in a freestanding C
 # kernel: no float-* (it has no FP code), no return or vptr (C++ only).
@@ -140,7 +141,7 @@ $(BUILD)/baton.elf $(BUILD)/baton-arm64.elf: $(KERNEL_OBJS) linker/$(ARCH).ld $(
 	@echo "  LD      $@"
 	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack $(KERNEL_LDFLAGS_ARCH) \
 		-T linker/$(ARCH).ld -o $@ $(KERNEL_OBJS) $(LIBFDT)
-	@# The kernel's size, every build (docs/11-measuring.md tracks it).
+	@# The kernel's size, every build (docs/measuring.md tracks it).
 	@$(CROSS)size $@ | awk 'NR == 2 { printf "  SIZE    %s: text %d, data %d, bss %d bytes ($(ARCH))\n", \
 		"$@", $$1, $$2, $$3 }'
 ifeq ($(ARCH),x86_64)
@@ -202,11 +203,18 @@ test-deps: | $(BUILD)/.deps
 	$(Q)$(MAKE) -s --no-print-directory ARCH=arm64 all
 	$(Q)tools/depcheck
 
+# The docs check (tests/docs/check): every file, function and link the
+# docs name exists, and docs/02-entry-protocol.md's init list is
+# kernel_main's; its own fixtures first.
+.PHONY: test-docs
+test-docs:
+	$(Q)tests/docs/check
+
 # make test: everything, ending in "N passed, N failed".
 test: | $(BUILD)/.deps
 	@tests/run
 
-# make soak: the KHO soak on both arches (docs/04-kexec.md).
+# make soak: the KHO soak on both arches (docs/08-kexec.md).
 .PHONY: soak
 soak: | $(BUILD)/.deps
 	@tests/boot/soak

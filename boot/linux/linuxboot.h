@@ -33,7 +33,7 @@
  * that reach physical memory only through lb_map() and speak only through
  * lb_note(), so the host unit tests (tests/host/test_linuxboot.c) and a
  * fuzzer (tests/fuzz/fuzz_bootparams.c) run them as they are against a
- * fake physical memory. linux.mk builds it all; docs/06-bzimage.md tells
+ * fake physical memory. linux.mk builds it all; docs/bzimage.md tells
  * it. The multiboot2 front end (boot/multiboot2/) is the same program
  * with another entry and another reader: every piece here but header.S,
  * entry.S, bzimage.ld, payload.S, main.c, bootparams.c and place.c is

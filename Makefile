@@ -23,7 +23,7 @@
 #   make bench-kho-insns       the incoming side's KHO instructions per preserved
 #                              block, exact, under callgrind (tests/bench/kho_insns.c)
 #   make fuzz                  long fuzzing runs: boot FDT, command line, KHO handover
-#   make fuzz-bootfdt          one of them (also fuzz-cmdline); FUZZ_SECONDS=600
+#   make fuzz-bootfdt          one of them (also fuzz-cmdline, fuzz-bootparams, fuzz-multiboot2); FUZZ_SECONDS=600
 #   make clean                 (distclean also drops build/sysroot-arm64)
 #
 # Everything is built under build/<arch>/ (DEBUG=1: build/<arch>-debug/). Missing tools are installed by

@@ -341,7 +341,14 @@ word (FREE with that order)."""
 
     def invoke(self, arg, from_tty):
         baton.setup()
-        show = int(arg) if arg else 4
+        show = int(parse_address(arg, "N")) if arg else 4
+        try:
+            self.walk(show)
+        except gdb.MemoryError as e:
+            raise gdb.GdbError("baton: the allocator cannot be read here (%s): the kernel is "
+                               "not at its link address yet, or not this image" % e)
+
+    def walk(self, show):
         buddy = baton.static("buddy", "mm/buddy.c")
         memmap = u64(baton.static("memmap", "mm/memdesc.c"))
         start_pfn = int(baton.static("memmap_start_pfn", "mm/memdesc.c"))

@@ -23,8 +23,8 @@
 # $baton_next_fdt and $baton_next_base.
 #
 # Commands (each has `help baton-...`):
-#   baton-connect [HOST:PORT] [BASE]   target remote, and generation 0's
-#                                      physical copy at BASE
+#   baton-connect [HOST:PORT] [BASE]   target remote, and the running
+#                                      image's physical copy at BASE
 #   baton-image BASE     the running generation's physical copy at BASE
 #   baton-next [ENTRY]   the next generation's physical copy (from the jump)
 #   baton-images         the copies loaded
@@ -39,7 +39,8 @@ KERNEL_VBASE = 0xffffffff80000000  # include/arch/layout.h, linker/*.ld
 MASK64 = (1 << 64) - 1
 PAGE_SHIFT = 12
 # include/page.h: a memdesc word is data << 4 | type; FREE is type 1,
-# the poisoned mark data bit 0x100; buddy.c: MAX_ORDER is include/buddy.h's.
+# the poisoned mark data bit 0x100. (The number of orders is read from
+# the type of mm/buddy.c's buddy.nr_free.)
 MEMDESC_FREE = 1
 MEMDESC_POISONED = 0x100 << 4
 

@@ -5,12 +5,15 @@
 #   make DEBUG=1 [ARCH=...]    the same with the kernel under UBSan
 #                              (kernel/ubsan.c), in build/<arch>-debug/
 #   make run                   boot under QEMU and show the kernel's output
+#   make debug                 boot under QEMU stopped at reset, for gdb in a second terminal
+#                              (GDB_PORT=N, GDB_AUTO=1; docs/gdb.md, tools/gdb/)
 #   make test                  host unit tests + every boot case; last line
 #                              "N passed, N failed"
 #   make test-host             host unit tests only (ASan + UBSan)
 #   make test-boot CASE=name   one boot case (tests/boot/cases/)
 #   make test-deps             the module dependency check (tools/modules)
 #   make test-docs             the docs check (tests/docs/check)
+#   make test-gdb              a scripted gdb session per arch through a kexec (tests/boot/gdb)
 #   make soak                  the KHO soak: a 200-generation kexec chain of random
 #                              preserved sets on arm64 and x86-64, leak-checked in each
 #                              (SOAK_GENERATIONS=N, SOAK_SEED=S; tests/boot/soak)
@@ -184,6 +187,17 @@ ifeq ($(ARCH),x86_64)
 else
 	tools/qemu arm64-direct $(BUILD)/Image "$(RUN_ARGS)"
 endif
+
+# make debug: QEMU with its gdb stub, the CPUs stopped at reset, and
+# $(BUILD)/gdbinit for gdb (tools/gdb/debug, docs/gdb.md). RUN_ARGS as
+# for make run; GDB_PORT=N (1234); GDB_AUTO=1 runs gdb here too.
+.PHONY: debug
+debug: all
+	@tools/gdb/debug $(ARCH) $(BUILD) "$(RUN_ARGS)"
+# make test-gdb: the scripted gdb session on both arches (in make test).
+.PHONY: test-gdb
+test-gdb: | $(BUILD)/.deps
+	@tests/boot/gdb
 
 # tools/depcheck's link check: each link unit's objects, and the nm that
 # reads them (`make deps-units ARCH=...` prints them).

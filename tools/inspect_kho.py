@@ -44,7 +44,7 @@ class Memory:
 
     def read(self, pa, size, what):
         if size < 0 or pa < 0 or not self.in_ram(pa, size):
-            raise KhoError('%s 0x%x+0x%x is outside RAM' % (what, pa, size))
+            raise KhoError('%s at 0x%x (0x%x bytes) is outside RAM' % (what, pa, size))
         out = b''
         at = pa
         while at < pa + size:

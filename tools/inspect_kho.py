@@ -122,6 +122,8 @@ def key_block(key):
 def radix_walk(mem, root):
     """Every (pa, order) the tree at root lists, and its nodes' addresses."""
     blocks, nodes, seen = [], [], set()
+    # Blocks that overlap nothing and lie in RAM are at most its pages.
+    max_blocks = sum(size for _, size in mem.ram) // PAGE
 
     def node(pa, what):
         if pa % PAGE:
@@ -143,6 +145,8 @@ def radix_walk(mem, root):
                     bit = (word & -word).bit_length() - 1
                     word &= word - 1
                     blocks.append(key_block(prefix << BITMAP_BITS | w * 64 + bit))
+            if len(blocks) > max_blocks:
+                raise KhoError('the preserved-memory map lists more blocks than RAM has pages')
             return
         for i, child in enumerate(struct.unpack('<512Q', data)):
             if child:

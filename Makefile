@@ -14,6 +14,11 @@
 #   make test-deps             the module dependency check (tools/modules)
 #   make test-docs             the docs check (tests/docs/check)
 #   make test-gdb              a scripted gdb session per arch through a kexec (tests/boot/gdb)
+#   make inspect               stop a kexec chain at generation 1's handover and show it:
+#                              the boot FDT and KHO root FDT as DTS (dtc), the preserved
+#                              blocks from the radix tree (INSPECT_GEN=N; docs/inspect.md)
+#   make memmap                each generation's physical memory map from a debug boot
+#                              log, drawn as build/<arch>/memmap.svg (tools/memmap)
 #   make soak                  the KHO soak: a 200-generation kexec chain of random
 #                              preserved sets on arm64 and x86-64, leak-checked in each
 #                              (SOAK_GENERATIONS=N, SOAK_SEED=S; tests/boot/soak)
@@ -232,6 +237,11 @@ test: | $(BUILD)/.deps
 .PHONY: soak
 soak: | $(BUILD)/.deps
 	@tests/boot/soak
+
+# make inspect, make memmap: the handover made visible (tools/inspect).
+.PHONY: inspect memmap
+inspect memmap: kernel $(if $(filter x86_64,$(ARCH)),bzimage)
+	@tools/inspect $(if $(filter inspect,$@),handover,memmap) $(ARCH)
 
 include boot/efi/efi.mk
 include boot/linux/linux.mk

@@ -271,20 +271,23 @@ DAMAGE(log_generation)
 	return 0;
 }
 
+#define HANDOVER "the handover"
+#define LOG_RECORD "the log record (and take the handover)"
 static const struct {
 	const char *name;
 	damage_fn fn;
+	const char *refused; /* what the next kernel must refuse */
 } kinds[] = {
-	{ "fdt-magic", damage_fdt_magic },
-	{ "compatible", damage_compatible },
-	{ "radix-outside-ram", damage_radix_outside_ram },
-	{ "block-on-kernel", damage_block_on_kernel },
-	{ "overlap", damage_overlap },
-	{ "scratch-truncated", damage_scratch_truncated },
-	{ "subtree-bounds", damage_subtree_bounds },
-	{ "claimed-twice", damage_claimed_twice },
-	{ "log-length", damage_log_length },
-	{ "log-generation", damage_log_generation },
+	{ "fdt-magic", damage_fdt_magic, HANDOVER },
+	{ "compatible", damage_compatible, HANDOVER },
+	{ "radix-outside-ram", damage_radix_outside_ram, HANDOVER },
+	{ "block-on-kernel", damage_block_on_kernel, HANDOVER },
+	{ "overlap", damage_overlap, HANDOVER },
+	{ "scratch-truncated", damage_scratch_truncated, HANDOVER },
+	{ "subtree-bounds", damage_subtree_bounds, HANDOVER },
+	{ "claimed-twice", damage_claimed_twice, HANDOVER },
+	{ "log-length", damage_log_length, LOG_RECORD },
+	{ "log-generation", damage_log_generation, LOG_RECORD },
 };
 
 static int armed = -1; /* an index into kinds[] */
@@ -320,6 +323,6 @@ void kexec_damage(const struct kexec_damage_target *t)
 		       "it goes undamaged", kinds[armed].name, msg);
 	else /* asked for: not a problem of this kernel */
 		pr_notice("kexec: fault injection kexec.damage=%s: %s; the next kernel must refuse "
-			  "the handover", kinds[armed].name, msg);
+			  "%s", kinds[armed].name, msg, kinds[armed].refused);
 	armed = -1; /* once */
 }

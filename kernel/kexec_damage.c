@@ -245,30 +245,35 @@ static int log_records(const struct kexec_damage_target *t, struct oldlog_record
 	return 0;
 }
 
-DAMAGE(log_length)
+/* One field of the log record: the oldest log's length (log-length) or
+ * the newest one's generation (log-generation). */
+static int damage_log(const struct kexec_damage_target *t, bool length, char *msg, size_t n)
 {
-	struct oldlog_record *first, *last;
+	struct oldlog_record *first = NULL, *last = NULL;
 	int err = log_records(t, &first, &last, msg, n);
 
 	if (err)
 		return err;
-	first->len = ~0ULL - 4;
-	snprintf(msg, n, "generation %llu's log in the log record is now 0x%llx bytes long",
-		 (unsigned long long)first->generation, (unsigned long long)first->len);
+	if (length) {
+		first->len = ~0ULL - 4;
+		snprintf(msg, n, "generation %llu's log in the log record is now 0x%llx bytes long",
+			 (unsigned long long)first->generation, (unsigned long long)first->len);
+	} else {
+		last->generation++;
+		snprintf(msg, n, "the newest log in the log record now says generation %llu",
+			 (unsigned long long)last->generation);
+	}
 	return 0;
+}
+
+DAMAGE(log_length)
+{
+	return damage_log(t, true, msg, n);
 }
 
 DAMAGE(log_generation)
 {
-	struct oldlog_record *first, *last;
-	int err = log_records(t, &first, &last, msg, n);
-
-	if (err)
-		return err;
-	last->generation++;
-	snprintf(msg, n, "the newest log in the log record now says generation %llu",
-		 (unsigned long long)last->generation);
-	return 0;
+	return damage_log(t, false, msg, n);
 }
 
 #define HANDOVER "the handover"

@@ -19,6 +19,7 @@
 #                              blocks from the radix tree (INSPECT_GEN=N; docs/inspect.md)
 #   make memmap                each generation's physical memory map from a debug boot
 #                              log, drawn as build/<arch>/memmap.svg (tools/memmap)
+#   make test-ci               the KTAP checker, boot judge and JUnit reports (docs/ci.md)
 #   make soak                  the KHO soak: a 200-generation kexec chain of random
 #                              preserved sets on arm64 and x86-64, leak-checked in each
 #                              (SOAK_GENERATIONS=N, SOAK_SEED=S; tests/boot/soak)

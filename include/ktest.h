@@ -10,12 +10,29 @@
  * `ktest=fdt,cmdline` the named suites, `ktest=fdt.memory_sorted` one test.
  * A test declared with KTEST_CRASH runs only when named whole
  * (`ktest=protect.write_text`): it is meant to stop the kernel (a fault
- * the kernel must catch and report), and fails if it returns. Each test
- * prints one line,
- *     ktest: fdt.memory_sorted: ok
- *     ktest: fdt.memory_sorted: FAIL kernel/foo.c:12: n > 0
- * and the run ends with "ktest: N passed, N failed", which the boot test
- * runner (tests/boot/run) reads from the serial log.
+ * the kernel must catch and report), and fails if it returns.
+ *
+ * The results are KTAP version 1, as Linux's KUnit prints them
+ * (Documentation/dev-tools/ktap.rst there; docs/ci.md here): one document
+ * per ktest= run, a subtest per suite, each test's result line naming it
+ * whole, the failure's reason on a diagnostic line before it, and the
+ * totals last:
+ *
+ *     KTAP version 1
+ *     1..2
+ *       KTAP version 1
+ *       # Subtest: fdt
+ *       1..2
+ *       ok 1 fdt.memory_map
+ *       # fdt.memory_sorted: kernel/foo.c:12: n > 0
+ *       not ok 2 fdt.memory_sorted
+ *     not ok 1 fdt
+ *     ...
+ *     # Totals: pass:N fail:N skip:0 total:N
+ *
+ * A test run on demand (ktest_run_one) is a document of its own, printed
+ * once it has run: "KTAP version 1", "1..1", "ok 1 suite.name". The boot
+ * test runner (tests/boot/run) reads these lines from the serial log.
  */
 #ifndef BATON_KTEST_H
 #define BATON_KTEST_H
@@ -46,7 +63,7 @@ struct ktest {
 
 #define KTEST(suite, name) KTEST_DEFINE(suite, name, false, false)
 /* A test some part of the kernel runs itself, at its moment (the kexec
- * chain's restore check), with the same one-line report. */
+ * chain's restore check), reported as a KTAP document of one test. */
 #define KTEST_ON_DEMAND(suite, name) KTEST_DEFINE(suite, name, true, false)
 /* A test that must stop the kernel; run only when named whole. */
 #define KTEST_CRASH(suite, name) KTEST_DEFINE(suite, name, false, true)

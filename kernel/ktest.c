@@ -1,8 +1,12 @@
 /*
- * ktest.c — runs the self-tests declared with KTEST() across the kernel.
+ * ktest.c — runs the self-tests declared with KTEST() across the kernel
+ * and reports them in KTAP version 1 (ktest.h shows the lines).
  *
  * `ktest=` on the command line selects them: "all", or a comma-separated
- * list of suites and suite.test names (ktest.h). The tests live in the linker section "ktests".
+ * list of suites and suite.test names (ktest.h). The tests live in the
+ * linker section "ktests", in link order; a run groups them by suite, the
+ * suites in the order of their first test, since a KTAP suite is one
+ * subtest whose plan is printed before its first result.
  */
 #include "ktest.h"
 #include "cmdline.h"
@@ -57,44 +61,112 @@ static bool selected(const struct ktest *k)
 	return false;
 }
 
-static bool run(const struct ktest *k, struct ktest_ctx *t)
+/* Is k in this ktest= run (on-demand tests never are)? */
+static bool ktest_in_run(const struct ktest *k)
 {
-	k->fn(t);
-	if (t->fail)
-		pr_info("ktest: %s.%s: FAIL %s", k->suite, k->name, t->fail);
-	else
-		pr_info("ktest: %s.%s: ok", k->suite, k->name);
-	return !t->fail;
+	return !k->on_demand && selected(k);
 }
 
+/* Is k the first test of its suite in this run? */
+static bool ktest_suite_first(const struct ktest *k)
+{
+	if (!ktest_in_run(k))
+		return false;
+	for (const struct ktest *j = __start_ktests; j < k; j++)
+		if (ktest_in_run(j) && strcmp(j->suite, k->suite) == 0)
+			return false;
+	return true;
+}
+
+/* Print a test's KTAP result line at the given indentation, the failure's
+ * reason (fail, or NULL if it passed) on a diagnostic line just before. */
+static bool ktest_report(const char *indent, int number, const char *suite, const char *name,
+		   const char *fail)
+{
+	if (!fail) {
+		pr_info("%sok %d %s.%s", indent, number, suite, name);
+		return true;
+	}
+	pr_info("%s# %s.%s: %s", indent, suite, name, fail);
+	pr_info("%snot ok %d %s.%s", indent, number, suite, name);
+	return false;
+}
+
+static bool ktest_run_test(const struct ktest *k, const void *fdt, const char *indent, int number)
+{
+	struct ktest_ctx t = { .fdt = fdt };
+
+	k->fn(&t);
+	return ktest_report(indent, number, k->suite, k->name, t.fail);
+}
+
+/* One on-demand test is one KTAP document, printed once it has run (a
+ * kexec that succeeds never returns: then nothing is printed, and the next
+ * generation's log is the step's result). */
 bool ktest_run_one(const char *suite, const char *name, const void *fdt)
 {
 	for (const struct ktest *k = __start_ktests; k < __stop_ktests; k++) {
-		struct ktest_ctx t = { .fdt = fdt };
+		if (strcmp(k->suite, suite) == 0 && strcmp(k->name, name) == 0) {
+			struct ktest_ctx t = { .fdt = fdt };
 
-		if (strcmp(k->suite, suite) == 0 && strcmp(k->name, name) == 0)
-			return run(k, &t);
+			k->fn(&t);
+			pr_info("KTAP version 1");
+			pr_info("1..1");
+			return ktest_report("", 1, suite, name, t.fail);
+		}
 	}
-	pr_err("ktest: %s.%s: FAIL no such test in this kernel", suite, name);
-	return false;
+	pr_info("KTAP version 1");
+	pr_info("1..1");
+	return ktest_report("", 1, suite, name, "no such test in this kernel");
+}
+
+/* The suite of first's tests in this run, as a nested KTAP subtest (the
+ * "# Subtest:" line is KUnit's, for parsers that name a suite by it);
+ * adds to *passed and *failed and returns whether all passed. */
+static bool ktest_run_suite(const struct ktest *first, const void *fdt, int *passed, int *failed)
+{
+	int planned = 0, number = 0, fails = 0;
+
+	for (const struct ktest *k = first; k < __stop_ktests; k++)
+		if (ktest_in_run(k) && strcmp(k->suite, first->suite) == 0)
+			planned++;
+	pr_info("  KTAP version 1");
+	pr_info("  # Subtest: %s", first->suite);
+	pr_info("  1..%d", planned);
+	for (const struct ktest *k = first; k < __stop_ktests; k++) {
+		if (!ktest_in_run(k) || strcmp(k->suite, first->suite) != 0)
+			continue;
+		if (k->crash)
+			pr_info("  # %s.%s: a crash test: the kernel must stop in it, and a "
+				"result line means it did not", k->suite, k->name);
+		if (!ktest_run_test(k, fdt, "  ", ++number))
+			fails++;
+	}
+	*passed += planned - fails;
+	*failed += fails;
+	return fails == 0;
 }
 
 int ktest_run(const void *fdt)
 {
-	int passed = 0, failed = 0;
+	int passed = 0, failed = 0, suites = 0, number = 0;
 
 	if (!selection[0])
 		return 0;
+	for (const struct ktest *k = __start_ktests; k < __stop_ktests; k++)
+		if (ktest_suite_first(k))
+			suites++;
+	pr_info("KTAP version 1");
+	pr_info("1..%d", suites);
 	for (const struct ktest *k = __start_ktests; k < __stop_ktests; k++) {
-		struct ktest_ctx t = { .fdt = fdt };
-
-		if (k->on_demand || !selected(k))
+		if (!ktest_suite_first(k))
 			continue;
-		if (run(k, &t))
-			passed++;
+		number++;
+		if (ktest_run_suite(k, fdt, &passed, &failed))
+			pr_info("ok %d %s", number, k->suite);
 		else
-			failed++;
+			pr_info("not ok %d %s", number, k->suite);
 	}
-	pr_info("ktest: %d passed, %d failed", passed, failed);
+	pr_info("# Totals: pass:%d fail:%d skip:0 total:%d", passed, failed, passed + failed);
 	return failed;
 }

@@ -4,3 +4,9 @@
 .PHONY: test-boot
 test-boot: | $(BUILD)/.deps
 	tests/boot/run $(CASE)
+
+# make test-ci: what CI systems read of a run, checked on fabricated logs
+# (tests/boot/ci-check: the KTAP checker, the judge, the JUnit reports).
+.PHONY: test-ci
+test-ci:
+	tests/boot/ci-check

@@ -26,6 +26,7 @@
 #include "oldlog.h"
 #include "printk.h"
 #include "arch/cpu.h"
+#include "arch/mmu.h"
 #include <libfdt.h>
 
 static bool wanted;
@@ -126,7 +127,9 @@ static void cmd_fdt(const char *args)
 			return;
 		}
 	}
-	console_printf("// %s, %u bytes\n", what, fdt_totalsize(fdt));
+	console_printf("// %s at 0x%llx, %llu of its %u bytes used\n", what,
+		       (unsigned long long)virt_to_phys(fdt),
+		       (unsigned long long)bootfdt_content_size(fdt), fdt_totalsize(fdt));
 	fdt_print(fdt, node);
 }
 

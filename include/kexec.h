@@ -31,6 +31,11 @@ bool kexec_will_kexec(void);
  * called again. */
 int kexec(void);
 
+/* The command line of the next Baton generation, instead of this one's
+ * (the shell's `kexec BOOTARGS`); NULL goes back to this one's. 0, or
+ * -E2BIG when it is CMDLINE_MAX bytes or more. */
+int kexec_set_bootargs(const char *bootargs);
+
 /* The one line that says a kexec will not happen: "kexec: called off
  * (<ERR>): <why>; nothing was handed over, this kernel keeps running".
  * kexec() prints it; so does a caller that gives up before calling it. */

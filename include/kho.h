@@ -240,4 +240,11 @@ bool kho_is_kho_boot(void);
 /* The areas in use: the ones handed over, or the ones reserved. */
 int kho_scratch_areas(const struct kho_scratch **areas);
 
+/* Print on the console, for people (the shell's `kho`, kho/show.c): the
+ * handover this boot took, what is preserved for the next, scratch. */
+void kho_show(void);
+/* The KHO root FDT this boot took (validated, mapped; it stays preserved
+ * until the next handover), or NULL on a cold boot. */
+const void *kho_received_fdt(void);
+
 #endif

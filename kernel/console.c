@@ -1,7 +1,8 @@
 /*
  * console.c — the one console printk writes to, once a driver registers it
  * (drivers/uart/uart.c picks the device). Before that, and in panics without
- * one, text goes to the arch's emergency output.
+ * one, text goes to the arch's emergency output. A console that reads
+ * gives the shell its input (console_getc).
  */
 #include "console.h"
 #include "printk.h"
@@ -27,6 +28,29 @@ void console_write(const char *s, size_t n)
 			arch_emergency_putc(s[i]);
 		}
 	}
+}
+
+int console_getc(void)
+{
+	return current && current->getc ? current->getc(current) : -1;
+}
+
+bool console_can_read(void)
+{
+	return current && current->getc;
+}
+
+void console_printf(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		console_write(buf, MIN((size_t)n, sizeof(buf) - 1));
 }
 
 void console_flush(void)

@@ -104,6 +104,10 @@ static u64 folio_pages_now(void)
 }
 static u64 generation;
 static u64 chain_length;
+/* The next generation's command line when it is not this one's
+ * (kexec_set_bootargs: the shell's `kexec BOOTARGS`). */
+static char next_bootargs[CMDLINE_MAX];
+static bool next_bootargs_set;
 static bool then_initrd;
 static char then_bootargs[CMDLINE_MAX];
 
@@ -133,6 +137,19 @@ static int set_then_bootargs(const char *val)
 }
 CMDLINE_PARAM("kexec.then.bootargs", set_then_bootargs,
 	      "the command line of kexec.then's kernel (quote it: \"kho=on ...\")");
+
+int kexec_set_bootargs(const char *bootargs)
+{
+	next_bootargs_set = bootargs != NULL;
+	if (!bootargs)
+		return 0;
+	if (strlen(bootargs) >= sizeof(next_bootargs)) {
+		next_bootargs_set = false;
+		return -E2BIG;
+	}
+	memcpy(next_bootargs, bootargs, strlen(bootargs) + 1);
+	return 0;
+}
 
 u64 kexec_generation(void)
 {
@@ -394,6 +411,8 @@ static int build_fdt(void *dst, u64 size, const struct kho_handover *h, bool for
 	if (!err)
 		err = kho_chosen_set_range(dst, chosen, BATON_CHOSEN_IMAGE,
 					   folio_pfn(image.folio) << PAGE_SHIFT, image.size);
+	if (!err && next_bootargs_set)
+		err = fdt_setprop_string(dst, chosen, "bootargs", next_bootargs);
 	if (!err && then.data)
 		err = fdt_setprop(dst, chosen, BATON_CHOSEN_THEN_IMAGE, &then_out, sizeof(then_out));
 	if (!err)

@@ -24,6 +24,7 @@
 #include "vmalloc.h"
 #include "printk.h"
 #include "random.h"
+#include "shell.h"
 #include "arch/counter.h"
 #include "arch/cpu.h"
 #include "arch/mmu.h"
@@ -132,6 +133,8 @@ __no_stack_protector void kernel_main(phys_addr_t fdt_phys, u64 entry_counter)
 	kexec_timing_enter(KT_KTESTS);
 	ktest_run(boot_fdt);			/* the self-tests ktest= asks for */
 	kexec_chain_step();			/* kexec.chain=: preserve, kexec; or return */
+	if (shell_wanted())			/* shell: the serial shell, until it ends */
+		shell_run();			/* the machine (poweroff, reboot, kexec) */
 
 	pr_info("baton: nothing left to do, powering off");
 	console_flush();			/* the last line out of the UART */

@@ -46,5 +46,8 @@ void arm64_cpus_init(const void *fdt);
 /* Turn the machine off; returns false when there is no way to (no PSCI, no
  * board device), true when the way there is failed. */
 bool psci_system_off(void);
+/* Reset the machine (PSCI SYSTEM_RESET, or the board's reset device);
+ * returns, with a line why, when it did not happen. */
+void psci_system_reset(void);
 
 #endif

@@ -5,6 +5,7 @@
  * nowhere to write.
  */
 #include "arm64.h"
+#include "console.h"
 #include "printk.h"
 #include "arch/counter.h"
 #include "arch/cpu.h"
@@ -47,6 +48,13 @@ void arch_poweroff(void)
 	else /* said at boot (psci:) */
 		pr_notice("poweroff: there is no way to turn the machine off; halting the CPU");
 	arch_halt();
+}
+
+void arch_reset(void)
+{
+	pr_notice("reboot: resetting the machine");
+	console_flush();
+	psci_system_reset();
 }
 
 /* arm64 has no conventional UART: before the FDT is validated nothing says

@@ -1,5 +1,5 @@
 /*
- * psci.c — turning the machine off: PSCI (Arm DEN 0022) where the FDT's
+ * psci.c — turning the machine off or resetting it: PSCI (Arm DEN 0022) where the FDT's
  * /psci node says whether calls go through hvc or smc, else the board's own
  * way (include/power.h: a Raspberry Pi has no PSCI, its power-management
  * watchdog turns it off).
@@ -21,6 +21,7 @@
 #include <libfdt.h>
 
 #define PSCI_SYSTEM_OFF 0x84000008UL
+#define PSCI_SYSTEM_RESET 0x84000009UL
 
 static enum { UNKNOWN, NONE, HVC, SMC } conduit;
 
@@ -58,9 +59,9 @@ void psci_init(const void *fdt)
 		pr_warn("psci: %s, nor a board power-off device; poweroff will halt the CPU", none);
 }
 
-static void call(bool smc)
+static void call(u64 fn, bool smc)
 {
-	register u64 x0 __asm__("x0") = PSCI_SYSTEM_OFF;
+	register u64 x0 __asm__("x0") = fn;
 
 	if (smc)
 		__asm__ volatile("smc #0" : "+r"(x0) : : "x1", "x2", "x3", "memory");
@@ -68,22 +69,43 @@ static void call(bool smc)
 		__asm__ volatile("hvc #0" : "+r"(x0) : : "x1", "x2", "x3", "memory");
 }
 
-bool psci_system_off(void)
+/* PSCI function fn through the conduit: SYSTEM_OFF and SYSTEM_RESET do
+ * not return when they work. */
+static void psci_call(u64 fn)
 {
 	switch (conduit) {
 	case HVC:
-		call(false);
+		call(fn, false);
 		break;
 	case SMC:
-		call(true);
+		call(fn, true);
 		break;
-	case NONE:
-		return power_board_off();
+	case NONE: /* the callers take the board's way instead */
+		break;
 	case UNKNOWN:
 		if (arm64_boot_el == 1)
-			call(false);
-		call(true);
+			call(fn, false);
+		call(fn, true);
 		break;
 	}
+}
+
+bool psci_system_off(void)
+{
+	if (conduit == NONE)
+		return power_board_off();
+	psci_call(PSCI_SYSTEM_OFF);
 	return true;
+}
+
+void psci_system_reset(void)
+{
+	if (conduit == NONE) {
+		power_board_reset();
+		pr_err("reboot: the board's reset device did not reset the machine (or there is "
+		       "none: no PSCI in the device tree)");
+		return;
+	}
+	psci_call(PSCI_SYSTEM_RESET);
+	pr_err("reboot: PSCI SYSTEM_RESET returned; the machine was not reset");
 }

@@ -1,6 +1,7 @@
 /*
  * acpi.c — just enough ACPI to turn a PC off: RSDP -> XSDT/RSDT -> FADT for
  * the PM1 control ports, and the DSDT's \_S5 package for the sleep type;
+ * the FADT's reset register (ACPI 2.0+), to reset it;
  * and the MADT's list of CPUs, whose application processors smp.c parks.
  *
  * The loader puts the RSDP's address in /chosen/baton,acpi-rsdp. Every table
@@ -29,7 +30,15 @@ _Static_assert(sizeof(struct acpi_header) == 36, "ACPI SDT header is 36 bytes");
 #define FADT_ACPI_ENABLE 52
 #define FADT_PM1A_CNT 64
 #define FADT_PM1B_CNT 68
+#define FADT_FLAGS 112
+#define FADT_RESET_REG 116   /* a Generic Address Structure, 12 bytes */
+#define FADT_RESET_VALUE 128
 #define FADT_X_DSDT 140
+#define FADT_RESET_REG_SUP (1u << 10)
+/* Generic Address Structure: space, bit width, bit offset, access size,
+ * then the 64-bit address; spaces 0 system memory, 1 system I/O. */
+#define GAS_MEMORY 0
+#define GAS_IO 1
 
 #define SLP_EN (1 << 13)
 #define SCI_EN 1
@@ -37,6 +46,9 @@ _Static_assert(sizeof(struct acpi_header) == 36, "ACPI SDT header is 36 bytes");
 static u16 pm1a_cnt, pm1b_cnt, smi_cmd;
 static u8 acpi_enable_value, slp_typa, slp_typb;
 static bool can_poweroff;
+/* The FADT's reset register, when it has a usable one (space 0 or 1). */
+static u8 reset_space = 0xff, reset_value;
+static u64 reset_addr;
 
 static bool checksum_ok(const void *p, u32 len)
 {
@@ -184,6 +196,35 @@ static bool find_s5(const struct acpi_header *dsdt)
 	return false;
 }
 
+/* The reset register of an ACPI 2.0+ FADT (revision 2 or more, long
+ * enough, the flag set, an address in memory or I/O space). */
+static void find_reset(const struct acpi_header *fadt)
+{
+	const u8 *f = (const u8 *)fadt;
+
+	if (fadt->revision < 2 || fadt->length < FADT_RESET_VALUE + 1 ||
+	    !(read32(fadt, FADT_FLAGS) & FADT_RESET_REG_SUP))
+		return;
+	reset_addr = read64(fadt, FADT_RESET_REG + 4);
+	reset_value = f[FADT_RESET_VALUE];
+	if (reset_addr && (f[FADT_RESET_REG] == GAS_MEMORY || f[FADT_RESET_REG] == GAS_IO))
+		reset_space = f[FADT_RESET_REG];
+}
+
+bool acpi_reset(void)
+{
+	if (reset_space == GAS_IO && reset_addr <= 0xffff) {
+		outb((u16)reset_addr, reset_value);
+	} else if (reset_space == GAS_MEMORY && arch_map_early(reset_addr, 1)) {
+		*(volatile u8 *)phys_to_virt(reset_addr) = reset_value;
+	} else {
+		return false;
+	}
+	for (int i = 0; i < 10000000; i++) /* give the chipset a moment */
+		__asm__ volatile("pause");
+	return true;
+}
+
 void acpi_init(const void *fdt)
 {
 	const struct acpi_header *fadt, *dsdt;
@@ -203,6 +244,7 @@ void acpi_init(const void *fdt)
 			(unsigned long long)rsdp);
 		return;
 	}
+	find_reset(fadt);
 	pm1a_cnt = read32(fadt, FADT_PM1A_CNT);
 	pm1b_cnt = read32(fadt, FADT_PM1B_CNT);
 	smi_cmd = read32(fadt, FADT_SMI_CMD);

@@ -3,6 +3,7 @@
  * the early mappings, and the emergency console on COM1.
  */
 #include "x86.h"
+#include "console.h"
 #include "memblock.h"
 #include "printk.h"
 #include "arch/cpu.h"
@@ -98,6 +99,42 @@ void arch_poweroff(void)
 	else /* said at boot (acpi:) */
 		pr_notice("poweroff: there is no ACPI way to turn the machine off; halting the CPU");
 	arch_halt();
+}
+
+/* Port 0xCF9, the chipset's Reset Control Register (Intel ICH/PCH, and
+ * QEMU's q35 and PIIX4): SYS_RST (bit 1) chooses a system reset, RST_CPU
+ * (bit 2) going from 0 to 1 starts it. The 8042 keyboard controller's
+ * command 0xFE pulses the CPU's reset line, once its input buffer is
+ * empty (status bit 1 clear). */
+#define RST_CNT 0xcf9
+#define RST_CNT_SYS_RST 0x02
+#define RST_CNT_RST_CPU 0x04
+#define KBC_STATUS 0x64
+#define KBC_STATUS_IBF 0x02
+#define KBC_PULSE_RESET 0xfe
+
+static void reset_pause(void)
+{
+	for (int i = 0; i < 10000000; i++)
+		__asm__ volatile("pause");
+}
+
+void arch_reset(void)
+{
+	pr_notice("reboot: resetting the machine");
+	console_flush();
+	if (acpi_reset())
+		pr_err("reboot: the ACPI reset register did not reset the machine; trying port 0xcf9");
+	outb(RST_CNT, RST_CNT_SYS_RST);
+	reset_pause();
+	outb(RST_CNT, RST_CNT_SYS_RST | RST_CNT_RST_CPU);
+	reset_pause();
+	pr_err("reboot: port 0xcf9 did not reset the machine; trying the keyboard controller");
+	for (int i = 0; i < 100000 && (inb(KBC_STATUS) & KBC_STATUS_IBF); i++)
+		;
+	outb(KBC_STATUS, KBC_PULSE_RESET);
+	reset_pause();
+	pr_err("reboot: the keyboard controller did not reset the machine either");
 }
 
 /* arch/string.h: one instruction a word under icount, and a fast string

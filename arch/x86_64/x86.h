@@ -62,6 +62,9 @@ void acpi_init(const void *fdt);
 /* Power off through ACPI S5; returns false when acpi_init found no way to,
  * true when it was tried and the machine is still on. */
 bool acpi_poweroff(void);
+/* Reset through the FADT's reset register; false when there is none,
+ * true when it was written and the machine is still running. */
+bool acpi_reset(void);
 /* The APIC ids of the enabled CPUs the MADT lists, in its order: up to max
  * of them into ids; returns how many it lists (may be more than max), or
  * -1 when acpi_init found no valid MADT. */

@@ -6,7 +6,13 @@
  * peripheral (bus address 0x7e215040 behind /soc's ranges, 0x3f215040 on
  * a Pi 3). The AUX enable bit and the baud rate (derived from the VPU
  * core clock, which firmware may change) are left as the firmware set them
- * (config.txt enable_uart=1); only the transmitter is turned on if off.
+ * (config.txt enable_uart=1); only the transmitter and the receiver are
+ * turned on if off.
+ *
+ * Receive is polled (the shell's input): AUX_MU_LSR bit 0 says the receive
+ * FIFO (8 bytes) holds a byte, and reading AUX_MU_IO takes it. Polling
+ * never waits, so printk's output on this, a Pi 3's console, is never
+ * held up by the shell.
  */
 #include "console.h"
 #include "uart.h"
@@ -18,8 +24,10 @@
 #define MU_IO 0x00
 #define MU_LSR 0x14
 #define MU_CNTL 0x20
+#define LSR_DATA_READY (1 << 0) /* the receive FIFO holds a byte */
 #define LSR_TX_EMPTY (1 << 5) /* the transmit FIFO takes another byte */
 #define LSR_TX_IDLE (1 << 6)  /* the FIFO is empty and the transmitter idle */
+#define CNTL_RX_ENABLE (1 << 0)
 #define CNTL_TX_ENABLE (1 << 1)
 
 static struct {
@@ -42,6 +50,14 @@ static void bcm2835_aux_flush(struct console *con)
 		;
 }
 
+static int bcm2835_aux_getc(struct console *con)
+{
+	(void)con;
+	if (!(mmio_read32(uart.base + MU_LSR) & LSR_DATA_READY))
+		return -1;
+	return (int)(mmio_read32(uart.base + MU_IO) & 0xff);
+}
+
 static bool bcm2835_aux_start(const struct uart_port *port)
 {
 	u8 *base;
@@ -60,10 +76,10 @@ static bool bcm2835_aux_start(const struct uart_port *port)
 	}
 	uart.base = base;
 	cntl = mmio_read32(uart.base + MU_CNTL);
-	if (!(cntl & CNTL_TX_ENABLE))
-		mmio_write32(uart.base + MU_CNTL, cntl | CNTL_TX_ENABLE);
+	if ((cntl & (CNTL_TX_ENABLE | CNTL_RX_ENABLE)) != (CNTL_TX_ENABLE | CNTL_RX_ENABLE))
+		mmio_write32(uart.base + MU_CNTL, cntl | CNTL_TX_ENABLE | CNTL_RX_ENABLE);
 	uart.con = (struct console){ .name = "bcm2835-aux", .putc = bcm2835_aux_putc,
-				   .flush = bcm2835_aux_flush };
+				   .flush = bcm2835_aux_flush, .getc = bcm2835_aux_getc };
 	console_register(&uart.con);
 	return true;
 }

@@ -5,6 +5,10 @@
  * If the port has an input clock (clock-frequency), the line is programmed
  * to its speed (current-speed, or stdout-path's "115200n8"; else 115200),
  * 8N1; otherwise it is used as the firmware left it.
+ *
+ * Receive is polled (the shell's input): LSR.DR says a byte waits in RBR
+ * (or the receive FIFO); a byte that came with a parity or framing error
+ * or a break is read and dropped.
  */
 #include "console.h"
 #include "uart.h"
@@ -13,7 +17,9 @@
 #include "arch/mmu.h"
 #include "arch/pio.h"
 
-enum { THR = 0, DLL = 0, IER = 1, DLM = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5 };
+enum { RBR = 0, THR = 0, DLL = 0, IER = 1, DLM = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5 };
+#define LSR_DR 0x01   /* a received byte waits in RBR */
+#define LSR_RX_BAD 0x1c /* parity error, framing error, break: that byte is bad */
 #define LSR_THRE 0x20 /* the holding register takes another byte */
 #define LSR_TEMT 0x40 /* holding and shift registers empty: all sent */
 #define LCR_DLAB 0x80
@@ -67,6 +73,17 @@ static void ns16550_flush(struct console *con)
 		;
 }
 
+static int ns16550_getc(struct console *con)
+{
+	struct ns16550 *u = con->priv;
+	u8 lsr = reg_read(u, LSR), c;
+
+	if (!(lsr & LSR_DR))
+		return -1;
+	c = reg_read(u, RBR);
+	return lsr & LSR_RX_BAD ? -1 : c;
+}
+
 static bool ns16550_start(const struct uart_port *port)
 {
 	struct ns16550 u = { .port_io = port->port_io, .shift = port->shift, .width = port->width };
@@ -103,7 +120,8 @@ static bool ns16550_start(const struct uart_port *port)
 		reg_write(&uart, MCR, 0x03); /* DTR, RTS */
 	}
 	uart.con = (struct console){ .name = "ns16550", .putc = ns16550_putc,
-				    .flush = ns16550_flush, .priv = &uart };
+				    .flush = ns16550_flush, .getc = ns16550_getc,
+				    .priv = &uart };
 	console_register(&uart.con);
 	return true;
 }

@@ -1,7 +1,12 @@
 /*
  * pl011.c — the ARM PrimeCell UART: QEMU virt's console, a Raspberry Pi's
  * UART0 and many boards'. Used as the firmware left it (baud rate
- * included); only enabled if off.
+ * included); only enabled if off, transmitter and receiver.
+ *
+ * Receive is polled (the shell's input): FR.RXFE clear means a byte waits;
+ * reading DR takes it, with its error flags in bits 8..11 (framing,
+ * parity, break, overrun). A byte with a framing or parity error or a
+ * break is dropped; an overrun only says bytes before it were lost.
  */
 #include "console.h"
 #include "uart.h"
@@ -12,10 +17,13 @@
 #define UARTDR 0x00
 #define UARTFR 0x18
 #define UARTCR 0x30
+#define DR_BAD (7 << 8) /* FE, PE, BE: this byte is bad */
 #define FR_BUSY (1 << 3)
+#define FR_RXFE (1 << 4)
 #define FR_TXFF (1 << 5)
 #define CR_UARTEN (1 << 0)
 #define CR_TXE (1 << 8)
+#define CR_RXE (1 << 9)
 
 static struct {
 	struct console con;
@@ -37,6 +45,17 @@ static void pl011_flush(struct console *con)
 		;
 }
 
+static int pl011_getc(struct console *con)
+{
+	u32 dr;
+
+	(void)con;
+	if (mmio_read32(uart.base + UARTFR) & FR_RXFE)
+		return -1;
+	dr = mmio_read32(uart.base + UARTDR);
+	return dr & DR_BAD ? -1 : (int)(dr & 0xff);
+}
+
 static bool pl011_start(const struct uart_port *port)
 {
 	u8 *base;
@@ -55,9 +74,10 @@ static bool pl011_start(const struct uart_port *port)
 	}
 	uart.base = base;
 	cr = mmio_read32(uart.base + UARTCR);
-	if ((cr & (CR_UARTEN | CR_TXE)) != (CR_UARTEN | CR_TXE))
-		mmio_write32(uart.base + UARTCR, cr | CR_UARTEN | CR_TXE);
-	uart.con = (struct console){ .name = "pl011", .putc = pl011_putc, .flush = pl011_flush };
+	if ((cr & (CR_UARTEN | CR_TXE | CR_RXE)) != (CR_UARTEN | CR_TXE | CR_RXE))
+		mmio_write32(uart.base + UARTCR, cr | CR_UARTEN | CR_TXE | CR_RXE);
+	uart.con = (struct console){ .name = "pl011", .putc = pl011_putc, .flush = pl011_flush,
+				     .getc = pl011_getc };
 	console_register(&uart.con);
 	return true;
 }

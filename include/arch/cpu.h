@@ -17,6 +17,13 @@ __noreturn void arch_halt(void);
 /* Turn the machine off, or halt if the platform gives no way to. */
 __noreturn void arch_poweroff(void);
 
+/* Reset the machine (the shell's `reboot`): x86-64 through the ACPI FADT's
+ * reset register, else port 0xCF9, else the keyboard controller; arm64
+ * through PSCI SYSTEM_RESET, else the board's reset device. Returns only
+ * when none of them reset it (the log says which were tried): the caller
+ * says so and goes on. */
+void arch_reset(void);
+
 /* Set up what the arch needs before anything reads the FDT: exception
  * vectors, the FPU for libfdt. Runs once, first thing; the counter's
  * frequency comes after the FDT (arch_counter_init, arch/counter.h). */

@@ -10,6 +10,9 @@
 #   make test-host             host unit tests only (ASan + UBSan)
 #   make test-boot CASE=name   one boot case (tests/boot/cases/)
 #   make test-deps             the module dependency check (tools/modules)
+#   make format                format the C source to .clang-format, in place
+#   make format-check          check that it is (tools/format-check; in make test)
+#   make lint                  cppcheck on the generic code (tools/lint; in make test)
 #   make soak                  the KHO soak: a 200-generation kexec chain of random
 #                              preserved sets on arm64 and x86-64, leak-checked in each
 #                              (SOAK_GENERATIONS=N, SOAK_SEED=S; tests/boot/soak)
@@ -201,6 +204,16 @@ test-deps: | $(BUILD)/.deps
 	$(Q)$(MAKE) -s --no-print-directory ARCH=x86_64 all
 	$(Q)$(MAKE) -s --no-print-directory ARCH=arm64 all
 	$(Q)tools/depcheck
+
+# The quality gates (docs/style.md): clang-format's layout, cppcheck's
+# findings. Both are in make test.
+.PHONY: format format-check lint
+format: | $(BUILD)/.deps
+	@tools/format-check --fix
+format-check: | $(BUILD)/.deps
+	@tools/format-check
+lint: | $(BUILD)/.deps
+	@tools/lint
 
 # make test: everything, ending in "N passed, N failed".
 test: | $(BUILD)/.deps

@@ -5,11 +5,20 @@
 #   make DEBUG=1 [ARCH=...]    the same with the kernel under UBSan
 #                              (kernel/ubsan.c), in build/<arch>-debug/
 #   make run                   boot under QEMU and show the kernel's output
+#   make debug                 boot under QEMU stopped at reset, for gdb in a second terminal
+#                              (GDB_PORT=N, GDB_AUTO=1; docs/gdb.md, tools/gdb/)
 #   make test                  host unit tests + every boot case; last line
 #                              "N passed, N failed"
 #   make test-host             host unit tests only (ASan + UBSan)
 #   make test-boot CASE=name   one boot case (tests/boot/cases/)
 #   make test-deps             the module dependency check (tools/modules)
+#   make test-docs             the docs check (tests/docs/check)
+#   make test-gdb              a scripted gdb session per arch through a kexec (tests/boot/gdb)
+#   make inspect               stop a kexec chain at generation 1's handover and show it:
+#                              the boot FDT and KHO root FDT as DTS (dtc), the preserved
+#                              blocks from the radix tree (INSPECT_GEN=N; docs/inspect.md)
+#   make memmap                each generation's physical memory map from a debug boot
+#                              log, drawn as build/<arch>/memmap.svg (tools/memmap)
 #   make format                format the C source to .clang-format, in place
 #   make format-check          check that it is (tools/format-check; in make test)
 #   make lint                  cppcheck on the generic code (tools/lint; in make test)
@@ -25,11 +34,11 @@
 #   make bench-kho-insns       the incoming side's KHO instructions per preserved
 #                              block, exact, under callgrind (tests/bench/kho_insns.c)
 #   make fuzz                  long fuzzing runs: boot FDT, command line, KHO handover
-#   make fuzz-bootfdt          one of them (also fuzz-cmdline); FUZZ_SECONDS=600
+#   make fuzz-bootfdt          one of them (also fuzz-cmdline, fuzz-bootparams, fuzz-multiboot2); FUZZ_SECONDS=600
 #   make clean                 (distclean also drops build/sysroot-arm64)
 #
 # Everything is built under build/<arch>/ (DEBUG=1: build/<arch>-debug/). Missing tools are installed by
-# tools/deps (Debian packages; see DESIGN.md section 11).
+# tools/deps (Debian packages; see docs/design.md section 11).
 
 ARCH ?= x86_64
 V ?= 0
@@ -86,7 +95,7 @@ KERNEL_CFLAGS := $(FREESTANDING) $(WARNINGS) $(KERNEL_CFLAGS_ARCH) -O2 -g \
 	-fno-pic -fno-pie -fstack-protector-strong -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fno-common -MMD -MP
 
-# make DEBUG=1: every kernel file under UBSan (docs/15-debug.md), each
+# make DEBUG=1: every kernel file under UBSan (docs/debug-build.md), each
 # failed check a call into the runtime, kernel/ubsan.c, which names it and
 # panics. The checks are those that mean something in a freestanding C
 # kernel: no float-* (it has no FP code), no return or vptr (C++ only).
@@ -143,7 +152,7 @@ $(BUILD)/baton.elf $(BUILD)/baton-arm64.elf: $(KERNEL_OBJS) linker/$(ARCH).ld $(
 	@echo "  LD      $@"
 	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack $(KERNEL_LDFLAGS_ARCH) \
 		-T linker/$(ARCH).ld -o $@ $(KERNEL_OBJS) $(LIBFDT)
-	@# The kernel's size, every build (docs/11-measuring.md tracks it).
+	@# The kernel's size, every build (docs/measuring.md tracks it).
 	@$(CROSS)size $@ | awk 'NR == 2 { printf "  SIZE    %s: text %d, data %d, bss %d bytes ($(ARCH))\n", \
 		"$@", $$1, $$2, $$3 }'
 ifeq ($(ARCH),x86_64)
@@ -187,6 +196,17 @@ else
 	tools/qemu arm64-direct $(BUILD)/Image "$(RUN_ARGS)"
 endif
 
+# make debug: QEMU with its gdb stub, the CPUs stopped at reset, and
+# $(BUILD)/gdbinit for gdb (tools/gdb/debug, docs/gdb.md). RUN_ARGS as
+# for make run; GDB_PORT=N (1234); GDB_AUTO=1 runs gdb here too.
+.PHONY: debug
+debug: all
+	@tools/gdb/debug $(ARCH) $(BUILD) "$(RUN_ARGS)"
+# make test-gdb: the scripted gdb session on both arches (in make test).
+.PHONY: test-gdb
+test-gdb: | $(BUILD)/.deps
+	@tests/boot/gdb
+
 # tools/depcheck's link check: each link unit's objects, and the nm that
 # reads them (`make deps-units ARCH=...` prints them).
 .PHONY: deps-units
@@ -205,6 +225,13 @@ test-deps: | $(BUILD)/.deps
 	$(Q)$(MAKE) -s --no-print-directory ARCH=arm64 all
 	$(Q)tools/depcheck
 
+# The docs check (tests/docs/check): every file, function and link the
+# docs name exists, and docs/02-entry-protocol.md's init list is
+# kernel_main's; its own fixtures first.
+.PHONY: test-docs
+test-docs:
+	$(Q)tests/docs/check
+
 # The quality gates (docs/style.md): clang-format's layout, cppcheck's
 # findings. Both are in make test.
 .PHONY: format format-check lint
@@ -219,10 +246,15 @@ lint: | $(BUILD)/.deps
 test: | $(BUILD)/.deps
 	@tests/run
 
-# make soak: the KHO soak on both arches (docs/04-kexec.md).
+# make soak: the KHO soak on both arches (docs/08-kexec.md).
 .PHONY: soak
 soak: | $(BUILD)/.deps
 	@tests/boot/soak
+
+# make inspect, make memmap: the handover made visible (tools/inspect).
+.PHONY: inspect memmap
+inspect memmap: kernel $(if $(filter x86_64,$(ARCH)),bzimage)
+	@tools/inspect $(if $(filter inspect,$@),handover,memmap) $(ARCH)
 
 include boot/efi/efi.mk
 include boot/linux/linux.mk

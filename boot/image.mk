@@ -16,13 +16,13 @@
 # BOOTARGS is the kernel command line written to cmdline.txt and to the
 # extlinux.conf append line (default: RUN_ARGS, what `make run` passes).
 # The firmware files a Raspberry Pi needs are not ours to ship: see
-# docs/05-boards.md.
+# docs/boards.md.
 
 IMAGE_DIR ?= $(BUILD)/image
 IMAGE_DISK ?= $(BUILD)/$(if $(filter arm64,$(ARCH)),sdcard,disk).img
 BOOTARGS ?= $(RUN_ARGS)
 
-# UEFI Secure Boot (docs/14-secure-boot.md): one PE file that carries the
+# UEFI Secure Boot (docs/secure-boot.md): one PE file that carries the
 # EFI loader, the kernel and BOOTARGS (tools/unified-image), signed with
 # SIGN, a key pair named by its base: $(SIGN).key (PEM private key) and
 # $(SIGN).crt (PEM certificate), which the firmware's db must trust.

@@ -1,6 +1,6 @@
 /*
  * bootfdt.h — reading the boot FDT: the one place the kernel learns about the
- * machine (DESIGN.md section 3).
+ * machine (docs/design.md section 3).
  *
  * bootfdt_check() validates the whole blob once; every other function here
  * assumes a blob that passed it, and still checks each property it reads

@@ -8,7 +8,7 @@
  * fault registers into these terms; the regions are generic, read from the
  * linker script's symbols and the virtual layout (arch/mmu.h).
  *
- * The protection itself (docs/02-memory.md, "Memory protection"):
+ * The protection itself (docs/hardening.md, "Memory protection (W^X)"):
  *   text       read-only, executable
  *   rodata     read-only, never executable
  *   data, bss  read/write, never executable; each kernel stack has an

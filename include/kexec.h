@@ -1,5 +1,5 @@
 /*
- * kexec.h — Baton hands over to a fresh copy of itself (DESIGN.md
+ * kexec.h — Baton hands over to a fresh copy of itself (docs/design.md
  * section 7): the pristine image it was booted from, kept as a folio and
  * preserved across every generation.
  */

@@ -1,6 +1,6 @@
 /*
  * kho.h — Kexec HandOver: memory preserved by one generation and restored,
- * as its allocator made it, by the next (DESIGN.md section 6; the ABI is
+ * as its allocator made it, by the next (docs/design.md section 6; the ABI is
  * kho/abi.h).
  *
  *     f = folio_alloc(gfp, order);   kho_preserve_folio(f);

@@ -1,6 +1,6 @@
 /*
  * memblock.h — the early allocator: what RAM exists and what of it is taken,
- * before the page allocator runs. DESIGN.md section 5.
+ * before the page allocator runs. docs/design.md section 5.
  *
  * Two lists of physical ranges, "memory" (RAM) and "reserved" (RAM that is
  * not free: the kernel image, the boot FDT, firmware areas, early

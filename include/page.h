@@ -1,5 +1,5 @@
 /*
- * page.h — memdesc: one word per 4 KiB page of RAM (DESIGN.md section 5).
+ * page.h — memdesc: one word per 4 KiB page of RAM (docs/design.md section 5).
  *
  *     struct page { unsigned long memdesc; };   8 bytes per page, 0.2% of RAM
  *
@@ -17,7 +17,9 @@
  *   FOLIO     4     struct folio *              every page of a folio
  *   SLAB      5     struct slab *               every page of a slab
  *   PGTABLE   6     0                           page-table pages
- *   PRESERVED 7     order << 4 | KHO magic      KHO: preserved, not restored
+ *   PRESERVED 7     head: (KHO magic << 16 |    KHO: preserved, not restored
+ *                   owner << 8 | order) << 4;   (kho/restore.c)
+ *                   tail: 0xff << 4
  *
  * A FREE or FREE_TAIL word may also carry MEMDESC_POISONED: the page holds
  * the page-poison pattern since it was freed (page_poison=, mm/buddy.c),

@@ -42,4 +42,17 @@ void printk_set_console_level(enum log_level level);
 void printk_replay(void);
 void printk_replay_all(void);
 
+/* The ring's size: it holds the newest PRINTK_RING_SIZE bytes of the log. */
+#define PRINTK_RING_SIZE (64 * 1024)
+/* The log as the ring keeps it, whole lines, oldest first, each line a
+ * LOG_MARK, its level as a digit, then its text and newline (what
+ * kernel/oldlog.c hands to the next generation). printk_log_bytes: how
+ * many bytes that is; printk_log_copy: copy the newest whole lines that
+ * fit in max bytes to dst, returning the bytes copied. */
+#define LOG_MARK '\001'
+u64 printk_log_bytes(void);
+u64 printk_log_copy(char *dst, u64 max);
+/* Forget the log so far (the host tests' next generation). */
+void printk_log_clear(void);
+
 #endif

@@ -1,6 +1,6 @@
 /*
  * secureboot.h — what the EFI loader tells the kernel about UEFI Secure
- * Boot, in /chosen (docs/14-secure-boot.md).
+ * Boot, in /chosen (docs/secure-boot.md).
  *
  * baton,secure-boot = "uefi": the firmware had Secure Boot on and started
  * a signed unified image (make image SIGN=...), and the kernel and its

@@ -1,6 +1,6 @@
 /*
  * zeropage.h — the Linux x86 zero page (struct boot_params, bootparam.h)
- * from a Baton boot FDT (DESIGN.md section 3), for both of Baton's ways
+ * from a Baton boot FDT (docs/design.md section 3), for both of Baton's ways
  * into a bzImage's 64-bit entry: the EFI loader booting one
  * (boot/efi/bzimage.c) and kexec into a Linux bzImage
  * (arch/x86_64/kexec_bzimage.c). What only one of them has (efi_info; the

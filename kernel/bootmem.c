@@ -22,6 +22,10 @@ static void reserve(const char *what, phys_addr_t base, u64 size)
 {
 	int err = memblock_reserve(base, size);
 
+	/* One debug line each: memblock's list below merges them, and
+	 * tools/memmap names each range of its picture after these. */
+	pr_debug("bootmem: reserve 0x%llx-0x%llx (%s)", (unsigned long long)base,
+		 (unsigned long long)(base + size - 1), what);
 	if (err < 0)
 		panic("bootmem: cannot reserve %s at 0x%llx (+0x%llx): %s", what,
 		      (unsigned long long)base, (unsigned long long)size, err == -ENOSPC

@@ -58,6 +58,7 @@
 #include "kho.h"
 #include "kho/handover.h"
 #include "kstring.h"
+#include "oldlog.h"
 #include "page.h"
 #include "printk.h"
 #include "random.h"
@@ -242,6 +243,7 @@ void kexec_init(const void *fdt)
 
 	kho_metadata_take();
 	bootfdt_chosen_u64(fdt, BATON_CHOSEN_GENERATION, &generation);
+	oldlog_restore(generation); /* the earlier generations' logs */
 	kexec_timing_take(fdt);
 	if (then_initrd)
 		keep_then(fdt);
@@ -428,6 +430,9 @@ static int preserve_files(char *why, size_t n)
 	if (err && err != -EEXIST) /* -EEXIST: a caller keeps it preserved */
 		return err_why(why, n, err, "the image copy could not be preserved");
 	image_preserved = !err;
+	err = oldlog_preserve(generation, why, n); /* the logs, for the next generation */
+	if (err)
+		return err;
 	if (!then.data)
 		return 0;
 	err = kho_preserve_vmalloc(then.data, &then_out.area);
@@ -442,6 +447,7 @@ static void unpreserve_files(void)
 {
 	if (image_preserved)
 		kho_unpreserve_folio(image.folio);
+	oldlog_unpreserve();
 	if (then_preserved)
 		kho_unpreserve_vmalloc(&then_out.area);
 	image_preserved = then_preserved = false;
@@ -527,6 +533,7 @@ static int kexec_file(const struct kept_file *k, bool foreign)
 		kexec_timing_enter(KT_JUMP);
 	else if (kexec_timing_hand_over(timing) < 0)
 		pr_warn("kexec: the timeline holds more than the next boot FDT takes; its end is cut");
+	oldlog_seal(); /* this generation's log, up to here, into its record */
 	if (!foreign && kexec_damage_armed()) { /* fault injection for the boot tests only */
 		struct kexec_damage_target d = {
 			&h, phys_to_virt(fdt_pa), slot + l.entry_off,

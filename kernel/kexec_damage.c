@@ -23,6 +23,14 @@
  *   claimed-twice      a client subtree's blob (not baton,slab's): moved
  *                      onto the root FDT's page, its size cut to fit it,
  *                      so two structures name one page
+ *
+ * Two more break a rule of the log record's reader (kernel/oldlog.c)
+ * instead: the handover is accepted, the earlier logs refused.
+ *
+ *   log-length         the oldest log's length: 2^64 - 5 bytes, which
+ *                      wraps when it is rounded up to the next record
+ *   log-generation     the newest log's generation number: the next
+ *                      generation's, not before it
  */
 #include "kexec_damage.h"
 #include "cmdline.h"
@@ -30,6 +38,7 @@
 #include "kho.h"
 #include "kstring.h"
 #include "memblock.h"
+#include "oldlog.h"
 #include "printk.h"
 #include "arch/mmu.h"
 #include <libfdt.h>
@@ -214,18 +223,76 @@ DAMAGE(claimed_twice)
 	return err_why(msg, n, -ENOENT, "the root FDT has no client subtree");
 }
 
+/* The log record's first and last records (kernel/oldlog.c), as written. */
+static int log_records(const struct kexec_damage_target *t, struct oldlog_record **first,
+		       struct oldlog_record **last, char *msg, size_t n)
+{
+	void *fdt = root_fdt(t);
+	int node = fdt_subnode_offset(fdt, 0, OLDLOG_SUBTREE), len;
+	const void *d = node >= 0 ? fdt_getprop(fdt, node, KHO_PROP_SUBTREE_DATA, &len) : NULL;
+	struct oldlog_header *h;
+	phys_addr_t blob;
+
+	if (!d || len != 8)
+		return err_why(msg, n, -ENOENT, "the root FDT has no %s subtree", OLDLOG_SUBTREE);
+	memcpy(&blob, d, 8);
+	h = phys_to_virt(blob);
+	if (!h->count)
+		return err_why(msg, n, -ENOENT, "the log record holds no log");
+	*first = *last = (void *)(h + 1);
+	for (u64 i = 1; i < h->count; i++)
+		*last = (void *)((char *)*last + sizeof(**last) + ALIGN_UP((*last)->len, 8));
+	return 0;
+}
+
+/* One field of the log record: the oldest log's length (log-length) or
+ * the newest one's generation (log-generation). */
+static int damage_log(const struct kexec_damage_target *t, bool length, char *msg, size_t n)
+{
+	struct oldlog_record *first = NULL, *last = NULL;
+	int err = log_records(t, &first, &last, msg, n);
+
+	if (err)
+		return err;
+	if (length) {
+		first->len = ~0ULL - 4;
+		snprintf(msg, n, "generation %llu's log in the log record is now 0x%llx bytes long",
+			 (unsigned long long)first->generation, (unsigned long long)first->len);
+	} else {
+		last->generation++;
+		snprintf(msg, n, "the newest log in the log record now says generation %llu",
+			 (unsigned long long)last->generation);
+	}
+	return 0;
+}
+
+DAMAGE(log_length)
+{
+	return damage_log(t, true, msg, n);
+}
+
+DAMAGE(log_generation)
+{
+	return damage_log(t, false, msg, n);
+}
+
+#define HANDOVER "the handover"
+#define LOG_RECORD "the log record (and take the handover)"
 static const struct {
 	const char *name;
 	damage_fn fn;
+	const char *refused; /* what the next kernel must refuse */
 } kinds[] = {
-	{ "fdt-magic", damage_fdt_magic },
-	{ "compatible", damage_compatible },
-	{ "radix-outside-ram", damage_radix_outside_ram },
-	{ "block-on-kernel", damage_block_on_kernel },
-	{ "overlap", damage_overlap },
-	{ "scratch-truncated", damage_scratch_truncated },
-	{ "subtree-bounds", damage_subtree_bounds },
-	{ "claimed-twice", damage_claimed_twice },
+	{ "fdt-magic", damage_fdt_magic, HANDOVER },
+	{ "compatible", damage_compatible, HANDOVER },
+	{ "radix-outside-ram", damage_radix_outside_ram, HANDOVER },
+	{ "block-on-kernel", damage_block_on_kernel, HANDOVER },
+	{ "overlap", damage_overlap, HANDOVER },
+	{ "scratch-truncated", damage_scratch_truncated, HANDOVER },
+	{ "subtree-bounds", damage_subtree_bounds, HANDOVER },
+	{ "claimed-twice", damage_claimed_twice, HANDOVER },
+	{ "log-length", damage_log_length, LOG_RECORD },
+	{ "log-generation", damage_log_generation, LOG_RECORD },
 };
 
 static int armed = -1; /* an index into kinds[] */
@@ -243,7 +310,7 @@ static int set_damage(const char *val)
 CMDLINE_PARAM("kexec.damage", set_damage,
 	      "fault injection: damage the handover before the jump: fdt-magic, compatible, "
 	      "radix-outside-ram, block-on-kernel, overlap, scratch-truncated, subtree-bounds, "
-	      "claimed-twice");
+	      "claimed-twice, log-length, log-generation");
 
 bool kexec_damage_armed(void)
 {
@@ -261,6 +328,6 @@ void kexec_damage(const struct kexec_damage_target *t)
 		       "it goes undamaged", kinds[armed].name, msg);
 	else /* asked for: not a problem of this kernel */
 		pr_notice("kexec: fault injection kexec.damage=%s: %s; the next kernel must refuse "
-			  "the handover", kinds[armed].name, msg);
+			  "%s", kinds[armed].name, msg, kinds[armed].refused);
 	armed = -1; /* once */
 }

@@ -67,24 +67,18 @@ static const void *boot_fdt_map(phys_addr_t phys)
 }
 
 /*
- * The early steps, in order; each needs only the ones above it.
- *   1. the arch's own state (vectors, FPU for libfdt)
- *   2. the boot FDT, validated whole: nothing reads it before; from here a
- *      panic brings the console up itself (uart_console_standby); then the
- *      entropy pool, from it and the CPU, and a fresh stack canary
- *   3. the counter's frequency (x86-64: the TSC, measured or carried)
- *   4. how to turn the machine off (PSCI, or the board's way), so that
- *      from here every panic ends in a poweroff, never a silent hang; then
- *      a loader's /chosen/baton,loader-error, if any, stops the boot
- *   5. the command line (earlycon=, loglevel=, ...)
- *   6. the console: earlycon, then stdout-path, else the first UART the
- *      tree has; it is shown the whole log so far
- *   7. memory: RAM and reservations into memblock, the direct map
- * Until step 6, lines only go to the log (and x86-64's COM1 in a panic).
+ * The init list: one call a step, each with its comment, each needing only
+ * the steps above it (docs/02-entry-protocol.md walks through it, in the
+ * same order; tests/docs/check compares the two). Until the console
+ * (uart_console_init), lines only go to the log (and x86-64's COM1 in a
+ * panic); from the boot FDT's check on, a panic brings the console up
+ * itself (uart_console_standby); from arch_init on, every panic ends in a
+ * poweroff, never a silent hang.
  *
- * Each step says which phase of the handover's timeline it is
- * (kexec_timing.h): from the first line on, every stretch of the boot is
- * in one, up to the chain's next kexec call or the end of the chain.
+ * The kexec_timing_enter() marks between the steps are not steps: they say
+ * which phase of the handover's timeline (kexec_timing.h) the time is from
+ * there on, so that every stretch of a boot is in one phase, up to the
+ * chain's next kexec call or the end of the chain.
  */
 /* No canary check here: random_init changes the canary under this frame. */
 __no_stack_protector void kernel_main(phys_addr_t fdt_phys, u64 entry_counter)
@@ -95,51 +89,51 @@ __no_stack_protector void kernel_main(phys_addr_t fdt_phys, u64 entry_counter)
 	 * read the counter; the entry phase ends here. */
 	kexec_timing_enter_at(KT_ENTRY, entry_counter);
 	kexec_timing_enter(KT_EARLY);
-	arch_early_init();						/* 1 */
-	boot_fdt = boot_fdt_map(fdt_phys);				/* 2 */
-	bootfdt_remember_chosen(boot_fdt);
-	random_init((void *)boot_fdt);		/* entropy, a fresh canary */
-	uart_console_standby(boot_fdt);
+	arch_early_init();			/* x86-64: vectors, W^X; arm64: idmap off */
+	boot_fdt = boot_fdt_map(fdt_phys);	/* map the boot FDT, check it whole */
+	bootfdt_remember_chosen(boot_fdt);	/* find /chosen once */
+	random_init((void *)boot_fdt);		/* entropy pool, a fresh canary */
+	uart_console_standby(boot_fdt);		/* a panic from here shows itself */
 	kexec_timing_enter(KT_COUNTER);
-	arch_counter_init(boot_fdt);					/* 3 */
+	arch_counter_init(boot_fdt);		/* the counter's rate: log timestamps */
 	kexec_timing_enter(KT_EARLY);
 	pr_info("Baton %s (%s), image at 0x%llx, device tree at 0x%llx", BATON_VERSION,
 		arch_name, (unsigned long long)arch_image_phys_base(),
 		(unsigned long long)fdt_phys);
-	arch_init(boot_fdt);						/* 4 */
+	arch_init(boot_fdt);			/* how to power off; x86-64 parks its APs */
 	/* A loader that could not use what it was given (the bzImage front
 	 * end, boot/linux/) still enters the kernel, so that the reason is
 	 * in the log and the machine is powered off the kernel's way. */
 	if (bootfdt_chosen_string(boot_fdt, BATON_CHOSEN_LOADER_ERROR))
 		panic("boot: the loader could not boot this machine: %s",
 		      bootfdt_chosen_string(boot_fdt, BATON_CHOSEN_LOADER_ERROR));
-	pr_info("command line: %s", bootfdt_bootargs(boot_fdt));	/* 5 */
-	cmdline_parse(bootfdt_bootargs(boot_fdt));
-	uart_console_init(boot_fdt);					/* 6 */
+	pr_info("command line: %s", bootfdt_bootargs(boot_fdt));
+	cmdline_parse(bootfdt_bootargs(boot_fdt));	/* key=value to each subsystem */
+	uart_console_init(boot_fdt);		/* the console; it replays the log */
 	kexec_timing_enter(KT_BOOTMEM);
-	bootmem_init(boot_fdt, fdt_phys);				/* 7 */
+	bootmem_init(boot_fdt, fdt_phys);	/* RAM, reservations: memblock, direct map */
 	kexec_timing_enter(KT_VALIDATE);
-	kho_boot(boot_fdt);
+	kho_boot(boot_fdt);			/* validate a handover, or fresh scratch */
 	kexec_timing_enter(KT_BUDDY);
-	err = buddy_init();
+	err = buddy_init();			/* the memmap; free memory to the buddy */
 	if (err)
 		panic("mm: the page allocator could not start (%s)", err_name(err));
 	kexec_timing_enter(KT_MARK);
-	kho_mark_preserved();
+	kho_mark_preserved();			/* preserved blocks marked in the memmap */
 	kexec_timing_enter(KT_MM);
-	slab_init();
-	folio_init();
-	vmalloc_init();
-	buddy_dump();
-	slab_dump();
+	slab_init();				/* slab caches and kmalloc */
+	folio_init();				/* the folio descriptor cache */
+	vmalloc_init();				/* no vmalloc areas yet */
+	buddy_dump();				/* free blocks per order */
+	slab_dump();				/* every cache with slabs */
 	kexec_timing_enter(KT_RESTORE);
-	kexec_init(boot_fdt);
-	kexec_chain_restore();
+	kexec_init(boot_fdt);			/* the image copy for the next kexec */
+	kexec_chain_restore();			/* restore what the last generation left */
 	kexec_timing_enter(KT_KTESTS);
-	ktest_run(boot_fdt);
-	kexec_chain_step();
+	ktest_run(boot_fdt);			/* the self-tests ktest= asks for */
+	kexec_chain_step();			/* kexec.chain=: preserve, kexec; or return */
 
 	pr_info("baton: nothing left to do, powering off");
-	console_flush();
-	arch_poweroff();
+	console_flush();			/* the last line out of the UART */
+	arch_poweroff();			/* ACPI S5, PSCI, or the board's way */
 }

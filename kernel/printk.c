@@ -12,7 +12,7 @@
 #include "arch/counter.h"
 #include "kerrno.h"
 
-#define LOG_BUF_SIZE (64 * 1024)
+#define LOG_BUF_SIZE PRINTK_RING_SIZE
 
 /*
  * The ring holds every line, oldest first, wrapping: a level byte (the
@@ -26,7 +26,7 @@
  * Linux: the default 7 shows everything but debug lines; loglevel=N, quiet
  * (4: errors only) and debug (10: everything) change it.
  */
-#define LEVEL_MARK '\001' /* starts each line in the ring, then the digit */
+#define LEVEL_MARK LOG_MARK /* starts each line in the ring, then the digit */
 static char log_buf[LOG_BUF_SIZE];
 static u64 log_head, log_tail;
 /* Linux's names and values for the console level's three settings. */
@@ -54,15 +54,22 @@ static char log_at(u64 i)
 	return log_buf[i % LOG_BUF_SIZE];
 }
 
+/* Where the first whole line at or after byte i starts (log_head if
+ * none): from log_tail, the oldest one (the wrap may have cut the first). */
+static u64 line_from(u64 i)
+{
+	while (i < log_head && log_at(i) != LEVEL_MARK)
+		i++;
+	return i;
+}
+
 /* Print the ring's lines to the console: those the console level shows
  * (console_register, when lines were logged before there was a console),
  * or all of them (a panic with no console: everything may help). */
 static void replay(bool all)
 {
-	u64 i = log_tail;
+	u64 i = line_from(log_tail);
 
-	while (i < log_head && log_at(i) != LEVEL_MARK)
-		i++; /* the oldest line lost its start to the wrap */
 	while (i + 1 < log_head) {
 		int level = log_at(i + 1) - '0';
 		bool show = all || level < console_loglevel;
@@ -81,6 +88,28 @@ void printk_replay(void)
 void printk_replay_all(void)
 {
 	replay(true);
+}
+
+void printk_log_clear(void)
+{
+	log_tail = log_head;
+}
+
+u64 printk_log_bytes(void)
+{
+	return log_head - line_from(log_tail);
+}
+
+u64 printk_log_copy(char *dst, u64 max)
+{
+	u64 i = line_from(log_tail), n;
+
+	if (log_head - i > max) /* the newest lines that fit, whole */
+		i = line_from(log_head - max);
+	n = log_head - i;
+	for (u64 k = 0; k < n; k++)
+		dst[k] = log_at(i + k);
+	return n;
 }
 
 void vprintk(enum log_level level, const char *fmt, va_list ap)

@@ -9,7 +9,7 @@
  * has, so a reader of either can read the other's handover. The two
  * versions' layouts below are the same; Baton reads both and writes
  * "kho-v4" (Linux 7.3 accepts nothing else), or "kho-v3" with
- * kho.compatible=kho-v3 for Linux 6.18 to 7.2 (docs/07-linux.md).
+ * kho.compatible=kho-v3 for Linux 6.18 to 7.2 (docs/linux.md).
  *
  * 1. The KHO root FDT, one page, itself preserved (order 0):
  *

@@ -5,7 +5,7 @@
  * The outgoing side and kexec ask kho_fail(site) before each allocation
  * they make (include/kho.h lists the sites); the tests then check that
  * the kexec is called off cleanly and that a retry succeeds
- * (ktest/kho_fault.c, tests/host/test_kho_fault.c, docs/03-kho.md).
+ * (ktest/kho_fault.c, tests/host/test_kho_fault.c, docs/07-kho-preservation.md).
  *
  * Off (no kho.fail=, or once it has fired) the check is one load and one
  * branch predicted not taken: kho_fail_armed is false. Counting starts

@@ -1229,5 +1229,23 @@ int kho_scan(const void *boot_fdt)
 	pr_info("kho: handover accepted (%s): %llu preserved blocks, %llu pages, %d scratch area%s",
 		kho.version, (unsigned long long)kho.nr_blocks, (unsigned long long)s.pages,
 		kho.nr_scratch, kho.nr_scratch == 1 ? "" : "s");
+	/* The summary's detail, at debug level (tools/memmap draws it): each
+	 * scratch area, then each run of touching blocks of one order as
+	 * walked (grouped by order, each group in address order). */
+	for (int i = 0; i < kho.nr_scratch; i++)
+		if (kho.scratch[i].size)
+			pr_debug("kho: scratch 0x%llx-0x%llx (%llu MiB)",
+				 (unsigned long long)kho.scratch[i].addr,
+				 (unsigned long long)(kho.scratch[i].addr + kho.scratch[i].size - 1),
+				 (unsigned long long)(kho.scratch[i].size >> 20));
+	for (u64 i = 0; i < kho.nr_block_runs; i++) {
+		const struct kho_block_run *r = &kho.blocks[i];
+
+		pr_debug("kho: preserved 0x%llx-0x%llx order %llu (%llu block%s)",
+			 (unsigned long long)r->pa, (unsigned long long)(r->end - 1),
+			 (unsigned long long)r->order,
+			 (unsigned long long)((r->end - r->pa) >> (PAGE_SHIFT + r->order)),
+			 r->end - r->pa == PAGE_SIZE << r->order ? "" : "s");
+	}
 	return 0;
 }

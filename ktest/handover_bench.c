@@ -1,6 +1,6 @@
 /*
  * handover_bench.c — the kernel's side of `make bench-handover`
- * (tests/bench/handover, docs/12-results.md): one handover of a preserved
+ * (tests/bench/handover, docs/results.md): one handover of a preserved
  * set of a given size and shape, timed phase by phase.
  *
  *     bench.handover=SHAPE:SIZE      e.g. bench.handover=order0:1G

@@ -56,6 +56,7 @@
 #include "kho.h"
 #include "kho_linux_test.h"
 #include "kstring.h"
+#include "oldlog.h"
 #include "ktest.h"
 #include "page.h"
 #include "printk.h"
@@ -347,7 +348,7 @@ void kho_soak_account(struct ktest_ctx *t, const struct kho_test_held *kept, int
 	memdesc_census(count);
 	kmem_cache_for_each(add_active, &objects);
 	steady_pages = count[MEMDESC_FOLIO] + count[MEMDESC_PAGES] - s.all_pages -
-		       kho_linux_test_held_pages();
+		       kho_linux_test_held_pages() - oldlog_held_pages(); /* the logs grow */
 	steady_objects = objects - s.objects;
 	if (!gen) { /* the cold boot: the baseline */
 		rec = (struct soak_record){ .magic = SOAK_MAGIC, .seed = soak_seed,

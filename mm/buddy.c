@@ -18,7 +18,7 @@
  * free, checks it in buddy_check, and drains it before any allocation
  * fails.
  *
- * Hardening (docs/02-memory.md, "When callers get it wrong"): a free that
+ * Hardening (docs/06-slab-and-vmalloc.md, "When callers get it wrong"): a free that
  * is not one allocated block is refused and reported (mm/misuse.h); a
  * list node is checked before it is followed, and a node found
  * overwritten (a write after free) has the lists rebuilt from the memmap,

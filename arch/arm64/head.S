@@ -1,6 +1,6 @@
 /*
  * head.S — the arm64 Image header and where every arm64 boot begins
- * (DESIGN.md section 3, Documentation/arch/arm64/booting.rst).
+ * (docs/design.md section 3, Documentation/arch/arm64/booting.rst).
  *
  * Entered by QEMU -kernel, U-Boot booti, the EFI loader or kexec with the
  * MMU off, D-cache off, x0 = FDT physical address, at EL2 or EL1, anywhere

@@ -9,7 +9,7 @@
  *     firmware forgot to reserve it (kexec then never places anything on
  *     it either: kernel/kexec.c uses scratch, which memblock carves around
  *     reservations).
- * docs/04-kexec.md says what a kernel that brought them up would have to
+ * docs/08-kexec.md says what a kernel that brought them up would have to
  * do before a kexec. Called from arch_init and bootmem_init.
  */
 #include "arm64.h"

@@ -1,5 +1,5 @@
 /*
- * entry.S — where every x86-64 boot of Baton begins (DESIGN.md section 3).
+ * entry.S — where every x86-64 boot of Baton begins (docs/design.md section 3).
  *
  * Entered by the EFI loader, the bzImage and multiboot2 front ends
  * (boot/linux/, boot/multiboot2/) or kexec with:

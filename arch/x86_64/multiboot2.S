@@ -1,6 +1,6 @@
 /*
  * multiboot2.S — what makes baton.elf bootable by GRUB's `multiboot2`
- * (docs/10-multiboot2.md): the multiboot2 header (include/multiboot2.h),
+ * (docs/multiboot2.md): the multiboot2 header (include/multiboot2.h),
  * early in .text so that it lies in the file's first 32 KiB; the 32-bit
  * entry its entry tag names; and the multiboot2 front end
  * (boot/multiboot2/, built first and included here as bytes), which the

@@ -12,7 +12,7 @@
  * nothing, touches no memory and answers only a start-up IPI (SIPI), so
  * no memory needs to stay reserved for it across any kexec; the next
  * generation just sends INIT again (to a CPU already waiting, a no-op).
- * docs/01-boot-path.md says why the kernel does it and not the loader.
+ * docs/02-entry-protocol.md says why the kernel does it and not the loader.
  *
  * smp_park_aps runs from arch_init, before bootmem_init hands any memory
  * to the allocator. The self-test smp.aps_parked proves the APs wait for a

@@ -3,7 +3,7 @@
  * main.c through loader.h's arch_* functions. It assumes what the UEFI
  * spec promises an AArch64 application: EL2 or EL1, MMU on with an
  * identity map, caches on, FP/SIMD usable. It ends in the Linux arm64 boot
- * protocol (Documentation/arch/arm64/booting.rst, DESIGN.md section 3):
+ * protocol (Documentation/arch/arm64/booting.rst, docs/design.md section 3):
  *
  *   - the canary: the global __stack_chk_guard, where arm64 libfdt reads it;
  *   - the kernel: an Image, its 64-byte header checked by

@@ -4,7 +4,7 @@
 # after an architecture; each architecture adds its own file(s).
 #
 # x86-64 uses the host's gnu-efi. arm64 uses Debian's gnu-efi:arm64,
-# unpacked into build/sysroot-arm64 by tools/deps (DESIGN.md section 4):
+# unpacked into build/sysroot-arm64 by tools/deps (docs/design.md section 4):
 # its crt0 leaves the PE subsystem 0, so the link sets EFI_SUBSYSTEM, and
 # objcopy -O binary writes the PE file the crt0's header describes, padded
 # to whole 512-byte sectors.

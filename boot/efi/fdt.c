@@ -1,6 +1,6 @@
 /*
  * fdt.c — what the loader writes into every boot FDT, on both
- * architectures (DESIGN.md section 3): /chosen/bootargs,
+ * architectures (docs/design.md section 3): /chosen/bootargs,
  * /chosen/baton,loader, /chosen/baton,secure-boot after a verified start,
  * the /memory node and the memory reservation block.
  * Called by main.c, after the architecture's half (x86_64.c, arm64.c) has

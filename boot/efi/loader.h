@@ -2,7 +2,7 @@
  * loader.h — the GNU-EFI loader's pieces (boot/efi/). The loader is a UEFI
  * application, BOOTX64.EFI on x86-64 and BOOTAA64.EFI on arm64, that turns
  * what the firmware knows into the architecture's Baton boot protocol
- * (DESIGN.md section 3): the kernel placed at a 2 MiB-aligned address, a
+ * (docs/design.md section 3): the kernel placed at a 2 MiB-aligned address, a
  * boot FDT, boot services exited, and a jump to the entry with the FDT in
  * the first argument register.
  *

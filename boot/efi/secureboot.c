@@ -4,7 +4,7 @@
  * byte, 1 when the platform is in user or deployed mode and verifies every
  * image it starts against db and dbx, 0 or absent otherwise. Called by
  * main.c before it decides where the kernel and the command line may come
- * from (docs/14-secure-boot.md).
+ * from (docs/secure-boot.md).
  */
 #include "loader.h"
 

@@ -1,7 +1,7 @@
 /*
  * x86_64.c — the x86-64 half of the EFI loader (BOOTX64.EFI), called by
  * main.c through loader.h's arch_* functions. It assumes OVMF's long mode
- * with the identity map, which the x86-64 boot protocol (DESIGN.md
+ * with the identity map, which the x86-64 boot protocol (docs/design.md
  * section 3) keeps for the kernel's entry:
  *
  *   - the canary: %fs:0x28, where amd64 libfdt reads it;

@@ -88,7 +88,7 @@ endif
 # the arm64 sysroot) chainloads the GNU-EFI loader. Why not `linux`: GRUB's
 # arm64 `linux` wants an Image that is also a PE/COFF EFI application
 # (Linux's EFI stub), and Baton's loader already is the EFI application
-# that turns the firmware's world into the boot protocol (docs/09-grub.md).
+# that turns the firmware's world into the boot protocol (docs/grub.md).
 #
 #   make grub-esp ARCH=arm64 [BOOTARGS=...] [GRUB_ESP=dir] [GRUB_TIMEOUT=s]
 #                 [GRUB_ENTRY=baton|ktest|chain]

@@ -7,7 +7,7 @@
  *      R_X86_64_RELATIVE entry (pointers in data, libfdt's tables) gets the
  *      load address added; this runs before any such pointer is read;
  *   2. the stack-protector canary at %fs:0x28, where Debian's libfdt reads
- *      it (DESIGN.md section 11);
+ *      it (docs/design.md section 11);
  *   3. SSE, which libfdt is compiled with (a 32-bit entry arrives without);
  *   4. an IDT of our own, so a fault says what and where on COM1 instead
  *      of resetting the machine (lb_fault).

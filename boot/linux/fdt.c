@@ -22,7 +22,7 @@
  *   memreserve: what the firmware keeps (e820 ACPI and NVS)
  *
  * The KHO properties are the ones Linux writes on arm64 and Baton's own
- * kexec writes (DESIGN.md section 3), as <addr size> in the root's cells.
+ * kexec writes (docs/design.md section 3), as <addr size> in the root's cells.
  * With baton,loader-error the kernel says why and powers off (kernel/main.c)
  * before it reads memory, so /memory may then be missing or partial.
  */

@@ -4,7 +4,7 @@
  * `linux`, QEMU's -kernel, Linux's kexec_file_load). The protected-mode
  * part of build/x86_64/bzImage is this front end plus Baton's own kernel
  * ELF as its payload; the front end turns the loader's boot_params into the
- * boot FDT of DESIGN.md section 3 and enters _start like every other path.
+ * boot FDT of docs/design.md section 3 and enters _start like every other path.
  *
  * The pieces, one concept a file:
  *   header.S     the real-mode setup: the setup header loaders read, and a
@@ -33,7 +33,7 @@
  * that reach physical memory only through lb_map() and speak only through
  * lb_note(), so the host unit tests (tests/host/test_linuxboot.c) and a
  * fuzzer (tests/fuzz/fuzz_bootparams.c) run them as they are against a
- * fake physical memory. linux.mk builds it all; docs/06-bzimage.md tells
+ * fake physical memory. linux.mk builds it all; docs/bzimage.md tells
  * it. The multiboot2 front end (boot/multiboot2/) is the same program
  * with another entry and another reader: every piece here but header.S,
  * entry.S, bzimage.ld, payload.S, main.c, bootparams.c and place.c is
@@ -102,7 +102,7 @@ const char *lb_idmap_init(u64 win, u64 win_size);
 extern const char *lb_name;
 /* A line saying why, then halt: for what cannot reach the kernel. */
 __noreturn void lb_stop(const char *why);
-/* Into the kernel (DESIGN.md section 3): cli, rdi = fdt, rsi = 0, jump to
+/* Into the kernel (docs/design.md section 3): cli, rdi = fdt, rsi = 0, jump to
  * entry, under our identity map, which covers the kernel, its FDT and us. */
 __noreturn void lb_enter(u64 entry, u64 fdt);
 
@@ -165,7 +165,7 @@ u64 place_kernel(const struct lb_info *info, u64 win, u64 win_file, u64 win_work
 
 /* --- fdt.c --- */
 
-/* The boot FDT (DESIGN.md section 3) into buf (size bytes), for a kernel
+/* The boot FDT (docs/design.md section 3) into buf (size bytes), for a kernel
  * whose pristine ELF file is at image (baton,image; none when image.size
  * is 0), as info->loader says it was booted. why, when not NULL,
  * is written as /chosen/baton,loader-error: the kernel stops with it. info

@@ -9,7 +9,7 @@
  *      (bootparams.c, e820.c, rsdp.c);
  *   5. where the kernel and its FDT go (place.c);
  *   6. the boot FDT (fdt.c), the kernel's segments copied into place;
- *   7. the jump: cli, rdi = FDT, rsi = 0, to _start (DESIGN.md section 3),
+ *   7. the jump: cli, rdi = FDT, rsi = 0, to _start (docs/design.md section 3),
  *      under our identity map, which covers the kernel, its FDT and us.
  *
  * A boot_params that cannot be used (no e820 map, no setup header, no room

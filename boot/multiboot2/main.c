@@ -10,7 +10,7 @@
  *   4. the boot FDT (fdt.c), in our work area (front-end.ld): memory GRUB
  *      loaded for us with baton.elf, past the kernel's last byte, so the
  *      kernel's entry does not clear it, and it reserves it as the FDT;
- *   5. the jump: cli, rdi = FDT, rsi = 0, to _start (DESIGN.md section 3)
+ *   5. the jump: cli, rdi = FDT, rsi = 0, to _start (docs/design.md section 3)
  *      where GRUB put the kernel (at its ELF's physical addresses, which
  *      nothing has written since but GRUB, and us in our own part).
  *

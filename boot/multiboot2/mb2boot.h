@@ -3,9 +3,9 @@
  * GRUB's `multiboot2` command (or any multiboot2 loader) from baton.elf
  * itself. baton.elf carries a multiboot2 header and a small 32-bit entry
  * (arch/x86_64/multiboot2.S) and, after the kernel's last byte, this front
- * end: it turns the multiboot2 information into the boot FDT of DESIGN.md
+ * end: it turns the multiboot2 information into the boot FDT of docs/design.md
  * section 3 and enters _start, where GRUB already put the kernel, like
- * every other path. docs/10-multiboot2.md tells why it is built so.
+ * every other path. docs/multiboot2.md tells why it is built so.
  *
  * It is the bzImage front end (boot/linux/linuxboot.h) with another entry
  * and another reader; the pieces of its own, one concept a file:

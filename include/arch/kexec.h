@@ -1,7 +1,7 @@
 /*
  * arch/kexec.h — what kexec (kernel/kexec.c) needs from the arch: where its
  * kernel file comes from, how it is laid out, and the last step, leaving
- * this kernel for the next one per the boot protocol of DESIGN.md
+ * this kernel for the next one per the boot protocol of docs/design.md
  * section 3.
  */
 #ifndef BATON_ARCH_KEXEC_H

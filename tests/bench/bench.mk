@@ -121,7 +121,7 @@ test-stores: $(STORE_PLUGIN) insn-kernels
 # `make bench-handover` (tests/bench/handover): one handover per arch,
 # shape (order0, order9, max, mix) and size (16 MiB to 8 GiB preserved),
 # each under -icount, phase by phase in guest instructions, against the
-# goals of docs/12-results.md; the plot with gnuplot. BENCH_HANDOVER_ARGS
+# goals of docs/results.md; the plot with gnuplot. BENCH_HANDOVER_ARGS
 # passes options (e.g. --arch x86_64 --sizes 16M,64M, or --docs to copy
 # the tables and the plot into docs/).
 .PHONY: bench-handover

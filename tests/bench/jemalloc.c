@@ -2,7 +2,7 @@
  * jemalloc.c — the benchmark's jemalloc side (workloads.h on top), called
  * the way jemalloc's users call it: plain malloc and free (aligned_alloc
  * for page-aligned blocks). jemalloc's own mallocx/dallocx skip the fast
- * path malloc/free take (DESIGN.md section 10: 9.8 against 5.8 ns a pair),
+ * path malloc/free take (docs/design.md section 10: 9.8 against 5.8 ns a pair),
  * so measuring through them made jemalloc look slower than it is.
  *
  * Once -ljemalloc is linked (ahead of libc and of mimalloc, which exports a

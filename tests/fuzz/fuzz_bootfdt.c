@@ -1,7 +1,7 @@
 /*
  * fuzz_bootfdt.c — libFuzzer target over what the kernel does with the boot
  * FDT a loader hands it, before and after it trusts it (kernel_main's steps
- * 2 to 6, DESIGN.md section 3):
+ * 2 to 6, docs/design.md section 3):
  *
  *   bootfdt_content_size on the raw header (boot_fdt_map, before the check),
  *   bootfdt_check, and then, only for a blob it accepts: the command line

@@ -1,6 +1,6 @@
 /*
  * fuzz_kho.c — libFuzzer target over KHO's incoming side: kho_scan (every
- * check of DESIGN.md section 6), then the memmap marks, the page allocator
+ * check of docs/design.md section 6), then the memmap marks, the page allocator
  * and restores, on fake RAM that the input fills.
  *
  * An input is a boot FDT and the pages a handover consists of:

@@ -1,6 +1,6 @@
 /*
  * fake_arch.c — the host's arch: the hooks of include/arch/ that the kernel
- * files linked into the host tests call, and nothing more (DESIGN.md section
+ * files linked into the host tests call, and nothing more (docs/design.md section
  * 2: the only fake the project allows).
  *
  * The counter is CLOCK_MONOTONIC in nanoseconds unless a test pins it; the

@@ -28,7 +28,7 @@ HOST_KERNEL_SRCS := kernel/cmdline.c lib/format.c lib/kerrno.c \
 	kernel/panic.c mm/memblock.c mm/memdesc.c mm/buddy.c mm/slab.c \
 	mm/kmalloc.c mm/folio.c mm/vmalloc.c $(filter-out kho/selftest.c,$(wildcard kho/*.c)) kernel/bootfdt.c \
 	kernel/printk.c kernel/console.c lib/arm64_image.c kernel/bootmem.c \
-	kernel/kexec_damage.c kernel/kexec_timing.c ktest/linux_csum.c ktest/kho_linux_test.c \
+	kernel/kexec_damage.c kernel/kexec_timing.c kernel/oldlog.c ktest/linux_csum.c ktest/kho_linux_test.c \
 	ktest/kho_fault_set.c
 # uart.c picks among drivers that test_uart.c stands in for; the fuzzer,
 # which links HOST_KERNEL_SRCS without the tests, leaves it out.

@@ -21,7 +21,7 @@
  *   [MD]   include/linux/kho/abi/kexec_metadata.h (Linux 7.3)
  *   [TEST] lib/test_kho.c
  *   [OF]   drivers/of/kexec.c (kho_add_chosen: /chosen properties)
- *   and the design (DESIGN.md, section 6) for the version history.
+ *   and the design (docs/design.md section 6) for the version history.
  *
  * Only fixed-width types; everything handed over is a physical address.
  */
@@ -36,7 +36,7 @@
  *     <name> { preserved-data = <u64>; blob-size = <u64>; }; ... };
  * Values are raw native-endian u64s ("stored in native format" [DOC]
  * fdt.rst). Linux accepts only its own exact string
- * (fdt_node_check_compatible in kho_populate [KHO]). History (DESIGN.md 6):
+ * (fdt_node_check_compatible in kho_populate [KHO]). History (docs/design.md section 6):
  * kho-v1 per-order bitmap chunk lists and a subtree property "fdt";
  * kho-v2 the radix tree and "preserved-data"; kho-v3 adds "blob-size"
  * (kho_retrieve_subtree fails with -EINVAL without it); kho-v4 (Linux 7.3)
@@ -73,7 +73,7 @@
 /* ---- Scratch ([KHO] kho_reserve_scratch) ----
  * struct kho_scratch { phys_addr_t addr; phys_addr_t size; }; the array has
  * nodes_weight(N_MEMORY) + 2 entries: [0] lowmem, [1] global (size may be
- * 0: DESIGN.md 6, Linux 7.3 with all RAM low), then one per node with
+ * 0: docs/design.md section 6, Linux 7.3 with all RAM low), then one per node with
  * memory; each a multiple of CMA_MIN_ALIGNMENT_BYTES, so aligned. The array
  * itself is memblock_alloc'd, not preserved; kho_fill_kimage hands it over
  * as a kexec segment (buf_align SZ_64K, top_down), and kho_locate_mem_hole

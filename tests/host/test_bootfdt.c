@@ -863,7 +863,7 @@ TEST(bootfdt, stdout_missing_or_wrong)
 }
 
 /* An alias naming itself, or another alias: libfdt would recurse forever
- * (DESIGN.md section 12). Refused with a line, never followed. */
+ * (docs/design.md section 12). Refused with a line, never followed. */
 TEST(bootfdt, alias_loops_refused)
 {
 	void *fdt = aliased_tree();

@@ -36,6 +36,7 @@ TEST(kexec_damage, every_kind_is_taken)
 	static const char *const kinds[] = {
 		"fdt-magic", "compatible", "radix-outside-ram", "block-on-kernel",
 		"overlap", "scratch-truncated", "subtree-bounds", "claimed-twice",
+		"log-length", "log-generation",
 	};
 	char line[64];
 

@@ -1,5 +1,5 @@
 /*
- * test_kho_handover.c — the two-kernel test of DESIGN.md section 9, in one
+ * test_kho_handover.c — the two-kernel test of docs/design.md section 9, in one
  * process. Generation A preserves folios of every order and page runs
  * filled with checksummed data, serializes, and then every piece of kernel
  * state is thrown away: only the fake RAM survives, as it does across

@@ -1,6 +1,6 @@
 /*
  * test_mm_misuse.c — the allocators against their callers' mistakes
- * (mm/misuse.h, docs/02-memory.md "When callers get it wrong"): each test
+ * (mm/misuse.h, docs/06-slab-and-vmalloc.md "When callers get it wrong"): each test
  * breaks one rule -- a freelist word or a list node overwritten, a write
  * after free with poisoning on, a double or foreign free, a free of
  * preserved or reserved memory, a folio put once too often, a vfree of no

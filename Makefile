@@ -20,6 +20,9 @@
 #   make memmap                each generation's physical memory map from a debug boot
 #                              log, drawn as build/<arch>/memmap.svg (tools/memmap)
 #   make test-ci               the KTAP checker, boot judge and JUnit reports (docs/ci.md)
+#   make format                format the C source to .clang-format, in place
+#   make format-check          check that it is (tools/format-check; in make test)
+#   make lint                  cppcheck on the generic code (tools/lint; in make test)
 #   make soak                  the KHO soak: a 200-generation kexec chain of random
 #                              preserved sets on arm64 and x86-64, leak-checked in each
 #                              (SOAK_GENERATIONS=N, SOAK_SEED=S; tests/boot/soak)
@@ -229,6 +232,16 @@ test-deps: | $(BUILD)/.deps
 .PHONY: test-docs
 test-docs:
 	$(Q)tests/docs/check
+
+# The quality gates (docs/style.md): clang-format's layout, cppcheck's
+# findings. Both are in make test.
+.PHONY: format format-check lint
+format: | $(BUILD)/.deps
+	@tools/format-check --fix
+format-check: | $(BUILD)/.deps
+	@tools/format-check
+lint: | $(BUILD)/.deps
+	@tools/lint
 
 # make test: everything, ending in "N passed, N failed".
 test: | $(BUILD)/.deps

@@ -147,6 +147,8 @@ struct efi_info {
 } __packed;
 
 /* The zero page. Fields Baton does not read are kept as opaque bytes. */
+/* The zero page's offsets in one column: not formatted by clang-format. */
+/* clang-format off */
 struct boot_params {
 	u8 screen_info[0x40];            /* 0x000 */
 	u8 apm_bios_info[0x14];          /* 0x040 */
@@ -184,6 +186,7 @@ struct boot_params {
 	u8 eddbuf[6 * 82];               /* 0xd00 */
 	u8 _pad9[276];                   /* 0xeec */
 } __packed;
+/* clang-format on */
 
 /* A node of the setup_data chain: next is a physical address, 0 ends it;
  * len bytes of data follow the 16-byte head. */

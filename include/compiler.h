@@ -19,6 +19,12 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The entries of a linker section between its bounds __start_X and __stop_X.
+ * To C the bounds are two objects, whose pointers may be neither compared
+ * nor subtracted: their addresses are. Walk the section by index. */
+#define SECTION_ENTRIES(start, stop) \
+	(((unsigned long)(stop) - (unsigned long)(start)) / sizeof(*(start)))
+
 /* Power-of-two alignment. a must be a power of two. */
 #define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
 #define ALIGN_UP(x, a) ALIGN_DOWN((x) + ((__typeof__(x))(a) - 1), (a))

@@ -27,6 +27,8 @@
 #include "compiler.h"
 #include "types.h"
 
+/* A table aligned by tabs: not formatted by clang-format. */
+/* clang-format off */
 #define EPERM		1	/* not allowed here */
 #define ENOENT		2	/* no such object */
 #define EIO		5	/* the device failed */
@@ -46,6 +48,7 @@
 #define EBADMSG		74	/* malformed data */
 #define EOVERFLOW	75	/* a sum or length that wraps */
 #define ECANCELED	125	/* called off */
+/* clang-format on */
 
 /* The longest why a validator writes, with its NUL: size buffers with it. */
 #define ERR_WHY_MAX	200

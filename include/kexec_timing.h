@@ -24,7 +24,7 @@ enum kexec_phase {
 	KT_KEXEC,	/* kexec: the image's check, the slot, the next boot FDT */
 	KT_COPY,	/* copy: the image copied into its slot */
 	KT_JUMP,	/* jump: kexec's last line, the arch's jump, up to the next image's entry */
-	KT_ENTRY,	/* entry: the image's entry code (arch/<arch>/ head.S, entry.S) up to kernel_main */
+	KT_ENTRY,	/* entry: the image's entry code (head.S or entry.S) up to kernel_main */
 	KT_EARLY,	/* early-boot: vectors, the boot FDT's check, command line, console */
 	KT_COUNTER,	/* counter: the counter's frequency (x86-64: the TSC calibration) */
 	KT_BOOTMEM,	/* bootmem: RAM and reservations into memblock, the direct map */

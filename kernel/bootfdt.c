@@ -430,7 +430,7 @@ static int translate_up(const void *fdt, int bus, u64 *addr)
 int bootfdt_reg(const void *fdt, int node, int index, struct fdt_reg *out)
 {
 	int parent = fdt_parent_offset(fdt, node);
-	int ac, sc, len, entry, err;
+	int ac, sc, len, entry;
 	const fdt32_t *reg;
 
 	if (parent < 0) {
@@ -466,7 +466,8 @@ int bootfdt_reg(const void *fdt, int node, int index, struct fdt_reg *out)
 		out->size = fdt_read_cells(reg + ac, sc);
 	}
 	for (int bus = parent; bus > 0; bus = fdt_parent_offset(fdt, bus)) {
-		err = translate_up(fdt, bus, &out->addr);
+		int err = translate_up(fdt, bus, &out->addr);
+
 		if (err < 0)
 			return err;
 	}

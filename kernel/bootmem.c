@@ -56,12 +56,13 @@ static int nr_holes;
 
 static void add_hole(phys_addr_t base, u64 size)
 {
-	int i = 0, j;
+	int i = 0;
 
 	while (i < nr_holes && holes[i].base + holes[i].size < base)
 		i++;
 	if (i < nr_holes && holes[i].base <= base + size) { /* merge with holes[i..] */
 		phys_addr_t end = MAX(base + size, holes[i].base + holes[i].size);
+		int j;
 
 		holes[i].base = MIN(base, holes[i].base);
 		for (j = i + 1; j < nr_holes && holes[j].base <= end; j++)
@@ -124,7 +125,7 @@ void bootmem_init(const void *fdt, phys_addr_t fdt_phys)
 	static struct bootfdt_resv resv[MAX_RESV];
 	struct mem_range r[MAX_RANGES], image;
 	phys_addr_t kbase = arch_image_phys_base();
-	u64 ksize = (u64)(_kernel_end - _kernel_start), fdt_size = fdt_totalsize(fdt);
+	u64 ksize = kernel_image_size(), fdt_size = fdt_totalsize(fdt);
 	int n, nr, nr_no_map = 0;
 	u64 resv_bytes = 0;
 

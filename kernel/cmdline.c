@@ -15,8 +15,11 @@ extern const struct cmdline_param __stop_cmdline_params[];
 
 static const struct cmdline_param *find_param(const char *key)
 {
-	for (const struct cmdline_param *p = __start_cmdline_params;
-	     p < __stop_cmdline_params; p++) {
+	size_t n = SECTION_ENTRIES(__start_cmdline_params, __stop_cmdline_params);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct cmdline_param *p = &__start_cmdline_params[i];
+
 		if (strcmp(p->key, key) == 0)
 			return p;
 	}

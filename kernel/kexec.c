@@ -176,8 +176,6 @@ bool kexec_will_kexec(void)
  * went wrong (said in the log); k is left empty then. */
 static int keep_file(const char *what, struct mem_range r, bool preserved, struct kept_file *k)
 {
-	unsigned order = 0;
-
 	if (preserved) {
 		k->folio = kho_restore_folio(r.base);
 		if (!k->folio) {
@@ -185,6 +183,8 @@ static int keep_file(const char *what, struct mem_range r, bool preserved, struc
 			return -ENOENT;
 		}
 	} else {
+		unsigned order = 0;
+
 		while ((PAGE_SIZE << order) < r.size && order < MAX_ORDER)
 			order++;
 		k->folio = (PAGE_SIZE << order) >= r.size ? folio_alloc(GFP_KERNEL, order) : NULL;
@@ -307,7 +307,7 @@ static phys_addr_t find_slot(u64 need)
 	const struct kho_scratch *areas;
 	int n = kho_scratch_areas(&areas);
 	phys_addr_t img = arch_image_phys_base(), fdt = virt_to_phys(boot_fdt);
-	u64 img_size = (u64)(_kernel_end - _kernel_start), fdt_size = fdt_totalsize(boot_fdt);
+	u64 img_size = kernel_image_size(), fdt_size = fdt_totalsize(boot_fdt);
 
 	for (int i = 0; i < n; i++) {
 		for (phys_addr_t s = ALIGN_UP(areas[i].addr, MiB(2));

@@ -67,12 +67,13 @@ int oldlog_check(const void *blob, u64 blob_size, u64 generation, char *why, siz
 {
 	const struct oldlog_header *h = blob;
 	u64 off = sizeof(*h), prev = 0;
-	char compat[sizeof(h->compatible) + 1];
 
 	if (blob_size < sizeof(*h) || blob_size > OLDLOG_MAX_BYTES)
 		return err_why(why, n, -EINVAL, "the record is %llu bytes, not %zu to %u",
 			       (unsigned long long)blob_size, sizeof(*h), OLDLOG_MAX_BYTES);
 	if (memcmp(h->compatible, OLDLOG_COMPATIBLE, sizeof(OLDLOG_COMPATIBLE)) != 0) {
+		char compat[sizeof(h->compatible) + 1];
+
 		printable(compat, h->compatible, sizeof(compat));
 		return err_why(why, n, -EINVAL, "the record says compatible \"%s\", not \"%s\"",
 			       compat, OLDLOG_COMPATIBLE);

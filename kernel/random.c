@@ -31,10 +31,13 @@ static void stir(unsigned rounds)
 	u64 v0 = pool[0], v1 = pool[1], v2 = pool[2], v3 = pool[3];
 
 	while (rounds--) {
+		/* SipRound laid out as in its paper: not formatted by clang-format. */
+		/* clang-format off */
 		v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32);
 		v2 += v3; v3 = rotl(v3, 16); v3 ^= v2;
 		v0 += v3; v3 = rotl(v3, 21); v3 ^= v0;
 		v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32);
+		/* clang-format on */
 	}
 	pool[0] = v0;
 	pool[1] = v1;

@@ -72,7 +72,7 @@ KTEST(fdt, memory_map)
 	KT_EXPECT(t, n > 0);
 	for (int i = 1; i < n; i++)
 		KT_EXPECT(t, r[i - 1].base + r[i - 1].size < r[i].base);
-	KT_EXPECT(t, inside(r, n, arch_image_phys_base(), (u64)(_kernel_end - _kernel_start)));
+	KT_EXPECT(t, inside(r, n, arch_image_phys_base(), kernel_image_size()));
 	KT_EXPECT(t, inside(r, n, virt_to_phys(t->fdt), fdt_totalsize(t->fdt)));
 }
 

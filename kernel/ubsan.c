@@ -196,11 +196,14 @@ void __ubsan_handle_out_of_bounds_abort(struct ubsan_out_of_bounds_data *d, ubsa
 
 /* What the access was, by the ABI's numbers (the C++ ones included, so
  * that no number is left unnamed). */
+/* A table, several names a line: not formatted by clang-format. */
+/* clang-format off */
 static const char *const ubsan_access_names[UBSAN_ACCESS_KINDS] = {
 	"load of", "store to", "reference binding to", "member access within",
 	"member call on", "constructor call on", "downcast of", "downcast of",
 	"upcast of", "cast to virtual base of", "_Nonnull binding to", "dynamic operation on",
 };
+/* clang-format on */
 
 /* One handler for three checks: null (the pointer is 0), alignment (it is
  * not a multiple of the type's alignment) and object-size (neither: the

@@ -48,7 +48,7 @@ static __noinline u32 ubsan_trigger_divide(void)
 
 static __noinline u32 ubsan_trigger_bounds(void)
 {
-	u32 four[4] = { 1, 2, 3, 4 };
+	const u32 four[4] = { 1, 2, 3, 4 };
 	unsigned i = 4;
 
 	ubsan_hide(i);

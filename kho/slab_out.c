@@ -71,7 +71,6 @@ int kho_preserve_slab(void *obj)
 	struct slab_object_info info;
 	struct same_slab same;
 	struct kho_slab_rec *r;
-	int err;
 
 	if (!obj || !slab_object_info(obj, &info) ||
 	    kmalloc_class_cache(info.slot_size) != info.cache) {
@@ -83,8 +82,9 @@ int kho_preserve_slab(void *obj)
 	if (same.has_phys)
 		return -EEXIST;
 	if (!same.count) { /* the first object of this slab: preserve the slab */
-		err = kho_preserve_pages(pfn_to_page(info.slab_base >> PAGE_SHIFT),
-					 1UL << info.slab_order);
+		int err = kho_preserve_pages(pfn_to_page(info.slab_base >> PAGE_SHIFT),
+					     1UL << info.slab_order);
+
 		if (err)
 			return err;
 	}

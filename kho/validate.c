@@ -246,9 +246,9 @@ struct scan {
 static int refuse(struct scan *s, int err, const char *fmt, ...) __printf(3, 4);
 static int refuse(struct scan *s, int err, const char *fmt, ...)
 {
-	va_list ap;
-
 	if (s->why_n) {
+		va_list ap;
+
 		va_start(ap, fmt);
 		vsnprintf(s->why, s->why_n, fmt, ap);
 		va_end(ap);
@@ -311,7 +311,6 @@ static int blocks_ok(phys_addr_t pa, unsigned order, u64 bits, void *arg, char *
 	unsigned shift = PAGE_SHIFT + order;
 	u64 size = 1ULL << shift;
 	unsigned first = (unsigned)__builtin_ctzll(bits), last = 63 - (unsigned)__builtin_clzll(bits);
-	int err;
 
 	if (bad_place(&s->at[1], pa + ((u64)first << shift), (u64)(last - first + 1) << shift, size)) {
 		for (u64 b = bits; b; b &= b - 1) {
@@ -341,7 +340,8 @@ static int blocks_ok(phys_addr_t pa, unsigned order, u64 bits, void *arg, char *
 			return err_why(why, n, -EINVAL, "the preserved-memory map is not in key order");
 		if (s->cur.order == order && b < s->cur.end)
 			return err_why(why, n, -EEXIST, "the preserved-memory map repeats a block");
-		err = close_run(s, why, n);
+		int err = close_run(s, why, n);
+
 		if (err)
 			return err;
 		s->cur = (struct kho_block_run){ b, e, order };
@@ -1075,7 +1075,6 @@ static int unknown_version(const void *fdt, struct scan *s)
 static int scan(const void *boot_fdt, struct scan *s)
 {
 	struct mem_range fr, sr;
-	const struct kho_scratch *areas;
 	const void *fdt;
 	const u64 *map;
 	int len;
@@ -1093,7 +1092,7 @@ static int scan(const void *boot_fdt, struct scan *s)
 	    sr.size > KHO_MAX_SCRATCH * sizeof(struct kho_scratch) || !in_ram(sr.base, sr.size))
 		return refuse(s, -EFAULT, "the scratch array is misaligned, of a bad size, or outside RAM");
 
-	err = scratch_check(boot_fdt, phys_to_virt(sr.base), sr.size / sizeof(*areas), s);
+	err = scratch_check(boot_fdt, phys_to_virt(sr.base), sr.size / sizeof(struct kho_scratch), s);
 	if (err)
 		return err;
 

@@ -102,11 +102,11 @@ static int walk_chain(const struct kho_vmalloc *v, u64 max, int (*visit)(phys_ad
 	u64 blocks = v->total_pages >> v->order;
 	u64 chunks = 0, max_chunks = blocks / KHO_VMALLOC_CHUNK_ENTRIES + 1;
 	phys_addr_t pa;
-	int err;
 
 	*done = *pages = 0;
 	for (pa = v->first; pa; pa = chunk_at(pa)->next) {
 		const struct kho_vmalloc_chunk *c;
+		int err;
 
 		if (*done == max)
 			return -E2BIG;

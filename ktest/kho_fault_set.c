@@ -302,7 +302,6 @@ int kho_fault_set_check(int attempt_err, u64 generation, char *why, size_t n)
 {
 	u64 free = free_pages(), own = kho_own_pages();
 	u32 kept = 0;
-	int err;
 
 	if (!probe.m)
 		return err_why(why, n, -ENOENT, "the fault test made no set");
@@ -323,7 +322,8 @@ int kho_fault_set_check(int attempt_err, u64 generation, char *why, size_t n)
 			       "before it)", (long long)(own - probe.mark_own), (unsigned long long)free,
 			       (unsigned long long)probe.mark_free);
 	for (u32 i = 0; i < PROBE_ITEMS; i++) {
-		err = check_item(i, why, n);
+		int err = check_item(i, why, n);
+
 		if (err)
 			return err;
 		kept += probe.preserved[i];

@@ -468,7 +468,6 @@ static void summary(struct ktest_ctx *t)
 	u64 gens = kexec_generation(), ticks = arch_counter_read() - rec.start;
 	u64 freq = arch_counter_freq(), us, step;
 	char line[400];
-	int len;
 
 	us = freq ? (ticks / freq) * 1000000 + (ticks % freq) * 1000000 / freq : 0;
 	pr_info("kho-soak: %llu generations in %llu.%03llu s of guest time: %llu.%01llu generations "
@@ -486,8 +485,8 @@ static void summary(struct ktest_ctx *t)
 	step = (rec.n + SOAK_SERIES - 1) / SOAK_SERIES;
 	for (u64 g = 0; g < rec.n;) {
 		u64 first = g;
+		int len = 0;
 
-		len = 0;
 		for (int k = 0; k < 20 && g < rec.n; k++, g += step)
 			len += snprintf(line + len, sizeof(line) - (size_t)len, " %u", rec.history[g]);
 		pr_info("kho-soak: pages handed on, generation %llu on, every %llu:%s",

@@ -60,9 +60,9 @@ const char *err_str(int err)
 
 int err_why(char *why, size_t n, int err, const char *fmt, ...)
 {
-	va_list ap;
-
 	if (why && n) {
+		va_list ap;
+
 		va_start(ap, fmt);
 		vsnprintf(why, n, fmt, ap);
 		va_end(ap);

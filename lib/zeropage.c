@@ -42,7 +42,7 @@ static int e820_add_reg(struct boot_params *bp, const void *fdt, int node, u32 t
 			size_t n)
 {
 	int parent = fdt_parent_offset(fdt, node);
-	int ac = fdt_address_cells(fdt, parent), sc = fdt_size_cells(fdt, parent), len, err;
+	int ac = fdt_address_cells(fdt, parent), sc = fdt_size_cells(fdt, parent), len;
 	char path[64];
 	const char *name = fdt_get_path(fdt, node, path, sizeof(path)) == 0
 				   ? path : fdt_get_name(fdt, node, NULL);
@@ -59,8 +59,9 @@ static int e820_add_reg(struct boot_params *bp, const void *fdt, int node, u32 t
 		return err_why(why, n, -EBADMSG, "%s: reg is %d bytes, not a multiple of %d", name,
 			       len, (ac + sc) * 4);
 	for (int i = 0; i < len / 4; i += ac + sc) {
-		err = e820_add(bp, fdt_read_cells(reg + i, ac), fdt_read_cells(reg + i + ac, sc), type, name,
-			       why, n);
+		int err = e820_add(bp, fdt_read_cells(reg + i, ac), fdt_read_cells(reg + i + ac, sc), type,
+				   name, why, n);
+
 		if (err)
 			return err;
 	}

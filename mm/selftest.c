@@ -26,7 +26,7 @@ KTEST(memblock, boot_layout)
 	phys_addr_t image = arch_image_phys_base();
 
 	KT_EXPECT(t, memblock_memory_size() > 0);
-	KT_EXPECT(t, memblock_is_reserved(image, (u64)(_kernel_end - _kernel_start)));
+	KT_EXPECT(t, memblock_is_reserved(image, kernel_image_size()));
 	KT_EXPECT(t, memblock_is_reserved(virt_to_phys(t->fdt), fdt_totalsize(t->fdt)));
 	KT_EXPECT(t, memblock_alloc(PAGE_SIZE, PAGE_SIZE) == 0);
 	memblock_check();
@@ -53,7 +53,7 @@ KTEST(buddy, every_order_and_back)
 		/* Never the kernel's or the boot FDT's memory. */
 		KT_EXPECT(t, page_to_phys(p[k]) + (PAGE_SIZE << k) <= arch_image_phys_base() ||
 			     page_to_phys(p[k]) >= arch_image_phys_base() +
-						   (u64)(_kernel_end - _kernel_start));
+						   kernel_image_size());
 		KT_EXPECT(t, page_to_phys(p[k]) + (PAGE_SIZE << k) <= virt_to_phys(t->fdt) ||
 			     page_to_phys(p[k]) >= virt_to_phys(t->fdt) + fdt_totalsize(t->fdt));
 		memset(page_address(p[k]), 0xa5, PAGE_SIZE << k);
@@ -194,11 +194,10 @@ static void checkers_pass(struct ktest_ctx *t, int line)
 /* Every allocator's structures as the boot left them. */
 KTEST(mm, checkers_pass)
 {
-	char why[ERR_WHY_MAX];
-
 	KT_CHECKERS_PASS(t);
 	/* And a checker can fail: a slab's freelist pointed into an object. */
 	{
+		char why[ERR_WHY_MAX];
 		struct kmem_cache *c = kmem_cache_create("ktest-check", 64, 0);
 		void *o = c ? kmem_cache_alloc(c, GFP_KERNEL) : NULL;
 		struct slab *s = o ? slab_of_page(o) : NULL;

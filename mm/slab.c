@@ -326,7 +326,6 @@ static u32 slab_take(struct kmem_cache *c, gfp_t gfp, void **out, u32 want)
 		u32 i, j = 0, taken = 0;
 		bool broken = false;
 		void *obj, *next;
-		const u8 *bad;
 
 		if (!s) {
 			s = c->empty;
@@ -347,6 +346,8 @@ static u32 slab_take(struct kmem_cache *c, gfp_t gfp, void **out, u32 want)
 			continue;
 		}
 		for (;;) {
+			const u8 *bad;
+
 			next = fl_get(obj);
 			if (unlikely(next && (next == obj || !slot_is_free(s, next, &j)))) {
 				misuse_report(MISUSE_SLAB_FREELIST,
@@ -888,9 +889,10 @@ static int check_list(const struct kmem_cache *c, const struct slab_list *l,
 		      enum slab_list_kind on, u64 *slabs, u64 *objects, char *why, size_t n)
 {
 	const struct slab *prev = NULL;
-	int err;
 
 	for (const struct slab *s = l->first; s; prev = s, s = s->next) {
+		int err;
+
 		if (++*slabs > c->nr_slabs)
 			return err_why(why, n, -EINVAL, "slab: cache %s: more slabs on its lists than its "
 				       "%llu (a loop?)", c->name, (unsigned long long)c->nr_slabs);

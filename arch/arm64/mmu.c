@@ -208,7 +208,7 @@ static u64 image_page_attrs(u64 off)
 /* The image at KERNEL_VBASE in 4 KiB pages, from the pool (MMU off). */
 static bool map_image(u64 phys_base)
 {
-	u64 size = (u64)(_kernel_end - _kernel_start);
+	u64 size = kernel_image_size();
 
 	for (u64 off = 0; off < size; off += PAGE_SIZE) {
 		u64 *pte = walk_4k_in(root_high, KERNEL_VBASE + off, TABLES_FROM_POOL);
@@ -230,7 +230,7 @@ struct ttbrs {
 struct ttbrs early_map(u64 phys_base);
 struct ttbrs early_map(u64 phys_base)
 {
-	u64 size = ALIGN_UP((u64)(_kernel_end - _kernel_start), MiB(2));
+	u64 size = ALIGN_UP(kernel_image_size(), MiB(2));
 	struct ttbrs r = { 0, 0 };
 
 	va_of_pa = 0;
@@ -403,7 +403,7 @@ KTEST(arm64, no_map_unmapped)
 {
 	static struct bootfdt_resv r[64];
 	phys_addr_t kbase = arch_image_phys_base(), fdt = virt_to_phys(t->fdt);
-	u64 ksize = (u64)(_kernel_end - _kernel_start), fsize = fdt_totalsize(t->fdt);
+	u64 ksize = kernel_image_size(), fsize = fdt_totalsize(t->fdt);
 	int n = bootfdt_reserved(t->fdt, r, 64);
 
 	KT_EXPECT(t, n >= 0);

@@ -244,7 +244,7 @@ static phys_addr_t conventional_end(void)
 void smp_reserve_probe_page(const void *fdt)
 {
 	phys_addr_t kbase = arch_image_phys_base(), fdt_phys = virt_to_phys(fdt);
-	u64 ksize = (u64)(_kernel_end - _kernel_start), fsize = fdt_totalsize(fdt);
+	u64 ksize = kernel_image_size(), fsize = fdt_totalsize(fdt);
 	phys_addr_t max = conventional_end(), p;
 
 	while ((p = memblock_alloc_range(PAGE_SIZE, PAGE_SIZE, PAGE_SIZE, max))) {

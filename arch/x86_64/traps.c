@@ -43,6 +43,8 @@ extern char exception_stack_top[]; /* entry.S, above its guard page */
 extern const char trap_vectors[]; /* 32 stubs, 16 bytes apart */
 static unsigned breakpoints_seen;
 
+/* A table, several names a line: not formatted by clang-format. */
+/* clang-format off */
 static const char *const names[32] = {
 	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
 	"invalid opcode", "device not available", "double fault", "coprocessor overrun",
@@ -50,6 +52,7 @@ static const char *const names[32] = {
 	"page fault", "reserved", "x87 FP error", "alignment check", "machine check",
 	"SIMD FP error", "virtualization", "control protection",
 };
+/* clang-format on */
 
 void traps_init(void)
 {

@@ -52,7 +52,8 @@ static void print_strings(const u8 *v, int len)
 
 static void print_value(const u8 *v, int len)
 {
-	int shown = len > FDT_PRINT_MAX_VALUE ? FDT_PRINT_MAX_VALUE : len;
+	int more = len > FDT_PRINT_MAX_VALUE ? len - FDT_PRINT_MAX_VALUE : 0;
+	int shown = len - more;
 
 	if (len <= FDT_PRINT_MAX_VALUE && is_string_list(v, len)) {
 		print_strings(v, len);
@@ -68,8 +69,8 @@ static void print_value(const u8 *v, int len)
 			console_printf(i ? " %02x" : "%02x", v[i]);
 		console_printf("]");
 	}
-	if (shown < len)
-		console_printf(" /* %d more bytes not shown */", len - shown);
+	if (more)
+		console_printf(" /* %d more bytes not shown */", more);
 }
 
 static void print_node_open(const void *fdt, int node, int depth, bool top)
@@ -112,7 +113,7 @@ static void print_close(int from, int to)
 
 void fdt_print(const void *fdt, int node)
 {
-	int depth = 0, cur = 0, next;
+	int depth = 0, cur = 0;
 
 	if (node == 0) {
 		console_printf("/dts-v1/;\n\n");
@@ -128,7 +129,8 @@ void fdt_print(const void *fdt, int node)
 	}
 	print_node_open(fdt, node, 0, true);
 	for (;;) {
-		next = fdt_next_node(fdt, node, &depth);
+		int next = fdt_next_node(fdt, node, &depth);
+
 		if (next < 0 || depth <= 0) {
 			print_close(cur, 0); /* out of the subtree: close it all */
 			return;

@@ -17,6 +17,12 @@
 extern const struct ktest __start_ktests[];
 extern const struct ktest __stop_ktests[];
 
+/* The tests in the section, walked by index (SECTION_ENTRIES). */
+static size_t ktest_count(void)
+{
+	return SECTION_ENTRIES(__start_ktests, __stop_ktests);
+}
+
 static char selection[128];
 
 static int set_ktest(const char *val)
@@ -67,13 +73,15 @@ static bool ktest_in_run(const struct ktest *k)
 	return !k->on_demand && selected(k);
 }
 
-/* Is k the first test of its suite in this run? */
-static bool ktest_suite_first(const struct ktest *k)
+/* Is the test at index at the first of its suite in this run? */
+static bool ktest_suite_first(size_t at)
 {
+	const struct ktest *k = &__start_ktests[at];
+
 	if (!ktest_in_run(k))
 		return false;
-	for (const struct ktest *j = __start_ktests; j < k; j++)
-		if (ktest_in_run(j) && strcmp(j->suite, k->suite) == 0)
+	for (size_t i = 0; i < at; i++)
+		if (ktest_in_run(&__start_ktests[i]) && strcmp(__start_ktests[i].suite, k->suite) == 0)
 			return false;
 	return true;
 }
@@ -105,7 +113,9 @@ static bool ktest_run_test(const struct ktest *k, const void *fdt, const char *i
  * generation's log is the step's result). */
 bool ktest_run_one(const char *suite, const char *name, const void *fdt)
 {
-	for (const struct ktest *k = __start_ktests; k < __stop_ktests; k++) {
+	for (size_t i = 0; i < ktest_count(); i++) {
+		const struct ktest *k = &__start_ktests[i];
+
 		if (strcmp(k->suite, suite) == 0 && strcmp(k->name, name) == 0) {
 			struct ktest_ctx t = { .fdt = fdt };
 
@@ -123,17 +133,20 @@ bool ktest_run_one(const char *suite, const char *name, const void *fdt)
 /* The suite of first's tests in this run, as a nested KTAP subtest (the
  * "# Subtest:" line is KUnit's, for parsers that name a suite by it);
  * adds to *passed and *failed and returns whether all passed. */
-static bool ktest_run_suite(const struct ktest *first, const void *fdt, int *passed, int *failed)
+static bool ktest_run_suite(size_t at, const void *fdt, int *passed, int *failed)
 {
+	const struct ktest *first = &__start_ktests[at];
 	int planned = 0, number = 0, fails = 0;
 
-	for (const struct ktest *k = first; k < __stop_ktests; k++)
-		if (ktest_in_run(k) && strcmp(k->suite, first->suite) == 0)
+	for (size_t i = at; i < ktest_count(); i++)
+		if (ktest_in_run(&__start_ktests[i]) && strcmp(__start_ktests[i].suite, first->suite) == 0)
 			planned++;
 	pr_info("  KTAP version 1");
 	pr_info("  # Subtest: %s", first->suite);
 	pr_info("  1..%d", planned);
-	for (const struct ktest *k = first; k < __stop_ktests; k++) {
+	for (size_t i = at; i < ktest_count(); i++) {
+		const struct ktest *k = &__start_ktests[i];
+
 		if (!ktest_in_run(k) || strcmp(k->suite, first->suite) != 0)
 			continue;
 		if (k->crash)
@@ -153,19 +166,21 @@ int ktest_run(const void *fdt)
 
 	if (!selection[0])
 		return 0;
-	for (const struct ktest *k = __start_ktests; k < __stop_ktests; k++)
-		if (ktest_suite_first(k))
+	for (size_t i = 0; i < ktest_count(); i++)
+		if (ktest_suite_first(i))
 			suites++;
 	pr_info("KTAP version 1");
 	pr_info("1..%d", suites);
-	for (const struct ktest *k = __start_ktests; k < __stop_ktests; k++) {
-		if (!ktest_suite_first(k))
+	for (size_t i = 0; i < ktest_count(); i++) {
+		const char *suite = __start_ktests[i].suite;
+
+		if (!ktest_suite_first(i))
 			continue;
 		number++;
-		if (ktest_run_suite(k, fdt, &passed, &failed))
-			pr_info("ok %d %s", number, k->suite);
+		if (ktest_run_suite(i, fdt, &passed, &failed))
+			pr_info("ok %d %s", number, suite);
 		else
-			pr_info("not ok %d %s", number, k->suite);
+			pr_info("not ok %d %s", number, suite);
 	}
 	pr_info("# Totals: pass:%d fail:%d skip:0 total:%d", passed, failed, passed + failed);
 	return failed;

@@ -241,7 +241,6 @@ static void show_text(u64 gen, const char *s, u64 len)
 		if (line_start) {
 			console_write(buf, n);
 			n = (size_t)snprintf(buf, sizeof(buf), "g%llu| ", (unsigned long long)gen);
-			line_start = false;
 		}
 		buf[n++] = (c >= 0x20 && c <= 0x7e) || c == '\n' || c == '\t' ? c : '?';
 		line_start = c == '\n';

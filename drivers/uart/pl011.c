@@ -53,7 +53,7 @@ static int pl011_getc(struct console *con)
 	if (mmio_read32(uart.base + UARTFR) & FR_RXFE)
 		return -1;
 	dr = mmio_read32(uart.base + UARTDR);
-	return dr & DR_BAD ? -1 : (int)(dr & 0xff);
+	return (dr & DR_BAD) ? -1 : (int)(dr & 0xff);
 }
 
 static bool pl011_start(const struct uart_port *port)

@@ -8,11 +8,11 @@
 
 #define COM1 0x3f8
 
-#define TRY(x)                          \
-	do {                            \
-		int err_ = (x);         \
-		if (err_ < 0)           \
-			return err_;    \
+#define TRY(x)                       \
+	do {                         \
+		int err_ = (x);      \
+		if (err_ < 0)        \
+			return err_; \
 	} while (0)
 
 int pc_fdt_nodes(void *fdt, const char *model)

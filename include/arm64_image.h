@@ -16,7 +16,7 @@ struct arm64_image_header {
 	u64 image_size;  /* bytes the image occupies, bss included */
 	u64 flags;       /* bit 0: big-endian; bits 1-2: page size; bit 3: anywhere */
 	u64 res2, res3, res4;
-	u32 magic;       /* ARM64_IMAGE_MAGIC */
+	u32 magic; /* ARM64_IMAGE_MAGIC */
 	u32 res5;
 };
 _Static_assert(sizeof(struct arm64_image_header) == 64, "the Image header is 64 bytes");
@@ -27,7 +27,6 @@ _Static_assert(sizeof(struct arm64_image_header) == 64, "the Image header is 64 
  * *span (text_offset + image_size: the bytes from the 2 MiB-aligned base)
  * and *entry_off (text_offset), or returns -ENOEXEC with what is wrong in
  * why (n bytes). */
-int arm64_image_check(const void *image, u64 size, u64 *span, u64 *entry_off, char *why,
-		      size_t n);
+int arm64_image_check(const void *image, u64 size, u64 *span, u64 *entry_off, char *why, size_t n);
 
 #endif

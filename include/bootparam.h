@@ -26,20 +26,20 @@
 #define BATON_BOOTPARAM_H
 
 /* The setup header's values (boot.rst, "Details of Header Fields"). */
-#define BP_HDR_OFFSET 0x1f1         /* the setup header inside a boot_params / a bzImage */
-#define BP_HDR_MAGIC 0x53726448     /* "HdrS" at 0x202 */
-#define BP_BOOT_FLAG 0xaa55         /* at 0x1fe */
+#define BP_HDR_OFFSET 0x1f1     /* the setup header inside a boot_params / a bzImage */
+#define BP_HDR_MAGIC 0x53726448 /* "HdrS" at 0x202 */
+#define BP_BOOT_FLAG 0xaa55     /* at 0x1fe */
 #define BP_SECTOR 512
-#define BP_DEFAULT_SETUP_SECTS 4    /* what setup_sects == 0 means */
-#define BP_STARTUP64_OFFSET 0x200   /* 64-bit entry, from the protected-mode start */
-#define BP_HIGH_LOAD 0x100000       /* where a bzImage's protected-mode part loads by default */
+#define BP_DEFAULT_SETUP_SECTS 4  /* what setup_sects == 0 means */
+#define BP_STARTUP64_OFFSET 0x200 /* 64-bit entry, from the protected-mode start */
+#define BP_HIGH_LOAD 0x100000     /* where a bzImage's protected-mode part loads by default */
 
 /* loadflags */
-#define LOADED_HIGH (1 << 0)        /* a bzImage: protected mode at 0x100000 */
+#define LOADED_HIGH (1 << 0) /* a bzImage: protected mode at 0x100000 */
 #define KASLR_FLAG (1 << 1)
 #define QUIET_FLAG (1 << 5)
 #define KEEP_SEGMENTS (1 << 6)
-#define CAN_USE_HEAP (1 << 7)       /* heap_end_ptr is valid */
+#define CAN_USE_HEAP (1 << 7) /* heap_end_ptr is valid */
 
 /* xloadflags */
 #define XLF_KERNEL_64 (1 << 0)              /* the 64-bit entry at 0x200 exists */
@@ -47,32 +47,32 @@
 #define XLF_EFI_HANDOVER_32 (1 << 2)
 #define XLF_EFI_HANDOVER_64 (1 << 3)
 #define XLF_EFI_KEXEC (1 << 4)
-#define XLF_5LEVEL (1 << 5)                 /* may be entered with 5-level paging on */
+#define XLF_5LEVEL (1 << 5) /* may be entered with 5-level paging on */
 
 /* e820 types (zero-page.rst and Linux's e820/types.h). */
 #define E820_TYPE_RAM 1
 #define E820_TYPE_RESERVED 2
-#define E820_TYPE_ACPI 3            /* ACPI tables: RAM once they are read */
-#define E820_TYPE_NVS 4             /* ACPI non-volatile storage */
+#define E820_TYPE_ACPI 3 /* ACPI tables: RAM once they are read */
+#define E820_TYPE_NVS 4  /* ACPI non-volatile storage */
 #define E820_TYPE_UNUSABLE 5
-#define E820_TYPE_PMEM 7            /* persistent memory */
-#define E820_TYPE_PRAM 12           /* legacy persistent memory */
+#define E820_TYPE_PMEM 7  /* persistent memory */
+#define E820_TYPE_PRAM 12 /* legacy persistent memory */
 #define E820_MAX_ENTRIES_ZEROPAGE 128
 
 /* setup_data types (setup_data.h). */
 #define SETUP_NONE 0
-#define SETUP_E820_EXT 1            /* more struct boot_e820_entry */
+#define SETUP_E820_EXT 1 /* more struct boot_e820_entry */
 #define SETUP_DTB 2
 #define SETUP_PCI 3
-#define SETUP_EFI 4                 /* the EFI runtime map a kexec passes on */
+#define SETUP_EFI 4 /* the EFI runtime map a kexec passes on */
 #define SETUP_APPLE_PROPERTIES 5
 #define SETUP_JAILHOUSE 6
 #define SETUP_CC_BLOB 7
 #define SETUP_IMA 8
-#define SETUP_RNG_SEED 9            /* random bytes for the next kernel */
-#define SETUP_KEXEC_KHO 10          /* struct kho_data */
+#define SETUP_RNG_SEED 9   /* random bytes for the next kernel */
+#define SETUP_KEXEC_KHO 10 /* struct kho_data */
 #define SETUP_ENUM_MAX SETUP_KEXEC_KHO
-#define SETUP_INDIRECT (1U << 31)   /* data is a struct setup_indirect */
+#define SETUP_INDIRECT (1U << 31) /* data is a struct setup_indirect */
 #define SETUP_TYPE_MAX (SETUP_ENUM_MAX | SETUP_INDIRECT)
 
 /* boot_params.efi_info.efi_loader_signature: "EL64" / "EL32". */
@@ -88,23 +88,23 @@
 #include "types.h"
 
 struct setup_header {
-	u8 setup_sects;          /* 0x1f1: setup sectors after the boot sector */
+	u8 setup_sects; /* 0x1f1: setup sectors after the boot sector */
 	u16 root_flags;
-	u32 syssize;             /* protected-mode part, in 16-byte units */
+	u32 syssize; /* protected-mode part, in 16-byte units */
 	u16 ram_size;
 	u16 vid_mode;
 	u16 root_dev;
-	u16 boot_flag;           /* 0xaa55 */
-	u16 jump;                /* 0x200: a short jump; its second byte + 0x202 ends the header */
-	u32 header;              /* "HdrS" */
-	u16 version;             /* 0x020f is 2.15 */
+	u16 boot_flag; /* 0xaa55 */
+	u16 jump;      /* 0x200: a short jump; its second byte + 0x202 ends the header */
+	u32 header;    /* "HdrS" */
+	u16 version;   /* 0x020f is 2.15 */
 	u32 realmode_swtch;
 	u16 start_sys_seg;
-	u16 kernel_version;      /* version string's offset in the setup, less 0x200 */
-	u8 type_of_loader;       /* written by the loader: 0x72 GRUB 2, 0xd0 kexec, ... */
+	u16 kernel_version; /* version string's offset in the setup, less 0x200 */
+	u8 type_of_loader;  /* written by the loader: 0x72 GRUB 2, 0xd0 kexec, ... */
 	u8 loadflags;
 	u16 setup_move_size;
-	u32 code32_start;        /* where the loader put the protected-mode part */
+	u32 code32_start; /* where the loader put the protected-mode part */
 	u32 ramdisk_image;
 	u32 ramdisk_size;
 	u32 bootsect_kludge;
@@ -115,18 +115,18 @@ struct setup_header {
 	u32 initrd_addr_max;
 	u32 kernel_alignment;
 	u8 relocatable_kernel;
-	u8 min_alignment;        /* log2 */
+	u8 min_alignment; /* log2 */
 	u16 xloadflags;
-	u32 cmdline_size;        /* longest command line, without its NUL */
+	u32 cmdline_size; /* longest command line, without its NUL */
 	u32 hardware_subarch;
 	u64 hardware_subarch_data;
-	u32 payload_offset;      /* from the protected-mode start */
+	u32 payload_offset; /* from the protected-mode start */
 	u32 payload_length;
-	u64 setup_data;          /* physical address of the first struct setup_data */
+	u64 setup_data; /* physical address of the first struct setup_data */
 	u64 pref_address;
-	u32 init_size;           /* bytes from the load address needed before the memory map is read */
+	u32 init_size; /* bytes from the load address needed before the memory map is read */
 	u32 handover_offset;
-	u32 kernel_info_offset;  /* from the protected-mode start */
+	u32 kernel_info_offset; /* from the protected-mode start */
 } __packed;
 
 struct boot_e820_entry {
@@ -216,9 +216,9 @@ struct kho_data {
 
 /* kernel_info: in the protected-mode part, at hdr.kernel_info_offset. */
 struct kernel_info {
-	u32 header;              /* "LToP" */
-	u32 size;                /* the fixed part, header included */
-	u32 size_total;          /* with the variable part */
+	u32 header;     /* "LToP" */
+	u32 size;       /* the fixed part, header included */
+	u32 size_total; /* with the variable part */
 	u32 setup_type_max;
 } __packed;
 

@@ -138,10 +138,10 @@ void buddy_drain(void);
 int buddy_init(void);
 
 struct buddy_stats {
-	u64 managed_pages;            /* pages the allocator was given */
-	u64 free_pages;               /* of them, free now (cached ones too) */
-	u64 nr_free[MAX_ORDER + 1];   /* free blocks of each order on the lists */
-	u64 pcp_pages;                /* order-0 pages in the per-CPU cache */
+	u64 managed_pages;          /* pages the allocator was given */
+	u64 free_pages;             /* of them, free now (cached ones too) */
+	u64 nr_free[MAX_ORDER + 1]; /* free blocks of each order on the lists */
+	u64 pcp_pages;              /* order-0 pages in the per-CPU cache */
 };
 void buddy_stats(struct buddy_stats *st);
 

@@ -12,10 +12,10 @@
 
 /* Where things are, from the setup header. */
 struct bzimage_layout {
-	u64 setup_size;   /* (setup_sects + 1) * 512: the protected-mode part's offset */
-	u64 pm_size;      /* the protected-mode part's bytes in the file */
-	u64 init_size;    /* bytes it needs from where it is put (>= pm_size) */
-	u64 align;        /* kernel_alignment */
+	u64 setup_size; /* (setup_sects + 1) * 512: the protected-mode part's offset */
+	u64 pm_size;    /* the protected-mode part's bytes in the file */
+	u64 init_size;  /* bytes it needs from where it is put (>= pm_size) */
+	u64 align;      /* kernel_alignment */
 	u64 pref_address;
 	u32 cmdline_size; /* longest command line, without its NUL */
 	u32 hdr_end;      /* the setup header ends here: 0x202 + the byte at 0x201 */

@@ -38,9 +38,9 @@ struct cmdline_param {
 	const char *help;
 };
 
-#define CMDLINE_PARAM(k, fn, h)                                            \
-	static const struct cmdline_param __cmdline_##fn                     \
-		__section("cmdline_params") __used __aligned(8) = { k, fn, h }
+#define CMDLINE_PARAM(k, fn, h)                                                      \
+	static const struct cmdline_param __cmdline_##fn __section("cmdline_params") \
+		__used __aligned(8) = { k, fn, h }
 
 /* Parse line and call the handlers. Returns the number of words that were
  * warned about (unknown keys, rejected values, syntax errors). */

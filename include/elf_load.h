@@ -18,8 +18,7 @@ struct elf_layout {
 /* Check the ELF header and every program header against the file's size
  * (elf, 8-byte aligned, is read in place). Returns 0 and fills *out, or
  * -ENOEXEC with what is wrong in why (n bytes). */
-int elf_layout(const void *elf, u64 size, u16 machine, struct elf_layout *out, char *why,
-	       size_t n);
+int elf_layout(const void *elf, u64 size, u16 machine, struct elf_layout *out, char *why, size_t n);
 
 /* Copy the segments to dest (span bytes, already mapped), zeroing bss and
  * gaps: phys = base + (vaddr - vmin). */

@@ -30,9 +30,9 @@ enum fault_access {
 };
 
 enum fault_cause {
-	FAULT_NOT_MAPPED,   /* no translation */
-	FAULT_PERMISSION,   /* mapped, but not for this access */
-	FAULT_OTHER,        /* anything else the CPU reports (said in detail) */
+	FAULT_NOT_MAPPED, /* no translation */
+	FAULT_PERMISSION, /* mapped, but not for this access */
+	FAULT_OTHER,      /* anything else the CPU reports (said in detail) */
 };
 
 /* Linker-script symbols: the image's sections, at their link address. */

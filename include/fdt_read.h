@@ -28,7 +28,8 @@ static inline bool fdt_node_okay(const void *fdt, int node)
 	int len;
 	const char *s = fdt_getprop(fdt, node, "status", &len);
 
-	return !s || (len == 5 && memcmp(s, "okay", 5) == 0) || (len == 3 && memcmp(s, "ok", 3) == 0);
+	return !s || (len == 5 && memcmp(s, "okay", 5) == 0) ||
+	       (len == 3 && memcmp(s, "ok", 3) == 0);
 }
 
 #endif

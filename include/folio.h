@@ -16,7 +16,7 @@
  * of [page, page + 2^order), p->memdesc == memdesc_ptr(MEMDESC_FOLIO, folio).
  */
 struct folio {
-	struct page *page;  /* first page */
+	struct page *page; /* first page */
 	u32 order;
 	s32 refcount;
 } __aligned(16);
@@ -25,17 +25,31 @@ struct folio *folio_alloc(gfp_t gfp, unsigned int order);
 void folio_get(struct folio *folio);
 void folio_put(struct folio *folio);
 
-static inline unsigned int folio_order(const struct folio *f) { return f->order; }
-static inline u64 folio_nr_pages(const struct folio *f) { return 1UL << f->order; }
-static inline u64 folio_size(const struct folio *f) { return PAGE_SIZE << f->order; }
-static inline u64 folio_pfn(const struct folio *f) { return page_to_pfn(f->page); }
-static inline void *folio_address(const struct folio *f) { return page_address(f->page); }
+static inline unsigned int folio_order(const struct folio *f)
+{
+	return f->order;
+}
+static inline u64 folio_nr_pages(const struct folio *f)
+{
+	return 1UL << f->order;
+}
+static inline u64 folio_size(const struct folio *f)
+{
+	return PAGE_SIZE << f->order;
+}
+static inline u64 folio_pfn(const struct folio *f)
+{
+	return page_to_pfn(f->page);
+}
+static inline void *folio_address(const struct folio *f)
+{
+	return page_address(f->page);
+}
 
 /* The folio a page belongs to, or NULL if it belongs to none. */
 static inline struct folio *page_folio(const struct page *page)
 {
-	return memdesc_type(page->memdesc) == MEMDESC_FOLIO ? memdesc_to_ptr(page->memdesc)
-							     : NULL;
+	return memdesc_type(page->memdesc) == MEMDESC_FOLIO ? memdesc_to_ptr(page->memdesc) : NULL;
 }
 
 static inline struct folio *virt_to_folio(const void *addr)

@@ -51,7 +51,7 @@
 /* clang-format on */
 
 /* The longest why a validator writes, with its NUL: size buffers with it. */
-#define ERR_WHY_MAX	200
+#define ERR_WHY_MAX 200
 
 /* "ENOMEM" for -ENOMEM (or ENOMEM); "E?" for a code not in the table. */
 const char *err_name(int err);

@@ -18,23 +18,23 @@
 /* The phases, in the order a handover meets them, with the names the line
  * prints. A phase may be met more than once (early-boot is). */
 enum kexec_phase {
-	KT_FILL,	/* fill: the self-test making and filling the set it hands on */
-	KT_PRESERVE,	/* preserve: KHO's preserve calls, the clients' and the image copy's */
-	KT_SERIALIZE,	/* serialize: kho_serialize */
-	KT_KEXEC,	/* kexec: the image's check, the slot, the next boot FDT */
-	KT_COPY,	/* copy: the image copied into its slot */
-	KT_JUMP,	/* jump: kexec's last line, the arch's jump, up to the next image's entry */
-	KT_ENTRY,	/* entry: the image's entry code (head.S or entry.S) up to kernel_main */
-	KT_EARLY,	/* early-boot: vectors, the boot FDT's check, command line, console */
-	KT_COUNTER,	/* counter: the counter's frequency (x86-64: the TSC calibration) */
-	KT_BOOTMEM,	/* bootmem: RAM and reservations into memblock, the direct map */
-	KT_VALIDATE,	/* validate: KHO reading and validating the handover (kho_boot) */
-	KT_BUDDY,	/* buddy-init: the memdesc array and the buddy allocator */
-	KT_MARK,	/* mark: KHO marking the preserved memory in the memmap */
-	KT_MM,		/* mm-init: slab, folio and vmalloc, the allocator's report */
-	KT_RESTORE,	/* restore: KHO's restore calls, the image copy's and the clients' */
-	KT_CHECK,	/* check: the self-tests checking what they restored, and freeing */
-	KT_KTESTS,	/* ktests: the boot self-tests that ktest= asks for */
+	KT_FILL,      /* fill: the self-test making and filling the set it hands on */
+	KT_PRESERVE,  /* preserve: KHO's preserve calls, the clients' and the image copy's */
+	KT_SERIALIZE, /* serialize: kho_serialize */
+	KT_KEXEC,     /* kexec: the image's check, the slot, the next boot FDT */
+	KT_COPY,      /* copy: the image copied into its slot */
+	KT_JUMP,      /* jump: kexec's last line, the arch's jump, up to the next image's entry */
+	KT_ENTRY,     /* entry: the image's entry code (head.S or entry.S) up to kernel_main */
+	KT_EARLY,     /* early-boot: vectors, the boot FDT's check, command line, console */
+	KT_COUNTER,   /* counter: the counter's frequency (x86-64: the TSC calibration) */
+	KT_BOOTMEM,   /* bootmem: RAM and reservations into memblock, the direct map */
+	KT_VALIDATE,  /* validate: KHO reading and validating the handover (kho_boot) */
+	KT_BUDDY,     /* buddy-init: the memdesc array and the buddy allocator */
+	KT_MARK,      /* mark: KHO marking the preserved memory in the memmap */
+	KT_MM,        /* mm-init: slab, folio and vmalloc, the allocator's report */
+	KT_RESTORE,   /* restore: KHO's restore calls, the image copy's and the clients' */
+	KT_CHECK,     /* check: the self-tests checking what they restored, and freeing */
+	KT_KTESTS,    /* ktests: the boot self-tests that ktest= asks for */
 	KT_NR
 };
 

@@ -67,7 +67,6 @@ struct kho_radix_walker {
 };
 int kho_radix_walk(phys_addr_t root, const struct kho_radix_walker *w, char *why, size_t n);
 
-
 /* Forget all KHO state: a fresh kernel has none (and the host tests start
  * each generation this way). */
 void kho_reset(void);
@@ -139,8 +138,8 @@ const char *kho_out_compatible(void);
 int kho_chosen_write(void *fdt, phys_addr_t kfdt, u64 kfdt_size, phys_addr_t scratch,
 		     u64 scratch_size);
 /* The same into the node at offset chosen, which the caller found. */
-int kho_chosen_write_at(void *fdt, int chosen, phys_addr_t kfdt, u64 kfdt_size,
-			phys_addr_t scratch, u64 scratch_size);
+int kho_chosen_write_at(void *fdt, int chosen, phys_addr_t kfdt, u64 kfdt_size, phys_addr_t scratch,
+			u64 scratch_size);
 /* A minimal boot FDT of size bytes at buf that carries nothing but the
  * handover h (#address-cells and #size-cells 2, /chosen): what the host
  * tests, the fuzzer's seeds and the bench boot their next kernel on. */

@@ -41,8 +41,8 @@
 #include "types.h"
 
 struct ktest_ctx {
-	const void *fdt;   /* the boot FDT, for tests that look at the machine */
-	const char *fail;  /* first failed expectation, or NULL */
+	const void *fdt;  /* the boot FDT, for tests that look at the machine */
+	const char *fail; /* first failed expectation, or NULL */
 	char why[160];
 };
 
@@ -54,11 +54,10 @@ struct ktest {
 	bool crash;     /* run only when ktest= names it whole */
 };
 
-#define KTEST_DEFINE(suite, name, demand, crashes)                          \
-	static void ktest_##suite##_##name(struct ktest_ctx *t);            \
-	static const struct ktest __ktest_##suite##_##name                  \
-		__section("ktests") __used __aligned(8) = {                 \
-			#suite, #name, ktest_##suite##_##name, demand, crashes }; \
+#define KTEST_DEFINE(suite, name, demand, crashes)                                                \
+	static void ktest_##suite##_##name(struct ktest_ctx *t);                                  \
+	static const struct ktest __ktest_##suite##_##name __section("ktests")                    \
+		__used __aligned(8) = { #suite, #name, ktest_##suite##_##name, demand, crashes }; \
 	static void ktest_##suite##_##name(struct ktest_ctx *t)
 
 #define KTEST(suite, name) KTEST_DEFINE(suite, name, false, false)
@@ -71,9 +70,9 @@ struct ktest {
 /* Record a failure (the first one wins) and go on. */
 __printf(2, 3) void ktest_fail(struct ktest_ctx *t, const char *fmt, ...);
 
-#define KT_EXPECT(t, cond)                                                  \
-	do {                                                                \
-		if (!(cond))                                                \
+#define KT_EXPECT(t, cond)                                                     \
+	do {                                                                   \
+		if (!(cond))                                                   \
 			ktest_fail(t, "%s:%d: %s", __FILE__, __LINE__, #cond); \
 	} while (0)
 

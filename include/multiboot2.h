@@ -23,38 +23,38 @@
 #define BATON_MULTIBOOT2_H
 
 #define MB2_HEADER_MAGIC 0xe85250d6
-#define MB2_ARCH_I386 0             /* 32-bit protected mode */
+#define MB2_ARCH_I386 0 /* 32-bit protected mode */
 #define MB2_BOOTLOADER_MAGIC 0x36d76289
-#define MB2_SEARCH 32768            /* the header lies in the file's first 32 KiB */
-#define MB2_ALIGN 8                 /* header, header tags and information tags */
+#define MB2_SEARCH 32768 /* the header lies in the file's first 32 KiB */
+#define MB2_ALIGN 8      /* header, header tags and information tags */
 
 /* Header tags. */
 #define MB2_HEADER_TAG_END 0
-#define MB2_HEADER_TAG_INFO_REQUEST 1   /* u32 tag types the kernel needs */
-#define MB2_HEADER_TAG_ENTRY 3          /* u32 physical entry (32-bit) */
-#define MB2_HEADER_TAG_FRAMEBUFFER 5    /* u32 width, height, depth: 0 = any */
-#define MB2_HEADER_TAG_OPTIONAL 1       /* flags: a loader may ignore the tag */
+#define MB2_HEADER_TAG_INFO_REQUEST 1 /* u32 tag types the kernel needs */
+#define MB2_HEADER_TAG_ENTRY 3        /* u32 physical entry (32-bit) */
+#define MB2_HEADER_TAG_FRAMEBUFFER 5  /* u32 width, height, depth: 0 = any */
+#define MB2_HEADER_TAG_OPTIONAL 1     /* flags: a loader may ignore the tag */
 
 /* Information tags. */
 #define MB2_TAG_END 0
-#define MB2_TAG_CMDLINE 1           /* a string */
-#define MB2_TAG_LOADER_NAME 2       /* a string */
-#define MB2_TAG_MODULE 3            /* u32 start, end, then its string */
+#define MB2_TAG_CMDLINE 1     /* a string */
+#define MB2_TAG_LOADER_NAME 2 /* a string */
+#define MB2_TAG_MODULE 3      /* u32 start, end, then its string */
 #define MB2_TAG_BASIC_MEMINFO 4
 #define MB2_TAG_BOOTDEV 5
-#define MB2_TAG_MMAP 6              /* u32 entry_size, entry_version, entries */
+#define MB2_TAG_MMAP 6 /* u32 entry_size, entry_version, entries */
 #define MB2_TAG_VBE 7
 #define MB2_TAG_FRAMEBUFFER 8
 #define MB2_TAG_ELF_SECTIONS 9
 #define MB2_TAG_APM 10
-#define MB2_TAG_EFI32 11            /* the EFI system table, 32-bit firmware */
-#define MB2_TAG_EFI64 12            /* u64: the EFI system table */
+#define MB2_TAG_EFI32 11 /* the EFI system table, 32-bit firmware */
+#define MB2_TAG_EFI64 12 /* u64: the EFI system table */
 #define MB2_TAG_SMBIOS 13
-#define MB2_TAG_ACPI_OLD 14         /* a copy of the ACPI 1.0 RSDP */
-#define MB2_TAG_ACPI_NEW 15         /* a copy of the ACPI 2.0 RSDP */
+#define MB2_TAG_ACPI_OLD 14 /* a copy of the ACPI 1.0 RSDP */
+#define MB2_TAG_ACPI_NEW 15 /* a copy of the ACPI 2.0 RSDP */
 #define MB2_TAG_NETWORK 16
-#define MB2_TAG_EFI_MMAP 17         /* u32 descriptor size, version, descriptors */
-#define MB2_TAG_EFI_BS 18           /* boot services were not exited */
+#define MB2_TAG_EFI_MMAP 17 /* u32 descriptor size, version, descriptors */
+#define MB2_TAG_EFI_BS 18   /* boot services were not exited */
 #define MB2_TAG_EFI32_IH 19
 #define MB2_TAG_EFI64_IH 20
 #define MB2_TAG_LOAD_BASE_ADDR 21
@@ -76,16 +76,16 @@
 #include "types.h"
 
 struct mb2_info {
-	u32 total_size;             /* header and tags, end tag included */
+	u32 total_size; /* header and tags, end tag included */
 	u32 reserved;
 };
 
 struct mb2_tag {
 	u32 type;
-	u32 size;                   /* header included, padding to 8 not */
+	u32 size; /* header included, padding to 8 not */
 };
 
-struct mb2_tag_string {             /* MB2_TAG_CMDLINE, MB2_TAG_LOADER_NAME */
+struct mb2_tag_string { /* MB2_TAG_CMDLINE, MB2_TAG_LOADER_NAME */
 	struct mb2_tag tag;
 	char string[];
 };
@@ -93,7 +93,7 @@ struct mb2_tag_string {             /* MB2_TAG_CMDLINE, MB2_TAG_LOADER_NAME */
 struct mb2_tag_module {
 	struct mb2_tag tag;
 	u32 mod_start;
-	u32 mod_end;                /* exclusive */
+	u32 mod_end; /* exclusive */
 	char string[];
 };
 
@@ -106,12 +106,12 @@ struct mb2_mmap_entry {
 
 struct mb2_tag_mmap {
 	struct mb2_tag tag;
-	u32 entry_size;             /* 24, or more for later versions */
-	u32 entry_version;          /* 0 */
+	u32 entry_size;    /* 24, or more for later versions */
+	u32 entry_version; /* 0 */
 	struct mb2_mmap_entry entries[];
 };
 
-struct mb2_tag_framebuffer {        /* the common part; color info follows */
+struct mb2_tag_framebuffer { /* the common part; color info follows */
 	struct mb2_tag tag;
 	u64 addr;
 	u32 pitch;
@@ -131,7 +131,7 @@ struct mb2_tag_efi_mmap {
 	struct mb2_tag tag;
 	u32 descr_size;
 	u32 descr_version;
-	u8 descr[];                 /* EFI_MEMORY_DESCRIPTORs, descr_size apart */
+	u8 descr[]; /* EFI_MEMORY_DESCRIPTORs, descr_size apart */
 };
 
 /* The part of an EFI_MEMORY_DESCRIPTOR read here (UEFI 2.x). */
@@ -140,7 +140,7 @@ struct mb2_efi_memdesc {
 	u32 pad;
 	u64 phys_start;
 	u64 virt_start;
-	u64 pages;                  /* of 4 KiB */
+	u64 pages; /* of 4 KiB */
 	u64 attribute;
 };
 
@@ -154,9 +154,9 @@ _Static_assert(sizeof(struct mb2_tag_efi64) == 16, "EFI64 tag");
 _Static_assert(sizeof(struct mb2_tag_efi_mmap) == 16, "EFI mmap tag: descriptors at 16");
 _Static_assert(sizeof(struct mb2_efi_memdesc) == 40, "EFI memory descriptor, version 1");
 _Static_assert(__builtin_offsetof(struct mb2_tag_efi_mmap, descr_size) ==
-		       __builtin_offsetof(struct mb2_tag_mmap, entry_size) &&
-	       __builtin_offsetof(struct mb2_tag_efi_mmap, descr) ==
-		       __builtin_offsetof(struct mb2_tag_mmap, entries),
+			       __builtin_offsetof(struct mb2_tag_mmap, entry_size) &&
+		       __builtin_offsetof(struct mb2_tag_efi_mmap, descr) ==
+			       __builtin_offsetof(struct mb2_tag_mmap, entries),
 	       "tags 6 and 17 start alike: an entry size, then a version, then entries");
 
 #endif

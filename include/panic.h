@@ -9,9 +9,9 @@
 
 __printf(1, 2) __noreturn void panic(const char *fmt, ...);
 
-#define BUG_ON(cond)                                                        \
-	do {                                                                \
-		if (unlikely(cond))                                         \
+#define BUG_ON(cond)                                                          \
+	do {                                                                  \
+		if (unlikely(cond))                                           \
 			panic("BUG: %s at %s:%d", #cond, __FILE__, __LINE__); \
 	} while (0)
 

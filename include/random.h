@@ -35,9 +35,9 @@ int random_fdt_seed(void *fdt, int chosen);
 
 /* What the pool was seeded with, for the self-tests. */
 struct random_sources {
-	bool cpu;          /* RDRAND / RNDR answered */
-	u32 seed_bytes;    /* of /chosen/rng-seed, 0 when there was none */
-	bool seed_wiped;   /* the property was zeroed after reading */
+	bool cpu;        /* RDRAND / RNDR answered */
+	u32 seed_bytes;  /* of /chosen/rng-seed, 0 when there was none */
+	bool seed_wiped; /* the property was zeroed after reading */
 };
 extern struct random_sources random_sources;
 

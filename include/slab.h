@@ -68,12 +68,12 @@
  */
 struct slab {
 	struct kmem_cache *cache;
-	u8 *base;                   /* slot 0 */
+	u8 *base; /* slot 0 */
 	/* The cache's size, reciprocal and objects, copied here so that
 	 * kfree checks an object with this line alone. */
 	u32 size, reciprocal, objects;
 	u32 inuse;
-	struct slab *next, *prev;   /* on cache->partial or cache->full */
+	struct slab *next, *prev; /* on cache->partial or cache->full */
 	struct page *page;
 	void *freelist;
 	u64 used[SLAB_MAX_OBJECTS / 64];
@@ -105,17 +105,17 @@ struct slab_list {
  */
 struct kmem_cache {
 	u32 mag_n, mag_cap;
-	u32 size, objects;          /* slot size; slots per slab */
-	u32 reciprocal;             /* ceil(2^32 / size): slot index without a divide */
+	u32 size, objects; /* slot size; slots per slab */
+	u32 reciprocal;    /* ceil(2^32 / size): slot index without a divide */
 	u32 object_size;
 	void *mag[SLAB_MAG_SIZE];
 	const char *name;
 	u32 align, order;
-	bool self_describing;       /* slab_desc_cache only */
+	bool self_describing; /* slab_desc_cache only */
 	struct slab_list partial, full;
 	struct slab *empty;
 	u64 nr_slabs, slab_objects;
-	struct kmem_cache *next;    /* all caches, for statistics */
+	struct kmem_cache *next; /* all caches, for statistics */
 };
 
 /* The slot index of byte offset off in a slab of c, as off / size without
@@ -177,8 +177,7 @@ static inline bool slab_free_ok(const struct slab *s, const void *obj)
 	u64 off = (u64)((const u8 *)obj - s->base);
 	u32 i = (u32)((off * s->reciprocal) >> 32); /* slab_slot_index */
 
-	return (u64)i * s->size == off && i < s->objects &&
-	       (s->used[i / 64] & (1UL << (i % 64))) &&
+	return (u64)i * s->size == off && i < s->objects && (s->used[i / 64] & (1UL << (i % 64))) &&
 	       *(const u64 *)obj != (SLAB_MAG_POISON ^ (u64)(uintptr_t)obj);
 }
 

@@ -26,9 +26,9 @@ struct uart_port {
 };
 
 struct uart_driver {
-	const char *name;               /* as earlycon= spells it */
-	const char *const *compatible;  /* NULL-terminated */
-	unsigned shift, width;          /* defaults when the FDT gives none */
+	const char *name;              /* as earlycon= spells it */
+	const char *const *compatible; /* NULL-terminated */
+	unsigned shift, width;         /* defaults when the FDT gives none */
 	/* Bring up the device and register it as the console. false (and a
 	 * line saying why) when the port is not usable by this driver. */
 	bool (*start)(const struct uart_port *port);

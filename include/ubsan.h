@@ -124,8 +124,8 @@ __noreturn void __ubsan_handle_mul_overflow_abort(struct ubsan_typed_data *d, ub
 __noreturn void __ubsan_handle_negate_overflow_abort(struct ubsan_typed_data *d, ubsan_value old);
 __noreturn void __ubsan_handle_divrem_overflow_abort(struct ubsan_typed_data *d, ubsan_value lhs,
 						     ubsan_value rhs);
-__noreturn void __ubsan_handle_shift_out_of_bounds_abort(struct ubsan_shift_data *d, ubsan_value lhs,
-							 ubsan_value rhs);
+__noreturn void __ubsan_handle_shift_out_of_bounds_abort(struct ubsan_shift_data *d,
+							 ubsan_value lhs, ubsan_value rhs);
 __noreturn void __ubsan_handle_out_of_bounds_abort(struct ubsan_out_of_bounds_data *d,
 						   ubsan_value index);
 __noreturn void __ubsan_handle_type_mismatch_v1_abort(struct ubsan_type_mismatch_data *d,

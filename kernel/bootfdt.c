@@ -23,8 +23,8 @@ int bootfdt_check(const void *fdt, u64 avail, char *why, size_t n)
 	if (avail < sizeof(struct fdt_header))
 		return err_why(why, n, -EBADMSG, "it is smaller than an FDT header");
 	if (fdt_magic(fdt) != FDT_MAGIC)
-		return err_why(why, n, -EBADMSG, "bad magic 0x%08x (expected 0x%08x)", fdt_magic(fdt),
-			       FDT_MAGIC);
+		return err_why(why, n, -EBADMSG, "bad magic 0x%08x (expected 0x%08x)",
+			       fdt_magic(fdt), FDT_MAGIC);
 	/* Only the current format (version 17, readable as 16): libfdt's code
 	 * for the old formats trusts their layout, and Debian's 1.6.1 crashes
 	 * in fdt_check_full on a "version 7" blob (found by the KHO fuzzer). */
@@ -57,7 +57,6 @@ static int size_cells(const void *fdt, int node)
 	return fdt_size_cells(fdt, node);
 }
 
-
 static void sort_ranges(struct mem_range *r, int n)
 {
 	for (int i = 1; i < n; i++) { /* insertion sort: n is small */
@@ -75,16 +74,16 @@ static void sort_ranges(struct mem_range *r, int n)
  * is walking: libfdt finds a parent only by walking the tree from its
  * root, which made reading N reservations O(N x the tree). Returns the
  * number of entries (0 without a reg), or -1 (and logs why). */
-static int reg_entries(const void *fdt, int parent, int node, const char *what,
-		       const fdt32_t **reg, int *ac, int *sc)
+static int reg_entries(const void *fdt, int parent, int node, const char *what, const fdt32_t **reg,
+		       int *ac, int *sc)
 {
 	int len, entry;
 
 	*ac = parent >= 0 ? addr_cells(fdt, parent) : -1;
 	*sc = parent >= 0 ? size_cells(fdt, parent) : -1;
 	if (*ac < 1 || *ac > 2 || *sc < 0 || *sc > 2) {
-		pr_err("bootfdt: %s %s: #address-cells %d / #size-cells %d not supported",
-		       what, fdt_get_name(fdt, node, NULL), *ac, *sc);
+		pr_err("bootfdt: %s %s: #address-cells %d / #size-cells %d not supported", what,
+		       fdt_get_name(fdt, node, NULL), *ac, *sc);
 		return -EINVAL;
 	}
 	*reg = fdt_getprop(fdt, node, "reg", &len);
@@ -92,16 +91,16 @@ static int reg_entries(const void *fdt, int parent, int node, const char *what,
 		return 0;
 	entry = (*ac + *sc) * 4;
 	if (len % entry) {
-		pr_err("bootfdt: %s %s: reg is %d bytes, not a multiple of %d",
-		       what, fdt_get_name(fdt, node, NULL), len, entry);
+		pr_err("bootfdt: %s %s: reg is %d bytes, not a multiple of %d", what,
+		       fdt_get_name(fdt, node, NULL), len, entry);
 		return -EINVAL;
 	}
 	return len / entry;
 }
 
 /* Append the reg entries of node to out[*n..max). */
-static int read_reg_ranges(const void *fdt, int parent, int node, struct mem_range *out,
-			   int *n, int max, const char *what)
+static int read_reg_ranges(const void *fdt, int parent, int node, struct mem_range *out, int *n,
+			   int max, const char *what)
 {
 	const fdt32_t *reg;
 	int ac, sc, count = reg_entries(fdt, parent, node, what, &reg, &ac, &sc);
@@ -115,9 +114,9 @@ static int read_reg_ranges(const void *fdt, int parent, int node, struct mem_ran
 		if (size == 0)
 			continue;
 		if (base + size < base) {
-			pr_err("bootfdt: %s %s: range 0x%llx+0x%llx wraps around",
-			       what, fdt_get_name(fdt, node, NULL),
-			       (unsigned long long)base, (unsigned long long)size);
+			pr_err("bootfdt: %s %s: range 0x%llx+0x%llx wraps around", what,
+			       fdt_get_name(fdt, node, NULL), (unsigned long long)base,
+			       (unsigned long long)size);
 			return -EOVERFLOW;
 		}
 		if (*n >= max) {
@@ -151,9 +150,10 @@ int bootfdt_memory(const void *fdt, struct mem_range *out, int max)
 		if (err < 0)
 			return err;
 		for (int i = first; i < n; i++)
-			pr_debug("bootfdt: memory 0x%llx-0x%llx (%s)", (unsigned long long)out[i].base,
-				(unsigned long long)(out[i].base + out[i].size - 1),
-				fdt_get_name(fdt, node, NULL));
+			pr_debug("bootfdt: memory 0x%llx-0x%llx (%s)",
+				 (unsigned long long)out[i].base,
+				 (unsigned long long)(out[i].base + out[i].size - 1),
+				 fdt_get_name(fdt, node, NULL));
 	}
 	sort_ranges(out, n);
 	for (int i = 0; i < n; i++) {
@@ -186,8 +186,9 @@ static int add_resv(struct bootfdt_resv *out, int *n, int max, u64 base, u64 siz
 		       source, *name ? " " : "", name);
 		return -E2BIG;
 	}
-	out[*n] = (struct bootfdt_resv){ .base = base, .size = size, .no_map = no_map,
-					 .source = source, .name = name };
+	out[*n] = (struct bootfdt_resv){
+		.base = base, .size = size, .no_map = no_map, .source = source, .name = name
+	};
 	(*n)++;
 	return 0;
 }
@@ -224,7 +225,8 @@ int bootfdt_reserved(const void *fdt, struct bootfdt_resv *out, int max)
 		return n;
 	if (fdt_getprop(fdt, rmem, "ranges", &len) && len != 0) {
 		pr_err("bootfdt: /reserved-memory has a non-empty ranges (%d bytes): its children's "
-		       "addresses would need translating, which is not done", len);
+		       "addresses would need translating, which is not done",
+		       len);
 		return -EINVAL;
 	}
 	fdt_for_each_subnode(node, fdt, rmem) {
@@ -242,8 +244,8 @@ int bootfdt_reserved(const void *fdt, struct bootfdt_resv *out, int max)
 			return count;
 		for (int i = 0; i < count; i++) {
 			err = add_resv(out, &n, max, fdt_read_cells(reg + i * (ac + sc), ac),
-				       fdt_read_cells(reg + i * (ac + sc) + ac, sc), "reserved-memory",
-				       name ? name : "?", no_map);
+				       fdt_read_cells(reg + i * (ac + sc) + ac, sc),
+				       "reserved-memory", name ? name : "?", no_map);
 			if (err < 0)
 				return err;
 		}
@@ -422,8 +424,8 @@ static int translate_up(const void *fdt, int bus, u64 *addr)
 			return 0;
 		}
 	}
-	pr_err("bootfdt: %s: no range covers 0x%llx",
-	       fdt_get_name(fdt, bus, NULL), (unsigned long long)*addr);
+	pr_err("bootfdt: %s: no range covers 0x%llx", fdt_get_name(fdt, bus, NULL),
+	       (unsigned long long)*addr);
 	return -ERANGE;
 }
 
@@ -441,8 +443,7 @@ int bootfdt_reg(const void *fdt, int node, int index, struct fdt_reg *out)
 	sc = size_cells(fdt, parent);
 	reg = fdt_getprop(fdt, node, "reg", &len);
 	out->io_port = false;
-	if (!reg || ac < 1 || ac > 2 || sc < 0 || sc > 2 ||
-	    (index + 1) * (ac + sc) * 4 > len) {
+	if (!reg || ac < 1 || ac > 2 || sc < 0 || sc > 2 || (index + 1) * (ac + sc) * 4 > len) {
 		pr_err("bootfdt: %s: no usable reg entry %d", fdt_get_name(fdt, node, NULL), index);
 		return -EINVAL;
 	}

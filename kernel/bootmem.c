@@ -28,8 +28,9 @@ static void reserve(const char *what, phys_addr_t base, u64 size)
 		 (unsigned long long)(base + size - 1), what);
 	if (err < 0)
 		panic("bootmem: cannot reserve %s at 0x%llx (+0x%llx): %s", what,
-		      (unsigned long long)base, (unsigned long long)size, err == -ENOSPC
-		      ? "memblock's table of reserved ranges is full" : "the range wraps around");
+		      (unsigned long long)base, (unsigned long long)size,
+		      err == -ENOSPC ? "memblock's table of reserved ranges is full"
+				     : "the range wraps around");
 }
 
 static bool overlaps(u64 a, u64 an, u64 b, u64 bn)
@@ -116,8 +117,8 @@ static void report(const struct bootfdt_resv *r, const char *what, phys_addr_t b
 		pr_err("bootmem: %s%s%s 0x%llx-0x%llx covers %s (0x%llx-0x%llx): "
 		       "the loader put it in reserved memory; booting on, but its owner may overwrite it",
 		       r->source, *r->name ? " " : "", r->name, (unsigned long long)r->base,
-		       (unsigned long long)(r->base + r->size - 1), what,
-		       (unsigned long long)base, (unsigned long long)(base + size - 1));
+		       (unsigned long long)(r->base + r->size - 1), what, (unsigned long long)base,
+		       (unsigned long long)(base + size - 1));
 }
 
 void bootmem_init(const void *fdt, phys_addr_t fdt_phys)
@@ -160,21 +161,23 @@ void bootmem_init(const void *fdt, phys_addr_t fdt_phys)
 		phys_addr_t he = ALIGN_UP(v->base + v->size, MiB(2));
 
 		pr_debug("bootmem: reserved 0x%llx-0x%llx (%s%s%s%s)", (unsigned long long)v->base,
-			(unsigned long long)(v->base + v->size - 1), v->source, *v->name ? " " : "",
-			v->name, v->no_map ? ", no-map" : "");
+			 (unsigned long long)(v->base + v->size - 1), v->source,
+			 *v->name ? " " : "", v->name, v->no_map ? ", no-map" : "");
 		report(v, "the running kernel", kbase, ksize);
 		report(v, "the boot FDT", fdt_phys, fdt_size);
 		if (!v->no_map)
 			continue;
-		if (overlaps(hb, he - hb, kbase, ksize) || overlaps(hb, he - hb, fdt_phys, fdt_size)) {
+		if (overlaps(hb, he - hb, kbase, ksize) ||
+		    overlaps(hb, he - hb, fdt_phys, fdt_size)) {
 			pr_err("bootmem: no-map %s shares a 2 MiB block with the kernel or the boot FDT: "
-			       "that block stays mapped (the region is still never allocated)", v->name);
+			       "that block stays mapped (the region is still never allocated)",
+			       v->name);
 			continue;
 		}
 		if (he - hb != v->size)
 			pr_info("bootmem: no-map %s: its 2 MiB blocks 0x%llx-0x%llx are left out of the "
-				"direct map and the allocator (%llu KiB of RAM around it lost)", v->name,
-				(unsigned long long)hb, (unsigned long long)(he - 1),
+				"direct map and the allocator (%llu KiB of RAM around it lost)",
+				v->name, (unsigned long long)hb, (unsigned long long)(he - 1),
 				(unsigned long long)((he - hb - v->size) >> 10));
 		add_hole(hb, he - hb);
 	}

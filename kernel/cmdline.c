@@ -80,8 +80,8 @@ int cmdline_parse(const char *line)
 	if (len == CMDLINE_MAX) {
 		len = whole_words(line);
 		pr_warn("cmdline: %llu bytes, longer than the %d taken: the first %llu (whole words) "
-			"are used, the rest is ignored", (unsigned long long)strlen(line),
-			CMDLINE_MAX - 1, (unsigned long long)len);
+			"are used, the rest is ignored",
+			(unsigned long long)strlen(line), CMDLINE_MAX - 1, (unsigned long long)len);
 		warnings++;
 	}
 	memcpy(buf, line, len);
@@ -116,7 +116,8 @@ int cmdline_parse(const char *line)
 				}
 				p++;
 				if (*p && !cmdline_is_space(*p)) {
-					pr_warn("cmdline: junk after the quoted value of '%s=', ignored", key);
+					pr_warn("cmdline: junk after the quoted value of '%s=', ignored",
+						key);
 					warnings++;
 					while (*p && !cmdline_is_space(*p))
 						p++;
@@ -141,8 +142,8 @@ int cmdline_parse(const char *line)
 			pr_warn("cmdline: unknown parameter '%s', ignored", key);
 			warnings++;
 		} else if (param->set(val) != 0) {
-			pr_warn("cmdline: bad value for '%s': '%s' (%s), ignored",
-				key, val ? val : "", param->help);
+			pr_warn("cmdline: bad value for '%s': '%s' (%s), ignored", key,
+				val ? val : "", param->help);
 			warnings++;
 		}
 	}
@@ -179,9 +180,21 @@ int cmdline_parse_u64(const char *s, u64 *out)
 	if (s == digits)
 		return -EINVAL; /* no digits at all */
 	switch (*s) {
-	case 'K': case 'k': shift = 10; s++; break;
-	case 'M': case 'm': shift = 20; s++; break;
-	case 'G': case 'g': shift = 30; s++; break;
+	case 'K':
+	case 'k':
+		shift = 10;
+		s++;
+		break;
+	case 'M':
+	case 'm':
+		shift = 20;
+		s++;
+		break;
+	case 'G':
+	case 'g':
+		shift = 30;
+		s++;
+		break;
 	}
 	if (*s)
 		return -EINVAL;

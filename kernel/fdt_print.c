@@ -60,8 +60,8 @@ static void print_value(const u8 *v, int len)
 	} else if (len % 4 == 0) {
 		console_printf("<");
 		for (int i = 0; i < shown; i += 4)
-			console_printf(i ? " 0x%x" : "0x%x",
-				       (u32)v[i] << 24 | (u32)v[i + 1] << 16 | (u32)v[i + 2] << 8 | v[i + 3]);
+			console_printf(i ? " 0x%x" : "0x%x", (u32)v[i] << 24 | (u32)v[i + 1] << 16 |
+								     (u32)v[i + 2] << 8 | v[i + 3]);
 		console_printf(">");
 	} else {
 		console_printf("[");

@@ -77,13 +77,13 @@
  * kernel, which may be tens of MiB (a distribution's Image), is a vmalloc
  * area, handed on as a struct kho_vmalloc. */
 struct kept_file {
-	struct folio *folio;	/* the image copy */
+	struct folio *folio; /* the image copy */
 	void *data;
 	u64 size;
 };
 
-static struct kept_file image;	/* this kernel's own file */
-static struct kept_file then;	/* kexec.then's kernel, once the chain is done */
+static struct kept_file image; /* this kernel's own file */
+static struct kept_file then;  /* kexec.then's kernel, once the chain is done */
 
 /* /chosen/baton,then-image: the vmalloc descriptor, then the file's size. */
 struct then_prop {
@@ -179,7 +179,8 @@ static int keep_file(const char *what, struct mem_range r, bool preserved, struc
 	if (preserved) {
 		k->folio = kho_restore_folio(r.base);
 		if (!k->folio) {
-			pr_err("kexec: the %s was not handed over as a folio; it is not kept, and cannot be kexec'd", what);
+			pr_err("kexec: the %s was not handed over as a folio; it is not kept, and cannot be kexec'd",
+			       what);
 			return -ENOENT;
 		}
 	} else {
@@ -189,7 +190,8 @@ static int keep_file(const char *what, struct mem_range r, bool preserved, struc
 			order++;
 		k->folio = (PAGE_SIZE << order) >= r.size ? folio_alloc(GFP_KERNEL, order) : NULL;
 		if (!k->folio || !arch_map_early(r.base, r.size)) {
-			pr_err("kexec: cannot keep the %llu-byte %s (no memory for a copy); it cannot be kexec'd", (unsigned long long)r.size, what);
+			pr_err("kexec: cannot keep the %llu-byte %s (no memory for a copy); it cannot be kexec'd",
+			       (unsigned long long)r.size, what);
 			if (k->folio)
 				folio_put(k->folio);
 			k->folio = NULL;
@@ -198,8 +200,8 @@ static int keep_file(const char *what, struct mem_range r, bool preserved, struc
 		memcpy(folio_address(k->folio), phys_to_virt(r.base), r.size);
 	}
 	if (r.size > folio_size(k->folio)) {
-		pr_err("kexec: the %s (%llu bytes) is larger than its folio; it is not kept, and cannot be kexec'd", what,
-		       (unsigned long long)r.size);
+		pr_err("kexec: the %s (%llu bytes) is larger than its folio; it is not kept, and cannot be kexec'd",
+		       what, (unsigned long long)r.size);
 		folio_put(k->folio);
 		k->folio = NULL;
 		return -E2BIG;
@@ -215,16 +217,18 @@ static int keep_file(const char *what, struct mem_range r, bool preserved, struc
 static void keep_then(const void *fdt)
 {
 	int chosen = bootfdt_chosen(fdt), len;
-	const struct then_prop *p = chosen >= 0 && kho_is_kho_boot()
-					    ? fdt_getprop(fdt, chosen, BATON_CHOSEN_THEN_IMAGE, &len)
-					    : NULL;
+	const struct then_prop *p =
+		chosen >= 0 && kho_is_kho_boot()
+			? fdt_getprop(fdt, chosen, BATON_CHOSEN_THEN_IMAGE, &len)
+			: NULL;
 	struct then_prop in;
 	struct mem_range r;
 	u64 before = folio_pages_now();
 
 	if (p) {
 		if (len != sizeof(in)) {
-			pr_err("kexec: /chosen/baton,then-image is %d bytes, not %zu; no kexec.then kernel", len, sizeof(in));
+			pr_err("kexec: /chosen/baton,then-image is %d bytes, not %zu; no kexec.then kernel",
+			       len, sizeof(in));
 			return;
 		}
 		memcpy(&in, p, sizeof(in));
@@ -288,11 +292,12 @@ void kexec_init(const void *fdt)
 		(unsigned long long)(folio_pfn(image.folio) << PAGE_SHIFT));
 	verifier = bootfdt_chosen_string(fdt, BATON_CHOSEN_SECURE_BOOT);
 	if (verifier && strcmp(verifier, BATON_SECURE_BOOT_UEFI) != 0)
-		pr_warn("kexec: /chosen/%s is \"%s\", not \"%s\": ignored", BATON_CHOSEN_SECURE_BOOT,
-			verifier, BATON_SECURE_BOOT_UEFI);
+		pr_warn("kexec: /chosen/%s is \"%s\", not \"%s\": ignored",
+			BATON_CHOSEN_SECURE_BOOT, verifier, BATON_SECURE_BOOT_UEFI);
 	else if (verifier)
 		pr_info("kexec: the image copy is the one UEFI Secure Boot verified at first boot "
-			"(/chosen/%s); kexec enters nothing else", BATON_CHOSEN_SECURE_BOOT);
+			"(/chosen/%s); kexec enters nothing else",
+			BATON_CHOSEN_SECURE_BOOT);
 }
 
 static bool overlaps(u64 a, u64 an, u64 b, u64 bn)
@@ -312,8 +317,9 @@ static phys_addr_t find_slot(u64 need)
 	for (int i = 0; i < n; i++) {
 		for (phys_addr_t s = ALIGN_UP(areas[i].addr, MiB(2));
 		     s + need <= areas[i].addr + areas[i].size; s += MiB(2)) {
-			if (!overlaps(s, need, img, img_size) && !overlaps(s, need, fdt, fdt_size) &&
-			    s + need <= arch_kexec_max_phys && arch_map_early(s, need))
+			if (!overlaps(s, need, img, img_size) &&
+			    !overlaps(s, need, fdt, fdt_size) && s + need <= arch_kexec_max_phys &&
+			    arch_map_early(s, need))
 				return s;
 		}
 	}
@@ -359,8 +365,7 @@ static int drop_initrd(void *fdt, int chosen)
  * the timeline (*timing: the property's value, which
  * kexec_timing_hand_over fills); another kernel gets kexec.then.bootargs
  * and neither Baton's properties nor the initrd. */
-static int build_fdt(void *dst, u64 size, const struct kho_handover *h, bool foreign,
-		     void **timing)
+static int build_fdt(void *dst, u64 size, const struct kho_handover *h, bool foreign, void **timing)
 {
 	int chosen, err;
 
@@ -397,10 +402,11 @@ static int build_fdt(void *dst, u64 size, const struct kho_handover *h, bool for
 	if (!err)
 		err = drop_initrd(dst, chosen);
 	if (foreign) {
-		static const char *const baton_props[] = { BATON_CHOSEN_IMAGE, BATON_CHOSEN_THEN_IMAGE,
-							   BATON_CHOSEN_GENERATION, BATON_CHOSEN_KEXEC_TIMING,
-							   BATON_CHOSEN_COUNTER_FREQ,
-							   BATON_CHOSEN_SECURE_BOOT };
+		static const char *const baton_props[] = {
+			BATON_CHOSEN_IMAGE,        BATON_CHOSEN_THEN_IMAGE,
+			BATON_CHOSEN_GENERATION,   BATON_CHOSEN_KEXEC_TIMING,
+			BATON_CHOSEN_COUNTER_FREQ, BATON_CHOSEN_SECURE_BOOT
+		};
 
 		for (unsigned i = 0; i < ARRAY_SIZE(baton_props) && !err; i++)
 			err = drop_prop(dst, chosen, baton_props[i]);
@@ -414,7 +420,8 @@ static int build_fdt(void *dst, u64 size, const struct kho_handover *h, bool for
 	if (!err && next_bootargs_set)
 		err = fdt_setprop_string(dst, chosen, "bootargs", next_bootargs);
 	if (!err && then.data)
-		err = fdt_setprop(dst, chosen, BATON_CHOSEN_THEN_IMAGE, &then_out, sizeof(then_out));
+		err = fdt_setprop(dst, chosen, BATON_CHOSEN_THEN_IMAGE, &then_out,
+				  sizeof(then_out));
 	if (!err)
 		err = fdt_setprop_u64(dst, chosen, BATON_CHOSEN_GENERATION, generation + 1);
 	if (!err)
@@ -515,9 +522,11 @@ static int kexec_file(const struct kept_file *k, bool foreign)
 	need = ALIGN_UP(l.span, PAGE_SIZE) + fdt_size;
 	slot = kho_fail(KHO_FAIL_IMAGE) ? 0 : find_slot(need);
 	if (!slot) {
-		err = err_why(why, sizeof(why), -ENOSPC,
-			      "no room for the next kernel's %llu KiB in scratch (kho_scratch= sets its "
-			      "size)", (unsigned long long)(need >> 10));
+		err = err_why(
+			why, sizeof(why), -ENOSPC,
+			"no room for the next kernel's %llu KiB in scratch (kho_scratch= sets its "
+			"size)",
+			(unsigned long long)(need >> 10));
 		goto off;
 	}
 	/* Baton's next generation keeps both files; another kernel gets
@@ -537,8 +546,9 @@ static int kexec_file(const struct kept_file *k, bool foreign)
 	serialized = true;
 	kexec_timing_enter(KT_KEXEC);
 	fdt_pa = slot + ALIGN_UP(l.span, PAGE_SIZE);
-	err = kho_fail(KHO_FAIL_FDT) ? -FDT_ERR_NOSPACE
-				      : build_fdt(phys_to_virt(fdt_pa), fdt_size, &h, foreign, &timing);
+	err = kho_fail(KHO_FAIL_FDT)
+		      ? -FDT_ERR_NOSPACE
+		      : build_fdt(phys_to_virt(fdt_pa), fdt_size, &h, foreign, &timing);
 	if (err) {
 		err = err_why(why, sizeof(why), -ENOSPC, "building the next boot FDT: %s",
 			      fdt_strerror(err));
@@ -555,8 +565,11 @@ static int kexec_file(const struct kept_file *k, bool foreign)
 	oldlog_seal(); /* this generation's log, up to here, into its record */
 	if (!foreign && kexec_damage_armed()) { /* fault injection for the boot tests only */
 		struct kexec_damage_target d = {
-			&h, phys_to_virt(fdt_pa), slot + l.entry_off,
-			folio_pfn(image.folio) << PAGE_SHIFT, folio_order(image.folio),
+			&h,
+			phys_to_virt(fdt_pa),
+			slot + l.entry_off,
+			folio_pfn(image.folio) << PAGE_SHIFT,
+			folio_order(image.folio),
 		};
 
 		kexec_damage(&d);
@@ -564,9 +577,9 @@ static int kexec_file(const struct kept_file *k, bool foreign)
 	kho_fail_report();
 	if (foreign)
 		pr_info("kexec: generation %llu -> the kexec.then kernel: image at 0x%llx, FDT at "
-			"0x%llx, command line \"%s\", entering", (unsigned long long)generation,
-			(unsigned long long)slot + l.entry_off, (unsigned long long)fdt_pa,
-			then_bootargs);
+			"0x%llx, command line \"%s\", entering",
+			(unsigned long long)generation, (unsigned long long)slot + l.entry_off,
+			(unsigned long long)fdt_pa, then_bootargs);
 	else
 		pr_info("kexec: generation %llu -> %llu: image at 0x%llx, FDT at 0x%llx, entering",
 			(unsigned long long)generation, (unsigned long long)generation + 1,

@@ -86,7 +86,8 @@ DAMAGE(compatible)
 {
 	/* Same length, so the FDT keeps its shape. */
 	if (fdt_setprop_inplace(root_fdt(t), 0, "compatible", "kho-v0", 7))
-		return err_why(msg, n, -ENOENT, "the root FDT's compatible is not a kho-vN of 6 characters");
+		return err_why(msg, n, -ENOENT,
+			       "the root FDT's compatible is not a kho-vN of 6 characters");
 	snprintf(msg, n, "the KHO root FDT is compatible \"kho-v0\"");
 	return 0;
 }
@@ -102,8 +103,9 @@ DAMAGE(radix_outside_ram)
 	for (unsigned i = 0; i < ARRAY_SIZE(node->table); i++) {
 		if (node->table[i]) {
 			node->table[i] = ram_end();
-			snprintf(msg, n, "radix root entry %u now points to 0x%llx, past the end of RAM",
-				 i, (unsigned long long)node->table[i]);
+			snprintf(msg, n,
+				 "radix root entry %u now points to 0x%llx, past the end of RAM", i,
+				 (unsigned long long)node->table[i]);
 			return 0;
 		}
 	}
@@ -112,8 +114,8 @@ DAMAGE(radix_outside_ram)
 
 /* One more block in the handed-over tree (new nodes come from the page
  * allocator, as the tree's own do). */
-static int add_block(const struct kexec_damage_target *t, phys_addr_t pa, unsigned order,
-		     char *msg, size_t n)
+static int add_block(const struct kexec_damage_target *t, phys_addr_t pa, unsigned order, char *msg,
+		     size_t n)
 {
 	struct kho_radix tree;
 	int err;
@@ -147,9 +149,10 @@ DAMAGE(overlap)
 		return err_why(msg, n, -ENOENT, "the image copy is a single page");
 	err = add_block(t, pa, 0, msg, n);
 	if (!err)
-		snprintf(msg, n, "block 0x%llx order 0, inside the image copy (0x%llx order %u), "
-			 "is preserved too", (unsigned long long)pa,
-			 (unsigned long long)t->image_copy, t->image_order);
+		snprintf(msg, n,
+			 "block 0x%llx order 0, inside the image copy (0x%llx order %u), "
+			 "is preserved too",
+			 (unsigned long long)pa, (unsigned long long)t->image_copy, t->image_order);
 	return err;
 }
 
@@ -162,7 +165,8 @@ DAMAGE(scratch_truncated)
 	u64 size;
 
 	if (!p || ac < 1 || sc < 1 || sc > 2 || len != 4 * (ac + sc))
-		return err_why(msg, n, -ENOENT, "the next boot FDT has no linux,kho-scratch of one <addr size>");
+		return err_why(msg, n, -ENOENT,
+			       "the next boot FDT has no linux,kho-scratch of one <addr size>");
 	p = (char *)p + 4 * ac; /* the size cells */
 	if (sc == 2) {
 		size = fdt64_ld(p) - 8;
@@ -325,9 +329,11 @@ void kexec_damage(const struct kexec_damage_target *t)
 		return;
 	if (kinds[armed].fn(t, msg, sizeof(msg)))
 		pr_err("kexec: fault injection kexec.damage=%s: cannot damage the handover: %s; "
-		       "it goes undamaged", kinds[armed].name, msg);
+		       "it goes undamaged",
+		       kinds[armed].name, msg);
 	else /* asked for: not a problem of this kernel */
 		pr_notice("kexec: fault injection kexec.damage=%s: %s; the next kernel must refuse "
-			  "%s", kinds[armed].name, msg, kinds[armed].refused);
+			  "%s",
+			  kinds[armed].name, msg, kinds[armed].refused);
 	armed = -1; /* once */
 }

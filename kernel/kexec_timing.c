@@ -25,17 +25,17 @@
 
 /* The names the line prints, one word each, so that it parses. */
 static const char *const phase_name[KT_NR] = {
-	[KT_FILL] = "fill",		[KT_PRESERVE] = "preserve", [KT_SERIALIZE] = "serialize",
-	[KT_KEXEC] = "kexec",		[KT_COPY] = "copy",	    [KT_JUMP] = "jump",
-	[KT_ENTRY] = "entry",		[KT_EARLY] = "early-boot",	[KT_COUNTER] = "counter",   [KT_BOOTMEM] = "bootmem",
-	[KT_VALIDATE] = "validate",	[KT_BUDDY] = "buddy-init",  [KT_MARK] = "mark",
-	[KT_MM] = "mm-init",		[KT_RESTORE] = "restore",   [KT_CHECK] = "check",
-	[KT_KTESTS] = "ktests",
+	[KT_FILL] = "fill",       [KT_PRESERVE] = "preserve", [KT_SERIALIZE] = "serialize",
+	[KT_KEXEC] = "kexec",     [KT_COPY] = "copy",         [KT_JUMP] = "jump",
+	[KT_ENTRY] = "entry",     [KT_EARLY] = "early-boot",  [KT_COUNTER] = "counter",
+	[KT_BOOTMEM] = "bootmem", [KT_VALIDATE] = "validate", [KT_BUDDY] = "buddy-init",
+	[KT_MARK] = "mark",       [KT_MM] = "mm-init",        [KT_RESTORE] = "restore",
+	[KT_CHECK] = "check",     [KT_KTESTS] = "ktests",
 };
 
 struct stamp {
 	u64 phase;
-	u64 at;		/* the counter when the phase began */
+	u64 at; /* the counter when the phase began */
 };
 
 /*
@@ -145,7 +145,8 @@ static int decode(const u8 *p, int len, struct stamp *s, unsigned *n, char *why,
 void kexec_timing_take(const void *fdt)
 {
 	int chosen = bootfdt_chosen(fdt), len;
-	const u8 *p = chosen >= 0 ? fdt_getprop(fdt, chosen, BATON_CHOSEN_KEXEC_TIMING, &len) : NULL;
+	const u8 *p =
+		chosen >= 0 ? fdt_getprop(fdt, chosen, BATON_CHOSEN_KEXEC_TIMING, &len) : NULL;
 	struct stamp in[KEXEC_TIMING_MAX];
 	char why[ERR_WHY_MAX];
 	unsigned n = 0;
@@ -154,7 +155,8 @@ void kexec_timing_take(const void *fdt)
 		return;
 	if (decode(p, len, in, &n, why, sizeof(why)) < 0) {
 		pr_warn("kexec: the last generation's timeline is unusable (%s): timing from "
-			"this kernel's entry", why);
+			"this kernel's entry",
+			why);
 		return;
 	}
 	if (nstamps && in[n - 1].at > stamps[0].at) {
@@ -232,12 +234,13 @@ int kexec_timing_report(u64 generation, char *why, size_t n)
 		snprintf(head, sizeof(head), "kexec: handover %llu -> %llu",
 			 (unsigned long long)generation - 1, (unsigned long long)generation);
 	else
-		snprintf(head, sizeof(head), "boot: generation %llu", (unsigned long long)generation);
+		snprintf(head, sizeof(head), "boot: generation %llu",
+			 (unsigned long long)generation);
 	len = snprintf(line, sizeof(line), "%s took: ", head);
 	for (int p = 0; p < KT_NR; p++)
 		if (seen[p])
-			len += snprintf(line + len, sizeof(line) - len, "%s %llu us, ", phase_name[p],
-					(unsigned long long)to_us(ticks[p], freq));
+			len += snprintf(line + len, sizeof(line) - len, "%s %llu us, ",
+					phase_name[p], (unsigned long long)to_us(ticks[p], freq));
 	snprintf(line + len, sizeof(line) - len, "total %llu us%s",
 		 (unsigned long long)to_us(end - stamps[0].at, freq),
 		 full ? " (the timeline was full: the last phase holds the rest)" : "");
@@ -286,10 +289,11 @@ int kexec_timing_check_line(const char *line, char *why, size_t n)
 			if (!phases)
 				return err_why(why, n, -EINVAL, "a total, but no phases");
 			if (sum > v || v - sum >= phases)
-				return err_why(why, n, -EINVAL,
-					       "the %llu phases add up to %llu us, the total is %llu us",
-					       (unsigned long long)phases, (unsigned long long)sum,
-					       (unsigned long long)v);
+				return err_why(
+					why, n, -EINVAL,
+					"the %llu phases add up to %llu us, the total is %llu us",
+					(unsigned long long)phases, (unsigned long long)sum,
+					(unsigned long long)v);
 			return 0;
 		}
 		if (strncmp(s, ", ", 2) != 0)

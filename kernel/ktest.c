@@ -81,7 +81,8 @@ static bool ktest_suite_first(size_t at)
 	if (!ktest_in_run(k))
 		return false;
 	for (size_t i = 0; i < at; i++)
-		if (ktest_in_run(&__start_ktests[i]) && strcmp(__start_ktests[i].suite, k->suite) == 0)
+		if (ktest_in_run(&__start_ktests[i]) &&
+		    strcmp(__start_ktests[i].suite, k->suite) == 0)
 			return false;
 	return true;
 }
@@ -89,7 +90,7 @@ static bool ktest_suite_first(size_t at)
 /* Print a test's KTAP result line at the given indentation, the failure's
  * reason (fail, or NULL if it passed) on a diagnostic line just before. */
 static bool ktest_report(const char *indent, int number, const char *suite, const char *name,
-		   const char *fail)
+			 const char *fail)
 {
 	if (!fail) {
 		pr_info("%sok %d %s.%s", indent, number, suite, name);
@@ -139,7 +140,8 @@ static bool ktest_run_suite(size_t at, const void *fdt, int *passed, int *failed
 	int planned = 0, number = 0, fails = 0;
 
 	for (size_t i = at; i < ktest_count(); i++)
-		if (ktest_in_run(&__start_ktests[i]) && strcmp(__start_ktests[i].suite, first->suite) == 0)
+		if (ktest_in_run(&__start_ktests[i]) &&
+		    strcmp(__start_ktests[i].suite, first->suite) == 0)
 			planned++;
 	pr_info("  KTAP version 1");
 	pr_info("  # Subtest: %s", first->suite);
@@ -151,7 +153,8 @@ static bool ktest_run_suite(size_t at, const void *fdt, int *passed, int *failed
 			continue;
 		if (k->crash)
 			pr_info("  # %s.%s: a crash test: the kernel must stop in it, and a "
-				"result line means it did not", k->suite, k->name);
+				"result line means it did not",
+				k->suite, k->name);
 		if (!ktest_run_test(k, fdt, "  ", ++number))
 			fails++;
 	}

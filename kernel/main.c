@@ -51,8 +51,8 @@ static const void *boot_fdt_map(phys_addr_t phys)
 	 * -dtb file, so 1.5 MiB arrives as 3 MiB): when only the padding is
 	 * over the limit, drop it. The blob is the kernel's from here on. */
 	used = fdt_magic(fdt) == FDT_MAGIC ? bootfdt_content_size(fdt) : 0;
-	if (size > BOOTFDT_MAX_SIZE && used >= sizeof(struct fdt_header) && used <= BOOTFDT_MAX_SIZE &&
-	    arch_map_early(phys, used)) {
+	if (size > BOOTFDT_MAX_SIZE && used >= sizeof(struct fdt_header) &&
+	    used <= BOOTFDT_MAX_SIZE && arch_map_early(phys, used)) {
 		pr_info("boot: device tree totalsize %llu, of which %llu used: the free space after is dropped",
 			(unsigned long long)size, (unsigned long long)used);
 		fdt_set_totalsize(fdt, (u32)used);
@@ -82,6 +82,9 @@ static const void *boot_fdt_map(phys_addr_t phys)
  * chain's next kexec call or the end of the chain.
  */
 /* No canary check here: random_init changes the canary under this frame. */
+/* The init list keeps its comments in one column, as a checklist: not
+ * formatted by clang-format. */
+/* clang-format off */
 __no_stack_protector void kernel_main(phys_addr_t fdt_phys, u64 entry_counter)
 {
 	int err;
@@ -140,3 +143,4 @@ __no_stack_protector void kernel_main(phys_addr_t fdt_phys, u64 entry_counter)
 	console_flush();			/* the last line out of the UART */
 	arch_poweroff();			/* ACPI S5, PSCI, or the board's way */
 }
+/* clang-format on */

@@ -79,7 +79,8 @@ int oldlog_check(const void *blob, u64 blob_size, u64 generation, char *why, siz
 			       compat, OLDLOG_COMPATIBLE);
 	}
 	if (h->size < sizeof(*h) || h->size > blob_size)
-		return err_why(why, n, -EINVAL, "the header says %llu bytes are used, of a record of %llu",
+		return err_why(why, n, -EINVAL,
+			       "the header says %llu bytes are used, of a record of %llu",
 			       (unsigned long long)h->size, (unsigned long long)blob_size);
 	/* Each record takes 16 bytes at least, so a count that lies stops
 	 * the walk at the end of the record, whatever it says. */
@@ -88,30 +89,36 @@ int oldlog_check(const void *blob, u64 blob_size, u64 generation, char *why, siz
 		u64 left = h->size - off;
 
 		if (left < sizeof(*r))
-			return err_why(why, n, -EINVAL, "the header counts %llu generations, but the "
-				       "record ends after %llu", (unsigned long long)h->count,
-				       (unsigned long long)i);
+			return err_why(why, n, -EINVAL,
+				       "the header counts %llu generations, but the "
+				       "record ends after %llu",
+				       (unsigned long long)h->count, (unsigned long long)i);
 		left -= sizeof(*r);
 		if (r->len > left || ALIGN_UP(r->len, 8) > left) /* len first: no wrap */
-			return err_why(why, n, -EINVAL, "generation %llu's log is %llu bytes, past the "
+			return err_why(why, n, -EINVAL,
+				       "generation %llu's log is %llu bytes, past the "
 				       "end of the record (%llu bytes left)",
-				       (unsigned long long)r->generation, (unsigned long long)r->len,
-				       (unsigned long long)left);
+				       (unsigned long long)r->generation,
+				       (unsigned long long)r->len, (unsigned long long)left);
 		if (i && r->generation <= prev)
-			return err_why(why, n, -EINVAL, "generation %llu comes after generation %llu: "
-				       "the generations go backwards", (unsigned long long)r->generation,
-				       (unsigned long long)prev);
+			return err_why(why, n, -EINVAL,
+				       "generation %llu comes after generation %llu: "
+				       "the generations go backwards",
+				       (unsigned long long)r->generation, (unsigned long long)prev);
 		if (r->generation >= generation)
-			return err_why(why, n, -EINVAL, "it holds generation %llu, not earlier than this "
-				       "one (%llu)", (unsigned long long)r->generation,
+			return err_why(why, n, -EINVAL,
+				       "it holds generation %llu, not earlier than this "
+				       "one (%llu)",
+				       (unsigned long long)r->generation,
 				       (unsigned long long)generation);
 		prev = r->generation;
 		off += rec_bytes(r);
 	}
 	if (off != h->size)
-		return err_why(why, n, -EINVAL, "the header counts %llu generations, but %llu bytes "
-			       "follow the last one", (unsigned long long)h->count,
-			       (unsigned long long)(h->size - off));
+		return err_why(why, n, -EINVAL,
+			       "the header counts %llu generations, but %llu bytes "
+			       "follow the last one",
+			       (unsigned long long)h->count, (unsigned long long)(h->size - off));
 	return 0;
 }
 
@@ -150,7 +157,8 @@ static const struct oldlog_record *rec_next(const struct oldlog_record *r)
 
 static void refuse(const char *why)
 {
-	pr_err("oldlog: the earlier generations' logs are refused: %s; booting on without them", why);
+	pr_err("oldlog: the earlier generations' logs are refused: %s; booting on without them",
+	       why);
 }
 
 /* Take the record at pa, blob_size bytes: one preserved block, checked
@@ -166,8 +174,10 @@ static void take(phys_addr_t pa, u64 blob_size)
 
 	if ((pa & (PAGE_SIZE - 1)) || (blob_size & (PAGE_SIZE - 1)) || !pages ||
 	    (pages & (pages - 1)) || blob_size > OLDLOG_MAX_BYTES) {
-		err_why(why, sizeof(why), -EINVAL, "0x%llx+0x%llx is not a power-of-two run of whole "
-			"pages up to %u KiB", (unsigned long long)pa, (unsigned long long)blob_size,
+		err_why(why, sizeof(why), -EINVAL,
+			"0x%llx+0x%llx is not a power-of-two run of whole "
+			"pages up to %u KiB",
+			(unsigned long long)pa, (unsigned long long)blob_size,
 			OLDLOG_MAX_BYTES >> 10);
 		refuse(why);
 		return;
@@ -196,7 +206,8 @@ static void take(phys_addr_t pa, u64 blob_size)
 	}
 	first = r->generation;
 	pr_info("oldlog: generation %llu: restored the logs of generations %llu to %llu (%llu "
-		"of them, %llu KiB)", (unsigned long long)this_gen, (unsigned long long)first,
+		"of them, %llu KiB)",
+		(unsigned long long)this_gen, (unsigned long long)first,
 		(unsigned long long)this_gen - 1, (unsigned long long)h->count,
 		(unsigned long long)(h->size >> 10));
 }
@@ -279,10 +290,11 @@ void oldlog_show(void)
 		u64 ago = this_gen - r->generation;
 
 		if (ago == 1)
-			say("--- generation %llu (previous boot) ---\n", (unsigned long long)r->generation);
+			say("--- generation %llu (previous boot) ---\n",
+			    (unsigned long long)r->generation);
 		else
-			say("--- generation %llu (%llu boots ago) ---\n", (unsigned long long)r->generation,
-			    (unsigned long long)ago);
+			say("--- generation %llu (%llu boots ago) ---\n",
+			    (unsigned long long)r->generation, (unsigned long long)ago);
 		show_text(r->generation, (const char *)(r + 1), r->len);
 	}
 	say("--- generation %llu (this boot) ---\n", (unsigned long long)this_gen);
@@ -297,8 +309,9 @@ static int set_show_previous(const char *val)
 	show_at_boot = true;
 	return 0;
 }
-CMDLINE_PARAM("log.show_previous", set_show_previous,
-	      "at boot, print the earlier generations' logs (handed over through KHO), then this one's");
+CMDLINE_PARAM(
+	"log.show_previous", set_show_previous,
+	"at boot, print the earlier generations' logs (handed over through KHO), then this one's");
 
 /* ---- Handing on ---- */
 

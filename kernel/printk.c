@@ -121,8 +121,7 @@ void vprintk(enum log_level level, const char *fmt, va_list ap)
 
 	if (freq)
 		us = (now / freq) * 1000000 + (now % freq) * 1000000 / freq;
-	n = snprintf(line, sizeof(line), "[%5llu.%06llu] ",
-		     (unsigned long long)(us / 1000000),
+	n = snprintf(line, sizeof(line), "[%5llu.%06llu] ", (unsigned long long)(us / 1000000),
 		     (unsigned long long)(us % 1000000));
 	m = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	if (n + m < (int)sizeof(line) - 1) {

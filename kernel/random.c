@@ -101,7 +101,8 @@ void random_init(void *fdt)
 	arch_set_stack_canary(canary);
 	if (random_sources.seed_bytes)
 		pr_info("random: seeded from %sthe counter and %u bytes of /chosen/rng-seed (wiped); "
-			"stack canary set", random_sources.cpu ? "the CPU's random instruction, " : "",
+			"stack canary set",
+			random_sources.cpu ? "the CPU's random instruction, " : "",
 			random_sources.seed_bytes);
 	else
 		pr_info("random: seeded from %sthe counter (no /chosen/rng-seed); stack canary set",

@@ -108,8 +108,7 @@ KTEST(printk, format)
 {
 	char b[64];
 
-	snprintf(b, sizeof(b), "%d|%5u|%-4x|%08llx|%s|%c", -42, 7u, 0xabu,
-		 0x1234ULL, "ok", '!');
+	snprintf(b, sizeof(b), "%d|%5u|%-4x|%08llx|%s|%c", -42, 7u, 0xabu, 0x1234ULL, "ok", '!');
 	KT_EXPECT(t, strcmp(b, "-42|    7|ab  |00001234|ok|!") == 0);
 	KT_EXPECT(t, snprintf(b, 4, "%s", "truncated") == 9 && strcmp(b, "tru") == 0);
 }

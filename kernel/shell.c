@@ -103,13 +103,15 @@ static void cmd_fdt(const char *args)
 			memcpy(path, word, strlen(word) + 1);
 		} else {
 			console_printf("shell: fdt: '%s' is neither 'handover' nor a node path; "
-				       "usage: fdt [handover] [/path]\n", word);
+				       "usage: fdt [handover] [/path]\n",
+				       word);
 			return;
 		}
 	}
 	if (!fdt) {
-		console_printf("shell: fdt handover: this boot took no KHO handover (a cold boot, or "
-			       "it was refused), so there is no KHO root FDT\n");
+		console_printf(
+			"shell: fdt handover: this boot took no KHO handover (a cold boot, or "
+			"it was refused), so there is no KHO root FDT\n");
 		return;
 	}
 	if (path[0]) {
@@ -163,7 +165,8 @@ static void cmd_kexec(const char *args)
 	err = kexec(); /* returns only when it did not happen, said why */
 	kexec_set_bootargs(NULL);
 	console_printf("shell: the kexec did not happen (%s; the reason is above); this kernel "
-		       "goes on\n", err_name(err));
+		       "goes on\n",
+		       err_name(err));
 }
 
 static void cmd_reboot(const char *args)

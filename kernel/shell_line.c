@@ -13,7 +13,7 @@
 #include "kstring.h"
 #include "panic.h"
 
-#define KEY_CTRL(c) ((c) & 0x1f)
+#define KEY_CTRL(c) ((c)&0x1f)
 #define KEY_ESC 0x1b
 #define KEY_DEL 0x7f
 #define CSI_MAX_BYTES 16 /* a longer escape sequence is not a key of ours */
@@ -190,9 +190,10 @@ enum shell_line_result shell_line_feed(struct shell_line *l, int c)
 			return SHELL_LINE_MORE;
 		}
 		l->too_long = true;
-		echo_str(l, "\nshell: the line is longer than " STR(SHELL_LINE_CHARS)
-			    " characters; it is dropped "
-			    "(the rest of it, up to Enter, is ignored)\n");
+		echo_str(l,
+			 "\nshell: the line is longer than " STR(
+				 SHELL_LINE_CHARS) " characters; it is dropped "
+						   "(the rest of it, up to Enter, is ignored)\n");
 		return SHELL_LINE_MORE;
 	}
 	switch (c) {

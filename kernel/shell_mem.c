@@ -26,21 +26,25 @@ static void show_memblock(void)
 	const struct memblock_list *m = &memblock.memory, *r = &memblock.reserved;
 
 	console_printf("memblock (the boot's map): %llu KiB RAM in %d range%s, %llu KiB reserved "
-		       "in %d\n", kib(memblock_memory_size()), m->cnt, m->cnt == 1 ? "" : "s",
+		       "in %d\n",
+		       kib(memblock_memory_size()), m->cnt, m->cnt == 1 ? "" : "s",
 		       kib(memblock_reserved_size()), r->cnt);
 	for (int i = 0; i < m->cnt; i++)
 		console_printf("  ram      0x%016llx-0x%016llx %9llu KiB\n",
 			       (unsigned long long)m->r[i].base,
-			       (unsigned long long)(m->r[i].base + m->r[i].size - 1), kib(m->r[i].size));
+			       (unsigned long long)(m->r[i].base + m->r[i].size - 1),
+			       kib(m->r[i].size));
 	for (int i = 0; i < r->cnt && i < SHOW_RESERVED_MAX; i++)
 		console_printf("  reserved 0x%016llx-0x%016llx %9llu KiB\n",
 			       (unsigned long long)r->r[i].base,
-			       (unsigned long long)(r->r[i].base + r->r[i].size - 1), kib(r->r[i].size));
+			       (unsigned long long)(r->r[i].base + r->r[i].size - 1),
+			       kib(r->r[i].size));
 	if (r->cnt > SHOW_RESERVED_MAX)
 		console_printf("  ... and %d more reserved ranges\n", r->cnt - SHOW_RESERVED_MAX);
 	if (memblock.nr_extra)
-		console_printf("  and %llu ranges of preserved memory (KHO) held out of the allocator\n",
-			       (unsigned long long)memblock.nr_extra);
+		console_printf(
+			"  and %llu ranges of preserved memory (KHO) held out of the allocator\n",
+			(unsigned long long)memblock.nr_extra);
 }
 
 static void show_buddy(void)
@@ -65,10 +69,10 @@ static void show_buddy(void)
 static void show_memmap(void)
 {
 	static const char *const names[] = {
-		[MEMDESC_RESERVED] = "reserved", [MEMDESC_FREE] = "free",
+		[MEMDESC_RESERVED] = "reserved",     [MEMDESC_FREE] = "free",
 		[MEMDESC_FREE_TAIL] = "free (tail)", [MEMDESC_PAGES] = "pages",
-		[MEMDESC_FOLIO] = "folio", [MEMDESC_SLAB] = "slab",
-		[MEMDESC_PGTABLE] = "page table", [MEMDESC_PRESERVED] = "preserved",
+		[MEMDESC_FOLIO] = "folio",           [MEMDESC_SLAB] = "slab",
+		[MEMDESC_PGTABLE] = "page table",    [MEMDESC_PRESERVED] = "preserved",
 	};
 	u64 count[16];
 	char line[200];
@@ -105,8 +109,8 @@ static void show_cache(const struct kmem_cache_stats *st, void *arg)
 	t->active += st->active_objects;
 	t->total += st->total_objects;
 	t->pages += pages;
-	console_printf("  %-18s %6u bytes %8llu of %8llu objects %6llu slabs %6llu pages\n", st->name,
-		       st->object_size, (unsigned long long)st->active_objects,
+	console_printf("  %-18s %6u bytes %8llu of %8llu objects %6llu slabs %6llu pages\n",
+		       st->name, st->object_size, (unsigned long long)st->active_objects,
 		       (unsigned long long)st->total_objects, (unsigned long long)st->slabs,
 		       (unsigned long long)pages);
 }

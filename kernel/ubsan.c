@@ -32,7 +32,7 @@
 static unsigned ubsan_depth;
 
 static __noreturn __printf(3, 4) void ubsan_report(const struct ubsan_source_location *loc,
-						    const char *kind, const char *fmt, ...)
+						   const char *kind, const char *fmt, ...)
 {
 	char detail[UBSAN_DETAIL_MAX];
 	const char *file = loc && loc->file ? loc->file : "(unknown file)";
@@ -122,9 +122,9 @@ static __noreturn void ubsan_overflow(struct ubsan_typed_data *d, ubsan_value lh
 {
 	char a[UBSAN_VALUE_MAX], b[UBSAN_VALUE_MAX];
 
-	ubsan_report(&d->loc, "signed-integer-overflow", "%s %c %s cannot be represented in type %s",
-		     ubsan_value_str(a, d->type, lhs), op, ubsan_value_str(b, d->type, rhs),
-		     ubsan_type_name(d->type));
+	ubsan_report(&d->loc, "signed-integer-overflow",
+		     "%s %c %s cannot be represented in type %s", ubsan_value_str(a, d->type, lhs),
+		     op, ubsan_value_str(b, d->type, rhs), ubsan_type_name(d->type));
 }
 
 void __ubsan_handle_add_overflow_abort(struct ubsan_typed_data *d, ubsan_value lhs, ubsan_value rhs)
@@ -146,12 +146,14 @@ void __ubsan_handle_negate_overflow_abort(struct ubsan_typed_data *d, ubsan_valu
 {
 	char a[UBSAN_VALUE_MAX];
 
-	ubsan_report(&d->loc, "signed-integer-overflow", "negation of %s cannot be represented in type %s",
+	ubsan_report(&d->loc, "signed-integer-overflow",
+		     "negation of %s cannot be represented in type %s",
 		     ubsan_value_str(a, d->type, old), ubsan_type_name(d->type));
 }
 
 /* x / 0, x % 0, or MIN / -1 (the one quotient a signed type lacks). */
-void __ubsan_handle_divrem_overflow_abort(struct ubsan_typed_data *d, ubsan_value lhs, ubsan_value rhs)
+void __ubsan_handle_divrem_overflow_abort(struct ubsan_typed_data *d, ubsan_value lhs,
+					  ubsan_value rhs)
 {
 	char a[UBSAN_VALUE_MAX], b[UBSAN_VALUE_MAX];
 	bool zero = ubsan_int_bits(d->type) > 64 ? !((const u64 *)rhs)[0] && !((const u64 *)rhs)[1]
@@ -159,15 +161,17 @@ void __ubsan_handle_divrem_overflow_abort(struct ubsan_typed_data *d, ubsan_valu
 
 	ubsan_value_str(a, d->type, lhs);
 	if (zero)
-		ubsan_report(&d->loc, "integer-divide-by-zero", "division of %s by zero (type %s)", a,
-			     ubsan_type_name(d->type));
-	ubsan_report(&d->loc, "signed-integer-overflow", "division of %s by %s cannot be represented in type %s",
-		     a, ubsan_value_str(b, d->type, rhs), ubsan_type_name(d->type));
+		ubsan_report(&d->loc, "integer-divide-by-zero", "division of %s by zero (type %s)",
+			     a, ubsan_type_name(d->type));
+	ubsan_report(&d->loc, "signed-integer-overflow",
+		     "division of %s by %s cannot be represented in type %s", a,
+		     ubsan_value_str(b, d->type, rhs), ubsan_type_name(d->type));
 }
 
 /* In order of the standard's rules: a negative or too wide shift count,
  * then (left shifts) a negative value or one whose result does not fit. */
-void __ubsan_handle_shift_out_of_bounds_abort(struct ubsan_shift_data *d, ubsan_value lhs, ubsan_value rhs)
+void __ubsan_handle_shift_out_of_bounds_abort(struct ubsan_shift_data *d, ubsan_value lhs,
+					      ubsan_value rhs)
 {
 	char a[UBSAN_VALUE_MAX], b[UBSAN_VALUE_MAX];
 	unsigned bits = ubsan_int_bits(d->lhs_type);
@@ -177,8 +181,9 @@ void __ubsan_handle_shift_out_of_bounds_abort(struct ubsan_shift_data *d, ubsan_
 	if (ubsan_is_negative(d->rhs_type, rhs))
 		ubsan_report(&d->loc, "shift-out-of-bounds", "shift exponent %s is negative", b);
 	if (ubsan_int_bits(d->rhs_type) > 64 || ubsan_word(d->rhs_type, rhs) >= bits)
-		ubsan_report(&d->loc, "shift-out-of-bounds", "shift exponent %s is too large for %u-bit type %s",
-			     b, bits, ubsan_type_name(d->lhs_type));
+		ubsan_report(&d->loc, "shift-out-of-bounds",
+			     "shift exponent %s is too large for %u-bit type %s", b, bits,
+			     ubsan_type_name(d->lhs_type));
 	if (ubsan_is_negative(d->lhs_type, lhs))
 		ubsan_report(&d->loc, "shift-out-of-bounds", "left shift of negative value %s", a);
 	ubsan_report(&d->loc, "shift-out-of-bounds",
@@ -210,26 +215,30 @@ static const char *const ubsan_access_names[UBSAN_ACCESS_KINDS] = {
  * object behind it is smaller than the type). */
 void __ubsan_handle_type_mismatch_v1_abort(struct ubsan_type_mismatch_data *d, ubsan_value ptr)
 {
-	const char *access = d->type_check_kind < UBSAN_ACCESS_KINDS ? ubsan_access_names[d->type_check_kind]
-								      : "access through";
+	const char *access = d->type_check_kind < UBSAN_ACCESS_KINDS
+				     ? ubsan_access_names[d->type_check_kind]
+				     : "access through";
 	u64 align = d->log_alignment < 64 ? 1ULL << d->log_alignment : 0;
 
 	if (!ptr)
-		ubsan_report(&d->loc, "null-pointer-dereference", "%s null pointer of type %s", access,
-			     ubsan_type_name(d->type));
+		ubsan_report(&d->loc, "null-pointer-dereference", "%s null pointer of type %s",
+			     access, ubsan_type_name(d->type));
 	if (align && (ptr & (align - 1)))
-		ubsan_report(&d->loc, "misaligned-access",
-			     "%s misaligned address %p for type %s, which requires %llu-byte alignment", access,
-			     (void *)ptr, ubsan_type_name(d->type), (unsigned long long)align);
-	ubsan_report(&d->loc, "object-size-mismatch", "%s address %p with too little space for an object of type %s",
-		     access, (void *)ptr, ubsan_type_name(d->type));
+		ubsan_report(
+			&d->loc, "misaligned-access",
+			"%s misaligned address %p for type %s, which requires %llu-byte alignment",
+			access, (void *)ptr, ubsan_type_name(d->type), (unsigned long long)align);
+	ubsan_report(&d->loc, "object-size-mismatch",
+		     "%s address %p with too little space for an object of type %s", access,
+		     (void *)ptr, ubsan_type_name(d->type));
 }
 
 void __ubsan_handle_vla_bound_not_positive_abort(struct ubsan_typed_data *d, ubsan_value bound)
 {
 	char a[UBSAN_VALUE_MAX];
 
-	ubsan_report(&d->loc, "vla-bound-not-positive", "variable-length array bound %s is not positive",
+	ubsan_report(&d->loc, "vla-bound-not-positive",
+		     "variable-length array bound %s is not positive",
 		     ubsan_value_str(a, d->type, bound));
 }
 
@@ -237,7 +246,8 @@ void __ubsan_handle_load_invalid_value_abort(struct ubsan_typed_data *d, ubsan_v
 {
 	char a[UBSAN_VALUE_MAX];
 
-	ubsan_report(&d->loc, "invalid-value-load", "load of value %s, which is no value of type %s",
+	ubsan_report(&d->loc, "invalid-value-load",
+		     "load of value %s, which is no value of type %s",
 		     ubsan_value_str(a, d->type, val), ubsan_type_name(d->type));
 }
 
@@ -248,22 +258,28 @@ void __ubsan_handle_builtin_unreachable(struct ubsan_unreachable_data *d)
 
 void __ubsan_handle_invalid_builtin_abort(struct ubsan_invalid_builtin_data *d)
 {
-	ubsan_report(&d->loc, "invalid-builtin-use", "zero passed to __builtin_%s(), which is undefined for it",
-		     d->kind == 0 ? "ctz" : d->kind == 1 ? "clz" : "(unknown)");
+	ubsan_report(&d->loc, "invalid-builtin-use",
+		     "zero passed to __builtin_%s(), which is undefined for it",
+		     d->kind == 0   ? "ctz"
+		     : d->kind == 1 ? "clz"
+				    : "(unknown)");
 }
 
 void __ubsan_handle_nonnull_arg_abort(struct ubsan_nonnull_arg_data *d)
 {
-	ubsan_report(&d->loc, "nonnull-argument", "null passed as argument %d, declared nonnull at %s:%u",
-		     d->arg_index, d->attr_loc.file ? d->attr_loc.file : "(unknown file)",
+	ubsan_report(&d->loc, "nonnull-argument",
+		     "null passed as argument %d, declared nonnull at %s:%u", d->arg_index,
+		     d->attr_loc.file ? d->attr_loc.file : "(unknown file)",
 		     (unsigned)d->attr_loc.line);
 }
 
 void __ubsan_handle_nonnull_return_v1_abort(struct ubsan_nonnull_return_data *d,
 					    struct ubsan_source_location *loc)
 {
-	ubsan_report(loc, "nonnull-return", "null returned from a function declared returns_nonnull at %s:%u",
-		     d->attr_loc.file ? d->attr_loc.file : "(unknown file)", (unsigned)d->attr_loc.line);
+	ubsan_report(loc, "nonnull-return",
+		     "null returned from a function declared returns_nonnull at %s:%u",
+		     d->attr_loc.file ? d->attr_loc.file : "(unknown file)",
+		     (unsigned)d->attr_loc.line);
 }
 
 /* base + offset = result, in unsigned arithmetic: which rule it broke. */
@@ -271,13 +287,16 @@ void __ubsan_handle_pointer_overflow_abort(struct ubsan_pointer_overflow_data *d
 					   ubsan_value result)
 {
 	if (!base && !result)
-		ubsan_report(&d->loc, "pointer-overflow", "zero offset applied to a null pointer%s", "");
+		ubsan_report(&d->loc, "pointer-overflow", "zero offset applied to a null pointer%s",
+			     "");
 	if (!base)
-		ubsan_report(&d->loc, "pointer-overflow", "offset applied to a null pointer gave %p", (void *)result);
+		ubsan_report(&d->loc, "pointer-overflow",
+			     "offset applied to a null pointer gave %p", (void *)result);
 	if (!result)
-		ubsan_report(&d->loc, "pointer-overflow", "offset applied to %p gave a null pointer", (void *)base);
-	ubsan_report(&d->loc, "pointer-overflow", "pointer arithmetic on %p wrapped around to %p", (void *)base,
-		     (void *)result);
+		ubsan_report(&d->loc, "pointer-overflow",
+			     "offset applied to %p gave a null pointer", (void *)base);
+	ubsan_report(&d->loc, "pointer-overflow", "pointer arithmetic on %p wrapped around to %p",
+		     (void *)base, (void *)result);
 }
 
 /* The debug build's own check of how values are read: each width and
@@ -302,11 +321,15 @@ KTEST(ubsan, values)
 	KT_EXPECT(t, strcmp(ubsan_value_str(buf, &ubsan_s8, 0x7f), "127") == 0);
 	KT_EXPECT(t, strcmp(ubsan_value_str(buf, &ubsan_u16, 0x1ffff), "65535") == 0);
 	KT_EXPECT(t, strcmp(ubsan_value_str(buf, &ubsan_s32, 0xfffffffb), "-5") == 0);
-	KT_EXPECT(t, strcmp(ubsan_value_str(buf, &ubsan_s64, 1ULL << 63), "-9223372036854775808") == 0);
+	KT_EXPECT(t, strcmp(ubsan_value_str(buf, &ubsan_s64, 1ULL << 63), "-9223372036854775808") ==
+			     0);
 	KT_EXPECT(t, strcmp(ubsan_value_str(buf, &ubsan_u64, ~0ULL), "18446744073709551615") == 0);
 	KT_EXPECT(t, strcmp(ubsan_value_str(buf, &ubsan_u128, (ubsan_value)wide),
 			    "0x80000000000000020000000000000001") == 0);
-	KT_EXPECT(t, strcmp(ubsan_value_str(buf, &ubsan_other, 0), "(a value of type 'struct x')") == 0);
-	KT_EXPECT(t, ubsan_is_negative(&ubsan_s32, 0xfffffffb) && !ubsan_is_negative(&ubsan_s32, 5));
-	KT_EXPECT(t, !ubsan_is_negative(&ubsan_u16, 0xffff) && !ubsan_is_negative(&ubsan_u128, (ubsan_value)wide));
+	KT_EXPECT(t, strcmp(ubsan_value_str(buf, &ubsan_other, 0),
+			    "(a value of type 'struct x')") == 0);
+	KT_EXPECT(t,
+		  ubsan_is_negative(&ubsan_s32, 0xfffffffb) && !ubsan_is_negative(&ubsan_s32, 5));
+	KT_EXPECT(t, !ubsan_is_negative(&ubsan_u16, 0xffff) &&
+			     !ubsan_is_negative(&ubsan_u128, (ubsan_value)wide));
 }

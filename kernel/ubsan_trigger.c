@@ -113,10 +113,12 @@ static int ubsan_trigger(const char *val)
 		u32 got = ubsan_triggers[i].run();
 
 		panic("ubsan.trigger=%s: no report (the result was %u): this kernel is built without UBSan "
-		      "(make DEBUG=1)", val, (unsigned)got);
+		      "(make DEBUG=1)",
+		      val, (unsigned)got);
 	}
 	return -EINVAL;
 }
-CMDLINE_PARAM("ubsan.trigger", ubsan_trigger,
-	      "test: undefined behaviour for the debug build's UBSan to stop: shift, overflow, divide, "
-	      "bounds, alignment, bool, builtin, pointer");
+CMDLINE_PARAM(
+	"ubsan.trigger", ubsan_trigger,
+	"test: undefined behaviour for the debug build's UBSan to stop: shift, overflow, divide, "
+	"bounds, alignment, bool, builtin, pointer");

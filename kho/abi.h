@@ -96,13 +96,13 @@ _Static_assert(sizeof(struct kho_kexec_metadata) == 73, "Linux's layout");
 #define KHO_CHOSEN_SCRATCH "linux,kho-scratch"
 
 /* The radix tree, for 4 KiB pages. */
-#define KHO_ORDER0_LOG2 52                  /* 64 - PAGE_SHIFT */
-#define KHO_TABLE_BITS 9                    /* 512 entries per node */
-#define KHO_BITMAP_BITS 15                  /* 4 KiB leaf = 32768 bits */
-#define KHO_TREE_LEVELS 6                   /* 5 table levels + the leaf */
+#define KHO_ORDER0_LOG2 52 /* 64 - PAGE_SHIFT */
+#define KHO_TABLE_BITS 9   /* 512 entries per node */
+#define KHO_BITMAP_BITS 15 /* 4 KiB leaf = 32768 bits */
+#define KHO_TREE_LEVELS 6  /* 5 table levels + the leaf */
 
 struct kho_radix_node {
-	u64 table[1 << KHO_TABLE_BITS];     /* physical addresses, 0 = empty */
+	u64 table[1 << KHO_TABLE_BITS]; /* physical addresses, 0 = empty */
 };
 struct kho_radix_leaf {
 	u64 bitmap[(1 << KHO_BITMAP_BITS) / 64];

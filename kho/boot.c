@@ -74,7 +74,8 @@ int kho_scratch_reserve(u64 size)
 	size = ALIGN_UP(size, MiB(2));
 	base = memblock_alloc_range(size, MiB(2), 0, kho_scratch_limit);
 	if (!base) {
-		pr_err("kho: no room for %llu MiB of scratch below the limit", (unsigned long long)(size >> 20));
+		pr_err("kho: no room for %llu MiB of scratch below the limit",
+		       (unsigned long long)(size >> 20));
 		return -ENOMEM;
 	}
 	kho.scratch[0] = (struct kho_scratch){ base, size };
@@ -83,4 +84,3 @@ int kho_scratch_reserve(u64 size)
 		(unsigned long long)(base + size - 1), (unsigned long long)(size >> 20));
 	return 0;
 }
-

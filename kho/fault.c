@@ -21,9 +21,8 @@ bool kho_fail_armed;
 
 /* The site names, in enum kho_fail_site order; KHO_FAIL_ANY is "any". */
 static const char *const site_names[KHO_FAIL_SITES + 1] = {
-	[KHO_FAIL_RADIX] = "radix",     [KHO_FAIL_VMALLOC] = "vmalloc",
-	[KHO_FAIL_SLAB] = "slab",       [KHO_FAIL_FDT] = "fdt",
-	[KHO_FAIL_SUBTREE] = "subtree", [KHO_FAIL_IMAGE] = "image",
+	[KHO_FAIL_RADIX] = "radix", [KHO_FAIL_VMALLOC] = "vmalloc", [KHO_FAIL_SLAB] = "slab",
+	[KHO_FAIL_FDT] = "fdt",     [KHO_FAIL_SUBTREE] = "subtree", [KHO_FAIL_IMAGE] = "image",
 	[KHO_FAIL_ANY] = "any",
 };
 

@@ -27,13 +27,13 @@ int kho_chosen_write(void *fdt, phys_addr_t kfdt, u64 kfdt_size, phys_addr_t scr
 	return kho_chosen_write_at(fdt, chosen, kfdt, kfdt_size, scratch, scratch_size);
 }
 
-int kho_chosen_write_at(void *fdt, int chosen, phys_addr_t kfdt, u64 kfdt_size,
-			phys_addr_t scratch, u64 scratch_size)
+int kho_chosen_write_at(void *fdt, int chosen, phys_addr_t kfdt, u64 kfdt_size, phys_addr_t scratch,
+			u64 scratch_size)
 {
 	int err = kho_chosen_set_range(fdt, chosen, KHO_CHOSEN_FDT, kfdt, kfdt_size);
 
-	return err ? err : kho_chosen_set_range(fdt, chosen, KHO_CHOSEN_SCRATCH, scratch,
-						 scratch_size);
+	return err ? err
+		   : kho_chosen_set_range(fdt, chosen, KHO_CHOSEN_SCRATCH, scratch, scratch_size);
 }
 
 int kho_handover_fdt(void *buf, int size, const struct kho_handover *h)

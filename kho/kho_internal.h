@@ -56,10 +56,10 @@ struct kho_state {
 	u64 nr_blocks;                /* the blocks those runs hold */
 	struct memblock_region *runs; /* the same memory, merged, by address */
 	u64 nr_runs;
-	struct kho_owned *owned;      /* blocks not any restore's to take */
+	struct kho_owned *owned; /* blocks not any restore's to take */
 	u64 nr_owned;
-	phys_addr_t in_fdt;       /* the root FDT handed over, 0 on a cold boot */
-	const char *version;      /* its compatible: KHO_COMPATIBLE or _V4 */
+	phys_addr_t in_fdt;  /* the root FDT handed over, 0 on a cold boot */
+	const char *version; /* its compatible: KHO_COMPATIBLE or _V4 */
 	/* The kexec count its kexec-metadata said (metadata_in.c), 0 on a cold
 	 * boot; metadata_out.c writes one more. */
 	u32 in_kexec_count;
@@ -110,8 +110,7 @@ bool kho_waiting(phys_addr_t phys, unsigned order);
  * undoes it; kho_restore_owned(..., KHO_OWNER_TAKING, md) then takes it. */
 int kho_take(phys_addr_t phys, unsigned order);
 void kho_untake(phys_addr_t phys, unsigned order);
-struct page *kho_restore_owned(phys_addr_t phys, unsigned order, unsigned owner,
-			       unsigned long md);
+struct page *kho_restore_owned(phys_addr_t phys, unsigned order, unsigned owner, unsigned long md);
 /* subtree.c: write the table into the outgoing root FDT; read a subtree
  * node's preserved-data and blob-size (false unless both are 8 bytes). */
 int kho_subtrees_write(void *fdt);

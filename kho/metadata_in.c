@@ -22,7 +22,8 @@ void kho_metadata_take(void)
 	if (!kho_is_kho_boot())
 		return;
 	if (kho_retrieve_subtree(KHO_METADATA_SUBTREE, &pa, &size) < 0) {
-		pr_info("kho: handed over (%s) by a kernel that left no kexec-metadata", kho.version);
+		pr_info("kho: handed over (%s) by a kernel that left no kexec-metadata",
+			kho.version);
 		return;
 	}
 	if (size < sizeof(m) || size > PAGE_SIZE - (pa & (PAGE_SIZE - 1))) {

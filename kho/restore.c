@@ -44,8 +44,10 @@
 #define KHO_MD_ORDER_BITS memdesc_make(0, 0xff)
 
 static const char *const owner_names[] = {
-	[KHO_OWNER_ANY] = "any restore", [KHO_OWNER_CORE] = "the handover itself",
-	[KHO_OWNER_SLAB] = "the slab records", [KHO_OWNER_TAKING] = "the restore in progress (named twice?)",
+	[KHO_OWNER_ANY] = "any restore",
+	[KHO_OWNER_CORE] = "the handover itself",
+	[KHO_OWNER_SLAB] = "the slab records",
+	[KHO_OWNER_TAKING] = "the restore in progress (named twice?)",
 };
 
 /* A run of blocks at a time (kho_internal.h): order-0 blocks are all
@@ -120,12 +122,14 @@ bool kho_waiting_for(phys_addr_t phys, unsigned order, unsigned owner)
 
 	if (got != (int)order) {
 		pr_err("kho: nothing of order %u waits at 0x%llx (never preserved, or restored "
-		       "already); not restored", order, (unsigned long long)phys);
+		       "already); not restored",
+		       order, (unsigned long long)phys);
 		return false;
 	}
 	if (o != owner) {
 		pr_err("kho: the block at 0x%llx belongs to %s; not restored",
-		       (unsigned long long)phys, o < ARRAY_SIZE(owner_names) ? owner_names[o] : "?");
+		       (unsigned long long)phys,
+		       o < ARRAY_SIZE(owner_names) ? owner_names[o] : "?");
 		return false;
 	}
 	return true;
@@ -135,7 +139,6 @@ bool kho_waiting(phys_addr_t phys, unsigned order)
 {
 	return kho_waiting_for(phys, order, KHO_OWNER_ANY);
 }
-
 
 int kho_take(phys_addr_t phys, unsigned order)
 {
@@ -171,13 +174,12 @@ static bool fits_allocator(phys_addr_t phys, unsigned order, const char *as)
 	if (order <= MAX_ORDER)
 		return true;
 	pr_err("kho: the block at 0x%llx is of order %u, above the page allocator's %u: it "
-	       "cannot come back as %s (kho_restore_pages takes it); not restored", (unsigned long long)phys,
-	       order, MAX_ORDER, as);
+	       "cannot come back as %s (kho_restore_pages takes it); not restored",
+	       (unsigned long long)phys, order, MAX_ORDER, as);
 	return false;
 }
 
-struct page *kho_restore_owned(phys_addr_t phys, unsigned order, unsigned owner,
-			       unsigned long md)
+struct page *kho_restore_owned(phys_addr_t phys, unsigned order, unsigned owner, unsigned long md)
 {
 	u64 pfn = phys >> PAGE_SHIFT;
 
@@ -245,8 +247,8 @@ static __noinline struct page *restore_run(phys_addr_t phys, u64 nr_pages)
 	/* The count is the caller's: bounded by the memmap before any sum. */
 	if (!nr_pages || (phys & (PAGE_SIZE - 1)) || !pfn_valid(pfn) ||
 	    nr_pages > memmap_end_pfn - pfn) {
-		pr_err("kho: no run of %llu preserved pages starts at 0x%llx; not restored", (unsigned long long)nr_pages,
-		       (unsigned long long)phys);
+		pr_err("kho: no run of %llu preserved pages starts at 0x%llx; not restored",
+		       (unsigned long long)nr_pages, (unsigned long long)phys);
 		return NULL;
 	}
 	end = pfn + nr_pages;
@@ -290,7 +292,7 @@ struct page *kho_restore_pages(phys_addr_t phys, u64 nr_pages)
 			return page;
 		}
 	} else if (!(nr_pages & (nr_pages - 1)) && nr_pages && nr_pages <= (1UL << MAX_ORDER) &&
-	    !(phys & ((nr_pages << PAGE_SHIFT) - 1)) && pfn_valid(pfn)) {
+		   !(phys & ((nr_pages << PAGE_SHIFT) - 1)) && pfn_valid(pfn)) {
 		unsigned o = (unsigned)__builtin_ctzll(nr_pages);
 
 		struct page *page = pfn_to_page(pfn);

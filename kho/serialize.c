@@ -103,7 +103,8 @@ int kho_serialize(struct kho_handover *out)
 	if (!err)
 		err = kho_subtrees_write(fdt);
 	if (err) {
-		pr_err("kho: the root FDT cannot be built (%s); the serialized handover is dropped", fdt_strerror(err));
+		pr_err("kho: the root FDT cannot be built (%s); the serialized handover is dropped",
+		       fdt_strerror(err));
 		kho_abort();
 		return -ENOMEM;
 	}

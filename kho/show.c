@@ -62,7 +62,8 @@ static void show_incoming(void)
 	int node, subtrees = 0;
 
 	if (!kho_is_kho_boot()) {
-		console_printf("  received: nothing (a cold boot, or a handover that was refused)\n");
+		console_printf(
+			"  received: nothing (a cold boot, or a handover that was refused)\n");
 		return;
 	}
 	for (u64 i = 0; i < kho.nr_block_runs; i++) {
@@ -78,8 +79,8 @@ static void show_incoming(void)
 	console_printf("    %llu blocks preserved (%llu pages, %llu KiB) in %llu ranges; "
 		       "%llu pages not restored yet\n",
 		       (unsigned long long)kho.nr_blocks, (unsigned long long)pages,
-		       (unsigned long long)(pages << PAGE_SHIFT >> 10), (unsigned long long)kho.nr_runs,
-		       (unsigned long long)kho_unclaimed_pages());
+		       (unsigned long long)(pages << PAGE_SHIFT >> 10),
+		       (unsigned long long)kho.nr_runs, (unsigned long long)kho_unclaimed_pages());
 	show_orders(in_order);
 	fdt = phys_to_virt(kho.in_fdt);
 	fdt_for_each_subnode(node, fdt, 0) {
@@ -88,8 +89,9 @@ static void show_incoming(void)
 
 		if (!kho_subtree_props(fdt, node, &blob, &size))
 			continue;
-		console_printf("    subtree %-20s at 0x%llx, %llu bytes\n", fdt_get_name(fdt, node, NULL),
-			       (unsigned long long)blob, (unsigned long long)size);
+		console_printf("    subtree %-20s at 0x%llx, %llu bytes\n",
+			       fdt_get_name(fdt, node, NULL), (unsigned long long)blob,
+			       (unsigned long long)size);
 		subtrees++;
 	}
 	if (!subtrees)
@@ -104,7 +106,8 @@ static void show_outgoing(void)
 	int subtrees = 0;
 
 	if (kho_radix_walk(kho.tree.root, &w, why, sizeof(why)) < 0) {
-		console_printf("  preserved for the next kernel: the map cannot be read: %s\n", why);
+		console_printf("  preserved for the next kernel: the map cannot be read: %s\n",
+			       why);
 		return;
 	}
 	console_printf("  preserved for the next kernel: %llu blocks (%llu pages, %llu KiB); "
@@ -134,7 +137,8 @@ const void *kho_received_fdt(void)
 void kho_show(void)
 {
 	console_printf("kho: %s; the next handover's root FDT says \"%s\"\n",
-		       kho_is_kho_boot() ? "this boot took a handover" : "this boot took no handover",
+		       kho_is_kho_boot() ? "this boot took a handover"
+					 : "this boot took no handover",
 		       kho_out_compatible());
 	show_incoming();
 	show_outgoing();

@@ -10,8 +10,8 @@
 #include "page.h"
 
 /* Every record, with its chunk: fn returns false to stop. */
-static inline void each_rec(struct kho_slab_chunk *c,
-		     bool (*fn)(struct kho_slab_rec *r, void *arg), void *arg)
+static inline void each_rec(struct kho_slab_chunk *c, bool (*fn)(struct kho_slab_rec *r, void *arg),
+			    void *arg)
 {
 	for (; c; c = c->next ? phys_to_virt(c->next) : NULL) {
 		for (u64 i = 0; i < c->count; i++) {

@@ -19,7 +19,7 @@
 
 /* Incoming: the chain, checked once; claimed records get slot_size 0. */
 static struct kho_slab_chunk *in_first;
-static u64 in_left;  /* records not restored yet */
+static u64 in_left; /* records not restored yet */
 /* The incoming record chain, checked once, at the first restore. */
 static enum { CHAIN_UNREAD, CHAIN_GOOD, CHAIN_REFUSED } in_state;
 
@@ -129,9 +129,10 @@ void *kho_restore_slab(phys_addr_t phys)
 			return NULL;
 	}
 	f.found->slot_size = 0; /* claimed */
-	if (--in_left == 0) { /* the chain has served: free its pages */
+	if (--in_left == 0) {   /* the chain has served: free its pages */
 		for (phys_addr_t pa = virt_to_phys(in_first); pa;) {
-			struct page *cp = kho_restore_owned(pa, 0, KHO_OWNER_SLAB, MEMDESC_PAGES_OF(0));
+			struct page *cp =
+				kho_restore_owned(pa, 0, KHO_OWNER_SLAB, MEMDESC_PAGES_OF(0));
 
 			if (!cp) /* cannot happen: the chain was proven whole */
 				break;

@@ -133,8 +133,8 @@ int kho_unpreserve_slab(void *obj)
 	if (!f.found)
 		return -ENOENT;
 	r = f.found;
-	same = (struct same_slab){ ALIGN_DOWN(r->phys, PAGE_SIZE << r->slab_order),
-				   r->slab_order, 0, 0, false };
+	same = (struct same_slab){ ALIGN_DOWN(r->phys, PAGE_SIZE << r->slab_order), r->slab_order,
+				   0, 0, false };
 	/* Move the chain's last record into the hole (out_last holds one: a
 	 * record was found). */
 	BUG_ON(!out_last->count);
@@ -170,8 +170,8 @@ int kho_slab_serialize(void)
 	each_rec(out_first, count_rec, &n);
 	if (!n) { /* everything was unpreserved: the chain goes too */
 		while (out_first) {
-			struct kho_slab_chunk *next = out_first->next ? phys_to_virt(out_first->next)
-								      : NULL;
+			struct kho_slab_chunk *next =
+				out_first->next ? phys_to_virt(out_first->next) : NULL;
 
 			drop_chunk(out_first);
 			out_first = next;
@@ -181,4 +181,3 @@ int kho_slab_serialize(void)
 	}
 	return kho_add_subtree(KHO_SLAB_SUBTREE, out_first, PAGE_SIZE);
 }
-

@@ -151,7 +151,7 @@ static bool in_ram(phys_addr_t base, u64 size)
  * ranges.
  */
 struct place_cursor {
-	phys_addr_t last; /* the address checked last */
+	phys_addr_t last;  /* the address checked last */
 	int ram, rsv, scr; /* the first range of each list ending after it */
 };
 
@@ -210,8 +210,8 @@ static const char *bad_place(struct place_cursor *c, phys_addr_t base, u64 size,
 /* A page range some structure of the handover owns (rule 17). */
 enum claim_kind { C_FDT, C_SCRATCH, C_NODE, C_BLOB, C_SLAB_CHUNK, C_SLAB, C_IMAGE };
 static const char *const claim_names[] = {
-	"the root FDT", "the scratch array", "radix node", "a subtree blob at",
-	"slab chunk", "the slab", "the image copy",
+	"the root FDT", "the scratch array", "radix node",     "a subtree blob at",
+	"slab chunk",   "the slab",          "the image copy",
 };
 
 struct claim {
@@ -221,24 +221,24 @@ struct claim {
 };
 
 struct scan {
-	u64 nodes, count;             /* radix nodes, preserved blocks */
-	u64 max_nodes;                /* rule 8: the most a map of this RAM needs */
-	struct kho_block_run cur;     /* the run being built; order NO_RUN: none */
+	u64 nodes, count;         /* radix nodes, preserved blocks */
+	u64 max_nodes;            /* rule 8: the most a map of this RAM needs */
+	struct kho_block_run cur; /* the run being built; order NO_RUN: none */
 	/* The walk's table, from scratch before the walk (its size is not
 	 * known until the walk ends, so the scan takes the largest free piece
 	 * of scratch and gives back what is left): block runs from the bottom
 	 * up, nodes from the top down, table <= runs_end <= node_fill <= top. */
 	struct kho_block_run *runs_end;
 	phys_addr_t *node_fill, *top;
-	struct claim *claims;     /* rule 17 */
+	struct claim *claims; /* rule 17 */
 	u64 nr_claims, max_claims;
 	struct kho_slab_rec *recs; /* rule 15: the records, sorted */
 	u64 nr_recs;
 	u64 blocks_bytes, nodes_bytes, ranges_bytes, claims_bytes, recs_bytes; /* from scratch */
-	u64 pages;            /* preserved, in all */
-	bool array_preserved; /* the scratch array: a preserved page (Baton) or in scratch */
+	u64 pages;                 /* preserved, in all */
+	bool array_preserved;      /* the scratch array: a preserved page (Baton) or in scratch */
 	struct place_cursor at[2]; /* where node_ok and block_ok are in the lists */
-	char *why;            /* the caller's buffer for the refusal */
+	char *why;                 /* the caller's buffer for the refusal */
 	size_t why_n;
 };
 
@@ -272,9 +272,10 @@ static int node_ok(phys_addr_t node, void *arg, char *why, size_t n)
 		return err_why(why, n, -EFAULT, "radix node 0x%llx is %s", (unsigned long long)node,
 			       bad);
 	if (s->nodes >= s->max_nodes)
-		return err_why(why, n, -E2BIG, "radix node 0x%llx is one too many for this RAM (a map "
-			       "of it needs at most %llu)", (unsigned long long)node,
-			       (unsigned long long)s->max_nodes);
+		return err_why(why, n, -E2BIG,
+			       "radix node 0x%llx is one too many for this RAM (a map "
+			       "of it needs at most %llu)",
+			       (unsigned long long)node, (unsigned long long)s->max_nodes);
 	if ((char *)s->node_fill - (char *)s->runs_end < (long)sizeof(*s->node_fill))
 		return no_room(why, n);
 	*--s->node_fill = node;
@@ -310,15 +311,18 @@ static int blocks_ok(phys_addr_t pa, unsigned order, u64 bits, void *arg, char *
 	struct scan *s = arg;
 	unsigned shift = PAGE_SHIFT + order;
 	u64 size = 1ULL << shift;
-	unsigned first = (unsigned)__builtin_ctzll(bits), last = 63 - (unsigned)__builtin_clzll(bits);
+	unsigned first = (unsigned)__builtin_ctzll(bits),
+		 last = 63 - (unsigned)__builtin_clzll(bits);
 
-	if (bad_place(&s->at[1], pa + ((u64)first << shift), (u64)(last - first + 1) << shift, size)) {
+	if (bad_place(&s->at[1], pa + ((u64)first << shift), (u64)(last - first + 1) << shift,
+		      size)) {
 		for (u64 b = bits; b; b &= b - 1) {
 			phys_addr_t at = pa + ((u64)__builtin_ctzll(b) << shift);
 			const char *bad = bad_place(&s->at[1], at, size, size);
 
 			if (bad)
-				return err_why(why, n, -EFAULT, "preserved block 0x%llx order %u is %s",
+				return err_why(why, n, -EFAULT,
+					       "preserved block 0x%llx order %u is %s",
 					       (unsigned long long)at, order, bad);
 		}
 	}
@@ -337,7 +341,8 @@ static int blocks_ok(phys_addr_t pa, unsigned order, u64 bits, void *arg, char *
 		/* Keys come in increasing order: orders downwards, each order's
 		 * blocks upwards (index_groups relies on it). */
 		if (s->cur.order != NO_RUN && s->cur.order < order)
-			return err_why(why, n, -EINVAL, "the preserved-memory map is not in key order");
+			return err_why(why, n, -EINVAL,
+				       "the preserved-memory map is not in key order");
 		if (s->cur.order == order && b < s->cur.end)
 			return err_why(why, n, -EEXIST, "the preserved-memory map repeats a block");
 		int err = close_run(s, why, n);
@@ -604,8 +609,9 @@ static int rec_cmp(const void *a, const void *b)
 static void claim(struct scan *s, enum claim_kind kind, phys_addr_t pa, u64 size)
 {
 	if (s->claims && s->nr_claims < s->max_claims)
-		s->claims[s->nr_claims] = (struct claim){
-			pa >> PAGE_SHIFT, (pa + size + PAGE_SIZE - 1) >> PAGE_SHIFT, pa, kind };
+		s->claims[s->nr_claims] =
+			(struct claim){ pa >> PAGE_SHIFT, (pa + size + PAGE_SIZE - 1) >> PAGE_SHIFT,
+					pa, kind };
 	s->nr_claims++;
 }
 
@@ -692,9 +698,10 @@ static int subtrees_check(const void *fdt, struct scan *s)
 			return refuse(s, -EINVAL, "subtree '%s' lacks 8-byte %s and %s", name,
 				      KHO_PROP_SUBTREE_DATA, KHO_PROP_SUBTREE_SIZE);
 		if (!size || blob + size < blob || !covered(blob, size))
-			return refuse(s, -EFAULT, "subtree '%s' blob 0x%llx+0x%llx is out of bounds (not "
-				      "inside preserved memory)", name, (unsigned long long)blob,
-				      (unsigned long long)size);
+			return refuse(s, -EFAULT,
+				      "subtree '%s' blob 0x%llx+0x%llx is out of bounds (not "
+				      "inside preserved memory)",
+				      name, (unsigned long long)blob, (unsigned long long)size);
 		if (strcmp(name, KHO_SLAB_SUBTREE) != 0)
 			claim(s, C_BLOB, blob, size);
 	}
@@ -714,36 +721,43 @@ static int slab_chain_check(const void *fdt, struct scan *s)
 	if (node < 0)
 		return 0;
 	if (!kho_subtree_props(fdt, node, &pa, &size) || size != PAGE_SIZE)
-		return refuse(s, -EBADMSG, "the slab records are damaged: the subtree is not one page");
+		return refuse(s, -EBADMSG,
+			      "the slab records are damaged: the subtree is not one page");
 	for (; pa; pa = ((const struct kho_slab_chunk *)phys_to_virt(pa))->next) {
 		const struct kho_slab_chunk *c;
 
 		if (++chunks > s->count || !find_block(pa, 0))
-			return refuse(s, -EBADMSG, "the slab records are damaged: chunk 0x%llx is not a "
+			return refuse(s, -EBADMSG,
+				      "the slab records are damaged: chunk 0x%llx is not a "
 				      "preserved page, or the chain is longer than the map",
 				      (unsigned long long)pa);
 		c = phys_to_virt(pa);
 		if (c->count > KHO_SLAB_CHUNK_RECS)
-			return refuse(s, -EBADMSG, "the slab records are damaged: chunk 0x%llx counts %llu "
-				      "records", (unsigned long long)pa, (unsigned long long)c->count);
+			return refuse(s, -EBADMSG,
+				      "the slab records are damaged: chunk 0x%llx counts %llu "
+				      "records",
+				      (unsigned long long)pa, (unsigned long long)c->count);
 		claim(s, C_SLAB_CHUNK, pa, PAGE_SIZE);
 		for (u64 i = 0; i < c->count; i++) {
 			const struct kho_slab_rec *r = &c->rec[i];
 			u64 slab_size, base;
 
 			if (r->slab_order > MAX_ORDER) /* before any shift by it */
-				return refuse(s, -EBADMSG, "the slab records are damaged: slab order %u",
+				return refuse(s, -EBADMSG,
+					      "the slab records are damaged: slab order %u",
 					      r->slab_order);
 			slab_size = PAGE_SIZE << r->slab_order;
 			base = ALIGN_DOWN(r->phys, slab_size);
 			if (!r->slot_size || r->slot_size > slab_size ||
 			    (r->phys - base) % r->slot_size ||
 			    r->phys - base + r->slot_size > slab_size)
-				return refuse(s, -EBADMSG, "the slab records are damaged: object 0x%llx of slot "
+				return refuse(s, -EBADMSG,
+					      "the slab records are damaged: object 0x%llx of slot "
 					      "size %u is not a slot of its slab",
 					      (unsigned long long)r->phys, r->slot_size);
 			if (!find_block(base, (int)r->slab_order))
-				return refuse(s, -EBADMSG, "the slab records are damaged: the slab 0x%llx of "
+				return refuse(s, -EBADMSG,
+					      "the slab records are damaged: the slab 0x%llx of "
 					      "order %u is not a preserved block",
 					      (unsigned long long)base, r->slab_order);
 			if (s->recs)
@@ -762,13 +776,16 @@ static int slab_chain_check(const void *fdt, struct scan *s)
 
 		if (p && ALIGN_DOWN(p->phys, PAGE_SIZE << p->slab_order) == base) {
 			if (p->slot_size != r->slot_size || p->slab_order != r->slab_order)
-				return refuse(s, -EBADMSG, "the slab records are damaged: the slab 0x%llx is "
+				return refuse(s, -EBADMSG,
+					      "the slab records are damaged: the slab 0x%llx is "
 					      "recorded with two slot sizes or orders",
 					      (unsigned long long)base);
 			if (r->phys - p->phys < r->slot_size)
-				return refuse(s, -EBADMSG, "the slab records are damaged: object 0x%llx is "
+				return refuse(s, -EBADMSG,
+					      "the slab records are damaged: object 0x%llx is "
 					      "recorded twice or overlaps 0x%llx",
-					      (unsigned long long)r->phys, (unsigned long long)p->phys);
+					      (unsigned long long)r->phys,
+					      (unsigned long long)p->phys);
 			continue;
 		}
 		claim(s, C_SLAB, base, slab_size); /* once per slab */
@@ -789,7 +806,8 @@ static int image_check(const void *boot_fdt, struct scan *s)
 			return 0;
 		}
 	}
-	return refuse(s, -EINVAL, "the image copy 0x%llx+0x%llx is not a preserved block that holds it",
+	return refuse(s, -EINVAL,
+		      "the image copy 0x%llx+0x%llx is not a preserved block that holds it",
 		      (unsigned long long)r.base, (unsigned long long)r.size);
 }
 
@@ -806,8 +824,10 @@ static int owners_check(struct scan *s)
 		if (i && c->first < s->claims[i - 1].end) {
 			const struct claim *p = &s->claims[i - 1];
 
-			return refuse(s, -EEXIST, "page 0x%llx is claimed twice: by %s 0x%llx and by %s "
-				      "0x%llx", (unsigned long long)c->first << PAGE_SHIFT,
+			return refuse(s, -EEXIST,
+				      "page 0x%llx is claimed twice: by %s 0x%llx and by %s "
+				      "0x%llx",
+				      (unsigned long long)c->first << PAGE_SHIFT,
 				      claim_names[p->kind], (unsigned long long)p->pa,
 				      claim_names[c->kind], (unsigned long long)c->pa);
 		}
@@ -855,8 +875,12 @@ static int structures_check(const void *boot_fdt, const void *fdt, struct scan *
 static u64 owner_of(u64 kind)
 {
 	switch (kind) {
-	case C_FDT: case C_SCRATCH: return KHO_OWNER_CORE;
-	case C_SLAB_CHUNK: case C_SLAB: return KHO_OWNER_SLAB;
+	case C_FDT:
+	case C_SCRATCH:
+		return KHO_OWNER_CORE;
+	case C_SLAB_CHUNK:
+	case C_SLAB:
+		return KHO_OWNER_SLAB;
 	}
 	return KHO_OWNER_ANY;
 }
@@ -869,7 +893,8 @@ static int keep_owners(struct scan *s)
 		n += owner_of(s->claims[i].kind) != KHO_OWNER_ANY;
 	kho.owned = scratch_alloc(n * sizeof(*kho.owned));
 	if (n && !kho.owned)
-		return refuse(s, -ENOSPC, "no room in scratch for the owners of the handover's blocks");
+		return refuse(s, -ENOSPC,
+			      "no room in scratch for the owners of the handover's blocks");
 	for (u64 i = 0; i < s->nr_claims; i++) {
 		const struct claim *c = &s->claims[i];
 
@@ -890,7 +915,7 @@ static int keep_owners(struct scan *s)
 #define FW_RESV_MAX 64 /* bootmem's limit: more stopped the boot there */
 
 static int scratch_check(const void *boot_fdt, const struct kho_scratch *areas, u64 n,
-				 struct scan *s)
+			 struct scan *s)
 {
 	static struct bootfdt_resv fw[FW_RESV_MAX];
 	int nfw = bootfdt_reserved(boot_fdt, fw, FW_RESV_MAX);
@@ -913,8 +938,10 @@ static int scratch_check(const void *boot_fdt, const struct kho_scratch *areas, 
 		for (int j = 0; j < nfw; j++)
 			if (!(fw[j].base == rd.base && fw[j].size == rd.size) &&
 			    fw[j].base < a.addr + a.size && a.addr < fw[j].base + fw[j].size)
-				return refuse(s, -EEXIST, "scratch area 0x%llx+0x%llx overlaps memory the "
-					      "firmware reserved", (unsigned long long)a.addr,
+				return refuse(s, -EEXIST,
+					      "scratch area 0x%llx+0x%llx overlaps memory the "
+					      "firmware reserved",
+					      (unsigned long long)a.addr,
 					      (unsigned long long)a.size);
 		if (big < 0 || a.size > kho.scratch[big].size)
 			big = kho.nr_scratch - 1;
@@ -953,7 +980,8 @@ static u64 run_after(u64 i, phys_addr_t pa, bool beyond)
 
 	while (i < hi) {
 		u64 mid = i + (hi - i) / 2;
-		phys_addr_t at = beyond ? kho.runs[mid].base : kho.runs[mid].base + kho.runs[mid].size;
+		phys_addr_t at =
+			beyond ? kho.runs[mid].base : kho.runs[mid].base + kho.runs[mid].size;
 
 		if (beyond ? at < pa : at <= pa)
 			i = mid + 1;
@@ -975,7 +1003,7 @@ static u64 largest_gap(struct room_cursor *c, phys_addr_t b, phys_addr_t e, u64 
 				return 0;
 			i = c->run = run_after(i, b, false);
 			if (i == n || r[i].base >= b + need)
-				return need; /* [b, b + need) is free */
+				return need;                  /* [b, b + need) is free */
 			i = run_after(i, b + need, true) - 1; /* the last run starting below */
 			b = r[i].base + r[i].size;
 			if (b >= e)
@@ -1051,9 +1079,10 @@ static int room_check(struct scan *s)
 
 		best = MAX(best, piece);
 	}
-	return refuse(s, -ENOSPC, "scratch and the preserved blocks leave no room for the memory map (%llu "
-		      "KiB needed, %llu KiB the largest free range)", (unsigned long long)(need >> 10),
-		      (unsigned long long)(best >> 10));
+	return refuse(s, -ENOSPC,
+		      "scratch and the preserved blocks leave no room for the memory map (%llu "
+		      "KiB needed, %llu KiB the largest free range)",
+		      (unsigned long long)(need >> 10), (unsigned long long)(best >> 10));
 }
 
 /* Rule 6's refusal, naming the version met (the root's first compatible
@@ -1069,7 +1098,8 @@ static int unknown_version(const void *fdt, struct scan *s)
 	met[n] = 0;
 	return refuse(s, -EPROTO,
 		      "the KHO root FDT says compatible \"%s\": this kernel reads \"" KHO_COMPATIBLE
-		      "\" and \"" KHO_COMPATIBLE_V4 "\"", c ? met : "(none)");
+		      "\" and \"" KHO_COMPATIBLE_V4 "\"",
+		      c ? met : "(none)");
 }
 
 static int scan(const void *boot_fdt, struct scan *s)
@@ -1084,15 +1114,19 @@ static int scan(const void *boot_fdt, struct scan *s)
 
 	if (!bootfdt_chosen_range(boot_fdt, KHO_CHOSEN_FDT, &fr) ||
 	    !bootfdt_chosen_range(boot_fdt, KHO_CHOSEN_SCRATCH, &sr))
-		return refuse(s, -EINVAL, "/chosen/linux,kho-fdt or linux,kho-scratch is malformed or missing");
+		return refuse(s, -EINVAL,
+			      "/chosen/linux,kho-fdt or linux,kho-scratch is malformed or missing");
 	if ((fr.base & (PAGE_SIZE - 1)) || fr.size < sizeof(struct fdt_header) ||
 	    fr.size > PAGE_SIZE || !in_ram(fr.base, fr.size))
-		return refuse(s, -EFAULT, "the KHO FDT range is misaligned, of a bad size, or outside RAM");
+		return refuse(s, -EFAULT,
+			      "the KHO FDT range is misaligned, of a bad size, or outside RAM");
 	if ((sr.base & 7) || sr.size % sizeof(struct kho_scratch) ||
 	    sr.size > KHO_MAX_SCRATCH * sizeof(struct kho_scratch) || !in_ram(sr.base, sr.size))
-		return refuse(s, -EFAULT, "the scratch array is misaligned, of a bad size, or outside RAM");
+		return refuse(s, -EFAULT,
+			      "the scratch array is misaligned, of a bad size, or outside RAM");
 
-	err = scratch_check(boot_fdt, phys_to_virt(sr.base), sr.size / sizeof(struct kho_scratch), s);
+	err = scratch_check(boot_fdt, phys_to_virt(sr.base), sr.size / sizeof(struct kho_scratch),
+			    s);
 	if (err)
 		return err;
 
@@ -1143,8 +1177,10 @@ static int scan(const void *boot_fdt, struct scan *s)
 		if (!kho.runs)
 			return refuse(s, -ENOSPC, "no room in scratch for the preserved ranges");
 		if (!merge_runs(&m))
-			return refuse(s, -EEXIST, "preserved blocks overlap at 0x%llx (a block starts there "
-				      "before the one below ends at 0x%llx)", (unsigned long long)m.overlap[1],
+			return refuse(s, -EEXIST,
+				      "preserved blocks overlap at 0x%llx (a block starts there "
+				      "before the one below ends at 0x%llx)",
+				      (unsigned long long)m.overlap[1],
 				      (unsigned long long)m.overlap[0]);
 		/* Merging made fewer: the rest goes back. */
 		kho.nr_runs = m.n;
@@ -1158,7 +1194,8 @@ static int scan(const void *boot_fdt, struct scan *s)
 		return refuse(s, -EINVAL, "the KHO root FDT is not itself preserved");
 	s->array_preserved = block_holds(sr.base, sr.size);
 	if (!s->array_preserved && !kho_in_scratch_whole(sr.base, sr.size))
-		return refuse(s, -EINVAL, "the scratch array is neither preserved nor inside scratch");
+		return refuse(s, -EINVAL,
+			      "the scratch array is neither preserved nor inside scratch");
 	err = structures_check(boot_fdt, fdt, s, fr, sr);
 	if (!err)
 		err = room_check(s);
@@ -1236,7 +1273,8 @@ int kho_scan(const void *boot_fdt)
 		if (kho.scratch[i].size)
 			pr_debug("kho: scratch 0x%llx-0x%llx (%llu MiB)",
 				 (unsigned long long)kho.scratch[i].addr,
-				 (unsigned long long)(kho.scratch[i].addr + kho.scratch[i].size - 1),
+				 (unsigned long long)(kho.scratch[i].addr + kho.scratch[i].size -
+						      1),
 				 (unsigned long long)(kho.scratch[i].size >> 20));
 	for (u64 i = 0; i < kho.nr_block_runs; i++) {
 		const struct kho_block_run *r = &kho.blocks[i];

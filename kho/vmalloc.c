@@ -160,12 +160,12 @@ void *kho_restore_vmalloc(const struct kho_vmalloc *v)
 	 * (and Linux's HUGE_VMAP, with an order the allocator can hold), a
 	 * page count that is whole blocks. */
 	if (!(v->flags & KHO_VMALLOC_ALLOC) ||
-	    (v->flags & ~(KHO_VMALLOC_ALLOC | KHO_VMALLOC_HUGE_VMAP)) ||
-	    v->order > MAX_ORDER || (v->order && !(v->flags & KHO_VMALLOC_HUGE_VMAP)) ||
-	    !v->total_pages || (v->total_pages & ((1u << v->order) - 1)) || take_chain(v)) {
+	    (v->flags & ~(KHO_VMALLOC_ALLOC | KHO_VMALLOC_HUGE_VMAP)) || v->order > MAX_ORDER ||
+	    (v->order && !(v->flags & KHO_VMALLOC_HUGE_VMAP)) || !v->total_pages ||
+	    (v->total_pages & ((1u << v->order) - 1)) || take_chain(v)) {
 		pr_err("kho: the vmalloc descriptor (first 0x%llx, %u pages, flags 0x%x, order %u) "
-		       "does not match what was preserved; not restored", (unsigned long long)v->first,
-		       v->total_pages, v->flags, v->order);
+		       "does not match what was preserved; not restored",
+		       (unsigned long long)v->first, v->total_pages, v->flags, v->order);
 		return NULL;
 	}
 	pages = kmalloc((u64)v->total_pages * sizeof(*pages), GFP_KERNEL);

@@ -203,7 +203,8 @@ static int fill(struct ktest_ctx *t, u64 *nblocks, u64 *pages)
 	manifest_page = alloc_pages(__GFP_ZERO, 0);
 	ranges = vmalloc(MAX_RANGES * sizeof(*ranges));
 	if (!index_entries || !manifest_page || !ranges) {
-		ktest_fail(t, "no memory for the index of %llu blocks", (unsigned long long)max_blocks);
+		ktest_fail(t, "no memory for the index of %llu blocks",
+			   (unsigned long long)max_blocks);
 		return -ENOMEM;
 	}
 	while (got < size) {
@@ -268,7 +269,9 @@ KTEST_ON_DEMAND(bench, handover_step)
 	for (u64 i = 0; i < nblocks && !err; i++)
 		err = preserve_entry(index_entries[i]);
 	m = page_address(manifest_page);
-	*m = (struct bench_manifest){ .magic = MAGIC, .shape = shape, .nblocks = nblocks, .pages = pages };
+	*m = (struct bench_manifest){
+		.magic = MAGIC, .shape = shape, .nblocks = nblocks, .pages = pages
+	};
 	if (!err)
 		err = kho_preserve_vmalloc(index_entries, &m->index);
 	if (!err)
@@ -318,9 +321,11 @@ KTEST_ON_DEMAND(bench, handover_restore)
 	}
 	shape = m->shape;
 	index = kho_restore_vmalloc(&m->index);
-	if (!index || m->index.total_pages < (m->nblocks * sizeof(u64) + PAGE_SIZE - 1) / PAGE_SIZE) {
+	if (!index ||
+	    m->index.total_pages < (m->nblocks * sizeof(u64) + PAGE_SIZE - 1) / PAGE_SIZE) {
 		bench_window_close();
-		ktest_fail(t, "the index of %llu blocks did not come back", (unsigned long long)m->nblocks);
+		ktest_fail(t, "the index of %llu blocks did not come back",
+			   (unsigned long long)m->nblocks);
 		return;
 	}
 	if (poke) /* the control: one word of payload stored to, in the window */
@@ -346,7 +351,8 @@ KTEST_ON_DEMAND(bench, handover_restore)
 
 		if (*(u64 *)block_address(e) != (TAG ^ entry_phys(e)) && !(poke && i == 0))
 			bad++;
-		else if (shape != ORDER0 && folio_order(virt_to_folio(block_address(e))) != entry_order(e))
+		else if (shape != ORDER0 &&
+			 folio_order(virt_to_folio(block_address(e))) != entry_order(e))
 			bad++;
 		free_entry(e);
 	}

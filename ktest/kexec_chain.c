@@ -129,8 +129,10 @@ KTEST_ON_DEMAND(kexec, then_step)
 	if (kho_linux_test_preserve(KHO_LINUX_TEST_SET_BYTES) < 0)
 		ktest_fail(t, "the Linux test_kho set could not be preserved");
 	err = kexec_then();
-	ktest_fail(t, "generation %llu could not kexec the kexec.then kernel (%s; the reason is "
-		   "above)", (unsigned long long)kexec_generation(), err_name(err));
+	ktest_fail(t,
+		   "generation %llu could not kexec the kexec.then kernel (%s; the reason is "
+		   "above)",
+		   (unsigned long long)kexec_generation(), err_name(err));
 }
 
 void kexec_chain_step(void)

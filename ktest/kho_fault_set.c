@@ -51,8 +51,10 @@ struct probe_item {
 	struct kho_vmalloc area;
 };
 
-static const struct { u32 kind, n; } plan[] = {
-	{ P_FOLIO, 2 }, { P_PAGES, 1 }, { P_VMALLOC, PROBE_VMALLOC_PAGES },
+static const struct {
+	u32 kind, n;
+} plan[] = {
+	{ P_FOLIO, 2 }, { P_PAGES, 1 },  { P_VMALLOC, PROBE_VMALLOC_PAGES },
 	{ P_SLAB, 64 }, { P_SLAB, 512 }, { P_SLAB, 4096 },
 };
 #define PROBE_ITEMS ARRAY_SIZE(plan)
@@ -186,7 +188,8 @@ int kho_fault_set_fill(u64 generation)
 			memset(&probe, 0, sizeof(probe));
 			return -ENOMEM;
 		}
-		*it = (struct probe_item){ .kind = plan[i].kind, .n = plan[i].n,
+		*it = (struct probe_item){ .kind = plan[i].kind,
+					   .n = plan[i].n,
 					   .seed = xorshift64(&rng) | 1 };
 		it->pa = it->kind == P_VMALLOC ? 0 : virt_to_phys(p);
 		fill(p, item_bytes(it), it->seed);
@@ -252,42 +255,46 @@ static int check_item(u32 i, char *why, size_t n)
 	u64 np;
 
 	if (at >= 0)
-		return err_why(why, n, -EBADMSG, "the %s at %p changed at word %lld", kind_name[it->kind],
-			       addr, (long long)at);
+		return err_why(why, n, -EBADMSG, "the %s at %p changed at word %lld",
+			       kind_name[it->kind], addr, (long long)at);
 	switch (it->kind) {
 	case P_FOLIO:
 		if (folio_order(virt_to_folio(addr)) != it->n)
-			return err_why(why, n, -EBADMSG, "the folio at %p is no folio of order %u", addr,
-				       it->n);
+			return err_why(why, n, -EBADMSG, "the folio at %p is no folio of order %u",
+				       addr, it->n);
 		is_kept = kho_preserved(it->pa, it->n);
 		break;
 	case P_PAGES:
 		if (memdesc_type(virt_to_page(addr)->memdesc) != MEMDESC_PAGES)
-			return err_why(why, n, -EBADMSG, "the page run at %p is no longer allocated pages",
-				       addr);
+			return err_why(why, n, -EBADMSG,
+				       "the page run at %p is no longer allocated pages", addr);
 		is_kept = kho_preserved(it->pa, it->n);
 		break;
 	case P_VMALLOC:
 		if (!vmalloc_area_pages(addr, &pages, &np) || np != it->n)
-			return err_why(why, n, -EBADMSG, "the vmalloc area at %p is not its %u pages", addr,
-				       it->n);
+			return err_why(why, n, -EBADMSG,
+				       "the vmalloc area at %p is not its %u pages", addr, it->n);
 		/* Every page and every chunk preserved, or none (and no chain). */
 		is_kept = it->area.first != 0;
 		for (u64 p = 0; p < np; p++) {
 			if (kho_preserved(page_to_phys(pages[p]), 0) != is_kept)
-				return err_why(why, n, -EBADMSG, "page %llu of the vmalloc area is %s",
-					       (unsigned long long)p, is_kept ? "not preserved" : "preserved");
+				return err_why(why, n, -EBADMSG,
+					       "page %llu of the vmalloc area is %s",
+					       (unsigned long long)p,
+					       is_kept ? "not preserved" : "preserved");
 		}
 		for (phys_addr_t c = it->area.first; c;
 		     c = ((const struct kho_vmalloc_chunk *)phys_to_virt(c))->next) {
 			if (!kho_preserved(c, 0))
-				return err_why(why, n, -EBADMSG, "a chunk page of the vmalloc area is not preserved");
+				return err_why(why, n, -EBADMSG,
+					       "a chunk page of the vmalloc area is not preserved");
 		}
 		break;
 	default:
 		if (!slab_object_info(addr, &info) || info.slot_size != it->n)
-			return err_why(why, n, -EBADMSG, "the %u-byte kmalloc object at %p is not allocated",
-				       it->n, addr);
+			return err_why(why, n, -EBADMSG,
+				       "the %u-byte kmalloc object at %p is not allocated", it->n,
+				       addr);
 		is_kept = kho_slab_preserved(addr);
 		break;
 	}
@@ -308,18 +315,25 @@ int kho_fault_set_check(int attempt_err, u64 generation, char *why, size_t n)
 	if (probe.fired_before)
 		return err_why(why, n, -EINVAL, "kho.fail= fired before the kexec attempt began");
 	if (!kho_fail_fired())
-		return err_why(why, n, -EINVAL, "the attempt failed (%s), but kho.fail= injected nothing",
+		return err_why(why, n, -EINVAL,
+			       "the attempt failed (%s), but kho.fail= injected nothing",
 			       err_name(attempt_err));
 	if (attempt_err != -ENOMEM && attempt_err != -ENOSPC)
-		return err_why(why, n, -EINVAL, "an injected allocation failure ended in %s, not ENOMEM "
-			       "or ENOSPC", err_name(attempt_err));
+		return err_why(why, n, -EINVAL,
+			       "an injected allocation failure ended in %s, not ENOMEM "
+			       "or ENOSPC",
+			       err_name(attempt_err));
 	if (free + own != probe.start)
-		return err_why(why, n, -EINVAL, "pages leaked: %llu free + %llu KHO's own, %llu before "
-			       "the attempt", (unsigned long long)free, (unsigned long long)own,
+		return err_why(why, n, -EINVAL,
+			       "pages leaked: %llu free + %llu KHO's own, %llu before "
+			       "the attempt",
+			       (unsigned long long)free, (unsigned long long)own,
 			       (unsigned long long)probe.start);
 	if (probe.mark_exact && (free != probe.mark_free || own != probe.mark_own))
-		return err_why(why, n, -EINVAL, "the failed call kept %lld pages (%llu free, %llu "
-			       "before it)", (long long)(own - probe.mark_own), (unsigned long long)free,
+		return err_why(why, n, -EINVAL,
+			       "the failed call kept %lld pages (%llu free, %llu "
+			       "before it)",
+			       (long long)(own - probe.mark_own), (unsigned long long)free,
 			       (unsigned long long)probe.mark_free);
 	for (u32 i = 0; i < PROBE_ITEMS; i++) {
 		int err = check_item(i, why, n);
@@ -329,14 +343,15 @@ int kho_fault_set_check(int attempt_err, u64 generation, char *why, size_t n)
 		kept += probe.preserved[i];
 	}
 	if (kho_preserved(page_to_phys(probe.mpage), 0) != (probe.calls > PROBE_ITEMS))
-		return err_why(why, n, -EINVAL, "the manifest page is %spreserved after its call %s",
+		return err_why(why, n, -EINVAL,
+			       "the manifest page is %spreserved after its call %s",
 			       probe.calls > PROBE_ITEMS ? "not " : "",
 			       probe.calls > PROBE_ITEMS ? "succeeded" : "failed or was not made");
 	pr_info("kho-fault: generation %llu: the attempt was called off (%s); %u of %u objects "
 		"preserved before it, all %u intact; %llu pages free + %llu KHO's own, as before "
-		"the attempt", (unsigned long long)generation, err_name(attempt_err), kept,
-		(unsigned)PROBE_ITEMS, (unsigned)PROBE_ITEMS, (unsigned long long)free,
-		(unsigned long long)own);
+		"the attempt",
+		(unsigned long long)generation, err_name(attempt_err), kept, (unsigned)PROBE_ITEMS,
+		(unsigned)PROBE_ITEMS, (unsigned long long)free, (unsigned long long)own);
 	return 0;
 }
 
@@ -371,8 +386,10 @@ static int restore_item(const struct probe_item *it, char *why, size_t n)
 		bytes = addr ? ksize(addr) : it->n;
 		if (bytes != it->n) {
 			kfree(addr);
-			return err_why(why, n, -EBADMSG, "the kmalloc object came back as %llu bytes, "
-				       "not %u", (unsigned long long)bytes, it->n);
+			return err_why(why, n, -EBADMSG,
+				       "the kmalloc object came back as %llu bytes, "
+				       "not %u",
+				       (unsigned long long)bytes, it->n);
 		}
 	}
 	if (!addr)
@@ -396,12 +413,14 @@ int kho_fault_set_restore(u64 generation, char *why, size_t n)
 	if (kho_retrieve_subtree(KHO_FAULT_SUBTREE, &pa, &size) < 0)
 		return err_why(why, n, -ENOENT, "no subtree " KHO_FAULT_SUBTREE);
 	if (size != sizeof(*m) || !(mp = kho_restore_pages(pa, 1)))
-		return err_why(why, n, -ENOENT, "no %zu-byte manifest in the subtree " KHO_FAULT_SUBTREE,
+		return err_why(why, n, -ENOENT,
+			       "no %zu-byte manifest in the subtree " KHO_FAULT_SUBTREE,
 			       sizeof(*m));
 	m = page_address(mp);
 	if (m->magic != PROBE_MAGIC || m->sum != manifest_sum(m) || m->nitems != PROBE_ITEMS ||
 	    m->generation + 1 != generation)
-		err = err_why(why, n, -EBADMSG, "the manifest is damaged or not the last generation's");
+		err = err_why(why, n, -EBADMSG,
+			      "the manifest is damaged or not the last generation's");
 	for (u32 i = 0; i < PROBE_ITEMS && !err; i++)
 		err = restore_item(&m->items[i], why, n);
 	__free_pages(mp, 0);

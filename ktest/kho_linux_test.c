@@ -65,10 +65,12 @@ static int parse(const void *blob, u64 size, struct kho_vmalloc *v, u32 *nr, u32
 
 	if (size < sizeof(struct fdt_header) || size > (1u << 30) ||
 	    fdt_check_full(blob, (size_t)size) != 0)
-		return err_why(why, n, -EBADMSG, "the subtree: the subtree is not a well-formed FDT");
+		return err_why(why, n, -EBADMSG,
+			       "the subtree: the subtree is not a well-formed FDT");
 	if (fdt_node_check_compatible(blob, 0, KHO_LINUX_TEST_COMPAT) != 0)
 		return err_why(why, n, -EBADMSG,
-			       "the subtree: its root is not compatible \"" KHO_LINUX_TEST_COMPAT "\"");
+			       "the subtree: its root is not compatible \"" KHO_LINUX_TEST_COMPAT
+			       "\"");
 	magic = prop(blob, 0, "magic", 4);
 	if (!magic || *magic != KHO_LINUX_TEST_MAGIC)
 		return err_why(why, n, -EBADMSG, "the subtree: no magic 0x4b484f21");
@@ -77,7 +79,8 @@ static int parse(const void *blob, u64 size, struct kho_vmalloc *v, u32 *nr, u32
 	c = data >= 0 ? prop(blob, data, "csum", 4) : NULL;
 	fi = data >= 0 ? prop(blob, data, "folios_info", sizeof(*fi)) : NULL;
 	if (!count || !c || !fi)
-		return err_why(why, n, -EBADMSG, "the subtree: /data lacks nr_folios, csum or "
+		return err_why(why, n, -EBADMSG,
+			       "the subtree: /data lacks nr_folios, csum or "
 			       "folios_info of the right size");
 	memcpy(v, fi, sizeof(*v));
 	*nr = *count;
@@ -127,8 +130,10 @@ int kho_linux_test_take(bool hold, char *why, size_t n)
 		struct folio *f = kho_restore_folio(fpa);
 
 		if (!f || folio_order(f) != order) {
-			err_why(why, n, -ENOENT, "folio %u of %u (0x%llx, order %u) did not restore as "
-				"an order-%u folio", i, nr_folios, (unsigned long long)fpa, order, order);
+			err_why(why, n, -ENOENT,
+				"folio %u of %u (0x%llx, order %u) did not restore as "
+				"an order-%u folio",
+				i, nr_folios, (unsigned long long)fpa, order, order);
 			if (f)
 				folio_put(f);
 			return give_back(i, pages, -ENOENT);
@@ -141,14 +146,16 @@ int kho_linux_test_take(bool hold, char *why, size_t n)
 	if (blob)
 		folio_put(blob);
 	if (got != want) {
-		err_why(why, n, -EBADMSG, "csum_partial over %u folios is 0x%08x, the set says 0x%08x",
-			nr_folios, got, want);
+		err_why(why, n, -EBADMSG,
+			"csum_partial over %u folios is 0x%08x, the set says 0x%08x", nr_folios,
+			got, want);
 		return give_back(nr_folios, pages, -EBADMSG);
 	}
 	csum = want;
 	held_pages = pages;
 	pr_info("kho-linux-test: restored Linux's test_kho set: %u folios, %llu pages, csum 0x%08x "
-		"matches", nr_folios, (unsigned long long)pages, csum);
+		"matches",
+		nr_folios, (unsigned long long)pages, csum);
 	if (hold) {
 		pr_info("kho-linux-test: holding the set, to hand it on at the next kexec");
 	} else {
@@ -225,8 +232,8 @@ static int make_set(u64 want)
 		bytes += folio_size(f);
 	}
 	held_pages = bytes / PAGE_SIZE;
-	pr_info("kho-linux-test: made a test_kho set: %u folios, %llu pages, csum 0x%08x", nr_folios,
-		(unsigned long long)held_pages, csum);
+	pr_info("kho-linux-test: made a test_kho set: %u folios, %llu pages, csum 0x%08x",
+		nr_folios, (unsigned long long)held_pages, csum);
 	return 0;
 }
 
@@ -249,7 +256,8 @@ static int write_subtree(const struct kho_vmalloc *v)
 	err = fdt_create(fdt, (int)size);
 	err |= fdt_finish_reservemap(fdt);
 	err |= fdt_begin_node(fdt, "");
-	err |= fdt_property(fdt, "compatible", KHO_LINUX_TEST_COMPAT, sizeof(KHO_LINUX_TEST_COMPAT));
+	err |= fdt_property(fdt, "compatible", KHO_LINUX_TEST_COMPAT,
+			    sizeof(KHO_LINUX_TEST_COMPAT));
 	err |= fdt_property(fdt, "magic", &magic, sizeof(magic));
 	err |= fdt_begin_node(fdt, "data");
 	err |= fdt_property(fdt, "nr_folios", &nr_folios, sizeof(nr_folios));
@@ -286,7 +294,8 @@ int kho_linux_test_preserve(u64 new_bytes)
 		}
 	}
 	for (u32 i = 0; i < nr_folios && !err; i++) {
-		err = kho_preserve_folio(virt_to_folio(phys_to_virt(info[i] & ~(u64)(PAGE_SIZE - 1))));
+		err = kho_preserve_folio(
+			virt_to_folio(phys_to_virt(info[i] & ~(u64)(PAGE_SIZE - 1))));
 		if (err == -EEXIST) /* a kexec tried before, which did not happen */
 			err = 0;
 	}
@@ -295,7 +304,8 @@ int kho_linux_test_preserve(u64 new_bytes)
 	if (!err)
 		err = write_subtree(&v);
 	if (err) {
-		pr_err("kho-linux-test: could not preserve the test_kho set (%s); none is handed on", err_name(err));
+		pr_err("kho-linux-test: could not preserve the test_kho set (%s); none is handed on",
+		       err_name(err));
 		return err;
 	}
 	pr_info("kho-linux-test: handing on the test_kho set: %u folios, %llu pages, csum 0x%08x",

@@ -66,7 +66,7 @@
 
 #define SOAK_MAGIC 0x4b414f534f544142ULL /* "BATOSOAK" */
 #define SOAK_PAGES_DEFAULT 4096
-#define SOAK_MAX_BLOBS 6	/* subtrees of blobs at once (KHO_MAX_SUBTREES is 16 in all) */
+#define SOAK_MAX_BLOBS 6 /* subtrees of blobs at once (KHO_MAX_SUBTREES is 16 in all) */
 /* New items a generation adds at most, by kind. */
 #define NEW_FOLIOS 12
 #define NEW_RUNS 8
@@ -74,8 +74,8 @@
 #define NEW_OBJECTS 48
 #define NEW_BLOBS 2
 #define SOAK_MAX_NEW (NEW_FOLIOS + NEW_RUNS + NEW_VMALLOCS + NEW_OBJECTS + NEW_BLOBS)
-#define SOAK_HISTORY 4000	/* generations whose set size the record keeps */
-#define SOAK_SERIES 100		/* values the summary's series prints at most */
+#define SOAK_HISTORY 4000 /* generations whose set size the record keeps */
+#define SOAK_SERIES 100   /* values the summary's series prints at most */
 
 static bool soak_on;
 static u64 soak_seed, soak_pages = SOAK_PAGES_DEFAULT;
@@ -111,9 +111,9 @@ struct soak_record {
 	u64 magic;
 	u64 seed;
 	u64 generation;
-	u64 start;			/* the counter at generation 0's check */
-	u64 base_pages, base_objects;	/* generation 0's steady parts */
-	u64 failures;			/* generations whose check failed */
+	u64 start;                    /* the counter at generation 0's check */
+	u64 base_pages, base_objects; /* generation 0's steady parts */
+	u64 failures;                 /* generations whose check failed */
 	u64 min, max, total;
 	u64 n;
 	u32 history[SOAK_HISTORY];
@@ -123,12 +123,12 @@ _Static_assert(sizeof(struct soak_record) <= 4 * 4096, "the record fits an order
 
 static struct soak_record rec;
 static bool have_rec;
-static struct page *rec_in;	/* the record handed over, between restore and check */
+static struct page *rec_in; /* the record handed over, between restore and check */
 
 /* This generation's choices, drawn in kho_soak_stream. */
-static u64 srng;		/* the soak's decisions (the data has kho_test's) */
-static u64 budget;		/* pages the set it hands on may have */
-static u64 keep_pct;		/* % of the items received kept (within the budget) */
+static u64 srng;     /* the soak's decisions (the data has kho_test's) */
+static u64 budget;   /* pages the set it hands on may have */
+static u64 keep_pct; /* % of the items received kept (within the budget) */
 static int blobs_kept;
 
 bool kho_soak_on(void)
@@ -164,8 +164,8 @@ u64 kho_soak_stream(u64 generation)
 	pr_info("kho-soak: generation %llu: kho_test.soak=%llu, stream 0x%llx: "
 		"keeps %llu%% of what it receives, hands on at most %llu pages",
 		(unsigned long long)generation, (unsigned long long)soak_seed,
-		(unsigned long long)stream,
-		(unsigned long long)keep_pct, (unsigned long long)budget);
+		(unsigned long long)stream, (unsigned long long)keep_pct,
+		(unsigned long long)budget);
 	return stream;
 }
 
@@ -199,7 +199,8 @@ void kho_soak_check_record(struct ktest_ctx *t)
 	}
 	if (r->magic != SOAK_MAGIC || r->sum != record_sum(r) || r->seed != soak_seed ||
 	    r->generation + 1 != kexec_generation() || r->n > SOAK_HISTORY) {
-		ktest_fail(t, "kho-soak: generation %llu: the soak record is not the last "
+		ktest_fail(t,
+			   "kho-soak: generation %llu: the soak record is not the last "
 			   "generation's (seed %llu, generation %llu)",
 			   (unsigned long long)kexec_generation(), (unsigned long long)r->seed,
 			   (unsigned long long)r->generation);
@@ -287,7 +288,8 @@ void kho_soak_fill(struct kho_test_held *set, int *n, int max)
 		}
 		if (!kho_test_make(&set[*n], k, param, bytes)) {
 			pr_warn("kho-soak: generation %llu: no memory for a new item; the set stops "
-				"at %d items", (unsigned long long)kexec_generation(), *n);
+				"at %d items",
+				(unsigned long long)kexec_generation(), *n);
 			return;
 		}
 		used += kho_test_item_pages(&set[*n].it);
@@ -335,8 +337,8 @@ static void add_active(const struct kmem_cache_stats *st, void *arg)
 
 static void summary(struct ktest_ctx *t);
 
-void kho_soak_account(struct ktest_ctx *t, const struct kho_test_held *kept, int nkept, int received,
-		      bool last)
+void kho_soak_account(struct ktest_ctx *t, const struct kho_test_held *kept, int nkept,
+		      int received, bool last)
 {
 	u64 gen = kexec_generation(), count[16], objects = 0, steady_pages, steady_objects;
 	u64 waiting = kho_unclaimed_pages(), want_waiting = gen ? 2 : 0;
@@ -351,9 +353,12 @@ void kho_soak_account(struct ktest_ctx *t, const struct kho_test_held *kept, int
 		       kho_linux_test_held_pages() - oldlog_held_pages(); /* the logs grow */
 	steady_objects = objects - s.objects;
 	if (!gen) { /* the cold boot: the baseline */
-		rec = (struct soak_record){ .magic = SOAK_MAGIC, .seed = soak_seed,
-					    .start = arch_counter_read(), .base_pages = steady_pages,
-					    .base_objects = steady_objects, .min = ~0ULL };
+		rec = (struct soak_record){ .magic = SOAK_MAGIC,
+					    .seed = soak_seed,
+					    .start = arch_counter_read(),
+					    .base_pages = steady_pages,
+					    .base_objects = steady_objects,
+					    .min = ~0ULL };
 		have_rec = true;
 	}
 	if (!have_rec) {
@@ -363,20 +368,27 @@ void kho_soak_account(struct ktest_ctx *t, const struct kho_test_held *kept, int
 		return;
 	}
 	if (steady_pages != rec.base_pages)
-		ktest_fail(t, "kho-soak: generation %llu %s %lld pages: steady %llu, generation 0 %llu",
-			   (unsigned long long)gen, steady_pages > rec.base_pages ? "leaked" : "lost track of",
-			   (long long)(steady_pages - rec.base_pages), (unsigned long long)steady_pages,
-			   (unsigned long long)rec.base_pages);
+		ktest_fail(
+			t,
+			"kho-soak: generation %llu %s %lld pages: steady %llu, generation 0 %llu",
+			(unsigned long long)gen,
+			steady_pages > rec.base_pages ? "leaked" : "lost track of",
+			(long long)(steady_pages - rec.base_pages),
+			(unsigned long long)steady_pages, (unsigned long long)rec.base_pages);
 	if (steady_objects != rec.base_objects)
-		ktest_fail(t, "kho-soak: generation %llu %s %lld slab objects: steady %llu, generation 0 %llu",
-			   (unsigned long long)gen,
-			   steady_objects > rec.base_objects ? "leaked" : "lost track of",
-			   (long long)(steady_objects - rec.base_objects),
-			   (unsigned long long)steady_objects, (unsigned long long)rec.base_objects);
+		ktest_fail(
+			t,
+			"kho-soak: generation %llu %s %lld slab objects: steady %llu, generation 0 %llu",
+			(unsigned long long)gen,
+			steady_objects > rec.base_objects ? "leaked" : "lost track of",
+			(long long)(steady_objects - rec.base_objects),
+			(unsigned long long)steady_objects, (unsigned long long)rec.base_objects);
 	if (waiting != want_waiting)
-		ktest_fail(t, "kho-soak: generation %llu: %llu preserved pages wait unrestored, not %llu",
-			   (unsigned long long)gen, (unsigned long long)waiting,
-			   (unsigned long long)want_waiting);
+		ktest_fail(
+			t,
+			"kho-soak: generation %llu: %llu preserved pages wait unrestored, not %llu",
+			(unsigned long long)gen, (unsigned long long)waiting,
+			(unsigned long long)want_waiting);
 	if (t->fail) {
 		rec.failures++;
 		pr_info("kho-soak: generation %llu: FAILED: %s", (unsigned long long)gen, t->fail);
@@ -387,13 +399,14 @@ void kho_soak_account(struct ktest_ctx *t, const struct kho_test_held *kept, int
 			(unsigned long long)gen, received, nkept, (unsigned long long)s.all_pages,
 			received - nkept, (unsigned long long)steady_pages,
 			(unsigned long long)steady_objects, (unsigned long long)count[MEMDESC_SLAB],
-			(unsigned long long)count[MEMDESC_PGTABLE], (unsigned long long)st.free_pages,
-			(unsigned long long)st.managed_pages);
+			(unsigned long long)count[MEMDESC_PGTABLE],
+			(unsigned long long)st.free_pages, (unsigned long long)st.managed_pages);
 	} else {
 		pr_info("kho-soak: generation 0: the baseline: steady %llu pages, %llu objects "
 			"(%llu slab, %llu page-table pages; %llu of %llu free)",
 			(unsigned long long)steady_pages, (unsigned long long)steady_objects,
-			(unsigned long long)count[MEMDESC_SLAB], (unsigned long long)count[MEMDESC_PGTABLE],
+			(unsigned long long)count[MEMDESC_SLAB],
+			(unsigned long long)count[MEMDESC_PGTABLE],
 			(unsigned long long)st.free_pages, (unsigned long long)st.managed_pages);
 	}
 	if (last)
@@ -431,7 +444,8 @@ int kho_soak_preserve(const struct kho_test_held *set, int n)
 				k ? ", " : "", kind_name[k], (unsigned long long)s.items[k],
 				(unsigned long long)s.pages[k], (unsigned long long)s.bytes[k]);
 	pr_info("kho-soak: generation %llu hands on %llu items, %llu pages, %llu bytes (%s); %llu of "
-		"%llu pages free", (unsigned long long)gen, (unsigned long long)s.all_items,
+		"%llu pages free",
+		(unsigned long long)gen, (unsigned long long)s.all_items,
 		(unsigned long long)s.all_pages, (unsigned long long)s.all_bytes, line,
 		(unsigned long long)st.free_pages, (unsigned long long)st.managed_pages);
 	record_size(gen, s.all_pages);
@@ -471,14 +485,16 @@ static void summary(struct ktest_ctx *t)
 
 	us = freq ? (ticks / freq) * 1000000 + (ticks % freq) * 1000000 / freq : 0;
 	pr_info("kho-soak: %llu generations in %llu.%03llu s of guest time: %llu.%01llu generations "
-		"per second", (unsigned long long)gens, (unsigned long long)(us / 1000000),
+		"per second",
+		(unsigned long long)gens, (unsigned long long)(us / 1000000),
 		(unsigned long long)(us / 1000 % 1000),
 		(unsigned long long)(us ? gens * 1000000 / us : 0),
 		(unsigned long long)(us ? gens * 10000000 / us % 10 : 0));
 	memcpy(sorted, rec.history, rec.n * sizeof(*sorted));
 	sort_u32(sorted, rec.n);
 	pr_info("kho-soak: pages handed on per generation: min %llu, median %u, max %llu, mean %llu"
-		"%s", (unsigned long long)rec.min, rec.n ? sorted[rec.n / 2] : 0,
+		"%s",
+		(unsigned long long)rec.min, rec.n ? sorted[rec.n / 2] : 0,
 		(unsigned long long)rec.max, (unsigned long long)(gens ? rec.total / gens : 0),
 		gens > rec.n ? " (the median of the first generations only)" : "");
 	/* The series: every step-th generation's, 20 to a line. */
@@ -488,15 +504,19 @@ static void summary(struct ktest_ctx *t)
 		int len = 0;
 
 		for (int k = 0; k < 20 && g < rec.n; k++, g += step)
-			len += snprintf(line + len, sizeof(line) - (size_t)len, " %u", rec.history[g]);
+			len += snprintf(line + len, sizeof(line) - (size_t)len, " %u",
+					rec.history[g]);
 		pr_info("kho-soak: pages handed on, generation %llu on, every %llu:%s",
 			(unsigned long long)first, (unsigned long long)step, line);
 	}
 	if (!t->fail && !rec.failures)
 		pr_info("kho-soak: chain of %llu generations (seed %llu): every generation verified, "
-			"no leak", (unsigned long long)gens, (unsigned long long)soak_seed);
+			"no leak",
+			(unsigned long long)gens, (unsigned long long)soak_seed);
 	else
-		ktest_fail(t, "kho-soak: %llu of the chain's %llu generations failed their check "
-			   "(seed %llu)", (unsigned long long)rec.failures,
-			   (unsigned long long)gens + 1, (unsigned long long)soak_seed);
+		ktest_fail(t,
+			   "kho-soak: %llu of the chain's %llu generations failed their check "
+			   "(seed %llu)",
+			   (unsigned long long)rec.failures, (unsigned long long)gens + 1,
+			   (unsigned long long)soak_seed);
 }

@@ -202,8 +202,10 @@ static void *restore_item(const struct kho_test_item *it)
 		return f ? folio_address(f) : NULL;
 	case KHO_TEST_BLOB:
 		blob_name(it, name);
-		if (kho_retrieve_subtree(name, &pa, &size) < 0 || pa != it->pa || size != it->bytes) {
-			pr_err("kho-test: the subtree %s does not name its blob; its set is not restored", name);
+		if (kho_retrieve_subtree(name, &pa, &size) < 0 || pa != it->pa ||
+		    size != it->bytes) {
+			pr_err("kho-test: the subtree %s does not name its blob; its set is not restored",
+			       name);
 			return NULL;
 		}
 		__attribute__((fallthrough));
@@ -485,9 +487,11 @@ static void account(struct ktest_ctx *t, bool last)
 		(unsigned long long)kexec_generation(), (unsigned long long)st.free_pages,
 		(unsigned long long)st.managed_pages, (unsigned long long)count[MEMDESC_FOLIO],
 		(unsigned long long)count[MEMDESC_PAGES], (unsigned long long)count[MEMDESC_SLAB],
-		(unsigned long long)count[MEMDESC_PGTABLE], (unsigned long long)kho_unclaimed_pages());
+		(unsigned long long)count[MEMDESC_PGTABLE],
+		(unsigned long long)kho_unclaimed_pages());
 	KT_EXPECT(t, st.free_pages + count[MEMDESC_FOLIO] + count[MEMDESC_PAGES] +
-			     count[MEMDESC_SLAB] + count[MEMDESC_PGTABLE] == st.managed_pages);
+				     count[MEMDESC_SLAB] + count[MEMDESC_PGTABLE] ==
+			     st.managed_pages);
 	if (last) {
 		KT_EXPECT(t, count[MEMDESC_FOLIO] ==
 				     kexec_image_pages() + kho_linux_test_held_pages());

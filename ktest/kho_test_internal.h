@@ -22,11 +22,11 @@
 
 /* What an item is, and what its param says. */
 enum kho_test_kind {
-	KHO_TEST_FOLIO,		/* folio_alloc'd; param = order */
-	KHO_TEST_PAGES,		/* alloc_pages'd; param = order */
-	KHO_TEST_SLAB,		/* kmalloc'd; param = its slot size (ksize) */
-	KHO_TEST_VMALLOC,	/* vmalloc'd; param = its pages */
-	KHO_TEST_BLOB,		/* alloc_pages'd, named by a subtree of its own; param = order */
+	KHO_TEST_FOLIO,   /* folio_alloc'd; param = order */
+	KHO_TEST_PAGES,   /* alloc_pages'd; param = order */
+	KHO_TEST_SLAB,    /* kmalloc'd; param = its slot size (ksize) */
+	KHO_TEST_VMALLOC, /* vmalloc'd; param = its pages */
+	KHO_TEST_BLOB,    /* alloc_pages'd, named by a subtree of its own; param = order */
 	KHO_TEST_KINDS
 };
 
@@ -86,8 +86,8 @@ void kho_soak_fill(struct kho_test_held *set, int *n, int max);
 /* After restore and free (the kept items in kept[0..nkept)): the leak
  * check, this generation's line and, at the end of the chain, the
  * summary. */
-void kho_soak_account(struct ktest_ctx *t, const struct kho_test_held *kept, int nkept, int received,
-		      bool last);
+void kho_soak_account(struct ktest_ctx *t, const struct kho_test_held *kept, int nkept,
+		      int received, bool last);
 /* When the set (set[0..n)) is preserved: record its size, print the line
  * and preserve the record. 0 or the first error. */
 int kho_soak_preserve(const struct kho_test_held *set, int n);

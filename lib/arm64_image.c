@@ -14,8 +14,7 @@
 #define IMAGE_PAGE_4K 1
 #define IMAGE_MAX_SPAN (1ULL << 30)
 
-int arm64_image_check(const void *image, u64 size, u64 *span, u64 *entry_off, char *why,
-		      size_t n)
+int arm64_image_check(const void *image, u64 size, u64 *span, u64 *entry_off, char *why, size_t n)
 {
 	struct arm64_image_header h;
 	u64 page;

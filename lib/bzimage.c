@@ -54,13 +54,15 @@ int bzimage_check(const void *file, u64 size, struct bzimage_layout *l, char *wh
 	if ((u64)(sects + 1) * BP_SECTOR >= size)
 		return err_why(why, n, -EBADMSG, "no protected-mode part after the setup sectors");
 	if (0x202 + (u32)f[0x201] > __builtin_offsetof(struct boot_params, edd_mbr_sig_buffer))
-		return err_why(why, n, -E2BIG, "a setup header longer than boot_params has room for");
+		return err_why(why, n, -E2BIG,
+			       "a setup header longer than boot_params has room for");
 	if (h.kernel_alignment < 0x1000 || (h.kernel_alignment & (h.kernel_alignment - 1)))
 		return err_why(why, n, -EINVAL,
 			       "kernel_alignment is not a power of two of at least 4 KiB");
 	if (h.init_size > MAX_INIT_SIZE || h.init_size < size - (u64)(sects + 1) * BP_SECTOR)
-		return err_why(why, n, -EINVAL,
-			       "init_size does not hold the protected-mode part (or is over 1 GiB)");
+		return err_why(
+			why, n, -EINVAL,
+			"init_size does not hold the protected-mode part (or is over 1 GiB)");
 	*l = (struct bzimage_layout){
 		.setup_size = (u64)(sects + 1) * BP_SECTOR,
 		.pm_size = size - (u64)(sects + 1) * BP_SECTOR,

@@ -13,8 +13,7 @@
 
 #define ALIGN_2M 0x200000ULL
 
-int elf_layout(const void *elf, u64 size, u16 machine, struct elf_layout *out, char *why,
-	       size_t n)
+int elf_layout(const void *elf, u64 size, u16 machine, struct elf_layout *out, char *why, size_t n)
 {
 	const struct elf64_ehdr *eh = elf;
 	const struct elf64_phdr *ph;
@@ -36,13 +35,15 @@ int elf_layout(const void *elf, u64 size, u16 machine, struct elf_layout *out, c
 			continue;
 		if (ph[i].offset > size || ph[i].filesz > size - ph[i].offset ||
 		    ph[i].filesz > ph[i].memsz || ph[i].vaddr + ph[i].memsz < ph[i].vaddr)
-			return err_why(why, n, -ENOEXEC, "a segment lies outside the file or wraps");
+			return err_why(why, n, -ENOEXEC,
+				       "a segment lies outside the file or wraps");
 		vmin = MIN(vmin, ph[i].vaddr);
 		vmax = MAX(vmax, ph[i].vaddr + ph[i].memsz);
 	}
 	if (vmax <= vmin || !IS_ALIGNED(vmin, ALIGN_2M) || eh->entry < vmin || eh->entry >= vmax ||
 	    vmax - vmin > (1ULL << 30))
-		return err_why(why, n, -ENOEXEC, "segments or entry not laid out as a Baton kernel");
+		return err_why(why, n, -ENOEXEC,
+			       "segments or entry not laid out as a Baton kernel");
 	*out = (struct elf_layout){ vmin, vmax - vmin, eh->entry - vmin };
 	return 0;
 }

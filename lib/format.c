@@ -21,8 +21,7 @@ static void put(struct out *o, char c)
 	o->len++;
 }
 
-static void put_padded(struct out *o, const char *s, size_t n, int width,
-		       bool left, char pad)
+static void put_padded(struct out *o, const char *s, size_t n, int width, bool left, char pad)
 {
 	int fill = width > (int)n ? width - (int)n : 0;
 
@@ -132,9 +131,9 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		}
 
 		if (is_signed) {
-			long long s = lng >= 2 ? va_arg(ap, long long)
-				    : lng == 1 ? va_arg(ap, long)
-					       : va_arg(ap, int);
+			long long s = lng >= 2   ? va_arg(ap, long long)
+				      : lng == 1 ? va_arg(ap, long)
+						 : va_arg(ap, int);
 			n = 0;
 			if (s < 0) {
 				tmp[n++] = '-';
@@ -143,9 +142,9 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				v = (unsigned long long)s;
 			}
 		} else {
-			v = lng >= 2 ? va_arg(ap, unsigned long long)
-			  : lng == 1 ? va_arg(ap, unsigned long)
-				     : va_arg(ap, unsigned int);
+			v = lng >= 2   ? va_arg(ap, unsigned long long)
+			    : lng == 1 ? va_arg(ap, unsigned long)
+				       : va_arg(ap, unsigned int);
 			n = 0;
 		}
 		n += utoa(tmp + n, v, base, upper);

@@ -18,7 +18,6 @@
 #include <libfdt.h>
 #include "fdt_read.h"
 
-
 /* Append [base, base + size) as type; what names it in a refusal. */
 static int e820_add(struct boot_params *bp, u64 base, u64 size, u32 type, const char *what,
 		    char *why, size_t n)
@@ -45,13 +44,15 @@ static int e820_add_reg(struct boot_params *bp, const void *fdt, int node, u32 t
 	int ac = fdt_address_cells(fdt, parent), sc = fdt_size_cells(fdt, parent), len;
 	char path[64];
 	const char *name = fdt_get_path(fdt, node, path, sizeof(path)) == 0
-				   ? path : fdt_get_name(fdt, node, NULL);
+				   ? path
+				   : fdt_get_name(fdt, node, NULL);
 	const fdt32_t *reg;
 
 	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
-		return err_why(why, n, -EINVAL,
-			       "%s: #address-cells %d, #size-cells %d: only 1 or 2 of each are read",
-			       name, ac, sc);
+		return err_why(
+			why, n, -EINVAL,
+			"%s: #address-cells %d, #size-cells %d: only 1 or 2 of each are read", name,
+			ac, sc);
 	reg = fdt_getprop(fdt, node, "reg", &len);
 	if (!reg)
 		return 0;
@@ -59,8 +60,8 @@ static int e820_add_reg(struct boot_params *bp, const void *fdt, int node, u32 t
 		return err_why(why, n, -EBADMSG, "%s: reg is %d bytes, not a multiple of %d", name,
 			       len, (ac + sc) * 4);
 	for (int i = 0; i < len / 4; i += ac + sc) {
-		int err = e820_add(bp, fdt_read_cells(reg + i, ac), fdt_read_cells(reg + i + ac, sc), type,
-				   name, why, n);
+		int err = e820_add(bp, fdt_read_cells(reg + i, ac),
+				   fdt_read_cells(reg + i + ac, sc), type, name, why, n);
 
 		if (err)
 			return err;
@@ -123,7 +124,8 @@ static int e820_reserved(struct boot_params *bp, const void *fdt, char *why, siz
 	if (fdt_getprop(fdt, rmem, "ranges", &len) && len != 0)
 		return err_why(why, n, -EINVAL,
 			       "/reserved-memory has a non-empty ranges (%d bytes): its children's "
-			       "addresses would need translating", len);
+			       "addresses would need translating",
+			       len);
 	fdt_for_each_subnode(node, fdt, rmem) {
 		if (!fdt_node_okay(fdt, node))
 			continue;
@@ -150,8 +152,9 @@ static int cmdline(struct boot_params *bp, const void *fdt, int chosen,
 		return err_why(why, n, -EBADMSG, "/chosen/bootargs is not a string");
 	bytes = strlen(args);
 	if (bytes > cl->max)
-		return err_why(why, n, -E2BIG, "/chosen/bootargs is %zu bytes, more than the %u taken",
-			       bytes, cl->max);
+		return err_why(why, n, -E2BIG,
+			       "/chosen/bootargs is %zu bytes, more than the %u taken", bytes,
+			       cl->max);
 	memcpy(cl->buf, args, bytes + 1);
 	bp->hdr.cmd_line_ptr = (u32)cl->pa;
 	bp->ext_cmd_line_ptr = (u32)(cl->pa >> 32);
@@ -162,8 +165,8 @@ static int cmdline(struct boot_params *bp, const void *fdt, int chosen,
 static int rsdp(struct boot_params *bp, const void *fdt, int chosen, char *why, size_t n)
 {
 	int len = 0;
-	const fdt32_t *p = chosen >= 0 ? fdt_getprop(fdt, chosen, BATON_CHOSEN_ACPI_RSDP, &len)
-				       : NULL;
+	const fdt32_t *p =
+		chosen >= 0 ? fdt_getprop(fdt, chosen, BATON_CHOSEN_ACPI_RSDP, &len) : NULL;
 
 	if (p && len != 4 && len != 8)
 		return err_why(why, n, -EBADMSG, "/chosen/%s is %d bytes, not 4 or 8",

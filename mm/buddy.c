@@ -161,8 +161,8 @@ static void list_del(unsigned order, u64 pfn)
 {
 	struct free_node *n = node_of(pfn);
 
-	if (unlikely(!node_ok(order, n->next) || !node_ok(order, n->prev) ||
-		     n->next->prev != n || n->prev->next != n))
+	if (unlikely(!node_ok(order, n->next) || !node_ok(order, n->prev) || n->next->prev != n ||
+		     n->prev->next != n))
 		lists_rebuild(order, pfn, "its list node does not link back to its neighbours");
 	n->prev->next = n->next;
 	n->next->prev = n->prev;
@@ -210,12 +210,13 @@ static bool poison_find(u64 pfn, u64 n, u64 from, u64 to, u64 *at_pfn, u64 *at_o
  * on, so nobody is given it again. Its pages are no longer free. */
 static void poison_spoiled(u64 at, u64 off, u64 pfn, unsigned order)
 {
-	misuse_report(MISUSE_PAGE_POISON,
-		      "buddy: pfn 0x%llx was written after it was freed (byte 0x%llx is 0x%02x, not "
-		      "the poison 0x%02x); the order-%u block at pfn 0x%llx is kept out of use (leaked)",
-		      (unsigned long long)at, (unsigned long long)off,
-		      ((const u8 *)page_address(pfn_to_page(at)))[off], BUDDY_POISON_BYTE, order,
-		      (unsigned long long)pfn);
+	misuse_report(
+		MISUSE_PAGE_POISON,
+		"buddy: pfn 0x%llx was written after it was freed (byte 0x%llx is 0x%02x, not "
+		"the poison 0x%02x); the order-%u block at pfn 0x%llx is kept out of use (leaked)",
+		(unsigned long long)at, (unsigned long long)off,
+		((const u8 *)page_address(pfn_to_page(at)))[off], BUDDY_POISON_BYTE, order,
+		(unsigned long long)pfn);
 	memdesc_set(pfn_to_page(pfn), order, MEMDESC_PAGES_OF(order));
 }
 
@@ -242,7 +243,8 @@ static void free_block(u64 pfn, unsigned order)
 		/* Its node is inside the merged block now: poison over it. */
 		if (md & MEMDESC_POISONED)
 			poison_fill(b, sizeof(struct free_node));
-		pfn_to_page(b)->memdesc = memdesc_make(MEMDESC_FREE_TAIL, 0) | (md & MEMDESC_POISONED);
+		pfn_to_page(b)->memdesc =
+			memdesc_make(MEMDESC_FREE_TAIL, 0) | (md & MEMDESC_POISONED);
 		pfn &= ~(1UL << order); /* the merged block starts at the lower one */
 		order++;
 	}
@@ -265,7 +267,8 @@ again:
 		return NULL;
 
 	if (unlikely(buddy.free[k].next == &buddy.free[k] || !node_ok(k, buddy.free[k].next))) {
-		lists_rebuild(k, pfn_of(buddy.free[k].next), "the list's first node is no free block");
+		lists_rebuild(k, pfn_of(buddy.free[k].next),
+			      "the list's first node is no free block");
 		goto again;
 	}
 	pfn = pfn_of(buddy.free[k].next);
@@ -288,7 +291,8 @@ again:
 	if (unlikely(poison_seen)) {
 		u64 at, off;
 
-		if (poison_find(pfn, 1UL << order, sizeof(struct free_node), PAGE_SIZE, &at, &off)) {
+		if (poison_find(pfn, 1UL << order, sizeof(struct free_node), PAGE_SIZE, &at,
+				&off)) {
 			poison_spoiled(at, off, pfn, order);
 			goto again; /* another block for the caller */
 		}
@@ -376,7 +380,8 @@ struct page *alloc_page_desc(gfp_t gfp, unsigned int order, unsigned long memdes
 static int refuse(enum misuse_kind kind, u64 pfn, unsigned order, const char *why,
 		  const char *stays)
 {
-	misuse_report(kind, "buddy: refused to free pfn 0x%llx order %u: %s; the free is refused, %s",
+	misuse_report(kind,
+		      "buddy: refused to free pfn 0x%llx order %u: %s; the free is refused, %s",
 		      (unsigned long long)pfn, order, why, stays);
 	return -EINVAL;
 }
@@ -393,7 +398,8 @@ int free_page_desc(struct page *page, unsigned int order)
 	    ((uintptr_t)page - (uintptr_t)memmap) % sizeof(struct page) || order > MAX_ORDER) {
 		misuse_report(MISUSE_BUDDY_BAD_FREE,
 			      "buddy: refused to free %p order %u: not a page of the allocator; "
-			      "nothing is freed", (void *)page, order);
+			      "nothing is freed",
+			      (void *)page, order);
 		return -EINVAL;
 	}
 	pfn = page_to_pfn(page);
@@ -425,7 +431,8 @@ int free_page_desc(struct page *page, unsigned int order)
 	if (type == MEMDESC_PAGES && memdesc_data(md) != order)
 		return refuse(MISUSE_BUDDY_BAD_FREE, pfn, order,
 			      "it was allocated with another order (not the head of an "
-			      "allocated block of that order)", LEAKED);
+			      "allocated block of that order)",
+			      LEAKED);
 	if ((type == MEMDESC_FOLIO || type == MEMDESC_SLAB) &&
 	    ((pfn_valid(pfn - 1) && page[-1].memdesc == md) ||
 	     (pfn_valid(pfn + (1UL << order)) && page[1UL << order].memdesc == md)))
@@ -440,8 +447,8 @@ int free_page_desc(struct page *page, unsigned int order)
 
 void buddy_free_pages(struct page *page, unsigned int order)
 {
-	enum memdesc_type t = page && pfn_valid(page_to_pfn(page)) ? memdesc_type(page->memdesc)
-								     : MEMDESC_PAGES;
+	enum memdesc_type t =
+		page && pfn_valid(page_to_pfn(page)) ? memdesc_type(page->memdesc) : MEMDESC_PAGES;
 
 	/* Frees the checks below explain best go to free_page_desc. */
 	if (t != MEMDESC_PAGES && t != MEMDESC_FREE && t != MEMDESC_FREE_TAIL &&
@@ -459,7 +466,8 @@ static void add_range(u64 start, u64 end)
 	while (start < end) {
 		unsigned order = MAX_ORDER;
 
-		while (order > 0 && ((start & ((1UL << order) - 1)) || start + (1UL << order) > end))
+		while (order > 0 &&
+		       ((start & ((1UL << order) - 1)) || start + (1UL << order) > end))
 			order--;
 		free_block(start, order);
 		buddy_managed_pages += 1UL << order;
@@ -515,7 +523,7 @@ void buddy_dump(void)
 		n += snprintf(line + n, sizeof(line) - n, " %d:%llu", k,
 			      (unsigned long long)buddy.nr_free[k]);
 	pr_debug("buddy: free blocks by order:%s; %u order-0 pages in the per-CPU cache", line,
-		buddy_pcp.count);
+		 buddy_pcp.count);
 	pr_info("buddy: %llu of %llu pages free (%llu MiB of %llu MiB)",
 		(unsigned long long)(buddy.free_pages + buddy_pcp.count),
 		(unsigned long long)buddy_managed_pages,
@@ -559,15 +567,18 @@ static int pcp_verify(char *why, size_t n)
 		if ((uintptr_t)page - (uintptr_t)memmap >=
 			    (memmap_end_pfn - memmap_start_pfn) * sizeof(struct page) ||
 		    ((uintptr_t)page - (uintptr_t)memmap) % sizeof(struct page))
-			err = err_why(why, n, -EINVAL, "buddy: per-CPU cache slot %u holds %p, not a page",
-				      i, (void *)page);
+			err = err_why(why, n, -EINVAL,
+				      "buddy: per-CPU cache slot %u holds %p, not a page", i,
+				      (void *)page);
 		else if (page->memdesc == seen)
-			err = err_why(why, n, -EINVAL, "buddy: pfn 0x%llx is in the per-CPU cache twice",
+			err = err_why(why, n, -EINVAL,
+				      "buddy: pfn 0x%llx is in the per-CPU cache twice",
 				      (unsigned long long)page_to_pfn(page));
 		else if (page->memdesc != BUDDY_PCP_WORD)
-			err = err_why(why, n, -EINVAL,
-				      "buddy: pfn 0x%llx in the per-CPU cache is not marked cached (0x%lx)",
-				      (unsigned long long)page_to_pfn(page), page->memdesc);
+			err = err_why(
+				why, n, -EINVAL,
+				"buddy: pfn 0x%llx in the per-CPU cache is not marked cached (0x%lx)",
+				(unsigned long long)page_to_pfn(page), page->memdesc);
 		else
 			page->memdesc = seen;
 		marked = err ? marked : i + 1;
@@ -586,9 +597,10 @@ static int poison_verify(u64 pfn, unsigned k, char *why, size_t n)
 
 	if (!poison_find(pfn, 1UL << k, sizeof(struct free_node), PAGE_SIZE, &at, &off))
 		return 0;
-	return err_why(why, n, -EINVAL, "buddy: free pfn 0x%llx (block 0x%llx order %u) was written "
-		       "after free: byte 0x%llx is 0x%02x", (unsigned long long)at,
-		       (unsigned long long)pfn, k, (unsigned long long)off,
+	return err_why(why, n, -EINVAL,
+		       "buddy: free pfn 0x%llx (block 0x%llx order %u) was written "
+		       "after free: byte 0x%llx is 0x%02x",
+		       (unsigned long long)at, (unsigned long long)pfn, k, (unsigned long long)off,
 		       ((const u8 *)page_address(pfn_to_page(at)))[off]);
 }
 
@@ -607,9 +619,10 @@ int buddy_verify(char *why, size_t n)
 
 			/* Each pointer is checked before it is followed. */
 			if (!node_ok(k, node) || node->prev != prev)
-				return err_why(why, n, -EINVAL,
-					       "buddy: free list %u broken at pfn 0x%llx (its node %u)",
-					       k, (unsigned long long)pfn, (unsigned)count);
+				return err_why(
+					why, n, -EINVAL,
+					"buddy: free list %u broken at pfn 0x%llx (its node %u)", k,
+					(unsigned long long)pfn, (unsigned)count);
 			if (++count > buddy_managed_pages)
 				return err_why(why, n, -EINVAL, "buddy: free list %u loops", k);
 			for (u64 i = 1; i < (1UL << k); i++) {
@@ -621,20 +634,25 @@ int buddy_verify(char *why, size_t n)
 						       (unsigned long long)(pfn + i),
 						       (unsigned long long)pfn, k);
 			}
-			if (k < MAX_ORDER && pfn_valid(b) && is_free_head(pfn_to_page(b)->memdesc, k))
-				return err_why(why, n, -EINVAL,
-					       "buddy: buddies 0x%llx and 0x%llx of order %u both free, "
-					       "unmerged", (unsigned long long)pfn,
-					       (unsigned long long)b, k);
+			if (k < MAX_ORDER && pfn_valid(b) &&
+			    is_free_head(pfn_to_page(b)->memdesc, k))
+				return err_why(
+					why, n, -EINVAL,
+					"buddy: buddies 0x%llx and 0x%llx of order %u both free, "
+					"unmerged",
+					(unsigned long long)pfn, (unsigned long long)b, k);
 			err = poison_seen ? poison_verify(pfn, k, why, n) : 0;
 			if (err)
 				return err;
 		}
 		if (buddy.free[k].prev != prev)
-			return err_why(why, n, -EINVAL, "buddy: free list %u's last node is not its tail", k);
+			return err_why(why, n, -EINVAL,
+				       "buddy: free list %u's last node is not its tail", k);
 		if (count != buddy.nr_free[k])
-			return err_why(why, n, -EINVAL, "buddy: free list %u has %llu blocks, counted %llu",
-				       k, (unsigned long long)count, (unsigned long long)buddy.nr_free[k]);
+			return err_why(why, n, -EINVAL,
+				       "buddy: free list %u has %llu blocks, counted %llu", k,
+				       (unsigned long long)count,
+				       (unsigned long long)buddy.nr_free[k]);
 		pages += count << k;
 	}
 	if (pages != buddy.free_pages)

@@ -72,7 +72,8 @@ static __noinline void put_refused(const struct folio *f)
 		misuse_report(MISUSE_FOLIO_REFCOUNT,
 			      "folio: refcount underflow: folio_put of %p, which is no live folio "
 			      "(put after its last reference was dropped, or not a folio); the put "
-			      "is ignored", (const void *)f);
+			      "is ignored",
+			      (const void *)f);
 	else
 		misuse_report(MISUSE_FOLIO_REFCOUNT,
 			      "folio: refcount underflow: folio_put of folio %p (pfn 0x%llx order "

@@ -26,7 +26,7 @@
 
 static const u32 class_size[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096 };
 static const char *const class_name[] = {
-	"kmalloc-8", "kmalloc-16", "kmalloc-32", "kmalloc-64", "kmalloc-96", "kmalloc-128",
+	"kmalloc-8",   "kmalloc-16",  "kmalloc-32",  "kmalloc-64", "kmalloc-96", "kmalloc-128",
 	"kmalloc-192", "kmalloc-256", "kmalloc-512", "kmalloc-1k", "kmalloc-2k", "kmalloc-4k",
 };
 static struct kmem_cache *classes[ARRAY_SIZE(class_size)];
@@ -85,7 +85,8 @@ void *kmalloc_slow(size_t size, gfp_t gfp)
 	if (size <= KMALLOC_SMALL_MAX)
 		return kmem_cache_alloc(kmalloc_small[(size - 1) / 8], gfp);
 	if (size <= KMALLOC_MAX_CACHE_SIZE) /* 257..4096: a power of two */
-		return kmem_cache_alloc(classes[FIRST_LARGE_CLASS + (63 - __builtin_clzl(size - 1)) -
+		return kmem_cache_alloc(classes[FIRST_LARGE_CLASS +
+						(63 - __builtin_clzl(size - 1)) -
 						(63 - __builtin_clzl(KMALLOC_SMALL_MAX))],
 					gfp);
 	while ((PAGE_SIZE << order) < size) {

@@ -295,13 +295,14 @@ void memblock_dump(void)
 
 	for (int i = 0; i < memblock.memory.cnt; i++)
 		pr_debug("memblock: ram      0x%016llx-0x%016llx",
-			(unsigned long long)memblock.memory.r[i].base,
-			(unsigned long long)(memblock.memory.r[i].base + memblock.memory.r[i].size - 1));
+			 (unsigned long long)memblock.memory.r[i].base,
+			 (unsigned long long)(memblock.memory.r[i].base +
+					      memblock.memory.r[i].size - 1));
 	for (int i = 0; i < memblock.reserved.cnt; i++)
 		pr_debug("memblock: reserved 0x%016llx-0x%016llx",
-			(unsigned long long)memblock.reserved.r[i].base,
-			(unsigned long long)(memblock.reserved.r[i].base +
-					     memblock.reserved.r[i].size - 1));
+			 (unsigned long long)memblock.reserved.r[i].base,
+			 (unsigned long long)(memblock.reserved.r[i].base +
+					      memblock.reserved.r[i].size - 1));
 	while (memblock_next_free(&cursor, &base, &size))
 		free += size;
 	pr_info("memblock: %llu KiB RAM in %d range%s, %llu KiB reserved in %d, %llu KiB free",

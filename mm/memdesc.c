@@ -33,8 +33,9 @@ u64 memdesc_memmap_bytes(void)
 {
 	u64 first, last;
 
-	return memmap_span(&first, &last) ? ALIGN_UP((last - first) * sizeof(struct page), PAGE_SIZE)
-					  : 0;
+	return memmap_span(&first, &last)
+		       ? ALIGN_UP((last - first) * sizeof(struct page), PAGE_SIZE)
+		       : 0;
 }
 
 int memdesc_init(void)
@@ -47,7 +48,8 @@ int memdesc_init(void)
 	bytes = memdesc_memmap_bytes();
 	pa = memblock_alloc(bytes, PAGE_SIZE);
 	if (!pa) {
-		pr_err("memdesc: no room for a %llu KiB memmap in free memory; the page allocator cannot start", (unsigned long long)(bytes >> 10));
+		pr_err("memdesc: no room for a %llu KiB memmap in free memory; the page allocator cannot start",
+		       (unsigned long long)(bytes >> 10));
 		return -ENOMEM;
 	}
 	memmap = phys_to_virt(pa);

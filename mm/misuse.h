@@ -23,27 +23,27 @@
 #include "types.h"
 
 enum misuse_kind {
-	MISUSE_BUDDY_DOUBLE_FREE,  /* a free of a block that is free already */
-	MISUSE_BUDDY_BAD_FREE,     /* not the head of an allocated block of that order */
-	MISUSE_BUDDY_NOT_OURS,     /* a free of reserved or KHO-preserved memory */
-	MISUSE_BUDDY_LIST,         /* a free block's list node overwritten */
-	MISUSE_PAGE_POISON,        /* a poisoned free page written after free */
-	MISUSE_FOLIO_REFCOUNT,     /* folio_put with no reference left */
-	MISUSE_SLAB_BAD_FREE,      /* double free, not an object, wrong cache */
-	MISUSE_SLAB_FREELIST,      /* a free object's freelist word, or a slab's freelist, overwritten */
-	MISUSE_SLAB_MAGAZINE,      /* an object waiting in a magazine or the free queue written over */
-	MISUSE_SLAB_POISON,        /* a poisoned free object written after free */
-	MISUSE_VMALLOC_BAD_FREE,   /* vfree of no area's start */
+	MISUSE_BUDDY_DOUBLE_FREE, /* a free of a block that is free already */
+	MISUSE_BUDDY_BAD_FREE,    /* not the head of an allocated block of that order */
+	MISUSE_BUDDY_NOT_OURS,    /* a free of reserved or KHO-preserved memory */
+	MISUSE_BUDDY_LIST,        /* a free block's list node overwritten */
+	MISUSE_PAGE_POISON,       /* a poisoned free page written after free */
+	MISUSE_FOLIO_REFCOUNT,    /* folio_put with no reference left */
+	MISUSE_SLAB_BAD_FREE,     /* double free, not an object, wrong cache */
+	MISUSE_SLAB_FREELIST, /* a free object's freelist word, or a slab's freelist, overwritten */
+	MISUSE_SLAB_MAGAZINE, /* an object waiting in a magazine or the free queue written over */
+	MISUSE_SLAB_POISON,   /* a poisoned free object written after free */
+	MISUSE_VMALLOC_BAD_FREE, /* vfree of no area's start */
 	MISUSE_KINDS
 };
 
 /* Reports of each kind since buddy_init. */
 extern u64 misuse_count[MISUSE_KINDS];
 
-#define misuse_report(kind, ...)                                            \
-	do {                                                                \
-		misuse_count[kind]++;                                       \
-		pr_err(__VA_ARGS__);                                        \
+#define misuse_report(kind, ...)      \
+	do {                          \
+		misuse_count[kind]++; \
+		pr_err(__VA_ARGS__);  \
 	} while (0)
 
 /* All reports since buddy_init. */

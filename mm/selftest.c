@@ -52,10 +52,11 @@ KTEST(buddy, every_order_and_back)
 		KT_EXPECT(t, page_to_pfn(p[k]) % (1UL << k) == 0);
 		/* Never the kernel's or the boot FDT's memory. */
 		KT_EXPECT(t, page_to_phys(p[k]) + (PAGE_SIZE << k) <= arch_image_phys_base() ||
-			     page_to_phys(p[k]) >= arch_image_phys_base() +
-						   kernel_image_size());
+				     page_to_phys(p[k]) >=
+					     arch_image_phys_base() + kernel_image_size());
 		KT_EXPECT(t, page_to_phys(p[k]) + (PAGE_SIZE << k) <= virt_to_phys(t->fdt) ||
-			     page_to_phys(p[k]) >= virt_to_phys(t->fdt) + fdt_totalsize(t->fdt));
+				     page_to_phys(p[k]) >=
+					     virt_to_phys(t->fdt) + fdt_totalsize(t->fdt));
 		memset(page_address(p[k]), 0xa5, PAGE_SIZE << k);
 	}
 	KT_EXPECT(t, free_page_desc(p[0], 1) == -EINVAL); /* wrong order: refused */
@@ -117,8 +118,8 @@ KTEST(vmalloc, map_alias_guard)
 		struct page *pg = vmalloc_to_page(p + i * PAGE_SIZE);
 
 		KT_EXPECT(t, pg && ((u8 *)page_address(pg))[100] == 0x6b);
-		KT_EXPECT(t, arch_kernel_page_phys((unsigned long)p + i * PAGE_SIZE, &pa) &&
-			     pg && pa == page_to_phys(pg));
+		KT_EXPECT(t, arch_kernel_page_phys((unsigned long)p + i * PAGE_SIZE, &pa) && pg &&
+				     pa == page_to_phys(pg));
 	}
 	KT_EXPECT(t, !arch_kernel_page_phys((unsigned long)p + 3 * PAGE_SIZE, &pa));
 	vfree(p);
@@ -312,7 +313,7 @@ KTEST(slab, misuse_caught)
 		folio_put(f);
 	}
 	KT_EXPECT(t, misuse_count[MISUSE_FOLIO_REFCOUNT] == before[MISUSE_FOLIO_REFCOUNT] + 2);
-	KT_EXPECT(t, kmem_cache_destroy(c) == 0); /* every object back */
+	KT_EXPECT(t, kmem_cache_destroy(c) == 0);  /* every object back */
 	KT_EXPECT(t, misuse_total() == total + 5); /* and nothing else reported */
 	KT_CHECKERS_PASS(t);
 }
@@ -338,19 +339,20 @@ KTEST(buddy, misuse_caught)
 	KT_EXPECT(t, p != NULL);
 	if (!p)
 		return;
-	KT_EXPECT(t, free_page_desc(p + 1, 0) == -EINVAL);  /* inside the block */
-	KT_EXPECT(t, free_page_desc(p, 3) == -EINVAL);      /* more than the block */
+	KT_EXPECT(t, free_page_desc(p + 1, 0) == -EINVAL); /* inside the block */
+	KT_EXPECT(t, free_page_desc(p, 3) == -EINVAL);     /* more than the block */
 	md = p->memdesc;
 	memdesc_set(p, 2, memdesc_make(MEMDESC_PRESERVED, 0));
-	KT_EXPECT(t, free_page_desc(p, 2) == -EINVAL);      /* as KHO leaves it */
+	KT_EXPECT(t, free_page_desc(p, 2) == -EINVAL); /* as KHO leaves it */
 	memdesc_set(p, 2, memdesc_make(MEMDESC_RESERVED, 0));
-	__free_pages(p, 2);                                  /* as firmware's */
+	__free_pages(p, 2); /* as firmware's */
 	memdesc_set(p, 2, md);
 	__free_pages(p, 2);
-	__free_pages(p, 2);                                  /* twice */
+	__free_pages(p, 2); /* twice */
 	KT_EXPECT(t, misuse_count[MISUSE_BUDDY_BAD_FREE] == before[MISUSE_BUDDY_BAD_FREE] + 2);
 	KT_EXPECT(t, misuse_count[MISUSE_BUDDY_NOT_OURS] == before[MISUSE_BUDDY_NOT_OURS] + 2);
-	KT_EXPECT(t, misuse_count[MISUSE_BUDDY_DOUBLE_FREE] == before[MISUSE_BUDDY_DOUBLE_FREE] + 1);
+	KT_EXPECT(t,
+		  misuse_count[MISUSE_BUDDY_DOUBLE_FREE] == before[MISUSE_BUDDY_DOUBLE_FREE] + 1);
 	KT_CHECKERS_PASS(t);
 
 	/* A free block alone on its list (its buddy taken), its node zeroed. */
@@ -379,7 +381,8 @@ KTEST(buddy, misuse_caught)
 	if (a && b) {
 		__free_pages(a, 0);
 		((u8 *)page_address(a))[0x800] = 0;
-		for (n = 0; n < 64 && misuse_count[MISUSE_PAGE_POISON] == before[MISUSE_PAGE_POISON];
+		for (n = 0;
+		     n < 64 && misuse_count[MISUSE_PAGE_POISON] == before[MISUSE_PAGE_POISON];
 		     n++) {
 			got[n] = alloc_pages(GFP_KERNEL, 0);
 			KT_EXPECT(t, got[n] && got[n] != a);

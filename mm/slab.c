@@ -338,10 +338,11 @@ static u32 slab_take(struct kmem_cache *c, gfp_t gfp, void **out, u32 want)
 		}
 		obj = s->freelist;
 		if (unlikely(!slot_is_free(s, obj, &i))) {
-			misuse_report(MISUSE_SLAB_FREELIST,
-				      "slab: cache %s: the freelist of slab 0x%llx names %p, no free "
-				      "object of it; the freelist is rebuilt from the slab's bitmap",
-				      c->name, (unsigned long long)slab_phys(s), obj);
+			misuse_report(
+				MISUSE_SLAB_FREELIST,
+				"slab: cache %s: the freelist of slab 0x%llx names %p, no free "
+				"object of it; the freelist is rebuilt from the slab's bitmap",
+				c->name, (unsigned long long)slab_phys(s), obj);
 			init_freelist(s);
 			continue;
 		}
@@ -350,13 +351,14 @@ static u32 slab_take(struct kmem_cache *c, gfp_t gfp, void **out, u32 want)
 
 			next = fl_get(obj);
 			if (unlikely(next && (next == obj || !slot_is_free(s, next, &j)))) {
-				misuse_report(MISUSE_SLAB_FREELIST,
-					      "slab: cache %s: free object %p has its freelist word "
-					      "overwritten (0x%llx names %p, no free object of slab "
-					      "0x%llx); the object is kept out of use (leaked) and the "
-					      "freelist rebuilt from the slab's bitmap", c->name, obj,
-					      (unsigned long long)*(u64 *)obj, next,
-					      (unsigned long long)slab_phys(s));
+				misuse_report(
+					MISUSE_SLAB_FREELIST,
+					"slab: cache %s: free object %p has its freelist word "
+					"overwritten (0x%llx names %p, no free object of slab "
+					"0x%llx); the object is kept out of use (leaked) and the "
+					"freelist rebuilt from the slab's bitmap",
+					c->name, obj, (unsigned long long)*(u64 *)obj, next,
+					(unsigned long long)slab_phys(s));
 				broken = true;
 			}
 			s->used[i / 64] |= 1UL << (i % 64);
@@ -364,11 +366,13 @@ static u32 slab_take(struct kmem_cache *c, gfp_t gfp, void **out, u32 want)
 			if (broken)
 				break;
 			if (poison_on && unlikely((bad = poison_broken(c, obj)) != NULL))
-				misuse_report(MISUSE_SLAB_POISON,
-					      "slab: cache %s: object %p was written after free (byte "
-					      "+0x%x is 0x%02x, not the poison 0x%02x); it is kept out of "
-					      "use (leaked) and another is handed out", c->name, obj,
-					      (unsigned)(bad - (const u8 *)obj), *bad, SLAB_POISON_BYTE);
+				misuse_report(
+					MISUSE_SLAB_POISON,
+					"slab: cache %s: object %p was written after free (byte "
+					"+0x%x is 0x%02x, not the poison 0x%02x); it is kept out of "
+					"use (leaked) and another is handed out",
+					c->name, obj, (unsigned)(bad - (const u8 *)obj), *bad,
+					SLAB_POISON_BYTE);
 			else
 				out[got++] = obj;
 			if (!next || got == want)
@@ -405,7 +409,8 @@ void *slab_alloc(struct kmem_cache *c, gfp_t gfp)
 			return kmem_cache_alloc(c, gfp);
 	}
 	if (c->mag_cap) {
-		u32 n = slab_take(c, gfp & ~__GFP_ZERO, c->mag, MIN(c->mag_cap, (u32)SLAB_MAG_BATCH));
+		u32 n = slab_take(c, gfp & ~__GFP_ZERO, c->mag,
+				  MIN(c->mag_cap, (u32)SLAB_MAG_BATCH));
 
 		for (u32 k = 0; k < n; k++)
 			*(u64 *)c->mag[k] = SLAB_MAG_POISON ^ (u64)(uintptr_t)c->mag[k];
@@ -426,8 +431,8 @@ void *slab_alloc_spoiled(struct kmem_cache *c, void *obj, gfp_t gfp)
 	misuse_report(MISUSE_SLAB_MAGAZINE,
 		      "slab: cache %s: object %p, free in the magazine, was written after free "
 		      "(its first word is 0x%llx, not its free mark); it is kept out of use "
-		      "(leaked) and another is handed out", c->name, obj,
-		      (unsigned long long)*(u64 *)obj);
+		      "(leaked) and another is handed out",
+		      c->name, obj, (unsigned long long)*(u64 *)obj);
 	return kmem_cache_alloc(c, gfp);
 }
 
@@ -458,8 +463,8 @@ static struct slab *slab_of(const void *obj, const char *who, u32 *index)
 	}
 	if (!slot_used(s, i) || has_free_mark(obj)) {
 		misuse_report(MISUSE_SLAB_BAD_FREE,
-			      "%s: %p of cache %s is free already (double free?); ignored", who, obj,
-			      s->cache->name);
+			      "%s: %p of cache %s is free already (double free?); ignored", who,
+			      obj, s->cache->name);
 		return NULL;
 	}
 	*index = i;
@@ -496,7 +501,8 @@ static void spoiled_free(const struct kmem_cache *c, const void *obj, const char
 {
 	misuse_report(MISUSE_SLAB_MAGAZINE,
 		      "slab: cache %s: object %p, free in the %s, was written after free (or is no "
-		      "object of the cache); it is kept out of use (leaked)", c->name, obj, where);
+		      "object of the cache); it is kept out of use (leaked)",
+		      c->name, obj, where);
 }
 
 /* Is obj, taken from a magazine or the free queue, a slab object of c
@@ -655,9 +661,13 @@ void kmem_cache_for_each(void (*fn)(const struct kmem_cache_stats *st, void *arg
 	slab_freeq_drain(); /* so that each cache's count is its own */
 	for (struct kmem_cache *c = all_caches; c; c = c->next) {
 		struct kmem_cache_stats st = {
-			.name = c->name, .object_size = c->object_size, .slot_size = c->size,
-			.objects_per_slab = c->objects, .slab_order = c->order,
-			.slabs = c->nr_slabs, .active_objects = c->slab_objects - c->mag_n,
+			.name = c->name,
+			.object_size = c->object_size,
+			.slot_size = c->size,
+			.objects_per_slab = c->objects,
+			.slab_order = c->order,
+			.slabs = c->nr_slabs,
+			.active_objects = c->slab_objects - c->mag_n,
 			.total_objects = c->nr_slabs * (c->objects - own_slots(c)),
 		};
 		fn(&st, arg);
@@ -827,66 +837,84 @@ static int check_slab(const struct kmem_cache *c, const struct slab *s, enum sla
 
 	if (s->cache != c || s->size != c->size || s->reciprocal != c->reciprocal ||
 	    s->objects != c->objects)
-		return err_why(why, n, -EINVAL, "slab: cache %s: slab descriptor %p describes another "
-			       "cache (%p, slot size %u, %u objects)", c->name, (const void *)s,
-			       (const void *)s->cache, s->size, s->objects);
+		return err_why(why, n, -EINVAL,
+			       "slab: cache %s: slab descriptor %p describes another "
+			       "cache (%p, slot size %u, %u objects)",
+			       c->name, (const void *)s, (const void *)s->cache, s->size,
+			       s->objects);
 	if ((uintptr_t)s->page - (uintptr_t)memmap >=
 		    (memmap_end_pfn - memmap_start_pfn) * sizeof(struct page) ||
 	    s->base != page_address(s->page))
-		return err_why(why, n, -EINVAL, "slab: cache %s: slab descriptor %p names no page of "
-			       "the memmap for its base %p", c->name, (const void *)s, s->base);
+		return err_why(why, n, -EINVAL,
+			       "slab: cache %s: slab descriptor %p names no page of "
+			       "the memmap for its base %p",
+			       c->name, (const void *)s, s->base);
 	pa = slab_phys(s);
 	if (!pfn_valid((pa >> PAGE_SHIFT) + (1UL << c->order) - 1))
 		return err_why(why, n, -EINVAL, "slab: cache %s: slab 0x%llx runs off the memmap",
 			       c->name, (unsigned long long)pa);
 	for (u64 p = 0; p < (1UL << c->order); p++) {
 		if (s->page[p].memdesc != memdesc_ptr(MEMDESC_SLAB, s))
-			return err_why(why, n, -EINVAL, "slab: cache %s: page %llu of slab 0x%llx does not "
-				       "name its descriptor (0x%lx)", c->name, (unsigned long long)p,
-				       (unsigned long long)pa, s->page[p].memdesc);
+			return err_why(why, n, -EINVAL,
+				       "slab: cache %s: page %llu of slab 0x%llx does not "
+				       "name its descriptor (0x%lx)",
+				       c->name, (unsigned long long)p, (unsigned long long)pa,
+				       s->page[p].memdesc);
 	}
 	for (i = 0; i < SLAB_MAX_OBJECTS; i++) {
 		if (!slot_used(s, i))
 			continue;
 		if (i >= c->objects)
-			return err_why(why, n, -EINVAL, "slab: cache %s: slab 0x%llx marks slot %u of "
-				       "%u allocated", c->name, (unsigned long long)pa, i, c->objects);
+			return err_why(why, n, -EINVAL,
+				       "slab: cache %s: slab 0x%llx marks slot %u of "
+				       "%u allocated",
+				       c->name, (unsigned long long)pa, i, c->objects);
 		used++;
 	}
 	if (c->self_describing && !slot_used(s, 0))
-		return err_why(why, n, -EINVAL, "slab: cache %s: slab 0x%llx does not hold its own "
-			       "descriptor", c->name, (unsigned long long)pa);
+		return err_why(why, n, -EINVAL,
+			       "slab: cache %s: slab 0x%llx does not hold its own "
+			       "descriptor",
+			       c->name, (unsigned long long)pa);
 	if (used != s->inuse)
-		return err_why(why, n, -EINVAL, "slab: cache %s: slab 0x%llx counts %u in use, its "
-			       "bitmap %u", c->name, (unsigned long long)pa, s->inuse, used);
+		return err_why(why, n, -EINVAL,
+			       "slab: cache %s: slab 0x%llx counts %u in use, its "
+			       "bitmap %u",
+			       c->name, (unsigned long long)pa, s->inuse, used);
 	if ((on == ON_PARTIAL && (used <= own_slots(c) || used >= c->objects)) ||
 	    (on == ON_FULL && used != c->objects) || (on == THE_EMPTY && used != own_slots(c)))
-		return err_why(why, n, -EINVAL, "slab: cache %s: slab 0x%llx with %u of %u in use is "
-			       "on the wrong list", c->name, (unsigned long long)pa, used, c->objects);
+		return err_why(why, n, -EINVAL,
+			       "slab: cache %s: slab 0x%llx with %u of %u in use is "
+			       "on the wrong list",
+			       c->name, (unsigned long long)pa, used, c->objects);
 	for (const void *p = s->freelist; p; p = fl_get(p)) {
 		const u8 *bad;
 
 		if (!slot_is_free(s, p, &i) || (seen[i / 64] & (1UL << (i % 64))))
-			return err_why(why, n, -EINVAL, "slab: cache %s: freelist of slab 0x%llx reaches "
-				       "%p, no free object of it (or one met twice)", c->name,
-				       (unsigned long long)pa, p);
+			return err_why(why, n, -EINVAL,
+				       "slab: cache %s: freelist of slab 0x%llx reaches "
+				       "%p, no free object of it (or one met twice)",
+				       c->name, (unsigned long long)pa, p);
 		seen[i / 64] |= 1UL << (i % 64);
 		nfree++;
 		if (poison_on && (bad = poison_broken(c, p)) != NULL)
-			return err_why(why, n, -EINVAL, "slab: cache %s: free object %p was written "
-				       "after free: byte +0x%x is 0x%02x", c->name, p,
-				       (unsigned)(bad - (const u8 *)p), *bad);
+			return err_why(why, n, -EINVAL,
+				       "slab: cache %s: free object %p was written "
+				       "after free: byte +0x%x is 0x%02x",
+				       c->name, p, (unsigned)(bad - (const u8 *)p), *bad);
 	}
 	if (nfree != c->objects - used)
-		return err_why(why, n, -EINVAL, "slab: cache %s: freelist of slab 0x%llx has %llu "
-			       "objects, its bitmap %u free", c->name, (unsigned long long)pa,
-			       (unsigned long long)nfree, c->objects - used);
+		return err_why(why, n, -EINVAL,
+			       "slab: cache %s: freelist of slab 0x%llx has %llu "
+			       "objects, its bitmap %u free",
+			       c->name, (unsigned long long)pa, (unsigned long long)nfree,
+			       c->objects - used);
 	*objects += used - own_slots(c);
 	return 0;
 }
 
-static int check_list(const struct kmem_cache *c, const struct slab_list *l,
-		      enum slab_list_kind on, u64 *slabs, u64 *objects, char *why, size_t n)
+static int check_list(const struct kmem_cache *c, const struct slab_list *l, enum slab_list_kind on,
+		      u64 *slabs, u64 *objects, char *why, size_t n)
 {
 	const struct slab *prev = NULL;
 
@@ -894,12 +922,16 @@ static int check_list(const struct kmem_cache *c, const struct slab_list *l,
 		int err;
 
 		if (++*slabs > c->nr_slabs)
-			return err_why(why, n, -EINVAL, "slab: cache %s: more slabs on its lists than its "
-				       "%llu (a loop?)", c->name, (unsigned long long)c->nr_slabs);
+			return err_why(why, n, -EINVAL,
+				       "slab: cache %s: more slabs on its lists than its "
+				       "%llu (a loop?)",
+				       c->name, (unsigned long long)c->nr_slabs);
 		if (!desc_ok(c, s) || s->prev != prev)
-			return err_why(why, n, -EINVAL, "slab: cache %s: its %s list reaches %p, no slab "
-				       "descriptor linked there", c->name,
-				       on == ON_FULL ? "full" : "partial", (const void *)s);
+			return err_why(why, n, -EINVAL,
+				       "slab: cache %s: its %s list reaches %p, no slab "
+				       "descriptor linked there",
+				       c->name, on == ON_FULL ? "full" : "partial",
+				       (const void *)s);
 		err = check_slab(c, s, on, objects, why, n);
 		if (err)
 			return err;
@@ -916,12 +948,15 @@ static int check_waiting(const struct kmem_cache *c, void *const *objs, u32 coun
 
 	for (u32 k = 0; k < count; k++) {
 		if (!waiting_ok(c, objs[k], &i))
-			return err_why(why, n, -EINVAL, "slab: cache %s: %s entry %u, %p, is no allocated "
-				       "object of it with its free mark", c->name, where, k, objs[k]);
+			return err_why(why, n, -EINVAL,
+				       "slab: cache %s: %s entry %u, %p, is no allocated "
+				       "object of it with its free mark",
+				       c->name, where, k, objs[k]);
 		for (u32 m = 0; m < k; m++) {
 			if (objs[m] == objs[k])
-				return err_why(why, n, -EINVAL, "slab: cache %s: %p is in its %s twice",
-					       c->name, objs[k], where);
+				return err_why(why, n, -EINVAL,
+					       "slab: cache %s: %p is in its %s twice", c->name,
+					       objs[k], where);
 		}
 	}
 	return 0;
@@ -935,11 +970,14 @@ static int check_cache(const struct kmem_cache *c, char *why, size_t n)
 	if (c->size < c->object_size || c->size < sizeof(u64) || c->objects == 0 ||
 	    c->objects > SLAB_MAX_OBJECTS || (u64)c->objects * c->size > PAGE_SIZE << c->order ||
 	    c->reciprocal != (u32)(((1ULL << 32) + c->size - 1) / c->size))
-		return err_why(why, n, -EINVAL, "slab: cache %s: its geometry is broken (slot %u, %u "
-			       "objects, order %u)", c->name, c->size, c->objects, c->order);
+		return err_why(why, n, -EINVAL,
+			       "slab: cache %s: its geometry is broken (slot %u, %u "
+			       "objects, order %u)",
+			       c->name, c->size, c->objects, c->order);
 	if (c->mag_cap != mag_cap_of(c) || c->mag_n > c->mag_cap)
-		return err_why(why, n, -EINVAL, "slab: cache %s: magazine holds %u of %u (%u expected)",
-			       c->name, c->mag_n, c->mag_cap, mag_cap_of(c));
+		return err_why(why, n, -EINVAL,
+			       "slab: cache %s: magazine holds %u of %u (%u expected)", c->name,
+			       c->mag_n, c->mag_cap, mag_cap_of(c));
 	err = check_list(c, &c->partial, ON_PARTIAL, &slabs, &objects, why, n);
 	if (!err)
 		err = check_list(c, &c->full, ON_FULL, &slabs, &objects, why, n);
@@ -948,18 +986,23 @@ static int check_cache(const struct kmem_cache *c, char *why, size_t n)
 	if (c->empty) {
 		slabs++;
 		if (!desc_ok(c, c->empty))
-			return err_why(why, n, -EINVAL, "slab: cache %s: its empty slab %p is no slab "
-				       "descriptor", c->name, (const void *)c->empty);
+			return err_why(why, n, -EINVAL,
+				       "slab: cache %s: its empty slab %p is no slab "
+				       "descriptor",
+				       c->name, (const void *)c->empty);
 		err = check_slab(c, c->empty, THE_EMPTY, &objects, why, n);
 		if (err)
 			return err;
 	}
 	if (slabs != c->nr_slabs)
-		return err_why(why, n, -EINVAL, "slab: cache %s: %llu slabs on its lists, %llu counted",
-			       c->name, (unsigned long long)slabs, (unsigned long long)c->nr_slabs);
+		return err_why(why, n, -EINVAL,
+			       "slab: cache %s: %llu slabs on its lists, %llu counted", c->name,
+			       (unsigned long long)slabs, (unsigned long long)c->nr_slabs);
 	if (objects != c->slab_objects)
-		return err_why(why, n, -EINVAL, "slab: cache %s: %llu objects allocated in its slabs, "
-			       "%llu counted", c->name, (unsigned long long)objects,
+		return err_why(why, n, -EINVAL,
+			       "slab: cache %s: %llu objects allocated in its slabs, "
+			       "%llu counted",
+			       c->name, (unsigned long long)objects,
 			       (unsigned long long)c->slab_objects);
 	return check_waiting(c, c->mag, c->mag_n, "magazine", why, n);
 }
@@ -984,8 +1027,10 @@ int slab_check(char *why, size_t n)
 
 	for (const struct kmem_cache *c = all_caches; c; c = c->next) {
 		if (!cache_ok(c) || ++ncaches > (1UL << 20))
-			return err_why(why, n, -EINVAL, "slab: the cache list reaches %p, no cache (or "
-				       "loops)", (const void *)c);
+			return err_why(why, n, -EINVAL,
+				       "slab: the cache list reaches %p, no cache (or "
+				       "loops)",
+				       (const void *)c);
 		err = check_cache(c, why, n);
 		if (err)
 			return err;
@@ -997,20 +1042,24 @@ int slab_check(char *why, size_t n)
 		const struct kmem_cache *c = slab_freeq.cache[k];
 
 		if (!cache_ok(c))
-			return err_why(why, n, -EINVAL, "slab: free queue entry %u names %p, no cache", k,
+			return err_why(why, n, -EINVAL,
+				       "slab: free queue entry %u names %p, no cache", k,
 				       (const void *)c);
 		err = check_waiting(c, &slab_freeq.obj[k], 1, "free queue", why, n);
 		if (err)
 			return err;
 		for (u32 m = 0; m < k; m++) {
 			if (slab_freeq.obj[m] == slab_freeq.obj[k])
-				return err_why(why, n, -EINVAL, "slab: %p is in the free queue twice",
+				return err_why(why, n, -EINVAL,
+					       "slab: %p is in the free queue twice",
 					       slab_freeq.obj[k]);
 		}
 		for (u32 m = 0; m < c->mag_n; m++) {
 			if (c->mag[m] == slab_freeq.obj[k])
-				return err_why(why, n, -EINVAL, "slab: cache %s: %p is in its magazine and "
-					       "the free queue", c->name, slab_freeq.obj[k]);
+				return err_why(why, n, -EINVAL,
+					       "slab: cache %s: %p is in its magazine and "
+					       "the free queue",
+					       c->name, slab_freeq.obj[k]);
 		}
 	}
 	return 0;

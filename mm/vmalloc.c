@@ -183,9 +183,10 @@ void vfree(const void *addr)
 		return;
 	a = find_area(addr);
 	if (!a || a->va != (unsigned long)addr) {
-		misuse_report(MISUSE_VMALLOC_BAD_FREE,
-			      "vfree: %p is not the start of a vmalloc area (freed already?); ignored",
-			      addr);
+		misuse_report(
+			MISUSE_VMALLOC_BAD_FREE,
+			"vfree: %p is not the start of a vmalloc area (freed already?); ignored",
+			addr);
 		return;
 	}
 	area_release(a);
@@ -255,20 +256,24 @@ static int check_area_pages(const struct vm_area *a, unsigned long seen, char *w
 		unsigned long va = a->va + i * PAGE_SIZE;
 
 		if (!in_memmap(page) || page->memdesc != MEMDESC_PAGES_OF(0))
-			return err_why(why, n, -EINVAL, "vmalloc: area 0x%lx page %llu is %p, %s", a->va,
-				       (unsigned long long)i, (const void *)page,
+			return err_why(why, n, -EINVAL, "vmalloc: area 0x%lx page %llu is %p, %s",
+				       a->va, (unsigned long long)i, (const void *)page,
 				       in_memmap(page) && page->memdesc == seen
 					       ? "in another area too"
 					       : "no allocated order-0 block");
 		if (!arch_kernel_page_phys(va, &pa) || pa != page_to_phys(page))
-			return err_why(why, n, -EINVAL, "vmalloc: 0x%lx (area 0x%lx page %llu) is not "
-				       "mapped to its page 0x%llx", va, a->va, (unsigned long long)i,
+			return err_why(why, n, -EINVAL,
+				       "vmalloc: 0x%lx (area 0x%lx page %llu) is not "
+				       "mapped to its page 0x%llx",
+				       va, a->va, (unsigned long long)i,
 				       (unsigned long long)page_to_phys(page));
 		page->memdesc = seen;
 	}
 	if (arch_kernel_page_phys(a->va + a->nr_pages * PAGE_SIZE, &pa))
-		return err_why(why, n, -EINVAL, "vmalloc: the guard page of area 0x%lx is mapped "
-			       "(to 0x%llx)", a->va, (unsigned long long)pa);
+		return err_why(why, n, -EINVAL,
+			       "vmalloc: the guard page of area 0x%lx is mapped "
+			       "(to 0x%llx)",
+			       a->va, (unsigned long long)pa);
 	return 0;
 }
 
@@ -285,23 +290,30 @@ int vmalloc_check(char *why, size_t n)
 	 * only pointers checked here. */
 	for (a = areas; a; a = a->next) {
 		if (kmalloc_live_size(a) < sizeof(*a) || ++count > VMALLOC_SIZE / (2 * PAGE_SIZE))
-			return err_why(why, n, -EINVAL, "vmalloc: the area list reaches %p, no live "
-				       "area (or loops)", (const void *)a);
+			return err_why(why, n, -EINVAL,
+				       "vmalloc: the area list reaches %p, no live "
+				       "area (or loops)",
+				       (const void *)a);
 		if (a->va % PAGE_SIZE || a->va < end || a->nr_pages == 0 ||
 		    a->nr_pages >= VMALLOC_SIZE / PAGE_SIZE || VMALLOC_END - a->va < span(a))
-			return err_why(why, n, -EINVAL, "vmalloc: area 0x%lx of %llu pages is out of "
-				       "order, overlaps the one before or leaves the range", a->va,
-				       (unsigned long long)a->nr_pages);
+			return err_why(why, n, -EINVAL,
+				       "vmalloc: area 0x%lx of %llu pages is out of "
+				       "order, overlaps the one before or leaves the range",
+				       a->va, (unsigned long long)a->nr_pages);
 		if (kmalloc_live_size(a->pages) < a->nr_pages * sizeof(*a->pages))
-			return err_why(why, n, -EINVAL, "vmalloc: area 0x%lx's page array %p is no live "
-				       "kmalloc block of %llu entries", a->va, (const void *)a->pages,
+			return err_why(why, n, -EINVAL,
+				       "vmalloc: area 0x%lx's page array %p is no live "
+				       "kmalloc block of %llu entries",
+				       a->va, (const void *)a->pages,
 				       (unsigned long long)a->nr_pages);
 		end = a->va + span(a);
 		pages += a->nr_pages;
 	}
 	if (count != nr_areas || pages != nr_pages_mapped)
-		return err_why(why, n, -EINVAL, "vmalloc: %llu areas of %llu pages on the list, %llu "
-			       "and %llu counted", (unsigned long long)count, (unsigned long long)pages,
+		return err_why(why, n, -EINVAL,
+			       "vmalloc: %llu areas of %llu pages on the list, %llu "
+			       "and %llu counted",
+			       (unsigned long long)count, (unsigned long long)pages,
 			       (unsigned long long)nr_areas, (unsigned long long)nr_pages_mapped);
 	/* Then every page, marked as it is met; then the marks taken away. */
 	for (a = areas; a && !err; a = a->next)

@@ -8,18 +8,18 @@
 #include "compiler.h"
 #include "types.h"
 
-#define read_sysreg(r)                                            \
-	({                                                        \
-		u64 v_;                                           \
-		__asm__ volatile("mrs %0, " #r : "=r"(v_));       \
-		v_;                                               \
+#define read_sysreg(r)                                      \
+	({                                                  \
+		u64 v_;                                     \
+		__asm__ volatile("mrs %0, " #r : "=r"(v_)); \
+		v_;                                         \
 	})
 
 /* The register state vectors.S saves, lowest address first; shared with
  * assembly. */
 struct trap_frame {
-	u64 x[31];  /* x0..x30 */
-	u64 sp;     /* the interrupted sp */
+	u64 x[31]; /* x0..x30 */
+	u64 sp;    /* the interrupted sp */
 	u64 elr, spsr, esr, far;
 };
 _Static_assert(sizeof(struct trap_frame) == 36 * 8,

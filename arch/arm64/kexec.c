@@ -30,8 +30,7 @@ __noreturn void arm64_kexec_trampoline(u64 entry, u64 fdt, u64 via_el2);
 
 const phys_addr_t arch_kexec_max_phys = ~0ULL;
 
-int arch_kexec_image_check(const void *file, u64 size, struct kexec_layout *l, char *why,
-			   size_t n)
+int arch_kexec_image_check(const void *file, u64 size, struct kexec_layout *l, char *why, size_t n)
 {
 	return arm64_image_check(file, size, &l->span, &l->entry_off, why, n);
 }

@@ -14,8 +14,8 @@
  * accesses on Device memory) and without the stack protector (the guard is
  * not set yet), and why it reaches its globals PC-relative only (no
  * pointers stored in data). The self-test arm64.no_map_unmapped asks the
- * MMU (AT S1E1R) that the device tree's no-map regions are not mapped. Tables come from a pool in bss; `va_of_pa`
- * turns a table's physical address into a pointer in both worlds.
+ * MMU (AT S1E1R) that the device tree's no-map regions are not mapped. Tables come from a pool in
+ * bss; `va_of_pa` turns a table's physical address into a pointer in both worlds.
  */
 #include "arm64.h"
 #include "buddy.h"
@@ -31,7 +31,7 @@
 #include <libfdt.h>
 
 #define PTE_VALID (1UL << 0)
-#define PTE_TABLE (1UL << 1)     /* with VALID: next-level table (L0-L2) */
+#define PTE_TABLE (1UL << 1) /* with VALID: next-level table (L0-L2) */
 #define PTE_ATTR(i) ((u64)(i) << 2)
 #define PTE_SH_INNER (3UL << 8)
 #define PTE_AP_RO (1UL << 7) /* AP[2]: read-only */
@@ -118,8 +118,7 @@ static bool map_blocks(u64 *root, u64 va, u64 pa, u64 size, u64 attrs)
 			u64 *e = &t[(va >> shift) & 511];
 			u64 block = 1UL << shift;
 
-			if (level >= 1 && IS_ALIGNED(va | pa, block) && size >= block &&
-			    *e == 0) {
+			if (level >= 1 && IS_ALIGNED(va | pa, block) && size >= block && *e == 0) {
 				*e = pa | attrs;
 				va += block;
 				pa += block;
@@ -169,8 +168,9 @@ static u64 *walk_4k_in(u64 *root, unsigned long va, enum table_source source)
 
 		if (*e == 0) {
 			u64 *pool_table = source == TABLES_FROM_POOL ? new_table() : NULL;
-			phys_addr_t pt = pool_table ? table_phys(pool_table) :
-					 source == TABLES_FROM_ALLOCATOR ? pgtable_page_alloc() : 0;
+			phys_addr_t pt = pool_table                        ? table_phys(pool_table)
+					 : source == TABLES_FROM_ALLOCATOR ? pgtable_page_alloc()
+									   : 0;
 
 			if (!pt)
 				return NULL;
@@ -257,13 +257,12 @@ struct mmu_regs mmu_regs_value(void);
 struct mmu_regs mmu_regs_value(void)
 {
 	u64 parange = read_sysreg(id_aa64mmfr0_el1) & 0xf;
-	u64 tcr = 16UL                  /* T0SZ: 48-bit low half */
-		| (1UL << 8) | (1UL << 10) /* IRGN0/ORGN0: WBWA walks */
-		| (3UL << 12)            /* SH0: inner shareable */
-		| (16UL << 16)           /* T1SZ: 48-bit high half */
-		| (1UL << 24) | (1UL << 26) | (3UL << 28)
-		| (2UL << 30)            /* TG1: 4 KiB */
-		| (MIN(parange, 5UL) << 32); /* IPS = the CPU's PA range */
+	u64 tcr = 16UL                       /* T0SZ: 48-bit low half */
+		  | (1UL << 8) | (1UL << 10) /* IRGN0/ORGN0: WBWA walks */
+		  | (3UL << 12)              /* SH0: inner shareable */
+		  | (16UL << 16)             /* T1SZ: 48-bit high half */
+		  | (1UL << 24) | (1UL << 26) | (3UL << 28) | (2UL << 30) /* TG1: 4 KiB */
+		  | (MIN(parange, 5UL) << 32); /* IPS = the CPU's PA range */
 
 	return (struct mmu_regs){ MAIR_VALUE, tcr };
 }
@@ -321,8 +320,7 @@ void arch_unmap_kernel_page(unsigned long va)
 	if (!pte)
 		return;
 	*pte = 0;
-	__asm__ volatile("dsb ishst; tlbi vaae1is, %0; dsb ish; isb"
-			 : : "r"(va >> 12) : "memory");
+	__asm__ volatile("dsb ishst; tlbi vaae1is, %0; dsb ish; isb" : : "r"(va >> 12) : "memory");
 }
 
 bool arch_kernel_page_phys(unsigned long va, phys_addr_t *pa)
@@ -340,12 +338,16 @@ bool arch_kernel_page_phys(unsigned long va, phys_addr_t *pa)
 void arm64_identity_map_off(void)
 {
 	__asm__ volatile("msr tcr_el1, %0; isb; tlbi vmalle1; dsb nsh; isb"
-			 : : "r"(read_sysreg(tcr_el1) | TCR_EPD0) : "memory");
+			 :
+			 : "r"(read_sysreg(tcr_el1) | TCR_EPD0)
+			 : "memory");
 }
 
 void arm64_identity_map_on(void)
 {
-	__asm__ volatile("msr tcr_el1, %0; isb" : : "r"(read_sysreg(tcr_el1) & ~TCR_EPD0)
+	__asm__ volatile("msr tcr_el1, %0; isb"
+			 :
+			 : "r"(read_sysreg(tcr_el1) & ~TCR_EPD0)
 			 : "memory");
 }
 
@@ -355,9 +357,15 @@ static bool at_ok(unsigned long va, bool write)
 	u64 par;
 
 	if (write)
-		__asm__ volatile("at s1e1w, %1; isb; mrs %0, par_el1" : "=r"(par) : "r"(va) : "memory");
+		__asm__ volatile("at s1e1w, %1; isb; mrs %0, par_el1"
+				 : "=r"(par)
+				 : "r"(va)
+				 : "memory");
 	else
-		__asm__ volatile("at s1e1r, %1; isb; mrs %0, par_el1" : "=r"(par) : "r"(va) : "memory");
+		__asm__ volatile("at s1e1r, %1; isb; mrs %0, par_el1"
+				 : "=r"(par)
+				 : "r"(va)
+				 : "memory");
 	return !(par & 1); /* PAR_EL1.F: the walk faulted */
 }
 
@@ -427,7 +435,6 @@ KTEST(arm64, no_map_unmapped)
 			ktest_fail(t, "no-map %s: its last byte is in the direct map", r[i].name);
 	}
 }
-
 
 unsigned long arch_boot_stack_guard(void)
 {

@@ -59,13 +59,16 @@ void arm64_cpus_init(const void *fdt)
 				((u64)fdt32_to_cpu(rel[0]) << 32) | fdt32_to_cpu(rel[1]);
 		else if (rel && len != 8)
 			pr_warn("arm64: %s: cpu-release-addr is %d bytes, not 8; its page is not "
-				"reserved", fdt_get_name(fdt, node, NULL), len);
+				"reserved",
+				fdt_get_name(fdt, node, NULL), len);
 		else if (rel)
 			pr_warn("arm64: %s: more than %d spin-table CPUs; its release page is not "
-				"reserved", fdt_get_name(fdt, node, NULL), MAX_SPIN);
+				"reserved",
+				fdt_get_name(fdt, node, NULL), MAX_SPIN);
 	}
 	pr_info("arm64: %u CPU%s in the device tree (psci %u, spin-table %u, other %u); "
-		"Baton runs on the boot CPU%s", n, n == 1 ? "" : "s", psci, spin, other,
+		"Baton runs on the boot CPU%s",
+		n, n == 1 ? "" : "s", psci, spin, other,
 		n > 1 ? ", the others stay with the firmware" : "");
 }
 
@@ -83,6 +86,7 @@ void arch_reserve_firmware(const void *fdt)
 			       (unsigned long long)page);
 		else
 			pr_info("arm64: reserved the spin-table release page 0x%llx (the device "
-				"tree did not)", (unsigned long long)page);
+				"tree did not)",
+				(unsigned long long)page);
 	}
 }

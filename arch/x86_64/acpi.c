@@ -31,7 +31,7 @@ _Static_assert(sizeof(struct acpi_header) == 36, "ACPI SDT header is 36 bytes");
 #define FADT_PM1A_CNT 64
 #define FADT_PM1B_CNT 68
 #define FADT_FLAGS 112
-#define FADT_RESET_REG 116   /* a Generic Address Structure, 12 bytes */
+#define FADT_RESET_REG 116 /* a Generic Address Structure, 12 bytes */
 #define FADT_RESET_VALUE 128
 #define FADT_X_DSDT 140
 #define FADT_RESET_REG_SUP (1u << 10)
@@ -167,8 +167,14 @@ static bool aml_int(const u8 **p, const u8 *end, u8 *out)
 	if (*p >= end)
 		return false;
 	switch (**p) {
-	case 0x00: *out = 0; *p += 1; return true;
-	case 0x01: *out = 1; *p += 1; return true;
+	case 0x00:
+		*out = 0;
+		*p += 1;
+		return true;
+	case 0x01:
+		*out = 1;
+		*p += 1;
+		return true;
 	case 0x0a:
 		if (*p + 1 >= end)
 			return false;
@@ -250,17 +256,19 @@ void acpi_init(const void *fdt)
 	smi_cmd = read32(fadt, FADT_SMI_CMD);
 	acpi_enable_value = ((const u8 *)fadt)[FADT_ACPI_ENABLE];
 	dsdt_phys = fadt->length >= FADT_X_DSDT + 8 && read64(fadt, FADT_X_DSDT)
-			    ? read64(fadt, FADT_X_DSDT) : read32(fadt, FADT_DSDT);
+			    ? read64(fadt, FADT_X_DSDT)
+			    : read32(fadt, FADT_DSDT);
 	dsdt = table_at(dsdt_phys, "DSDT");
 	if (!dsdt || !pm1a_cnt || !find_s5(dsdt)) {
 		pr_warn("acpi: %s; poweroff will halt the CPU",
-			!dsdt ? "the FADT names no valid DSDT" : !pm1a_cnt
-			? "the FADT has no PM1a control port" : "the DSDT has no \\_S5 package");
+			!dsdt       ? "the FADT names no valid DSDT"
+			: !pm1a_cnt ? "the FADT has no PM1a control port"
+				    : "the DSDT has no \\_S5 package");
 		return;
 	}
 	can_poweroff = true;
-	pr_info("acpi: RSDP 0x%llx, PM1a_CNT port 0x%x, S5 sleep type %u",
-		(unsigned long long)rsdp, pm1a_cnt, slp_typa);
+	pr_info("acpi: RSDP 0x%llx, PM1a_CNT port 0x%x, S5 sleep type %u", (unsigned long long)rsdp,
+		pm1a_cnt, slp_typa);
 }
 
 bool acpi_poweroff(void)

@@ -97,7 +97,8 @@ void arch_poweroff(void)
 	if (acpi_poweroff())
 		pr_err("poweroff: ACPI S5 did not turn the machine off; halting the CPU");
 	else /* said at boot (acpi:) */
-		pr_notice("poweroff: there is no ACPI way to turn the machine off; halting the CPU");
+		pr_notice(
+			"poweroff: there is no ACPI way to turn the machine off; halting the CPU");
 	arch_halt();
 }
 

@@ -27,15 +27,15 @@ const phys_addr_t arch_kexec_max_phys = 1ULL << 32;
  * goes at this offset in the slot. */
 static u64 bzimage_params_off;
 
-int arch_kexec_image_check(const void *file, u64 size, struct kexec_layout *l, char *why,
-			   size_t n)
+int arch_kexec_image_check(const void *file, u64 size, struct kexec_layout *l, char *why, size_t n)
 {
 	struct elf_layout el;
 	u64 params_off;
 	int err;
 
 	if (bzimage_is(file, size))
-		return kexec_bzimage_check(file, size, &l->span, &l->entry_off, &params_off, why, n);
+		return kexec_bzimage_check(file, size, &l->span, &l->entry_off, &params_off, why,
+					   n);
 	err = elf_layout(file, size, EM_X86_64, &el, why, n);
 	if (!err)
 		*l = (struct kexec_layout){ el.span, el.entry_off };
@@ -75,6 +75,8 @@ void arch_kexec_jump(phys_addr_t entry, phys_addr_t fdt, phys_addr_t start, u64 
 	__asm__ volatile("cli\n\t"
 			 "xor %%esi, %%esi\n\t"
 			 "jmp *%1"
-			 : : "D"(fdt), "r"(entry) : "memory");
+			 :
+			 : "D"(fdt), "r"(entry)
+			 : "memory");
 	__builtin_unreachable();
 }

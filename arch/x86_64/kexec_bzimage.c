@@ -95,7 +95,8 @@ static bool fill_params(struct boot_params *bp, phys_addr_t bp_pa, phys_addr_t l
 	err = zeropage_from_fdt(bp, fdt, &cl, why, sizeof(why));
 	if (err) {
 		pr_err("kexec: the boot FDT makes no zero page for the bzImage (%s): %s; not "
-		       "entering it", err_name(err), why);
+		       "entering it",
+		       err_name(err), why);
 		return false;
 	}
 	if (bootfdt_chosen_range(fdt, KHO_CHOSEN_FDT, &kfdt) &&
@@ -128,9 +129,9 @@ void kexec_bzimage_enter(phys_addr_t entry, phys_addr_t start, u64 params_off, c
 	linux_gdt[2] = 0x00af9a000000ffffULL; /* 64-bit code */
 	linux_gdt[3] = 0x00cf92000000ffffULL; /* data */
 	pr_info("kexec: a Linux bzImage (boot protocol %u.%u): boot_params at 0x%llx, %u e820 "
-		"entries%s", placed_hdr.version >> 8, placed_hdr.version & 0xff,
-		(unsigned long long)bp_pa, bp->e820_entries,
-		bp->hdr.setup_data ? ", KHO in setup_data" : "");
+		"entries%s",
+		placed_hdr.version >> 8, placed_hdr.version & 0xff, (unsigned long long)bp_pa,
+		bp->e820_entries, bp->hdr.setup_data ? ", KHO in setup_data" : "");
 	console_flush();
 	x86_identity_map_on(); /* the GDT and the entry are physical addresses */
 	__asm__ volatile("cli\n\t"
@@ -145,6 +146,8 @@ void kexec_bzimage_enter(phys_addr_t entry, phys_addr_t start, u64 params_off, c
 			 "pushq $0x10\n\t"
 			 "pushq %1\n\t"
 			 "lretq"
-			 : : "m"(desc), "r"(entry), "S"(bp_pa) : "memory", "rax", "rdi");
+			 :
+			 : "m"(desc), "r"(entry), "S"(bp_pa)
+			 : "memory", "rax", "rdi");
 	__builtin_unreachable();
 }

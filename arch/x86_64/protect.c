@@ -33,7 +33,7 @@
 
 u64 x86_pte_nx;
 
-extern u64 boot_pml4[512], boot_pd_high[512]; /* entry.S */
+extern u64 boot_pml4[512], boot_pd_high[512];            /* entry.S */
 extern char boot_stack_guard[], exception_stack_guard[]; /* entry.S */
 
 /* The image's 4 KiB tables: 8 MiB of kernel at most (linker/x86_64.ld
@@ -49,7 +49,9 @@ static void flush_all(void)
 	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
 	if (cr4 & CR4_PGE)
 		__asm__ volatile("mov %0, %%cr4; mov %1, %%cr4"
-				 : : "r"(cr4 & ~CR4_PGE), "r"(cr4) : "memory");
+				 :
+				 : "r"(cr4 & ~CR4_PGE), "r"(cr4)
+				 : "memory");
 	else
 		__asm__ volatile("mov %%cr3, %%rax; mov %%rax, %%cr3" ::: "rax", "memory");
 }
@@ -97,8 +99,9 @@ void x86_protect_kernel(void)
 		for (unsigned j = 0; j < 512; j++) {
 			unsigned long va = start + i * MiB(2) + j * PAGE_SIZE;
 
-			image_pt[i][j] = va < (unsigned long)_kernel_end ?
-						 image_phys(va) | PTE_P | PTE_W : 0;
+			image_pt[i][j] = va < (unsigned long)_kernel_end
+						 ? image_phys(va) | PTE_P | PTE_W
+						 : 0;
 		}
 		boot_pd_high[i] = image_phys((unsigned long)image_pt[i]) | PTE_P | PTE_W;
 	}
@@ -147,7 +150,6 @@ unsigned arch_page_rights(unsigned long va)
 	}
 	return rights;
 }
-
 
 unsigned long arch_boot_stack_guard(void)
 {

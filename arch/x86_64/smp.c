@@ -166,7 +166,8 @@ void smp_park_aps(void)
 
 	if (!(base & APIC_BASE_ENABLE)) {
 		pr_warn("smp: the local APIC is off (IA32_APIC_BASE 0x%llx): the other CPUs "
-			"cannot be parked and are left as they are", (unsigned long long)base);
+			"cannot be parked and are left as they are",
+			(unsigned long long)base);
 		return;
 	}
 	smp.x2apic = base & APIC_BASE_X2APIC;
@@ -187,7 +188,8 @@ void smp_park_aps(void)
 	 * CPU that is, so we leave them all alone. */
 	if (!(base & APIC_BASE_BSP)) {
 		pr_warn("smp: running on APIC id %u, not the boot processor: the other CPUs are "
-			"left as they are", smp.self_id);
+			"left as they are",
+			smp.self_id);
 		return;
 	}
 	if (!send_init()) {
@@ -205,9 +207,10 @@ void smp_park_aps(void)
 	shown = MIN((unsigned)smp.nr_ids, SMP_MAX_CPUS);
 	format_ids(list, sizeof(list), smp.ids, shown);
 	pr_info("smp: %d CPU%s in the MADT (APIC id%s %s); boot CPU %u, %d application "
-		"processor%s parked with INIT (%s)", smp.nr_ids, smp.nr_ids == 1 ? "" : "s",
-		shown == 1 ? "" : "s", list, smp.self_id, MAX(smp.nr_ids - 1, 0),
-		smp.nr_ids == 2 ? "" : "s", smp.x2apic ? "x2APIC" : "xAPIC");
+		"processor%s parked with INIT (%s)",
+		smp.nr_ids, smp.nr_ids == 1 ? "" : "s", shown == 1 ? "" : "s", list, smp.self_id,
+		MAX(smp.nr_ids - 1, 0), smp.nr_ids == 2 ? "" : "s",
+		smp.x2apic ? "x2APIC" : "xAPIC");
 }
 
 /* Where conventional memory ends, as a PC BIOS says in its data area
@@ -310,8 +313,10 @@ static void probe_check(struct ktest_ctx *t, const char *round, u32 answered, co
 		want += in_madt;
 		listed += in_madt && answered_i;
 		if (in_madt && !answered_i)
-			ktest_fail(t, "%s: APIC id %u did not answer the SIPI: it was not waiting "
-				   "for one (not parked)", round, i);
+			ktest_fail(t,
+				   "%s: APIC id %u did not answer the SIPI: it was not waiting "
+				   "for one (not parked)",
+				   round, i);
 		else if (!in_madt && answered_i)
 			ktest_fail(t, "%s: APIC id %u answered but the MADT does not list it",
 				   round, i);
@@ -320,8 +325,9 @@ static void probe_check(struct ktest_ctx *t, const char *round, u32 answered, co
 		ktest_fail(t, "%s: %u of %u application processors answered the SIPI", round,
 			   answered, probe_expected);
 	pr_info("smp: %s: %u of %u application processor%s woke from wait-for-SIPI "
-		"(%u of the MADT's %u), probe page 0x%llx", round, answered, probe_expected,
-		probe_expected == 1 ? "" : "s", listed, want, (unsigned long long)smp.probe_page);
+		"(%u of the MADT's %u), probe page 0x%llx",
+		round, answered, probe_expected, probe_expected == 1 ? "" : "s", listed, want,
+		(unsigned long long)smp.probe_page);
 }
 
 /* The APs wait for a SIPI: wake them with one into a page of probe code,

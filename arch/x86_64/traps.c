@@ -40,7 +40,7 @@ _Static_assert(sizeof(struct tss) == 104, "the CPU's 64-bit TSS is 104 bytes");
 static struct idt_entry idt[32] __aligned(16);
 static struct tss tss __aligned(16);
 extern char exception_stack_top[]; /* entry.S, above its guard page */
-extern const char trap_vectors[]; /* 32 stubs, 16 bytes apart */
+extern const char trap_vectors[];  /* 32 stubs, 16 bytes apart */
 static unsigned breakpoints_seen;
 
 /* A table, several names a line: not formatted by clang-format. */
@@ -76,8 +76,11 @@ void traps_init(void)
 		u64 a = (u64)(uintptr_t)(trap_vectors + 16 * v);
 
 		idt[v] = (struct idt_entry){
-			.offset_lo = a & 0xffff, .selector = KERNEL_CS, .type_attr = 0x8e,
-			.offset_mid = (a >> 16) & 0xffff, .offset_hi = a >> 32,
+			.offset_lo = a & 0xffff,
+			.selector = KERNEL_CS,
+			.type_attr = 0x8e,
+			.offset_mid = (a >> 16) & 0xffff,
+			.offset_hi = a >> 32,
 			.ist = (v == 2 || v == 8) ? 1 : 0, /* NMI, double fault */
 		};
 	}
@@ -109,8 +112,9 @@ static __noreturn void page_fault(const struct trap_frame *f)
 {
 	u64 e = f->error;
 	enum fault_access access = (e & 0x10) ? FAULT_EXEC : (e & 0x2) ? FAULT_WRITE : FAULT_READ;
-	enum fault_cause cause = (e & 0x8) ? FAULT_OTHER : (e & 0x1) ? FAULT_PERMISSION :
-								    FAULT_NOT_MAPPED;
+	enum fault_cause cause = (e & 0x8)   ? FAULT_OTHER
+				 : (e & 0x1) ? FAULT_PERMISSION
+					     : FAULT_NOT_MAPPED;
 
 	fault_report(access, cause, read_cr2(), f->rip,
 		     (e & 0x8) ? "a page table entry has a reserved bit set" : NULL, f);
@@ -131,8 +135,7 @@ void x86_trap(struct trap_frame *f)
 		fault_report(FAULT_WRITE, FAULT_NOT_MAPPED, read_cr2(), f->rip,
 			     "a double fault: the page fault's frame could not be pushed", f);
 	pr_err("exception %llu (%s), error code 0x%llx", (unsigned long long)f->vector,
-	       names[f->vector] ? names[f->vector] : "reserved",
-	       (unsigned long long)f->error);
+	       names[f->vector] ? names[f->vector] : "reserved", (unsigned long long)f->error);
 	arch_dump_registers(f);
 	panic("unexpected exception %llu at %016llx", (unsigned long long)f->vector,
 	      (unsigned long long)f->rip);

@@ -42,7 +42,7 @@ static u64 pit_measure(void)
 	outb(0x42, latch & 0xff);
 	outb(0x42, latch >> 8);
 	t0 = rdtsc();
-	while (!(inb(0x61) & 0x20)) {           /* OUT2 goes high at 0 */
+	while (!(inb(0x61) & 0x20)) { /* OUT2 goes high at 0 */
 		if (++spins > 100000000)
 			return 0;
 	}

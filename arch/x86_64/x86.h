@@ -21,7 +21,8 @@ static inline u64 rdtsc(void)
 
 static inline void cpuid(u32 leaf, u32 sub, u32 r[4])
 {
-	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+	__asm__ volatile("cpuid"
+			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
 			 : "a"(leaf), "c"(sub));
 }
 

@@ -22,9 +22,9 @@
 #include "kho/handover.h"
 #include <libfdt.h>
 
-#define IMAGE_FLAG_ANYWHERE (1ULL << 3)	/* else: as low in RAM as possible */
-#define FDT_ROOM (64 * 1024)		/* for /chosen and the memory map */
-#define FDT_MAX (2 * 1024 * 1024)	/* booting.rst: a DTB is at most 2 MiB */
+#define IMAGE_FLAG_ANYWHERE (1ULL << 3) /* else: as low in RAM as possible */
+#define FDT_ROOM (64 * 1024)            /* for /chosen and the memory map */
+#define FDT_MAX (2 * 1024 * 1024)       /* booting.rst: a DTB is at most 2 MiB */
 
 /* Debian's arm64 libfdt is built with -fstack-protector and reads its
  * canary here. */
@@ -64,8 +64,9 @@ EFI_STATUS arch_kernel_place(struct kernel *k, u64 load_addr)
 
 static const void *firmware_dtb(void)
 {
-	EFI_GUID dtb = { 0xb1b621d5, 0xf19c, 0x41a5,
-			 { 0x83, 0x0b, 0xd9, 0x15, 0x2c, 0x69, 0xaa, 0xe0 } };
+	EFI_GUID dtb = {
+		0xb1b621d5, 0xf19c, 0x41a5, { 0x83, 0x0b, 0xd9, 0x15, 0x2c, 0x69, 0xaa, 0xe0 }
+	};
 
 	for (UINTN i = 0; i < ST->NumberOfTableEntries; i++) {
 		EFI_CONFIGURATION_TABLE *t = &ST->ConfigurationTable[i];
@@ -128,8 +129,8 @@ EFI_STATUS arch_fdt_build(const struct kernel *k, const char *bootargs, void **f
 	if (fdt_magic(src) != FDT_MAGIC || fdt_version(src) < 17 ||
 	    fdt_totalsize(src) > 64 * FDT_MAX) {
 		Print(L"loader: the firmware's device tree at 0x%lx is unusable: magic 0x%x, "
-		      L"version %u, size %u\n", (u64)(UINTN)src, fdt_magic(src), fdt_version(src),
-		      fdt_totalsize(src));
+		      L"version %u, size %u\n",
+		      (u64)(UINTN)src, fdt_magic(src), fdt_version(src), fdt_totalsize(src));
 		return EFI_LOAD_ERROR;
 	}
 	err = fdt_check_full(src, fdt_totalsize(src));

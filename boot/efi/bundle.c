@@ -22,8 +22,7 @@
 
 /* The section name in base's size bytes into *s: 1 found, 0 absent, or
  * EFI_LOAD_ERROR with the reason printed. */
-static EFI_STATUS find(const void *base, u64 size, const char *name, struct pe_span *s,
-		       bool *found)
+static EFI_STATUS find(const void *base, u64 size, const char *name, struct pe_span *s, bool *found)
 {
 	char why[ERR_WHY_MAX];
 	int r = pe_section(base, size, name, s, why, sizeof(why));

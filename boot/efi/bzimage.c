@@ -117,6 +117,8 @@ void bzimage_enter(const struct kernel *k, const void *fdt)
 		arch_fail_late(why);
 	__asm__ volatile("cli\n\t"
 			 "jmp *%1"
-			 : : "S"(bp), "r"(k->entry) : "memory");
+			 :
+			 : "S"(bp), "r"(k->entry)
+			 : "memory");
 	__builtin_unreachable();
 }

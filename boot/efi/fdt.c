@@ -27,10 +27,15 @@
 static bool is_ram(u32 type)
 {
 	switch (type) {
-	case EfiLoaderCode: case EfiLoaderData:
-	case EfiBootServicesCode: case EfiBootServicesData:
-	case EfiRuntimeServicesCode: case EfiRuntimeServicesData:
-	case EfiConventionalMemory: case EfiACPIReclaimMemory: case EfiACPIMemoryNVS:
+	case EfiLoaderCode:
+	case EfiLoaderData:
+	case EfiBootServicesCode:
+	case EfiBootServicesData:
+	case EfiRuntimeServicesCode:
+	case EfiRuntimeServicesData:
+	case EfiConventionalMemory:
+	case EfiACPIReclaimMemory:
+	case EfiACPIMemoryNVS:
 	case EFI_PERSISTENT_MEMORY:
 		return true;
 	}
@@ -100,8 +105,7 @@ static void sort_map(EFI_MEMORY_DESCRIPTOR *map, UINTN n, UINTN desc_size)
 	}
 }
 
-EFI_STATUS fdt_set_memory(void *fdt, EFI_MEMORY_DESCRIPTOR *map, UINTN map_size,
-			  UINTN desc_size)
+EFI_STATUS fdt_set_memory(void *fdt, EFI_MEMORY_DESCRIPTOR *map, UINTN map_size, UINTN desc_size)
 {
 	/* Entries the tree came with (the firmware's, on arm64) stay. */
 	static int rsv_kept = -1;
@@ -145,7 +149,7 @@ EFI_STATUS fdt_set_memory(void *fdt, EFI_MEMORY_DESCRIPTOR *map, UINTN map_size,
 		if (last || !is_ram(d->Type) || base != ram_end) {
 			if (ram_end > ram_base)
 				FDT_TRY(fdt_appendprop_addrrange(fdt, 0, node, "reg", ram_base,
-							     ram_end - ram_base));
+								 ram_end - ram_base));
 			ram_base = ram_end = 0;
 		}
 		if (last || !stays_firmwares(d->Type) || base != rsv_end) {

@@ -37,13 +37,13 @@
 
 /* The kernel as read from the ESP and as placed in memory. */
 struct kernel {
-	const void *file;	/* the file as read */
+	const void *file; /* the file as read */
 	UINTN file_size;
-	u64 base;		/* 2 MiB-aligned start of the placed image */
-	u64 span;		/* bytes from base the image occupies, bss included */
-	u64 entry;		/* physical entry point */
-	bool bzimage;		/* x86-64: a bzImage, entered with a boot_params */
-	bool verified;		/* Secure Boot on, the file from the signed image */
+	u64 base;      /* 2 MiB-aligned start of the placed image */
+	u64 span;      /* bytes from base the image occupies, bss included */
+	u64 entry;     /* physical entry point */
+	bool bzimage;  /* x86-64: a bzImage, entered with a boot_params */
+	bool verified; /* Secure Boot on, the file from the signed image */
 };
 
 /* main.c: stop with a message; the firmware regains control after a
@@ -91,16 +91,15 @@ EFI_STATUS fdt_set_chosen(void *fdt, const char *bootargs);
  * fdt_set_chosen, when Secure Boot is on and the kernel and command line
  * came from the signed image. */
 EFI_STATUS fdt_set_secure_boot(void *fdt);
-EFI_STATUS fdt_set_memory(void *fdt, EFI_MEMORY_DESCRIPTOR *map, UINTN map_size,
-			  UINTN desc_size);
+EFI_STATUS fdt_set_memory(void *fdt, EFI_MEMORY_DESCRIPTOR *map, UINTN map_size, UINTN desc_size);
 /* Print a libfdt error and turn it into an EFI status. */
 EFI_STATUS fdt_error(const char *what, int err);
 /* Evaluate a libfdt call; on a negative result print it and return. */
-#define FDT_TRY(expr)                                        \
-	do {                                                 \
-		int err_ = (expr);                           \
-		if (err_ < 0)                                \
-			return fdt_error(#expr, err_);       \
+#define FDT_TRY(expr)                                  \
+	do {                                           \
+		int err_ = (expr);                     \
+		if (err_ < 0)                          \
+			return fdt_error(#expr, err_); \
 	} while (0)
 
 /* The architecture's half (x86_64.c, arm64.c). */

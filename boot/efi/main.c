@@ -48,8 +48,8 @@ void loader_fail(const CHAR16 *what, EFI_STATUS st)
 }
 
 /* The command line: a unified image's .cmdline section, else the load
- * options, else cmdline.txt, as one ASCII line in args (CMDLINE_MAX bytes). A longer line is cut between words and marked
- * (bootargs.c), and the firmware console says so before the kernel runs.
+ * options, else cmdline.txt, as one ASCII line in args (CMDLINE_MAX bytes). A longer line is cut
+ * between words and marked (bootargs.c), and the firmware console says so before the kernel runs.
  * A unified image's command line is its .cmdline section alone (empty when
  * it has none): load options come from a boot entry anyone with the
  * firmware's setup or shell can write, and the signer did not sign them. */
@@ -67,8 +67,8 @@ static void bootargs_get(EFI_HANDLE image, const struct bundle *b, char *args)
 			loader_fail(L"allocating the command line", EFI_OUT_OF_RESOURCES);
 		len = (long)bootargs_from_text(b->cmdline ? b->cmdline : "", b->cmdline_size, line);
 	} else if (!EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol,
-						(void **)&li)) && li->LoadOptions &&
-		   li->LoadOptionsSize >= sizeof(CHAR16)) {
+						(void **)&li)) &&
+		   li->LoadOptions && li->LoadOptionsSize >= sizeof(CHAR16)) {
 		size = li->LoadOptionsSize / sizeof(CHAR16);
 		if (!(line = AllocatePool(size + 1)))
 			loader_fail(L"allocating the command line", EFI_OUT_OF_RESOURCES);
@@ -87,8 +87,9 @@ static void bootargs_get(EFI_HANDLE image, const struct bundle *b, char *args)
 		if ((size_t)len != given)
 			Print(L"loader: the command line is %ld bytes, more than the kernel's %d: "
 			      "the first %ld (whole words) are passed on, the rest is DROPPED; "
-			      "the kernel is told with %a=%ld\n", (INT64)given, CMDLINE_MAX - 1,
-			      (INT64)kept, CMDLINE_CUT, (INT64)given);
+			      "the kernel is told with %a=%ld\n",
+			      (INT64)given, CMDLINE_MAX - 1, (INT64)kept, CMDLINE_CUT,
+			      (INT64)given);
 		CopyMem(args, line, (UINTN)len + 1);
 	}
 	if (line)
@@ -102,8 +103,8 @@ static u64 load_addr_from(const char *args)
 	u64 v = 0;
 
 	for (const char *p = args; *p; p++) {
-		if ((p == args || p[-1] == ' ') && strncmpa((const CHAR8 *)p, (const CHAR8 *)key,
-							    sizeof(key) - 1) == 0)
+		if ((p == args || p[-1] == ' ') &&
+		    strncmpa((const CHAR8 *)p, (const CHAR8 *)key, sizeof(key) - 1) == 0)
 			return strtoul(p + sizeof(key) - 1, NULL, 0);
 	}
 	return v;
@@ -132,8 +133,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		loader_fail(L"reading this image's .kernel and .cmdline sections", st);
 	if (secureboot_on()) {
 		if (!b.kernel) {
-			Print(L"loader: Secure Boot is on, but this image carries no kernel: "
-			      KERNEL_FILE L" and " CMDLINE_FILE L" on the disk cannot be verified, "
+			Print(L"loader: Secure Boot is on, but this image carries no kernel: " KERNEL_FILE L" and " CMDLINE_FILE L" on the disk cannot be verified, "
 			      L"so they are not used (boot a signed unified image: make image "
 			      L"SIGN=...)\n");
 			loader_fail(L"booting under Secure Boot", EFI_SECURITY_VIOLATION);

@@ -66,10 +66,11 @@ int pe_section(const void *image, u64 size, const char *name, struct pe_span *ou
 		if (found)
 			return err_why(why, n, -EINVAL, "two %s sections", name);
 		if (vaddr > size || vsize > size - vaddr)
-			return err_why(why, n, -ENOEXEC,
-				       "section %s (0x%llx bytes at 0x%llx) runs past the image's 0x%llx",
-				       name, (unsigned long long)vsize, (unsigned long long)vaddr,
-				       (unsigned long long)size);
+			return err_why(
+				why, n, -ENOEXEC,
+				"section %s (0x%llx bytes at 0x%llx) runs past the image's 0x%llx",
+				name, (unsigned long long)vsize, (unsigned long long)vaddr,
+				(unsigned long long)size);
 		out->offset = vaddr;
 		out->size = vsize;
 		found = 1;

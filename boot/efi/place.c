@@ -62,7 +62,8 @@ EFI_STATUS place_2m(u64 want, u64 span, bool low, u64 *addr)
 				       pages, &a);
 		if (!EFI_ERROR(st)) {
 			head = ALIGN_UP(a, ALIGN_2M) - a;
-			tail = pages * EFI_PAGE_SIZE - head - EFI_SIZE_TO_PAGES(span) * EFI_PAGE_SIZE;
+			tail = pages * EFI_PAGE_SIZE - head -
+			       EFI_SIZE_TO_PAGES(span) * EFI_PAGE_SIZE;
 			if (head)
 				uefi_call_wrapper(BS->FreePages, 2, a, head / EFI_PAGE_SIZE);
 			a += head;

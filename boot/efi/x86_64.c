@@ -47,8 +47,10 @@ void arch_canary_init(void)
 
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	canary_block[5] = (((u64)hi << 32 | lo) * 0x9e3779b97f4a7c15ULL) & ~0xffULL;
-	__asm__ volatile("wrmsr" : : "c"(0xc0000100), "a"((u32)(UINTN)canary_block),
-			 "d"((u32)((UINTN)canary_block >> 32)));
+	__asm__ volatile("wrmsr"
+			 :
+			 : "c"(0xc0000100), "a"((u32)(UINTN)canary_block),
+			   "d"((u32)((UINTN)canary_block >> 32)));
 }
 
 EFI_STATUS arch_kernel_place(struct kernel *k, u64 load_addr)
@@ -159,6 +161,8 @@ void arch_enter(const struct kernel *k, void *fdt)
 	__asm__ volatile("cli\n\t"
 			 "xor %%esi, %%esi\n\t"
 			 "jmp *%1"
-			 : : "D"(fdt), "r"(k->entry) : "memory");
+			 :
+			 : "D"(fdt), "r"(k->entry)
+			 : "memory");
 	__builtin_unreachable();
 }

@@ -70,14 +70,22 @@ static void read_cmdline(u64 pa, struct lb_info *out)
 static const char *setup_name(u32 type)
 {
 	switch (type) {
-	case SETUP_DTB: return "SETUP_DTB: a device tree; the front end writes its own";
-	case SETUP_PCI: return "SETUP_PCI: PCI option ROMs";
-	case SETUP_EFI: return "SETUP_EFI: the EFI runtime map; Baton calls no EFI runtime service";
-	case SETUP_APPLE_PROPERTIES: return "SETUP_APPLE_PROPERTIES";
-	case SETUP_JAILHOUSE: return "SETUP_JAILHOUSE";
-	case SETUP_CC_BLOB: return "SETUP_CC_BLOB: confidential computing";
-	case SETUP_IMA: return "SETUP_IMA: an IMA log";
-	case SETUP_RNG_SEED: return "SETUP_RNG_SEED: random bytes; nothing in Baton takes them yet";
+	case SETUP_DTB:
+		return "SETUP_DTB: a device tree; the front end writes its own";
+	case SETUP_PCI:
+		return "SETUP_PCI: PCI option ROMs";
+	case SETUP_EFI:
+		return "SETUP_EFI: the EFI runtime map; Baton calls no EFI runtime service";
+	case SETUP_APPLE_PROPERTIES:
+		return "SETUP_APPLE_PROPERTIES";
+	case SETUP_JAILHOUSE:
+		return "SETUP_JAILHOUSE";
+	case SETUP_CC_BLOB:
+		return "SETUP_CC_BLOB: confidential computing";
+	case SETUP_IMA:
+		return "SETUP_IMA: an IMA log";
+	case SETUP_RNG_SEED:
+		return "SETUP_RNG_SEED: random bytes; nothing in Baton takes them yet";
 	}
 	return "unknown";
 }
@@ -94,12 +102,12 @@ static void take_kho(const struct kho_data *k, int i, struct lb_info *out)
 		return;
 	}
 	if (!k->fdt_addr || !k->fdt_size || k->fdt_addr + k->fdt_size < k->fdt_addr ||
-	    !k->scratch_addr || !k->scratch_size || k->scratch_addr + k->scratch_size < k->scratch_addr ||
-	    k->scratch_size % 16) {
+	    !k->scratch_addr || !k->scratch_size ||
+	    k->scratch_addr + k->scratch_size < k->scratch_addr || k->scratch_size % 16) {
 		lb_note("setup_data %d: SETUP_KEXEC_KHO with FDT 0x%llx+0x%llx, scratch 0x%llx+0x%llx "
-			"is not a handover: ignored (a cold boot)", i, (unsigned long long)k->fdt_addr,
-			(unsigned long long)k->fdt_size, (unsigned long long)k->scratch_addr,
-			(unsigned long long)k->scratch_size);
+			"is not a handover: ignored (a cold boot)",
+			i, (unsigned long long)k->fdt_addr, (unsigned long long)k->fdt_size,
+			(unsigned long long)k->scratch_addr, (unsigned long long)k->scratch_size);
 		return;
 	}
 	out->kho = true;
@@ -110,7 +118,8 @@ static void take_kho(const struct kho_data *k, int i, struct lb_info *out)
 	areas = lb_map(k->scratch_addr, k->scratch_size);
 	if (!areas) {
 		lb_note("setup_data %d: the KHO scratch array at 0x%llx cannot be read: the kernel is "
-			"placed in our own window or not at all", i, (unsigned long long)k->scratch_addr);
+			"placed in our own window or not at all",
+			i, (unsigned long long)k->scratch_addr);
 		return;
 	}
 	for (u64 a = 0; a < n && out->nr_scratch < LB_MAX_SCRATCH; a++) {
@@ -135,13 +144,15 @@ static void walk_setup_data(u64 pa, struct boot_e820_entry *e820, int *n, struct
 		const u8 *data = NULL;
 
 		if (i == LB_MAX_SETUP) {
-			lb_note("setup_data: more than %d entries; the rest is ignored", LB_MAX_SETUP);
+			lb_note("setup_data: more than %d entries; the rest is ignored",
+				LB_MAX_SETUP);
 			return;
 		}
 		for (int j = 0; j < i; j++) {
 			if (seen[j] == pa) {
 				lb_note("setup_data %d at 0x%llx is entry %d again: the chain loops; the "
-					"rest is ignored", i, (unsigned long long)pa, j);
+					"rest is ignored",
+					i, (unsigned long long)pa, j);
 				return;
 			}
 		}
@@ -156,8 +167,8 @@ static void walk_setup_data(u64 pa, struct boot_e820_entry *e820, int *n, struct
 		if (pa + sizeof(head) + head.len < pa ||
 		    (head.len && !(data = lb_map(pa + sizeof(head), head.len)))) {
 			lb_note("setup_data %d at 0x%llx: its %u bytes of data cannot be read (they run "
-				"past 2^64 or out of reach): the rest is ignored", i,
-				(unsigned long long)pa, head.len);
+				"past 2^64 or out of reach): the rest is ignored",
+				i, (unsigned long long)pa, head.len);
 			return;
 		}
 		busy(out, pa, sizeof(head) + head.len);
@@ -168,10 +179,11 @@ static void walk_setup_data(u64 pa, struct boot_e820_entry *e820, int *n, struct
 
 			if (head.len % sizeof(struct boot_e820_entry))
 				lb_note("setup_data %d: SETUP_E820_EXT of %u bytes is not whole entries; "
-					"%u read", i, head.len, k);
+					"%u read",
+					i, head.len, k);
 			if (k > (u32)(LB_MAX_E820 - *n)) {
-				lb_note("setup_data %d: e820 entries past the first %d are ignored", i,
-					LB_MAX_E820);
+				lb_note("setup_data %d: e820 entries past the first %d are ignored",
+					i, LB_MAX_E820);
 				k = (u32)(LB_MAX_E820 - *n);
 			}
 			if (k) /* data is NULL when len is 0 */
@@ -183,8 +195,8 @@ static void walk_setup_data(u64 pa, struct boot_e820_entry *e820, int *n, struct
 			struct kho_data k;
 
 			if (head.len < sizeof(k)) {
-				lb_note("setup_data %d: SETUP_KEXEC_KHO of %u bytes, not %zu: ignored", i,
-					head.len, sizeof(k));
+				lb_note("setup_data %d: SETUP_KEXEC_KHO of %u bytes, not %zu: ignored",
+					i, head.len, sizeof(k));
 				break;
 			}
 			memcpy(&k, data, sizeof(k));
@@ -242,8 +254,8 @@ const char *bootparams_read(u64 bp_pa, struct lb_info *out)
 
 	n = bp->e820_entries;
 	if (n > E820_MAX_ENTRIES_ZEROPAGE) {
-		lb_note("boot_params: e820_entries is %d, the zero page holds %d: those are read", n,
-			E820_MAX_ENTRIES_ZEROPAGE);
+		lb_note("boot_params: e820_entries is %d, the zero page holds %d: those are read",
+			n, E820_MAX_ENTRIES_ZEROPAGE);
 		n = E820_MAX_ENTRIES_ZEROPAGE;
 	}
 	memcpy(e820, bp->e820_table, (size_t)n * sizeof(e820[0]));

@@ -63,7 +63,8 @@ static void idt_init(void)
 	for (int i = 0; i < 32; i++) {
 		u64 h = (u64)(uintptr_t)lb_fault_stubs + 16 * (u64)i;
 
-		idt[i] = (struct idt_gate){ (u16)h, cs, 0, 0x8e, (u16)(h >> 16), (u32)(h >> 32), 0 };
+		idt[i] =
+			(struct idt_gate){ (u16)h, cs, 0, 0x8e, (u16)(h >> 16), (u32)(h >> 32), 0 };
 	}
 	__asm__ volatile("lidt %0" : : "m"(desc));
 }
@@ -93,19 +94,27 @@ void lb_enter(u64 entry, u64 fdt)
 	__asm__ volatile("cli\n\t"
 			 "xor %%esi, %%esi\n\t"
 			 "jmp *%1"
-			 : : "D"(fdt), "r"(entry) : "memory");
+			 :
+			 : "D"(fdt), "r"(entry)
+			 : "memory");
 	__builtin_unreachable();
 }
 
 static const char *vector_name(u64 v)
 {
 	switch (v) {
-	case 0: return "divide error";
-	case 6: return "invalid opcode";
-	case 8: return "double fault";
-	case 13: return "general protection";
-	case 14: return "page fault";
-	case 19: return "SIMD floating point";
+	case 0:
+		return "divide error";
+	case 6:
+		return "invalid opcode";
+	case 8:
+		return "double fault";
+	case 13:
+		return "general protection";
+	case 14:
+		return "page fault";
+	case 19:
+		return "SIMD floating point";
 	}
 	return "exception";
 }
@@ -119,8 +128,9 @@ void lb_fault(const u64 *frame)
 
 	__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
 	lb_note("CPU exception %llu (%s) at rip 0x%llx, error code 0x%llx, cr2 0x%llx, rsp 0x%llx: "
-		"a bug in the front end; stopped", (unsigned long long)frame[0], vector_name(frame[0]),
-		(unsigned long long)frame[2], (unsigned long long)frame[1], (unsigned long long)cr2,
+		"a bug in the front end; stopped",
+		(unsigned long long)frame[0], vector_name(frame[0]), (unsigned long long)frame[2],
+		(unsigned long long)frame[1], (unsigned long long)cr2,
 		(unsigned long long)frame[5]);
 	for (;;)
 		__asm__ volatile("cli; hlt");

@@ -82,7 +82,8 @@ bool e820_sort_out(const struct boot_e820_entry *e, int n, struct lb_info *out)
 			continue;
 		if (!usable(&e[i])) {
 			lb_note("e820: entry %d (type %u, 0x%llx + 0x%llx) runs past 2^52, where no x86 "
-				"memory is: ignored", i, e[i].type, (unsigned long long)e[i].addr,
+				"memory is: ignored",
+				i, e[i].type, (unsigned long long)e[i].addr,
 				(unsigned long long)e[i].size);
 			continue;
 		}
@@ -124,7 +125,8 @@ bool e820_sort_out(const struct boot_e820_entry *e, int n, struct lb_info *out)
 			goto full;
 	}
 	for (int i = 0; i < nram; i++) {
-		u64 base = ALIGN_UP(ram[i].base, PAGE), end = ALIGN_DOWN(ram[i].base + ram[i].size, PAGE);
+		u64 base = ALIGN_UP(ram[i].base, PAGE),
+		    end = ALIGN_DOWN(ram[i].base + ram[i].size, PAGE);
 
 		if (end <= base)
 			continue;
@@ -133,7 +135,8 @@ bool e820_sort_out(const struct boot_e820_entry *e, int n, struct lb_info *out)
 	return true;
 full:
 	lb_note("e820: the map has more than %d separate ranges, more than Baton takes; it is "
-		"refused", LB_MAX_RANGES);
+		"refused",
+		LB_MAX_RANGES);
 	return false;
 }
 

@@ -33,11 +33,11 @@
 #include "boot/pc_fdt.h"
 #include <libfdt.h>
 
-#define TRY(expr)                       \
-	do {                            \
-		int err_ = (expr);      \
-		if (err_ < 0)           \
-			return err_;    \
+#define TRY(expr)                    \
+	do {                         \
+		int err_ = (expr);   \
+		if (err_ < 0)        \
+			return err_; \
 	} while (0)
 
 static int memory(void *fdt, const struct lb_info *info)
@@ -54,7 +54,8 @@ static int memory(void *fdt, const struct lb_info *info)
 	TRY(fdt_setprop_string(fdt, node, "device_type", "memory"));
 	TRY(fdt_setprop(fdt, node, "reg", NULL, 0));
 	for (int i = 0; i < info->nr_ram; i++)
-		TRY(fdt_appendprop_addrrange(fdt, 0, node, "reg", info->ram[i].base, info->ram[i].size));
+		TRY(fdt_appendprop_addrrange(fdt, 0, node, "reg", info->ram[i].base,
+					     info->ram[i].size));
 	return 0;
 }
 
@@ -78,7 +79,8 @@ int lb_fdt_build(void *buf, int size, const struct lb_info *info, struct lb_rang
 	 * the loader gave none (then the kernel cannot kexec, and says so). */
 	if (image.size)
 		TRY(fdt_appendprop_addrrange(buf, 0, chosen,
-					     info->kho ? BATON_CHOSEN_LOADER_IMAGE : BATON_CHOSEN_IMAGE,
+					     info->kho ? BATON_CHOSEN_LOADER_IMAGE
+						       : BATON_CHOSEN_IMAGE,
 					     image.base, image.size));
 	if (info->initrd_size) {
 		TRY(fdt_setprop_u64(buf, chosen, "linux,initrd-start", info->initrd_base));
@@ -86,10 +88,11 @@ int lb_fdt_build(void *buf, int size, const struct lb_info *info, struct lb_rang
 				    info->initrd_base + info->initrd_size));
 	}
 	if (info->kho) {
-		TRY(fdt_appendprop_addrrange(buf, 0, chosen, KHO_CHOSEN_FDT, info->kho_data.fdt_addr,
-					     info->kho_data.fdt_size));
+		TRY(fdt_appendprop_addrrange(buf, 0, chosen, KHO_CHOSEN_FDT,
+					     info->kho_data.fdt_addr, info->kho_data.fdt_size));
 		TRY(fdt_appendprop_addrrange(buf, 0, chosen, KHO_CHOSEN_SCRATCH,
-					     info->kho_data.scratch_addr, info->kho_data.scratch_size));
+					     info->kho_data.scratch_addr,
+					     info->kho_data.scratch_size));
 	}
 	if (why)
 		TRY(fdt_setprop_string(buf, chosen, BATON_CHOSEN_LOADER_ERROR, why));
@@ -104,7 +107,8 @@ int lb_fdt_write(void *buf, struct lb_info *info, struct lb_range image, const c
 	if (err >= 0)
 		return err;
 	lb_note("cannot boot: the boot FDT does not fit in %d bytes (libfdt error %d); the kernel "
-		"is entered without memory, only to say so and power off", LB_FDT_SIZE, err);
+		"is entered without memory, only to say so and power off",
+		LB_FDT_SIZE, err);
 	info->nr_ram = info->nr_resv = 0;
 	return lb_fdt_build(buf, LB_FDT_SIZE, info, image, "the boot FDT did not fit");
 }

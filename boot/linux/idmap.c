@@ -94,7 +94,9 @@ const char *lb_idmap_init(u64 win, u64 win_size)
 		       "(no XLF_5LEVEL) and the kernel does not speak";
 	__asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(0x80000000));
 	if (eax >= 0x80000008) {
-		__asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(0x80000008));
+		__asm__ volatile("cpuid"
+				 : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
+				 : "a"(0x80000008));
 		phys_limit = 1ULL << (eax & 0xff);
 	} else {
 		phys_limit = 1ULL << 36;

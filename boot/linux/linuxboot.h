@@ -46,12 +46,12 @@
 #include "cmdline.h"
 #include "types.h"
 
-#define LB_FDT_SIZE (64 * 1024)         /* the boot FDT we write */
-#define LB_MAX_E820 512                 /* entries read: the zero page's and SETUP_E820_EXT's */
-#define LB_MAX_RANGES 128               /* RAM or reserved ranges after sorting them out */
-#define LB_MAX_SETUP 64                 /* setup_data nodes followed before giving up */
-#define LB_MAX_BUSY (8 + LB_MAX_SETUP)  /* ranges the loader filled that we must not overwrite */
-#define LB_MAX_SCRATCH 16               /* KHO scratch areas considered when placing */
+#define LB_FDT_SIZE (64 * 1024)        /* the boot FDT we write */
+#define LB_MAX_E820 512                /* entries read: the zero page's and SETUP_E820_EXT's */
+#define LB_MAX_RANGES 128              /* RAM or reserved ranges after sorting them out */
+#define LB_MAX_SETUP 64                /* setup_data nodes followed before giving up */
+#define LB_MAX_BUSY (8 + LB_MAX_SETUP) /* ranges the loader filled that we must not overwrite */
+#define LB_MAX_SCRATCH 16              /* KHO scratch areas considered when placing */
 #define LB_4G 0x100000000ULL
 
 struct lb_range {
@@ -62,20 +62,20 @@ struct lb_range {
 /* Everything the front end takes from a boot_params, read before anything
  * is written. Each range list is sorted by base and has no overlaps. */
 struct lb_info {
-	const char *loader;               /* /chosen/baton,loader: "bzimage-x86_64", ... */
-	const char *model;                /* the root's model: which way the PC booted */
-	u64 bp;                           /* where the boot_params is */
-	u8 loader_type;                   /* hdr.type_of_loader */
-	char cmdline[CMDLINE_MAX];        /* bootargs, cut between words when too long */
-	u64 initrd_base, initrd_size;     /* size 0: none */
-	bool kho;                         /* a SETUP_KEXEC_KHO entry was taken */
+	const char *loader;           /* /chosen/baton,loader: "bzimage-x86_64", ... */
+	const char *model;            /* the root's model: which way the PC booted */
+	u64 bp;                       /* where the boot_params is */
+	u8 loader_type;               /* hdr.type_of_loader */
+	char cmdline[CMDLINE_MAX];    /* bootargs, cut between words when too long */
+	u64 initrd_base, initrd_size; /* size 0: none */
+	bool kho;                     /* a SETUP_KEXEC_KHO entry was taken */
 	struct kho_data kho_data;
-	u64 rsdp;                         /* 0: none found */
-	struct lb_range ram[LB_MAX_RANGES];   /* RAM the kernel may own (/memory) */
+	u64 rsdp;                           /* 0: none found */
+	struct lb_range ram[LB_MAX_RANGES]; /* RAM the kernel may own (/memory) */
 	int nr_ram;
-	struct lb_range resv[LB_MAX_RANGES];  /* RAM the firmware keeps (memreserve) */
+	struct lb_range resv[LB_MAX_RANGES]; /* RAM the firmware keeps (memreserve) */
 	int nr_resv;
-	struct lb_range busy[LB_MAX_BUSY];    /* what the loader put in memory, unsorted */
+	struct lb_range busy[LB_MAX_BUSY]; /* what the loader put in memory, unsorted */
 	int nr_busy;
 	struct lb_range scratch[LB_MAX_SCRATCH]; /* KHO scratch, from the handover's array */
 	int nr_scratch;

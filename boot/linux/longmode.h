@@ -19,7 +19,7 @@
 #ifndef BATON_LINUX_LONGMODE_H
 #define BATON_LINUX_LONGMODE_H
 
-#define LB_CS64 0x10    /* 64-bit code, as Linux's __BOOT_CS */
-#define LB_DS 0x18      /* data, as __BOOT_DS */
+#define LB_CS64 0x10 /* 64-bit code, as Linux's __BOOT_CS */
+#define LB_DS 0x18   /* data, as __BOOT_DS */
 
 #endif

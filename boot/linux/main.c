@@ -33,20 +33,31 @@ __noreturn void lb_main(u64 bp_pa, u64 base, u32 entry_bits);
 /* What the kernel reads in its setup header (boot.rst, protocol 2.15). */
 __attribute__((section(".rodata.kernel_info"), used, aligned(4)))
 const struct kernel_info lb_kernel_info = {
-	KERNEL_INFO_MAGIC, sizeof(struct kernel_info), sizeof(struct kernel_info), SETUP_TYPE_MAX,
+	KERNEL_INFO_MAGIC,
+	sizeof(struct kernel_info),
+	sizeof(struct kernel_info),
+	SETUP_TYPE_MAX,
 };
 
 static const char *loader_name(u8 type)
 {
 	switch (type >> 4) {
-	case 0x7: return "GRUB";
-	case 0xb: return "QEMU";
-	case 0xd: return "kexec";
-	case 0x1: return "Loadlin";
-	case 0x3: return "SYSLINUX";
-	case 0x4: return "Etherboot/gPXE/iPXE";
-	case 0x8: return "U-Boot";
-	case 0xe: return "extended";
+	case 0x7:
+		return "GRUB";
+	case 0xb:
+		return "QEMU";
+	case 0xd:
+		return "kexec";
+	case 0x1:
+		return "Loadlin";
+	case 0x3:
+		return "SYSLINUX";
+	case 0x4:
+		return "Etherboot/gPXE/iPXE";
+	case 0x8:
+		return "U-Boot";
+	case 0xe:
+		return "extended";
 	}
 	return "unknown";
 }
@@ -62,24 +73,25 @@ void lb_main(u64 bp_pa, u64 base, u32 entry_bits)
 	char bad[ERR_WHY_MAX];
 	const char *why;
 
-	lb_cpu_init(base);						/* 1 */
+	lb_cpu_init(base); /* 1 */
 	lb_name = "bzimage";
-	why = lb_idmap_init(base, win_size);				/* 2 */
+	why = lb_idmap_init(base, win_size); /* 2 */
 	if (why)
 		lb_stop(why);
-	if (elf_layout(payload_start, image.size, EM_X86_64, &el, bad, sizeof(bad)))	/* 3 */
+	if (elf_layout(payload_start, image.size, EM_X86_64, &el, bad, sizeof(bad))) /* 3 */
 		lb_stop(bad);
 
 	lb_note("Baton's bzImage, entered at the %u-bit entry, loaded at 0x%llx, boot_params at "
-		"0x%llx", entry_bits, (unsigned long long)base, (unsigned long long)bp_pa);
-	why = bootparams_read(bp_pa, &info);				/* 4 */
+		"0x%llx",
+		entry_bits, (unsigned long long)base, (unsigned long long)bp_pa);
+	why = bootparams_read(bp_pa, &info); /* 4 */
 	/* Fault injection for the boot tests, as the kernel's panic.now: a
 	 * sound boot_params taken as one the front end cannot use, to show in
 	 * a real boot the line and the poweroff that follow. */
 	if (!why && lb_cmdline_has(info.cmdline, "bzimage.unusable"))
 		why = "bzimage.unusable is on the command line: this boot_params is taken as "
 		      "unusable, on purpose";
-	if (!why) {							/* 5 */
+	if (!why) { /* 5 */
 		dest = place_kernel(&info, base, win_file, win_work, win_size, el.span);
 		if (!dest)
 			why = "there is no 2 MiB-aligned room below 4 GiB for the kernel";
@@ -91,12 +103,12 @@ void lb_main(u64 bp_pa, u64 base, u32 entry_bits)
 			lb_stop("and the kernel cannot even be entered to say so: our window is "
 				"above 4 GiB");
 	}
-	fdt = dest + ALIGN_UP(el.span, 0x1000ULL);			/* 6 */
+	fdt = dest + ALIGN_UP(el.span, 0x1000ULL); /* 6 */
 	if (lb_fdt_write((void *)(uintptr_t)fdt, &info, image, why) < 0)
 		lb_stop("the boot FDT cannot be written");
 	elf_copy(payload_start, (void *)(uintptr_t)dest, &el);
 	lb_note("loader %s (type 0x%02x); kernel at 0x%llx, boot FDT at 0x%llx%s; entering the kernel",
 		loader_name(info.loader_type), info.loader_type, (unsigned long long)dest,
 		(unsigned long long)fdt, info.kho ? ", a KHO handover" : "");
-	lb_enter(dest + el.entry_off, fdt);				/* 7 */
+	lb_enter(dest + el.entry_off, fdt); /* 7 */
 }

@@ -19,8 +19,8 @@
 #include "kstring.h"
 
 #define EFI_SYSTAB_SIGNATURE 0x5453595320494249ULL /* "IBI SYST" */
-#define EFI_SYSTAB_NR_TABLES 104 /* UINTN NumberOfTableEntries, x64 layout */
-#define EFI_SYSTAB_TABLES 112    /* EFI_CONFIGURATION_TABLE *ConfigurationTable */
+#define EFI_SYSTAB_NR_TABLES 104                   /* UINTN NumberOfTableEntries, x64 layout */
+#define EFI_SYSTAB_TABLES 112                      /* EFI_CONFIGURATION_TABLE *ConfigurationTable */
 #define EFI_MAX_TABLES 1024
 
 /* EFI_GUIDs as they lie in memory: Data1..3 little-endian, Data4 bytes. */
@@ -52,10 +52,10 @@ u64 rsdp_from_efi(u64 systab)
 	memcpy(&sig, st, 8);
 	memcpy(&n, st + EFI_SYSTAB_NR_TABLES, 8);
 	memcpy(&tables, st + EFI_SYSTAB_TABLES, 8);
-	if (sig != EFI_SYSTAB_SIGNATURE || n > EFI_MAX_TABLES ||
-	    !(t = lb_map(tables, n * 24))) {
+	if (sig != EFI_SYSTAB_SIGNATURE || n > EFI_MAX_TABLES || !(t = lb_map(tables, n * 24))) {
 		lb_note("no EFI system table at 0x%llx (bad signature or table count); looking "
-			"elsewhere for the ACPI RSDP", (unsigned long long)systab);
+			"elsewhere for the ACPI RSDP",
+			(unsigned long long)systab);
 		return 0;
 	}
 	for (u64 i = 0; i < n; i++, t += 24) {

@@ -13,20 +13,19 @@
 
 #define COM1 0x3f8
 
-
 const char *lb_name = "baton";
 
 static bool com1_ready;
 
 static void com1_init(void)
 {
-	outb(COM1 + 1, 0x00);  /* no interrupts */
-	outb(COM1 + 3, 0x80);  /* DLAB: the divisor follows */
-	outb(COM1 + 0, 0x01);  /* 115200 = 1843200 / 16 / 1 */
+	outb(COM1 + 1, 0x00); /* no interrupts */
+	outb(COM1 + 3, 0x80); /* DLAB: the divisor follows */
+	outb(COM1 + 0, 0x01); /* 115200 = 1843200 / 16 / 1 */
 	outb(COM1 + 1, 0x00);
-	outb(COM1 + 3, 0x03);  /* 8N1 */
-	outb(COM1 + 2, 0xc7);  /* FIFOs on and cleared */
-	outb(COM1 + 4, 0x03);  /* DTR, RTS */
+	outb(COM1 + 3, 0x03); /* 8N1 */
+	outb(COM1 + 2, 0xc7); /* FIFOs on and cleared */
+	outb(COM1 + 4, 0x03); /* DTR, RTS */
 	com1_ready = true;
 }
 

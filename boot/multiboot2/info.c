@@ -48,9 +48,21 @@
 
 /* EFI memory types (UEFI 2.10, 7.2 "EFI_MEMORY_TYPE"). */
 enum {
-	EFI_RESERVED, EFI_LOADER_CODE, EFI_LOADER_DATA, EFI_BS_CODE, EFI_BS_DATA, EFI_RT_CODE,
-	EFI_RT_DATA, EFI_CONVENTIONAL, EFI_UNUSABLE, EFI_ACPI_RECLAIM, EFI_ACPI_NVS, EFI_MMIO,
-	EFI_MMIO_PORT, EFI_PAL_CODE, EFI_PERSISTENT,
+	EFI_RESERVED,
+	EFI_LOADER_CODE,
+	EFI_LOADER_DATA,
+	EFI_BS_CODE,
+	EFI_BS_DATA,
+	EFI_RT_CODE,
+	EFI_RT_DATA,
+	EFI_CONVENTIONAL,
+	EFI_UNUSABLE,
+	EFI_ACPI_RECLAIM,
+	EFI_ACPI_NVS,
+	EFI_MMIO,
+	EFI_MMIO_PORT,
+	EFI_PAL_CODE,
+	EFI_PERSISTENT,
 };
 
 #define PAGE 0x1000ULL
@@ -65,10 +77,15 @@ static struct boot_e820_entry e820[LB_MAX_E820];
 static u32 efi_as_e820(u32 type)
 {
 	switch (type) {
-	case EFI_LOADER_CODE: case EFI_LOADER_DATA: case EFI_BS_CODE: case EFI_BS_DATA:
+	case EFI_LOADER_CODE:
+	case EFI_LOADER_DATA:
+	case EFI_BS_CODE:
+	case EFI_BS_DATA:
 	case EFI_CONVENTIONAL:
 		return E820_TYPE_RAM;
-	case EFI_RT_CODE: case EFI_RT_DATA: case EFI_ACPI_NVS:
+	case EFI_RT_CODE:
+	case EFI_RT_DATA:
+	case EFI_ACPI_NVS:
 		return E820_TYPE_NVS;
 	case EFI_ACPI_RECLAIM:
 		return E820_TYPE_ACPI;
@@ -83,9 +100,12 @@ static u32 efi_as_e820(u32 type)
 static u32 mb2_as_e820(u32 type)
 {
 	switch (type) {
-	case MB2_MEMORY_AVAILABLE: return E820_TYPE_RAM;
-	case MB2_MEMORY_ACPI_RECLAIMABLE: return E820_TYPE_ACPI;
-	case MB2_MEMORY_NVS: return E820_TYPE_NVS;
+	case MB2_MEMORY_AVAILABLE:
+		return E820_TYPE_RAM;
+	case MB2_MEMORY_ACPI_RECLAIMABLE:
+		return E820_TYPE_ACPI;
+	case MB2_MEMORY_NVS:
+		return E820_TYPE_NVS;
 	}
 	return E820_TYPE_RESERVED;
 }
@@ -109,8 +129,8 @@ static int take_map(const struct mb2_tag *t, bool efi)
 	int n = 0;
 
 	if (t->size < sizeof(*m) || m->entry_size < min) {
-		lb_note("memory map: %s: %u bytes, entries of %u: not a map; ignored", what, t->size,
-			t->size < sizeof(*m) ? 0 : m->entry_size);
+		lb_note("memory map: %s: %u bytes, entries of %u: not a map; ignored", what,
+			t->size, t->size < sizeof(*m) ? 0 : m->entry_size);
 		return 0;
 	}
 	for (u32 off = 0; off + m->entry_size <= len; off += m->entry_size) {
@@ -121,8 +141,7 @@ static int take_map(const struct mb2_tag *t, bool efi)
 		if (efi) {
 			memcpy(&d, rec, sizeof(d));
 			/* e820.c leaves out what runs past 2^52 */
-			e = (struct mb2_mmap_entry){ d.phys_start,
-						     MIN(d.pages, ~0ULL >> 12) * PAGE,
+			e = (struct mb2_mmap_entry){ d.phys_start, MIN(d.pages, ~0ULL >> 12) * PAGE,
 						     efi_as_e820(d.type), 0 };
 		} else {
 			memcpy(&e, rec, sizeof(e));
@@ -198,13 +217,14 @@ static void take_module(const struct mb2_tag *t, int i, struct lb_info *out, str
 		/* GRUB page-aligns modules; elf_layout reads the headers in place. */
 		file = IS_ALIGNED(start, 8) ? lb_map(start, size) : NULL;
 		bad = !IS_ALIGNED(start, 8) ? "it is not 8-byte aligned"
-		      : !file ? "it cannot be read"
+		      : !file               ? "it cannot be read"
 		      : elf_layout(file, size, EM_X86_64, &el, elf_why, sizeof(elf_why)) ? elf_why
-											   : NULL;
+											 : NULL;
 		if (bad) {
 			lb_note("module %d at 0x%llx (%llu bytes), \"%s\": %s; not the kernel file, so "
-				"the kernel cannot kexec", i, (unsigned long long)start,
-				(unsigned long long)size, MB2_IMAGE_MODULE, bad);
+				"the kernel cannot kexec",
+				i, (unsigned long long)start, (unsigned long long)size,
+				MB2_IMAGE_MODULE, bad);
 			return;
 		}
 		x->image = (struct lb_range){ start, size };
@@ -261,10 +281,12 @@ static u64 find_rsdp(const struct mb2_tag *const *first, u64 mbi, const u8 *info
 			continue;
 		p = at;
 		if (*n)
-			add_entry(n, ALIGN_DOWN(at, PAGE), ALIGN_UP(at + t->size - sizeof(*t), PAGE) -
-				  ALIGN_DOWN(at, PAGE), E820_TYPE_ACPI);
+			add_entry(n, ALIGN_DOWN(at, PAGE),
+				  ALIGN_UP(at + t->size - sizeof(*t), PAGE) - ALIGN_DOWN(at, PAGE),
+				  E820_TYPE_ACPI);
 		lb_note("the ACPI RSDP is only in GRUB's copy (tag %u) at 0x%llx: its page is kept as "
-			"ACPI memory", copies[i], (unsigned long long)at);
+			"ACPI memory",
+			copies[i], (unsigned long long)at);
 	}
 	if (!p)
 		lb_note("no ACPI RSDP (not in an EFI system table, the BIOS areas or a tag): the kernel "
@@ -312,12 +334,14 @@ const char *mb2_info_read(u32 magic, u64 mbi, struct lb_info *out, struct mb2_ex
 			break;
 		if (t->size < sizeof(*t) || t->size > total - off) {
 			lb_note("tag %u at offset %u: its size %u runs past the information's %u bytes; "
-				"the rest is ignored", t->type, off, t->size, total);
+				"the rest is ignored",
+				t->type, off, t->size, total);
 			break;
 		}
 		if (t->type < NR_KINDS && !first[t->type]) {
 			first[t->type] = t;
-			nseen += (size_t)snprintf(seen + nseen, sizeof(seen) - nseen, " %u", t->type);
+			nseen += (size_t)snprintf(seen + nseen, sizeof(seen) - nseen, " %u",
+						  t->type);
 		}
 		if (t->type == MB2_TAG_MODULE && nmod++ < MAX_MODULES)
 			modules[nmod - 1] = t;
@@ -326,8 +350,8 @@ const char *mb2_info_read(u32 magic, u64 mbi, struct lb_info *out, struct mb2_ex
 
 	if (first[MB2_TAG_LOADER_NAME]) {
 		char *s;
-		size_t room, len = tag_string(first[MB2_TAG_LOADER_NAME], sizeof(struct mb2_tag), &s,
-					      &room);
+		size_t room, len = tag_string(first[MB2_TAG_LOADER_NAME], sizeof(struct mb2_tag),
+					      &s, &room);
 
 		copy_cut(x->loader, sizeof(x->loader), s, len);
 	}
@@ -352,7 +376,8 @@ const char *mb2_info_read(u32 magic, u64 mbi, struct lb_info *out, struct mb2_ex
 	out->rsdp = find_rsdp(first, mbi, info, &n);
 	if (!x->image.size)
 		lb_note("no module \"%s\" (module2 /boot/baton.elf %s): the kernel boots, but cannot "
-			"kexec", MB2_IMAGE_MODULE, MB2_IMAGE_MODULE);
+			"kexec",
+			MB2_IMAGE_MODULE, MB2_IMAGE_MODULE);
 
 	if (n == 0)
 		return "the multiboot2 information has no memory map (neither tag 6 nor tag 17)";

@@ -37,19 +37,20 @@ void mb_main(u64 magic, u64 mbi, u64 base, u64 kernel, u64 entry, u64 kernel_end
 	u64 fdt = base + (u64)(mb_fdt - startup_mb2);
 	const char *why;
 
-	lb_cpu_init(base);						/* 1 */
+	lb_cpu_init(base); /* 1 */
 	lb_name = "multiboot2";
-	why = lb_idmap_init(base, (u64)(_init_size - startup_mb2));	/* 2 */
+	why = lb_idmap_init(base, (u64)(_init_size - startup_mb2)); /* 2 */
 	if (why)
 		lb_stop(why);
 	lb_note("Baton's multiboot2 entry, eax 0x%llx, information at 0x%llx; kernel at 0x%llx-0x%llx, "
-		"front end at 0x%llx", (unsigned long long)magic, (unsigned long long)mbi,
-		(unsigned long long)kernel, (unsigned long long)kernel_end, (unsigned long long)base);
+		"front end at 0x%llx",
+		(unsigned long long)magic, (unsigned long long)mbi, (unsigned long long)kernel,
+		(unsigned long long)kernel_end, (unsigned long long)base);
 	if (!IS_ALIGNED(kernel, 0x200000ULL))
 		lb_stop("the kernel is not on a 2 MiB boundary (GRUB places baton.elf at its "
 			"physical addresses; were they changed?)");
 
-	why = mb2_info_read((u32)magic, mbi, &info, &x);		/* 3 */
+	why = mb2_info_read((u32)magic, mbi, &info, &x); /* 3 */
 	/* Fault injection for the boot tests, as bzimage.unusable: sound
 	 * information taken as information the front end cannot use, to show
 	 * in a real boot the line and the poweroff that follow. */
@@ -59,10 +60,10 @@ void mb_main(u64 magic, u64 mbi, u64 base, u64 kernel, u64 entry, u64 kernel_end
 	if (why)
 		lb_note("cannot boot: %s; the kernel is entered only to say so and power off", why);
 
-	if (lb_fdt_write((void *)(uintptr_t)fdt, &info, x.image, why) < 0)	/* 4 */
+	if (lb_fdt_write((void *)(uintptr_t)fdt, &info, x.image, why) < 0) /* 4 */
 		lb_stop("the boot FDT cannot be written");
 	lb_note("loader \"%s\"; kernel at 0x%llx, boot FDT at 0x%llx; entering the kernel",
 		x.loader[0] ? x.loader : "unknown", (unsigned long long)kernel,
 		(unsigned long long)fdt);
-	lb_enter(entry, fdt);						/* 5 */
+	lb_enter(entry, fdt); /* 5 */
 }

@@ -28,15 +28,15 @@
 
 #include "boot/linux/linuxboot.h"
 
-#define MB2_MAX_INFO (1 << 20)  /* the information's total_size is at most this */
-#define MB2_IMAGE_MODULE "baton,image"  /* the module that is the kernel file */
-#define MB2_INITRD_MODULE "initrd"      /* the module that is the initrd */
+#define MB2_MAX_INFO (1 << 20)         /* the information's total_size is at most this */
+#define MB2_IMAGE_MODULE "baton,image" /* the module that is the kernel file */
+#define MB2_INITRD_MODULE "initrd"     /* the module that is the initrd */
 
 /* What the information gives beyond struct lb_info. */
 struct mb2_extra {
-	char loader[64];        /* the loader's name (tag 2), cut; "" if none */
-	struct lb_range image;  /* module MB2_IMAGE_MODULE, if it is a Baton ELF; else size 0 */
-	bool efi_map;           /* the memory map came from the EFI memory map (tag 17) */
+	char loader[64];       /* the loader's name (tag 2), cut; "" if none */
+	struct lb_range image; /* module MB2_IMAGE_MODULE, if it is a Baton ELF; else size 0 */
+	bool efi_map;          /* the memory map came from the EFI memory map (tag 17) */
 };
 
 /* Read the multiboot2 information at mbi, which eax (magic) says is one,

@@ -25,8 +25,8 @@
 #define MU_LSR 0x14
 #define MU_CNTL 0x20
 #define LSR_DATA_READY (1 << 0) /* the receive FIFO holds a byte */
-#define LSR_TX_EMPTY (1 << 5) /* the transmit FIFO takes another byte */
-#define LSR_TX_IDLE (1 << 6)  /* the FIFO is empty and the transmitter idle */
+#define LSR_TX_EMPTY (1 << 5)   /* the transmit FIFO takes another byte */
+#define LSR_TX_IDLE (1 << 6)    /* the FIFO is empty and the transmitter idle */
 #define CNTL_RX_ENABLE (1 << 0)
 #define CNTL_TX_ENABLE (1 << 1)
 
@@ -65,7 +65,8 @@ static bool bcm2835_aux_start(const struct uart_port *port)
 
 	if (port->port_io) {
 		pr_err("bcm2835-aux: 0x%llx is an I/O port, but the mini UART is memory-mapped; "
-		       "not used", (unsigned long long)port->phys);
+		       "not used",
+		       (unsigned long long)port->phys);
 		return false;
 	}
 	base = arch_ioremap(port->phys, port->size ? port->size : 0x40);
@@ -78,8 +79,10 @@ static bool bcm2835_aux_start(const struct uart_port *port)
 	cntl = mmio_read32(uart.base + MU_CNTL);
 	if ((cntl & (CNTL_TX_ENABLE | CNTL_RX_ENABLE)) != (CNTL_TX_ENABLE | CNTL_RX_ENABLE))
 		mmio_write32(uart.base + MU_CNTL, cntl | CNTL_TX_ENABLE | CNTL_RX_ENABLE);
-	uart.con = (struct console){ .name = "bcm2835-aux", .putc = bcm2835_aux_putc,
-				   .flush = bcm2835_aux_flush, .getc = bcm2835_aux_getc };
+	uart.con = (struct console){ .name = "bcm2835-aux",
+				     .putc = bcm2835_aux_putc,
+				     .flush = bcm2835_aux_flush,
+				     .getc = bcm2835_aux_getc };
 	console_register(&uart.con);
 	return true;
 }

@@ -18,10 +18,10 @@
 #include "arch/pio.h"
 
 enum { RBR = 0, THR = 0, DLL = 0, IER = 1, DLM = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5 };
-#define LSR_DR 0x01   /* a received byte waits in RBR */
+#define LSR_DR 0x01     /* a received byte waits in RBR */
 #define LSR_RX_BAD 0x1c /* parity error, framing error, break: that byte is bad */
-#define LSR_THRE 0x20 /* the holding register takes another byte */
-#define LSR_TEMT 0x40 /* holding and shift registers empty: all sent */
+#define LSR_THRE 0x20   /* the holding register takes another byte */
+#define LSR_TEMT 0x40   /* holding and shift registers empty: all sent */
 #define LCR_DLAB 0x80
 #define LCR_8N1 0x03
 
@@ -119,9 +119,11 @@ static bool ns16550_start(const struct uart_port *port)
 		reg_write(&uart, FCR, 0x07); /* FIFOs on and cleared */
 		reg_write(&uart, MCR, 0x03); /* DTR, RTS */
 	}
-	uart.con = (struct console){ .name = "ns16550", .putc = ns16550_putc,
-				    .flush = ns16550_flush, .getc = ns16550_getc,
-				    .priv = &uart };
+	uart.con = (struct console){ .name = "ns16550",
+				     .putc = ns16550_putc,
+				     .flush = ns16550_flush,
+				     .getc = ns16550_getc,
+				     .priv = &uart };
 	console_register(&uart.con);
 	return true;
 }

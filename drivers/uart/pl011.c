@@ -76,8 +76,9 @@ static bool pl011_start(const struct uart_port *port)
 	cr = mmio_read32(uart.base + UARTCR);
 	if ((cr & (CR_UARTEN | CR_TXE | CR_RXE)) != (CR_UARTEN | CR_TXE | CR_RXE))
 		mmio_write32(uart.base + UARTCR, cr | CR_UARTEN | CR_TXE | CR_RXE);
-	uart.con = (struct console){ .name = "pl011", .putc = pl011_putc, .flush = pl011_flush,
-				     .getc = pl011_getc };
+	uart.con = (struct console){
+		.name = "pl011", .putc = pl011_putc, .flush = pl011_flush, .getc = pl011_getc
+	};
 	console_register(&uart.con);
 	return true;
 }

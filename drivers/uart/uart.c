@@ -118,7 +118,8 @@ const struct uart_driver *uart_parse_earlycon(const char *val, struct uart_port 
 	drv = driver_named(p, comma ? (size_t)(comma - p) : strlen(p));
 	if (!drv || !comma) {
 		pr_warn("earlycon: '%s': expected <driver>,[io|mmio|mmio32,]<address>[,options] "
-		       "with driver uart8250, pl011 or bcm2835aux", val);
+			"with driver uart8250, pl011 or bcm2835aux",
+			val);
 		return NULL;
 	}
 	*port = (struct uart_port){ .shift = drv->shift, .width = drv->width };
@@ -193,8 +194,9 @@ static bool fallback(const void *fdt)
 			continue;
 		if (fdt_get_path(fdt, node, path, sizeof(path)) < 0)
 			memcpy(path, "?", 2);
-		pr_notice("console: falling back to %s, %s at 0x%llx: the first UART in the device tree this kernel drives",
-			  path, drv->name, (unsigned long long)port.phys);
+		pr_notice(
+			"console: falling back to %s, %s at 0x%llx: the first UART in the device tree this kernel drives",
+			path, drv->name, (unsigned long long)port.phys);
 		return true;
 	}
 	return false;
@@ -225,8 +227,8 @@ int uart_console_init(const void *fdt)
 		have = start(early.drv, &early.port, "earlycon");
 		if (!have)
 			pr_warn("console: earlycon %s at 0x%llx could not be started; using the "
-				"device tree's console", early.drv->name,
-				(unsigned long long)early.port.phys);
+				"device tree's console",
+				early.drv->name, (unsigned long long)early.port.phys);
 	} else if (early.requested) {
 		pr_info("console: earlycon: the stdout-path device, from the start");
 	}
@@ -235,8 +237,7 @@ int uart_console_init(const void *fdt)
 	next = have ? "the earlycon stays the console" : "looking for another UART";
 
 	node = bootfdt_stdout(fdt, &opts);
-	path = node >= 0 ? fdt_getprop(fdt, bootfdt_chosen(fdt), "stdout-path", NULL)
-			 : NULL;
+	path = node >= 0 ? fdt_getprop(fdt, bootfdt_chosen(fdt), "stdout-path", NULL) : NULL;
 	if (!path && node >= 0)
 		path = fdt_getprop(fdt, bootfdt_chosen(fdt), "linux,stdout-path", NULL);
 	if (node == -FDT_ERR_NOTFOUND) {

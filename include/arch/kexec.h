@@ -24,8 +24,7 @@ struct kexec_layout {
 /* Check the kernel file (x86-64: an ELF or a bzImage; arm64: an Image) of
  * size bytes. Returns 0 and fills *l, or a negative code (kerrno.h) with
  * what is wrong in why (n bytes). */
-int arch_kexec_image_check(const void *file, u64 size, struct kexec_layout *l, char *why,
-			   size_t n);
+int arch_kexec_image_check(const void *file, u64 size, struct kexec_layout *l, char *why, size_t n);
 
 /* Copy the checked file to dest (l->span bytes, mapped). */
 void arch_kexec_image_place(const void *file, u64 size, void *dest, const struct kexec_layout *l);

@@ -48,8 +48,8 @@
 #include "bench.h"
 
 #define CALIBRATE_NS 500000000u
-#define MAX_RUNS 4         /* of one workload, while the machine is slow */
-#define SLOW_MACHINE 1.05  /* reference loop's median over its best */
+#define MAX_RUNS 4        /* of one workload, while the machine is slow */
+#define SLOW_MACHINE 1.05 /* reference loop's median over its best */
 #define WARMUP_BATCHES 50
 #define BATCHES 2000
 
@@ -61,7 +61,10 @@ uint16_t bench_rnd_size[RND_LEN];
 uint16_t bench_rnd_slot[RND_LEN];
 
 static const struct allocator *const allocators[] = {
-	&bench_baton, &bench_glibc, &bench_jemalloc, &bench_mimalloc,
+	&bench_baton,
+	&bench_glibc,
+	&bench_jemalloc,
+	&bench_mimalloc,
 };
 #define NR_ALLOCATORS (sizeof(allocators) / sizeof(allocators[0]))
 #define BATON 0 /* allocators[BATON] is the one compared with the others */
@@ -298,8 +301,8 @@ static void run_until_undisturbed(enum workload w)
 
 static void print_table(void)
 {
-	printf("\n%-28s %-9s %8s %8s %8s   (ns per alloc+free)\n", "workload", "allocator",
-	       "min", "median", "p99");
+	printf("\n%-28s %-9s %8s %8s %8s   (ns per alloc+free)\n", "workload", "allocator", "min",
+	       "median", "p99");
 	for (unsigned w = 0; w < NR_WORKLOADS; w++) {
 		for (unsigned a = 0; a < NR_ALLOCATORS; a++) {
 			const struct stats *s = &result[w][a];
@@ -331,12 +334,15 @@ static void print_table(void)
 static void print_goals(void)
 {
 	static const enum workload goal_workloads[] = {
-		WL_PAGE_PAIR, WL_PAGE_WINDOW, WL_SMALL_PAIR, WL_SMALL_WINDOW,
+		WL_PAGE_PAIR,
+		WL_PAGE_WINDOW,
+		WL_SMALL_PAIR,
+		WL_SMALL_WINDOW,
 	};
 
 	printf("\ngoal: buddy order-0 alloc+free under %.0f ns: %s -- median %.2f ns (pair)\n",
-	       GOAL_PAGE_PAIR_NS, result[WL_PAGE_PAIR][BATON].median < GOAL_PAGE_PAIR_NS ? "MET"
-											: "NOT MET",
+	       GOAL_PAGE_PAIR_NS,
+	       result[WL_PAGE_PAIR][BATON].median < GOAL_PAGE_PAIR_NS ? "MET" : "NOT MET",
 	       result[WL_PAGE_PAIR][BATON].median);
 	for (size_t i = 0; i < sizeof(goal_workloads) / sizeof(goal_workloads[0]); i++) {
 		enum workload w = goal_workloads[i];
@@ -349,7 +355,8 @@ static void print_goals(void)
 		       met ? "MET" : "NOT MET");
 		for (unsigned a = 0; a < NR_ALLOCATORS; a++) {
 			if (a != BATON)
-				printf(" %s %.2fx%s", allocators[a]->name, baton / result[w][a].median,
+				printf(" %s %.2fx%s", allocators[a]->name,
+				       baton / result[w][a].median,
 				       baton < result[w][a].median ? "" : " (slower)");
 		}
 		printf("\n");
@@ -401,7 +408,8 @@ int main(int argc, char **argv)
 
 	calibrate();
 	printf("machine speed at the start: %.3f ns per dependent multiply-add (best of a %d ms "
-	       "spin; compare across runs)\n", ref_best / REF_ITERS, (int)(CALIBRATE_NS / 1000000));
+	       "spin; compare across runs)\n",
+	       ref_best / REF_ITERS, (int)(CALIBRATE_NS / 1000000));
 	for (unsigned a = 0; a < NR_ALLOCATORS; a++) {
 		if (allocators[a]->state) {
 			allocators[a]->state(desc, sizeof(desc));

@@ -47,9 +47,9 @@ enum workload {
  * and victims. The workloads walk them with a cursor that wraps.
  */
 #define RND_LEN 8192
-extern uint8_t bench_rnd_order[RND_LEN];  /* 0..MIXED_MAX_ORDER */
-extern uint16_t bench_rnd_size[RND_LEN];  /* SMALL_MIN..SMALL_MAX bytes */
-extern uint16_t bench_rnd_slot[RND_LEN];  /* any 16 bits: mask with the window */
+extern uint8_t bench_rnd_order[RND_LEN]; /* 0..MIXED_MAX_ORDER */
+extern uint16_t bench_rnd_size[RND_LEN]; /* SMALL_MIN..SMALL_MAX bytes */
+extern uint16_t bench_rnd_slot[RND_LEN]; /* any 16 bits: mask with the window */
 
 /* What a workload keeps between batches: its live allocations. */
 struct wl_state {

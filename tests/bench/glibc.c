@@ -66,9 +66,9 @@ static void allocator_describe(char *buf, size_t len)
 	snprintf(buf, len,
 		 "__libc_malloc/__libc_memalign/__libc_free -> %s, %s, %s (glibc %s; "
 		 "plain __libc_malloc would be %s's); M_TRIM_THRESHOLD INT_MAX",
-		 bench_owner_of_addr((void *)libc_malloc), bench_owner_of_addr((void *)libc_memalign),
-		 bench_owner_of_addr((void *)libc_free), gnu_get_libc_version(),
-		 bench_owner_of("__libc_malloc"));
+		 bench_owner_of_addr((void *)libc_malloc),
+		 bench_owner_of_addr((void *)libc_memalign), bench_owner_of_addr((void *)libc_free),
+		 gnu_get_libc_version(), bench_owner_of("__libc_malloc"));
 }
 
 static inline void *pg_alloc(unsigned order)

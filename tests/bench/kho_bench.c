@@ -98,8 +98,9 @@ static void run(bool folios, unsigned order, u64 n, double ns[PHASES])
 	}
 	t = now_ns();
 	for (u64 i = 0; i < n; i++) {
-		int err = folios ? kho_preserve_folio(virt_to_folio(phys_to_virt(pa[i])))
-				 : kho_preserve_pages(pfn_to_page(pa[i] >> PAGE_SHIFT), 1UL << order);
+		int err =
+			folios ? kho_preserve_folio(virt_to_folio(phys_to_virt(pa[i])))
+			       : kho_preserve_pages(pfn_to_page(pa[i] >> PAGE_SHIFT), 1UL << order);
 
 		if (err) {
 			fprintf(stderr, "kho-bench: preserve failed (%d)\n%s", err, host_log());

@@ -112,11 +112,13 @@ static void run(const char *name, enum kind kind, unsigned order, u64 n)
 	}
 	for (u64 i = 0; i < n; i++) {
 		phys_addr_t p = pa[i * stride];
-		int err = kind == FOLIOS ? kho_preserve_folio(virt_to_folio(phys_to_virt(p)))
-					 : kho_preserve_pages(pfn_to_page(p >> PAGE_SHIFT), 1UL << order);
+		int err = kind == FOLIOS
+				  ? kho_preserve_folio(virt_to_folio(phys_to_virt(p)))
+				  : kho_preserve_pages(pfn_to_page(p >> PAGE_SHIFT), 1UL << order);
 
 		if (err) {
-			fprintf(stderr, "kho-insns: %s: preserve failed (%d)\n%s", name, err, host_log());
+			fprintf(stderr, "kho-insns: %s: preserve failed (%d)\n%s", name, err,
+				host_log());
 			exit(1);
 		}
 	}

@@ -21,10 +21,11 @@ static void allocator_describe(char *buf, size_t len)
 {
 	int v = mi_version();
 
-	snprintf(buf, len,
-		 "mi_malloc/mi_malloc_aligned/mi_free -> %s (mimalloc %d.%d.%d); allow_decommit %ld",
-		 bench_owner_of("mi_malloc"), v / 100, v / 10 % 10, v % 10,
-		 mi_option_get(mi_option_allow_decommit));
+	snprintf(
+		buf, len,
+		"mi_malloc/mi_malloc_aligned/mi_free -> %s (mimalloc %d.%d.%d); allow_decommit %ld",
+		bench_owner_of("mi_malloc"), v / 100, v / 10 % 10, v % 10,
+		mi_option_get(mi_option_allow_decommit));
 }
 
 static inline void *pg_alloc(unsigned order)

@@ -19,8 +19,8 @@ static bool start_any(const struct uart_port *p)
 	return true;
 }
 
-static const char *const ns16550_compat[] = { "ns16550a", "ns16550", "ns8250",
-					      "snps,dw-apb-uart", NULL };
+static const char *const ns16550_compat[] = { "ns16550a", "ns16550", "ns8250", "snps,dw-apb-uart",
+					      NULL };
 static const char *const pl011_compat[] = { "arm,pl011", NULL };
 static const char *const aux_compat[] = { "brcm,bcm2835-aux-uart", NULL };
 const struct uart_driver ns16550_driver = { "uart8250", ns16550_compat, 0, 1, start_any };

@@ -21,17 +21,17 @@
 extern jmp_buf *fuzz_panic_jmp;
 
 /* Run stmt; true if it returned, false if it panicked (a refusal). */
-#define FUZZ_SURVIVE_PANIC(stmt)                                            \
-	({                                                                   \
-		jmp_buf env_;                                                \
-		bool ok_ = false;                                            \
-		if (setjmp(env_) == 0) {                                     \
-			fuzz_panic_jmp = &env_;                              \
-			stmt;                                                \
-			ok_ = true;                                          \
-		}                                                            \
-		fuzz_panic_jmp = NULL;                                       \
-		ok_;                                                         \
+#define FUZZ_SURVIVE_PANIC(stmt)                \
+	({                                      \
+		jmp_buf env_;                   \
+		bool ok_ = false;               \
+		if (setjmp(env_) == 0) {        \
+			fuzz_panic_jmp = &env_; \
+			stmt;                   \
+			ok_ = true;             \
+		}                               \
+		fuzz_panic_jmp = NULL;          \
+		ok_;                            \
 	})
 
 #endif

@@ -44,10 +44,12 @@ static void check_place(const struct lb_info *info)
 		if (s & (SZ_2M - 1) || s + need > LB_4G)
 			abort();
 		for (int i = 0; i < info->nr_busy; i++)
-			if (s < info->busy[i].base + info->busy[i].size && info->busy[i].base < s + need)
+			if (s < info->busy[i].base + info->busy[i].size &&
+			    info->busy[i].base < s + need)
 				abort();
 		for (int i = 0; i < info->nr_ram; i++)
-			in_ram |= info->ram[i].base <= s && s + need <= info->ram[i].base + info->ram[i].size;
+			in_ram |= info->ram[i].base <= s &&
+				  s + need <= info->ram[i].base + info->ram[i].size;
 		/* The window's own slot is trusted to be RAM (the loader gave
 		 * it); any other must be. */
 		if (!in_ram && (s < wins[w] || s >= wins[w] + 0x2c6000))
@@ -121,7 +123,8 @@ static void put(const char *dir, const char *name, size_t len)
 int main(int argc, char **argv)
 {
 	struct boot_params *bp;
-	struct boot_e820_entry ext[2] = { { 0x100000000ULL, 0x40000000, 1 }, { 0x140000000ULL, 0x1000, 4 } };
+	struct boot_e820_entry ext[2] = { { 0x100000000ULL, 0x40000000, 1 },
+					  { 0x140000000ULL, 0x1000, 4 } };
 	struct kho_data kho = { 0x1100000, 0x1000, MEM_BASE + 0x3000, 32 };
 	u64 scratch[4] = { 0x1200000, 0x1000000, 0x100000000ULL, 0x2000000 };
 	u8 rng[32] = { 1, 2, 3 };
@@ -141,7 +144,7 @@ int main(int argc, char **argv)
 	bp = bp_new(); /* Linux's kexec: RSDP, E820_EXT, KHO, RNG, EFI */
 	bp->acpi_rsdp_addr = MEM_BASE + 0x4000;
 	memcpy(seed + 0x4000, "RSD PTR ", 8);
-	seed[0x4000 + 8] = (u8)-(0x52 + 0x53 + 0x44 + 0x20 + 0x50 + 0x54 + 0x52 + 0x20);
+	seed[0x4000 + 8] = (u8) - (0x52 + 0x53 + 0x44 + 0x20 + 0x50 + 0x54 + 0x52 + 0x20);
 	memcpy(seed + 0x3000, scratch, sizeof(scratch));
 	bp->hdr.setup_data = MEM_BASE + 0x2000;
 	node(0x2000, 0x2100, SETUP_E820_EXT, sizeof(ext), ext);

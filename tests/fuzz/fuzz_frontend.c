@@ -54,10 +54,13 @@ void fuzz_mem_free(void)
 static void sound(const struct lb_range *r, int n, const char *what)
 {
 	for (int i = 0; i < n; i++) {
-		if (!r[i].size || r[i].base + r[i].size < r[i].base || (r[i].base | r[i].size) & 0xfff ||
+		if (!r[i].size || r[i].base + r[i].size < r[i].base ||
+		    (r[i].base | r[i].size) & 0xfff ||
 		    (i && r[i - 1].base + r[i - 1].size >= r[i].base)) {
-			fprintf(stderr, "%s range %d (0x%llx + 0x%llx) is not sorted, disjoint and in pages\n",
-				what, i, (unsigned long long)r[i].base, (unsigned long long)r[i].size);
+			fprintf(stderr,
+				"%s range %d (0x%llx + 0x%llx) is not sorted, disjoint and in pages\n",
+				what, i, (unsigned long long)r[i].base,
+				(unsigned long long)r[i].size);
 			abort();
 		}
 	}

@@ -275,7 +275,8 @@ static void put_test_kho(const void *root)
 
 			put_page(ch->phys[i]);
 			for (u32 k = 0; k < *nr && k < PAGE_SIZE / 8 && i == 0; k++)
-				put_range(e[k] & ~(u64)(PAGE_SIZE - 1), PAGE_SIZE << (e[k] & 0xfff));
+				put_range(e[k] & ~(u64)(PAGE_SIZE - 1),
+					  PAGE_SIZE << (e[k] & 0xfff));
 		}
 	}
 }
@@ -388,14 +389,16 @@ int main(int argc, char **argv)
 		put_page(page_to_phys(ip));
 		put_test_kho(phys_to_virt(h.fdt));
 		put_subtree(phys_to_virt(h.fdt), KHO_METADATA_SUBTREE);
-		for (phys_addr_t c = v.first; c; c = ((struct kho_vmalloc_chunk *)phys_to_virt(c))->next)
+		for (phys_addr_t c = v.first; c;
+		     c = ((struct kho_vmalloc_chunk *)phys_to_virt(c))->next)
 			put_page(c);
 		{
 			phys_addr_t sp;
 			u64 ssize;
 			const void *rfdt = phys_to_virt(h.fdt);
 			int sn = fdt_subnode_offset(rfdt, 0, KHO_SLAB_SUBTREE);
-			const void *d = sn >= 0 ? fdt_getprop(rfdt, sn, "preserved-data", NULL) : NULL;
+			const void *d =
+				sn >= 0 ? fdt_getprop(rfdt, sn, "preserved-data", NULL) : NULL;
 
 			(void)ssize;
 			sp = 0;

@@ -112,12 +112,25 @@ int main(int argc, char **argv)
 	/* tag 6 (entry size 24, version 0) as GRUB on SeaBIOS; tag 17
 	 * (descriptors of 48 bytes, version 1) as GRUB on OVMF; the tags'
 	 * heads are alike. */
-	struct { u32 size, version; struct mb2_mmap_entry e[3]; } bios = { 24, 0, {
-		{ 0, 0x9fc00, MB2_MEMORY_AVAILABLE, 0 }, { 0x100000, 0x1fee0000, MB2_MEMORY_AVAILABLE, 0 },
-		{ 0x1ffe0000, 0x20000, MB2_MEMORY_RESERVED, 0 } } };
-	struct { u32 size, version; struct { struct mb2_efi_memdesc d; u64 pad; } d[3]; } efi = {
-		48, 1, { { { 7, 0, 0, 0, 0xa0, 0xf }, 0 }, { { 4, 0, 0x100000, 0, 0x1000, 0xf }, 0 },
-			 { { 6, 0, 0x1100000, 0, 0x10, 0x800000000000000fULL }, 0 } } };
+	struct {
+		u32 size, version;
+		struct mb2_mmap_entry e[3];
+	} bios = { 24,
+		   0,
+		   { { 0, 0x9fc00, MB2_MEMORY_AVAILABLE, 0 },
+		     { 0x100000, 0x1fee0000, MB2_MEMORY_AVAILABLE, 0 },
+		     { 0x1ffe0000, 0x20000, MB2_MEMORY_RESERVED, 0 } } };
+	struct {
+		u32 size, version;
+		struct {
+			struct mb2_efi_memdesc d;
+			u64 pad;
+		} d[3];
+	} efi = { 48,
+		  1,
+		  { { { 7, 0, 0, 0, 0xa0, 0xf }, 0 },
+		    { { 4, 0, 0x100000, 0, 0x1000, 0xf }, 0 },
+		    { { 6, 0, 0x1100000, 0, 0x10, 0x800000000000000fULL }, 0 } } };
 	u8 rsdp[20] = "RSD PTR ";
 	u64 systab = FUZZ_MEM_BASE + 0x3000;
 
@@ -126,7 +139,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (int i = 0; i < 8; i++)
-		rsdp[8] -= (u8)"RSD PTR "[i];
+		rsdp[8] -= (u8) "RSD PTR "[i];
 
 	begin();
 	put_tag(MB2_TAG_MMAP, &bios, sizeof(bios));

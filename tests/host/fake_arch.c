@@ -106,7 +106,8 @@ void arch_halt(void)
 
 void arch_poweroff(void)
 {
-	fprintf(stderr, "fake_arch: arch_poweroff called (a panic?); the log so far:\n%s\n", log_text);
+	fprintf(stderr, "fake_arch: arch_poweroff called (a panic?); the log so far:\n%s\n",
+		log_text);
 	abort();
 }
 
@@ -116,7 +117,10 @@ void arch_poweroff(void)
  * 2 MiB rounding); the "kernel image" is 256 KiB of rodata at whatever
  * physical address host_image_at set.
  */
-static struct { phys_addr_t base; u64 size; } early_maps[256];
+static struct {
+	phys_addr_t base;
+	u64 size;
+} early_maps[256];
 static int nr_early_maps;
 static phys_addr_t image_base = 0x40200000;
 
@@ -181,8 +185,8 @@ void *host_ram(phys_addr_t phys_base, u64 size)
 		abort();
 	}
 	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, ram_fd, 0);
-	vm = mmap(NULL, VMALLOC_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		  -1, 0);
+	vm = mmap(NULL, VMALLOC_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+		  0);
 	if (mem == MAP_FAILED || vm == MAP_FAILED) {
 		perror("fake_arch: mmap of the RAM arena or the vmalloc range");
 		abort();

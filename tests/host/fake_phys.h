@@ -25,7 +25,6 @@
 /* A pointer to pa, which must be in the fake memory (REQUIRE). */
 void *fake_at(u64 pa);
 
-
 /* An ACPI 2.0 RSDP at pa, its first checksum right. */
 void fake_rsdp(u64 pa);
 

@@ -36,7 +36,7 @@ static struct result {
 	int failures;
 	size_t len;
 	char text[8192];
-} *result;
+} * result;
 
 void host_fail(const char *file, int line, const char *fmt, ...)
 {
@@ -69,24 +69,23 @@ void host_expect_eq(const char *file, int line, const char *a_expr, const char *
 		    unsigned long long a, unsigned long long b)
 {
 	if (a != b)
-		host_fail(file, line, "%s is %lld (0x%llx), expected %s = %lld (0x%llx)",
-			  a_expr, (long long)a, a, b_expr, (long long)b, b);
+		host_fail(file, line, "%s is %lld (0x%llx), expected %s = %lld (0x%llx)", a_expr,
+			  (long long)a, a, b_expr, (long long)b, b);
 }
 
-void host_expect_str(const char *file, int line, const char *a_expr, const char *a,
-		     const char *b)
+void host_expect_str(const char *file, int line, const char *a_expr, const char *a, const char *b)
 {
 	if (a == b || (a && b && strcmp(a, b) == 0))
 		return;
-	host_fail(file, line, "%s is \"%s\", expected \"%s\"", a_expr,
-		  a ? a : "(NULL)", b ? b : "(NULL)");
+	host_fail(file, line, "%s is \"%s\", expected \"%s\"", a_expr, a ? a : "(NULL)",
+		  b ? b : "(NULL)");
 }
 
 void host_expect_log(const char *file, int line, const char *text, bool present)
 {
 	if ((strstr(host_log(), text) != NULL) != present)
-		host_fail(file, line, "the log %s \"%s\"; it is: \"%s\"",
-			  present ? "lacks" : "has", text, host_log());
+		host_fail(file, line, "the log %s \"%s\"; it is: \"%s\"", present ? "lacks" : "has",
+			  text, host_log());
 }
 
 static bool selected(const struct host_test *t, int argc, char **argv)
@@ -140,8 +139,7 @@ static bool run(const struct host_test *t)
 		printf("FAIL killed by signal %d (%s), see above\n", WTERMSIG(status),
 		       strsignal(WTERMSIG(status)));
 	} else if (WEXITSTATUS(status) != 0) {
-		printf("FAIL exited with status %d, see the report above\n",
-		       WEXITSTATUS(status));
+		printf("FAIL exited with status %d, see the report above\n", WEXITSTATUS(status));
 	} else {
 		printf("ok\n");
 		return true;
@@ -153,8 +151,8 @@ int main(int argc, char **argv)
 {
 	int passed = 0, failed = 0;
 
-	result = mmap(NULL, sizeof(*result), PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	result = mmap(NULL, sizeof(*result), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+		      0);
 	if (result == MAP_FAILED) {
 		perror("host: mmap");
 		return 2;

@@ -33,28 +33,24 @@ struct host_test {
 	void (*fn)(void);
 };
 
-#define TEST(suite, name)                                                  \
-	static void test_##suite##_##name(void);                             \
-	static const struct host_test host_test_##suite##_##name             \
-		__section("host_tests") __used __aligned(8) = {              \
-			#suite, #name, test_##suite##_##name };              \
+#define TEST(suite, name)                                                                \
+	static void test_##suite##_##name(void);                                         \
+	static const struct host_test host_test_##suite##_##name __section("host_tests") \
+		__used __aligned(8) = { #suite, #name, test_##suite##_##name };          \
 	static void test_##suite##_##name(void)
 
 __printf(3, 4) void host_fail(const char *file, int line, const char *fmt, ...);
 __noreturn void host_stop(void);
 void host_expect_eq(const char *file, int line, const char *a_expr, const char *b_expr,
 		    unsigned long long a, unsigned long long b);
-void host_expect_str(const char *file, int line, const char *a_expr, const char *a,
-		     const char *b);
+void host_expect_str(const char *file, int line, const char *a_expr, const char *a, const char *b);
 void host_expect_log(const char *file, int line, const char *text, bool present);
 
-#define EXPECT(cond)                                                       \
-	((cond) ? (void)0 : host_fail(__FILE__, __LINE__, "expected %s", #cond))
+#define EXPECT(cond) ((cond) ? (void)0 : host_fail(__FILE__, __LINE__, "expected %s", #cond))
 
 /* Integers of any type, compared as 64-bit values; shown signed and hex. */
-#define EXPECT_EQ(a, b)                                                    \
-	host_expect_eq(__FILE__, __LINE__, #a, #b, (unsigned long long)(a),  \
-		       (unsigned long long)(b))
+#define EXPECT_EQ(a, b) \
+	host_expect_eq(__FILE__, __LINE__, #a, #b, (unsigned long long)(a), (unsigned long long)(b))
 
 /* Two C strings (either may be NULL). */
 #define EXPECT_STR(a, b) host_expect_str(__FILE__, __LINE__, #a, (a), (b))
@@ -84,7 +80,7 @@ static inline u64 host_wsum(const void *p, u64 bytes)
 	return sum;
 }
 
-#define REQUIRE(cond)                                                      \
+#define REQUIRE(cond)                                                        \
 	do {                                                                 \
 		if (!(cond)) {                                               \
 			host_fail(__FILE__, __LINE__, "required %s", #cond); \

@@ -129,14 +129,14 @@ u32 lkho_csum(const void *p, u64 bytes, u32 sum);
 /* ================= The builder (linux_kho_build.c) ================= */
 
 struct lkho_build_opts {
-	const char *compatible;  /* LKHO_V3 or LKHO_V4 */
-	int nr_nodes;            /* NUMA nodes with memory: areas = nodes + 2 */
-	bool empty_global;       /* scratch[1] 0 bytes (Linux 7.3, all RAM low) */
-	bool big_run;            /* a page run split into orders 12, 11, 2 */
-	bool huge_vmalloc;       /* flags ALLOC | HUGE_VMAP, order 9 */
-	bool flat_vmalloc;       /* 511 order-0 pages: a full chunk, an empty one */
-	bool test_subtree;       /* test_kho's "kho_test" and its folios */
-	bool metadata;           /* 7.3's "kexec-metadata" */
+	const char *compatible; /* LKHO_V3 or LKHO_V4 */
+	int nr_nodes;           /* NUMA nodes with memory: areas = nodes + 2 */
+	bool empty_global;      /* scratch[1] 0 bytes (Linux 7.3, all RAM low) */
+	bool big_run;           /* a page run split into orders 12, 11, 2 */
+	bool huge_vmalloc;      /* flags ALLOC | HUGE_VMAP, order 9 */
+	bool flat_vmalloc;      /* 511 order-0 pages: a full chunk, an empty one */
+	bool test_subtree;      /* test_kho's "kho_test" and its folios */
+	bool metadata;          /* 7.3's "kexec-metadata" */
 	/* NOT Linux: put the scratch array on a preserved page outside scratch,
 	 * as Baton does, so that one Linux shape at a time can be tried on
 	 * Baton's incoming side. Linux never does this. */
@@ -209,16 +209,16 @@ struct lkho_subtree {
 /* A handover as Linux's incoming kernel sees it. */
 struct lkho_view {
 	phys_addr_t fdt, fdt_size, scratch, scratch_size;
-	const void *root;                 /* the root FDT, direct map */
+	const void *root; /* the root FDT, direct map */
 	char compatible[32];
 	phys_addr_t mem_map;
 	struct lkho_scratch areas[LKHO_MAX_AREAS * 4];
 	int nr_areas;
-	struct lkho_block *blocks;        /* walk order: by key */
+	struct lkho_block *blocks; /* walk order: by key */
 	u64 nr_blocks, nr_nodes, nr_pages;
 	struct lkho_subtree subtrees[32];
 	int nr_subtrees;
-	char extra_props[8][48];          /* root properties Linux does not define */
+	char extra_props[8][48]; /* root properties Linux does not define */
 	int nr_extra_props;
 };
 

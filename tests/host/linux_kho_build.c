@@ -265,8 +265,8 @@ void lkho_build(const struct lkho_build_opts *o, struct lkho_built *out)
 
 		out->huge_sum = fill(huge[0], MiB(2));
 		out->huge_sum += fill(huge[1], MiB(2)) * 3;
-		out->huge = preserve_vmalloc(huge, 2, 9,
-					     LKHO_VMALLOC_ALLOC | LKHO_VMALLOC_HUGE_VMAP);
+		out->huge =
+			preserve_vmalloc(huge, 2, 9, LKHO_VMALLOC_ALLOC | LKHO_VMALLOC_HUGE_VMAP);
 	}
 	/* An order-0 area of exactly 511 pages (every other page of a
 	 * stretch, as a vmalloc's pages rarely touch): one full chunk and an
@@ -308,7 +308,8 @@ void lkho_build(const struct lkho_build_opts *o, struct lkho_built *out)
 		preserve_folio(out->test_fdt, 1);
 		info_page = alloc_block(0); /* vmalloc_array(nr, 8): one page */
 		info = phys_to_virt(info_page);
-		struct lkho_vmalloc info_desc = preserve_vmalloc(&info_page, 1, 0, LKHO_VMALLOC_ALLOC);
+		struct lkho_vmalloc info_desc =
+			preserve_vmalloc(&info_page, 1, 0, LKHO_VMALLOC_ALLOC);
 		for (u32 i = 0; i < nr; i++) {
 			info[i] = out->folio[i] | test_orders[i];
 			preserve_folio(out->folio[i], test_orders[i]);
@@ -340,9 +341,15 @@ void lkho_build(const struct lkho_build_opts *o, struct lkho_built *out)
 struct lkho_build_opts lkho_linux_opts(const char *compatible)
 {
 	return (struct lkho_build_opts){
-		.compatible = compatible, .nr_nodes = 3, .empty_global = true,
-		.big_run = true, .huge_vmalloc = true, .flat_vmalloc = true,
-		.test_subtree = true, .metadata = true, .array_preserved = false,
+		.compatible = compatible,
+		.nr_nodes = 3,
+		.empty_global = true,
+		.big_run = true,
+		.huge_vmalloc = true,
+		.flat_vmalloc = true,
+		.test_subtree = true,
+		.metadata = true,
+		.array_preserved = false,
 	};
 }
 

@@ -39,10 +39,10 @@
 
 static char why[256];
 
-#define REFUSE(...)                                          \
-	do {                                                 \
-		snprintf(why, sizeof(why), __VA_ARGS__);     \
-		return why;                                  \
+#define REFUSE(...)                                      \
+	do {                                             \
+		snprintf(why, sizeof(why), __VA_ARGS__); \
+		return why;                              \
 	} while (0)
 
 struct ctx {
@@ -146,7 +146,8 @@ static const char *walk(struct ctx *c, phys_addr_t node, int level, u64 prefix)
 					REFUSE("radix key 0x%llx has its order bit above bit 52",
 					       (unsigned long long)key);
 				order = (u32)(LKHO_ORDER_0_LOG2 - top);
-				err = add_block(c, (key ^ (1ULL << top)) << (LKHO_PAGE_SHIFT + order),
+				err = add_block(c,
+						(key ^ (1ULL << top)) << (LKHO_PAGE_SHIFT + order),
 						order);
 				if (err)
 					return err;
@@ -289,7 +290,8 @@ static const char *read_all(const void *boot_fdt, struct ctx *c, const char *com
 			REFUSE("scratch area %d 0x%llx+0x%llx is outside RAM", i,
 			       (unsigned long long)a->addr, (unsigned long long)a->size);
 		for (int j = 0; j < i; j++)
-			if (a->size && v->areas[j].size && a->addr < v->areas[j].addr + v->areas[j].size &&
+			if (a->size && v->areas[j].size &&
+			    a->addr < v->areas[j].addr + v->areas[j].size &&
 			    v->areas[j].addr < a->addr + a->size)
 				REFUSE("scratch areas %d and %d overlap", j, i);
 	}
@@ -304,11 +306,13 @@ static const char *read_all(const void *boot_fdt, struct ctx *c, const char *com
 
 		if (a->pa + (LKHO_PAGE_SIZE << a->order) > b->pa)
 			REFUSE("preserved blocks 0x%llx order %u and 0x%llx order %u overlap",
-			       (unsigned long long)a->pa, a->order, (unsigned long long)b->pa, b->order);
+			       (unsigned long long)a->pa, a->order, (unsigned long long)b->pa,
+			       b->order);
 	}
 	/* 7 */
 	if (!lkho_covered(v, v->fdt, fdt_totalsize(root)))
-		REFUSE("the root FDT 0x%llx is not in preserved memory", (unsigned long long)v->fdt);
+		REFUSE("the root FDT 0x%llx is not in preserved memory",
+		       (unsigned long long)v->fdt);
 	/* Root properties Linux does not define (it ignores them). */
 	fdt_for_each_property_offset(off, root, 0) {
 		const char *name;
@@ -337,8 +341,8 @@ static const char *read_all(const void *boot_fdt, struct ctx *c, const char *com
 		memcpy(&s->data, d, 8);
 		memcpy(&s->size, z, 8);
 		if (!lkho_covered(v, s->data, s->size))
-			REFUSE("subtree '%s' blob 0x%llx+0x%llx is not in preserved memory", s->name,
-			       (unsigned long long)s->data, (unsigned long long)s->size);
+			REFUSE("subtree '%s' blob 0x%llx+0x%llx is not in preserved memory",
+			       s->name, (unsigned long long)s->data, (unsigned long long)s->size);
 	}
 	return NULL;
 }
@@ -362,7 +366,8 @@ const char *lkho_check_folio(const struct lkho_view *v, phys_addr_t phys, u32 or
 
 	/* kho_restore_page: the stamp (magic and order) on the head page. */
 	if (!b)
-		REFUSE("no preserved block at 0x%llx (kho_restore_folio)", (unsigned long long)phys);
+		REFUSE("no preserved block at 0x%llx (kho_restore_folio)",
+		       (unsigned long long)phys);
 	if (b->order != order)
 		REFUSE("the block at 0x%llx has order %u, not %u", (unsigned long long)phys,
 		       b->order, order);
@@ -386,13 +391,13 @@ const char *lkho_check_pages(const struct lkho_view *v, phys_addr_t phys, u64 nr
 
 		if (!b)
 			REFUSE("pages 0x%llx+%llu: Linux's kho_restore_pages expects a block of "
-			       "order %u at 0x%llx and finds none", (unsigned long long)phys,
-			       (unsigned long long)nr_pages, order,
+			       "order %u at 0x%llx and finds none",
+			       (unsigned long long)phys, (unsigned long long)nr_pages, order,
 			       (unsigned long long)(pfn << LKHO_PAGE_SHIFT));
 		if (b->order != order)
 			REFUSE("pages 0x%llx+%llu: Linux's kho_restore_pages steps by order %u at "
-			       "0x%llx, where the block is of order %u", (unsigned long long)phys,
-			       (unsigned long long)nr_pages, order,
+			       "0x%llx, where the block is of order %u",
+			       (unsigned long long)phys, (unsigned long long)nr_pages, order,
 			       (unsigned long long)(pfn << LKHO_PAGE_SHIFT), b->order);
 		pfn += 1ULL << order;
 	}

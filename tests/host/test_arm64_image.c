@@ -42,7 +42,7 @@ TEST(arm64_image, sound_header_gives_layout)
 	EXPECT_EQ(span, 64 * 1024);
 	EXPECT_EQ(entry, 0);
 	h->text_offset = 0x80000; /* Linux's old default: placed at base + 512 KiB */
-	h->flags = 0; /* page size unspecified: 4 KiB is fine */
+	h->flags = 0;             /* page size unspecified: 4 KiB is fine */
 	EXPECT_STR(check(sizeof(file), &span, &entry), NULL);
 	EXPECT_EQ(span, 0x80000 + 64 * 1024);
 	EXPECT_EQ(entry, 0x80000);
@@ -59,8 +59,7 @@ TEST(arm64_image, each_broken_rule_is_refused)
 	sound()->flags |= 1;
 	EXPECT_STR(check(sizeof(file), &span, &entry), "a big-endian Image");
 	sound()->flags = 2 << 1; /* 16 KiB pages */
-	EXPECT_STR(check(sizeof(file), &span, &entry),
-		   "an Image for a page size other than 4 KiB");
+	EXPECT_STR(check(sizeof(file), &span, &entry), "an Image for a page size other than 4 KiB");
 	sound()->image_size = 0; /* pre-3.17 Linux: size unknown */
 	EXPECT_STR(check(sizeof(file), &span, &entry), "image_size is 0 or smaller than the file");
 	sound()->image_size = sizeof(file) - 1;

@@ -71,16 +71,16 @@ static void cells_n(void *fdt, const char *path, const char *prop, const u32 *v,
 }
 
 /* CELLS(fdt, "/memory@0", "reg", 0, 0, 0, 0x1000): a property of u32 cells. */
-#define CELLS(fdt, path, prop, ...)                                        \
-	cells_n(fdt, path, prop, (const u32[]){ __VA_ARGS__ },               \
+#define CELLS(fdt, path, prop, ...)                            \
+	cells_n(fdt, path, prop, (const u32[]){ __VA_ARGS__ }, \
 		sizeof((const u32[]){ __VA_ARGS__ }) / 4)
 
 /* A /memory node (device_type "memory") with reg cells. */
-#define MEMORY(fdt, name, ...)                                             \
-	do {                                                                 \
-		add(fdt, "/", name);                                         \
-		str(fdt, "/" name, "device_type", "memory");                 \
-		CELLS(fdt, "/" name, "reg", __VA_ARGS__);                    \
+#define MEMORY(fdt, name, ...)                               \
+	do {                                                 \
+		add(fdt, "/", name);                         \
+		str(fdt, "/" name, "device_type", "memory"); \
+		CELLS(fdt, "/" name, "reg", __VA_ARGS__);    \
 	} while (0)
 
 /* A heap copy of the first n bytes of fdt, in a block of exactly n bytes.
@@ -140,8 +140,7 @@ TEST(bootfdt, check_smaller_than_header)
 	void *fdt = packed_sample();
 	void *blob = copy(fdt, sizeof(struct fdt_header) - 1);
 
-	EXPECT_STR(check(blob, sizeof(struct fdt_header) - 1),
-		   "it is smaller than an FDT header");
+	EXPECT_STR(check(blob, sizeof(struct fdt_header) - 1), "it is smaller than an FDT header");
 	EXPECT_STR(check(blob, 0), "it is smaller than an FDT header");
 	free(blob);
 }
@@ -164,8 +163,7 @@ TEST(bootfdt, check_truncated)
 	void *fdt = tree(2, 2); /* totalsize is TREE_SIZE, 16384 */
 	void *blob = copy(fdt, 4000);
 
-	EXPECT_STR(check(blob, 4000),
-		   "totalsize 16384 is larger than the 4000 bytes allowed");
+	EXPECT_STR(check(blob, 4000), "totalsize 16384 is larger than the 4000 bytes allowed");
 	free(blob);
 }
 
@@ -322,8 +320,7 @@ TEST(bootfdt, memory_too_many)
 	void *fdt = tree(2, 2);
 	struct mem_range r[3];
 
-	MEMORY(fdt, "memory@0", 0, 0, 0, 0x1000, 0, 0x10000, 0, 0x1000,
-	       0, 0x20000, 0, 0x1000);
+	MEMORY(fdt, "memory@0", 0, 0, 0, 0x1000, 0, 0x10000, 0, 0x1000, 0, 0x20000, 0, 0x1000);
 	EXPECT_EQ(bootfdt_memory(fdt, r, 2), -E2BIG);
 	EXPECT_LOG("bootfdt: more than 2 memory ranges\r\n");
 	host_log_clear();
@@ -349,7 +346,8 @@ TEST(bootfdt, memory_wrap_rejected)
 
 	MEMORY(fdt, "memory@fffffffffffff000", 0xffffffff, 0xfffff000, 0, 0x2000);
 	EXPECT_EQ(bootfdt_memory(fdt, r, 4), -EOVERFLOW);
-	EXPECT_LOG("bootfdt: memory memory@fffffffffffff000: range 0xfffffffffffff000+0x2000 wraps around\r\n");
+	EXPECT_LOG(
+		"bootfdt: memory memory@fffffffffffff000: range 0xfffffffffffff000+0x2000 wraps around\r\n");
 }
 
 TEST(bootfdt, memory_none)
@@ -381,8 +379,7 @@ TEST(bootfdt, reserved_block_and_nodes)
 	add(fdt, "/reserved-memory", "pool"); /* dynamic: a size, no reg */
 	CELLS(fdt, "/reserved-memory/pool", "size", 0x400000);
 	add(fdt, "/reserved-memory", "two@a0000000");
-	CELLS(fdt, "/reserved-memory/two@a0000000", "reg", 0xa0000000, 0x1000,
-	      0x80000000, 0x2000);
+	CELLS(fdt, "/reserved-memory/two@a0000000", "reg", 0xa0000000, 0x1000, 0x80000000, 0x2000);
 
 	/* The reservation block first, then the children in tree order:
 	 * fdt_add_subnode puts a new node before its siblings, so that is
@@ -404,7 +401,8 @@ TEST(bootfdt, reserved_block_and_nodes)
 		EXPECT(!r[i].no_map);
 
 	EXPECT_EQ(bootfdt_reserved(fdt, r, 3), -E2BIG);
-	EXPECT_LOG("bootfdt: more than 3 reserved ranges (reserved-memory fw@90000000 is one too many)\r\n");
+	EXPECT_LOG(
+		"bootfdt: more than 3 reserved ranges (reserved-memory fw@90000000 is one too many)\r\n");
 	host_log_clear();
 	EXPECT_EQ(bootfdt_reserved(fdt, r, 0), -E2BIG);
 	EXPECT_LOG("bootfdt: more than 0 reserved ranges (memreserve is one too many)\r\n");
@@ -494,10 +492,11 @@ TEST(bootfdt, reserved_wrap_refused)
 	CELLS(fdt, "/reserved-memory", "#address-cells", 2);
 	CELLS(fdt, "/reserved-memory", "#size-cells", 2);
 	add(fdt, "/reserved-memory", "top");
-	CELLS(fdt, "/reserved-memory/top", "reg", 0x0, 0x1000, 0x0, 0x1000,
-	      0xffffffff, 0xffff0000, 0x0, 0x10000);
+	CELLS(fdt, "/reserved-memory/top", "reg", 0x0, 0x1000, 0x0, 0x1000, 0xffffffff, 0xffff0000,
+	      0x0, 0x10000);
 	EXPECT_EQ(bootfdt_reserved(fdt, r, 4), -EOVERFLOW);
-	EXPECT_LOG("bootfdt: reserved-memory top: range 0xffffffffffff0000+0x10000 wraps around\r\n");
+	EXPECT_LOG(
+		"bootfdt: reserved-memory top: range 0xffffffffffff0000+0x10000 wraps around\r\n");
 }
 
 /* Many reg entries in one node count against the caller's table, as many
@@ -646,8 +645,8 @@ TEST(bootfdt, reg_through_simple_bus)
 	str(fdt, "/soc", "compatible", "simple-bus");
 	CELLS(fdt, "/soc", "#address-cells", 1);
 	CELLS(fdt, "/soc", "#size-cells", 1);
-	CELLS(fdt, "/soc", "ranges", 0x7e000000, 0x0, 0xfe000000, 0x1800000,
-	      0x0, 0x0, 0xc0000000, 0x1000000);
+	CELLS(fdt, "/soc", "ranges", 0x7e000000, 0x0, 0xfe000000, 0x1800000, 0x0, 0x0, 0xc0000000,
+	      0x1000000);
 	add(fdt, "/soc", "serial@7e201000");
 	CELLS(fdt, "/soc/serial@7e201000", "reg", 0x7e201000, 0x200);
 	add(fdt, "/soc", "timer@3000");
@@ -929,8 +928,8 @@ TEST(bootfdt, reg_raspberry_pi_soc)
 	add(fdt, "/", "soc");
 	CELLS(fdt, "/soc", "#address-cells", 1);
 	CELLS(fdt, "/soc", "#size-cells", 1);
-	CELLS(fdt, "/soc", "ranges", 0x7e000000, 0x3f000000, 0x1000000,
-	      0x40000000, 0x40000000, 0x1000);
+	CELLS(fdt, "/soc", "ranges", 0x7e000000, 0x3f000000, 0x1000000, 0x40000000, 0x40000000,
+	      0x1000);
 	add(fdt, "/soc", "serial@7e215040");
 	CELLS(fdt, "/soc/serial@7e215040", "reg", 0x7e215040, 0x40);
 	add(fdt, "/soc", "local@40000000");
@@ -992,7 +991,8 @@ TEST(bootfdt, content_size_of_padded_blob)
 	REQUIRE(fdt_open_into(fdt, big, 3u << 20) == 0);
 	EXPECT_EQ(fdt_totalsize(big), 3u << 20);
 	EXPECT(bootfdt_content_size(big) <= ALIGN_UP((u64)used, 8));
-	EXPECT(bootfdt_content_size(big) >= (u64)fdt_off_dt_strings(big) + fdt_size_dt_strings(big));
+	EXPECT(bootfdt_content_size(big) >=
+	       (u64)fdt_off_dt_strings(big) + fdt_size_dt_strings(big));
 	/* Cut to what is used, it is still a sound tree. */
 	fdt_set_totalsize(big, (u32)bootfdt_content_size(big));
 	EXPECT_STR(check(big, 3u << 20), NULL);
@@ -1011,8 +1011,8 @@ TEST(bootfdt, chosen_range_follows_root_cells)
 	struct mem_range r;
 
 	add(fdt, "/", "chosen");
-	REQUIRE(fdt_appendprop_addrrange(fdt, 0, at(fdt, "/chosen"), "linux,kho-fdt",
-					 0x3b077000, 0x1000) == 0);
+	REQUIRE(fdt_appendprop_addrrange(fdt, 0, at(fdt, "/chosen"), "linux,kho-fdt", 0x3b077000,
+					 0x1000) == 0);
 	REQUIRE(bootfdt_chosen_range(fdt, "linux,kho-fdt", &r));
 	EXPECT_EQ(r.base, 0x3b077000);
 	EXPECT_EQ(r.size, 0x1000);

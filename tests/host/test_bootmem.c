@@ -61,7 +61,7 @@ static void reg(void *fdt, int n, const u64 *v, int count)
 	REQUIRE(fdt_setprop(fdt, n, "reg", be, count * 8) == 0);
 }
 
-#define REG(fdt, n, ...)                                                   \
+#define REG(fdt, n, ...) \
 	reg(fdt, n, (const u64[]){ __VA_ARGS__ }, sizeof((const u64[]){ __VA_ARGS__ }) / 8)
 
 static void memory(void *fdt, const char *name, u64 base, u64 size)
@@ -148,12 +148,14 @@ TEST(bootmem, no_map_left_out_of_map_plain_reserved)
 	/* One summary line; the ranges are debug lines (shown below). */
 	EXPECT_LOG("bootmem: the firmware reserves 3 ranges, 2116 KiB (1 no-map)");
 	EXPECT_NO_LOG("bootmem: reserved 0x");
-	EXPECT_LOG("bootmem: no-map secure@4b100000: its 2 MiB blocks 0x4b000000-0x4b3fffff are left "
-		   "out of the direct map and the allocator (2048 KiB of RAM around it lost)");
+	EXPECT_LOG(
+		"bootmem: no-map secure@4b100000: its 2 MiB blocks 0x4b000000-0x4b3fffff are left "
+		"out of the direct map and the allocator (2048 KiB of RAM around it lost)");
 	printk_set_console_level(LOG_DEBUG);
 	bootmem_init(fdt, FDT_PHYS);
 	EXPECT_LOG("bootmem: reserved 0x44000000-0x4400ffff (reserved-memory plain@44000000)");
-	EXPECT_LOG("bootmem: reserved 0x4b100000-0x4b2fffff (reserved-memory secure@4b100000, no-map)");
+	EXPECT_LOG(
+		"bootmem: reserved 0x4b100000-0x4b2fffff (reserved-memory secure@4b100000, no-map)");
 	EXPECT_LOG("bootmem: reserved 0x50000000-0x50000fff (memreserve)");
 }
 
@@ -195,7 +197,8 @@ TEST(bootmem, reservation_over_the_kernel_reported)
 	EXPECT_LOG("bootmem: reserved-memory fw@40000000 0x40000000-0x403fffff covers the running "
 		   "kernel (0x40200000-0x4023ffff)");
 	EXPECT_LOG("bootmem: memreserve 0x48000000-0x48000fff covers the boot FDT");
-	EXPECT_LOG("bootmem: no-map fw@40000000 shares a 2 MiB block with the kernel or the boot FDT");
+	EXPECT_LOG(
+		"bootmem: no-map fw@40000000 shares a 2 MiB block with the kernel or the boot FDT");
 	EXPECT(host_mapped(0x40200000));
 	EXPECT(memblock_is_reserved(0x40000000, 0x1000));
 	EXPECT(memblock_is_reserved(0x40300000, 0x1000));
@@ -248,7 +251,9 @@ TEST(bootmem, malformed_reservation_stops)
 	reserved(fdt, "fine@44000000", 0x44000000, 0x10000, false);
 	n = node(fdt, rmem(fdt), "broken@50000000");
 	REQUIRE(fdt_setprop(fdt, n, "reg", "\0\0\0\0\x50\0\0\0\0\0\0\0", 12) == 0);
-	boot_stops(fdt, "bootfdt: reserved-memory broken@50000000: reg is 12 bytes, not a multiple of 16");
+	boot_stops(
+		fdt,
+		"bootfdt: reserved-memory broken@50000000: reg is 12 bytes, not a multiple of 16");
 	boot_stops(fdt, RESV_UNREADABLE);
 }
 
@@ -294,7 +299,8 @@ TEST(bootmem, wrapping_reservation_stops)
 	fdt = tree();
 	memory(fdt, "memory@40000000", 0x40000000, 0x40000000);
 	reserved(fdt, "top", 0xfffffffffffff000, 0x2000, true);
-	boot_stops(fdt, "bootfdt: reserved-memory top: range 0xfffffffffffff000+0x2000 wraps around");
+	boot_stops(fdt,
+		   "bootfdt: reserved-memory top: range 0xfffffffffffff000+0x2000 wraps around");
 }
 
 /* /reserved-memory with a translation in its ranges stops the boot: its
@@ -329,5 +335,5 @@ TEST(bootmem, unreadable_memory_stops)
 
 	fdt = tree();
 	boot_stops(fdt, "boot: the device tree describes no memory (no enabled /memory node with a "
-		   "range)");
+			"range)");
 }

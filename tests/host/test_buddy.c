@@ -94,7 +94,7 @@ TEST(buddy, buddies_are_pfn_xor_size)
 	a = alloc_pages(GFP_KERNEL, 3);
 	b = alloc_pages(GFP_KERNEL, 3);
 	REQUIRE(a && b);
-	EXPECT_EQ(page_to_pfn(a) ^ page_to_pfn(b), 8);  /* split from one order-4 */
+	EXPECT_EQ(page_to_pfn(a) ^ page_to_pfn(b), 8); /* split from one order-4 */
 	EXPECT_EQ(page_to_pfn(a) % 8, 0);
 	__free_pages(a, 3);
 	__free_pages(b, 3);
@@ -136,7 +136,9 @@ TEST(buddy, double_free_refused)
 
 TEST(buddy, wrong_order_refused)
 {
-	static struct { u64 x[2]; } desc __attribute__((aligned(16)));
+	static struct {
+		u64 x[2];
+	} desc __attribute__((aligned(16)));
 	unsigned long md = memdesc_ptr(MEMDESC_FOLIO, &desc);
 	struct page *p, *f;
 
@@ -145,7 +147,7 @@ TEST(buddy, wrong_order_refused)
 	REQUIRE(p);
 	EXPECT_EQ(free_page_desc(p, 1), -EINVAL);
 	EXPECT_LOG("allocated with another order");
-	EXPECT_EQ(free_page_desc(p + 1, 0), -EINVAL);   /* a tail page, not a head */
+	EXPECT_EQ(free_page_desc(p + 1, 0), -EINVAL); /* a tail page, not a head */
 	__free_pages(p, 2);
 
 	f = alloc_page_desc(GFP_KERNEL, 2, md);
@@ -194,9 +196,9 @@ TEST(buddy, out_of_memory_and_back)
 
 	boot();
 	all = take_every_page(&n);
-	EXPECT(alloc_pages(GFP_KERNEL, 0) == NULL);     /* and again: still NULL */
+	EXPECT(alloc_pages(GFP_KERNEL, 0) == NULL); /* and again: still NULL */
 	__free_pages(all[n / 2], 0);
-	EXPECT(alloc_pages(GFP_KERNEL, 1) == NULL);     /* one page is not two */
+	EXPECT(alloc_pages(GFP_KERNEL, 1) == NULL); /* one page is not two */
 	EXPECT(alloc_pages(GFP_KERNEL, 0) == all[n / 2]);
 	for (u64 i = 0; i < n; i++)
 		__free_pages(all[i], 0);
@@ -251,8 +253,8 @@ TEST(buddy, million_random_operations_against_a_model)
 
 		if (nlive == 0 || (r & 3) < 2) {
 			/* Orders biased small: 0 half the time, up to MAX_ORDER. */
-			unsigned order = (r >> 8) % 4 == 0 ? (r >> 16) % (MAX_ORDER + 1)
-							   : (r >> 16) % 3;
+			unsigned order =
+				(r >> 8) % 4 == 0 ? (r >> 16) % (MAX_ORDER + 1) : (r >> 16) % 3;
 			struct page *p = alloc_pages(GFP_KERNEL, order);
 
 			if (!p) {
@@ -323,7 +325,7 @@ TEST(buddy, cached_page_is_free)
 	EXPECT_EQ(now.free_pages, start.free_pages);
 	EXPECT_EQ(now.pcp_pages, BUDDY_PCP_BATCH);
 	host_log_clear();
-	__free_pages(p, 0);                     /* a second free: refused */
+	__free_pages(p, 0); /* a second free: refused */
 	EXPECT_LOG("it is free already (double free?)");
 	EXPECT_EQ(free_page_desc(p, 0), -EINVAL);
 	buddy_stats(&now);
@@ -350,10 +352,10 @@ TEST(buddy, cache_fills_and_drains_in_batches)
 		__free_pages(p[i], 0);
 	buddy_stats(&now);
 	EXPECT_EQ(now.pcp_pages, BUDDY_PCP_HIGH);
-	__free_pages(p[BUDDY_PCP_HIGH], 0);    /* full: a batch goes back first */
+	__free_pages(p[BUDDY_PCP_HIGH], 0); /* full: a batch goes back first */
 	buddy_stats(&now);
 	EXPECT_EQ(now.pcp_pages, BUDDY_PCP_HIGH - BUDDY_PCP_BATCH + 1);
-	EXPECT(p[0]->memdesc != BUDDY_PCP_WORD); /* the oldest went to the lists */
+	EXPECT(p[0]->memdesc != BUDDY_PCP_WORD);               /* the oldest went to the lists */
 	EXPECT(p[BUDDY_PCP_BATCH]->memdesc == BUDDY_PCP_WORD); /* the newer ones stay */
 	buddy_check();
 	expect_back_to_start();
@@ -368,7 +370,7 @@ TEST(buddy, cache_drained_before_an_allocation_fails)
 
 	boot();
 	all = take_every_page(&n);
-	for (u64 i = 0; i < n; i++) {  /* a page whose buddy was handed out too */
+	for (u64 i = 0; i < n; i++) { /* a page whose buddy was handed out too */
 		if (page_to_pfn(all[i]) % 2 == 0 && i + 1 < n && all[i + 1] == all[i] + 1)
 			break;
 		pair++;

@@ -95,8 +95,8 @@ TEST(bzimage, baton_payload_and_init_size)
 	h = hdr();
 	pm = (h->setup_sects + 1) * 512;
 	REQUIRE(h->payload_offset && (u64)h->payload_offset + h->payload_length <= (u64)size - pm);
-	REQUIRE(elf_layout(file + pm + h->payload_offset, h->payload_length, EM_X86_64, &el, NULL, 0) ==
-		0);
+	REQUIRE(elf_layout(file + pm + h->payload_offset, h->payload_length, EM_X86_64, &el, NULL,
+			   0) == 0);
 	EXPECT(IS_ALIGNED(h->payload_offset, 4096));
 	EXPECT(h->init_size >= ALIGN_UP((u64)size - pm, 4096) + 0x200000 - 0x1000 +
 				       ALIGN_UP(el.span, 4096) + LB_FDT_SIZE + 0x10000);
@@ -131,7 +131,8 @@ TEST(bzimage, refusals)
 		{ 0x201, 1, 0x90, -E2BIG, "a setup header longer than boot_params has room for" },
 		{ 0x230, 4, 0x200001, -EINVAL,
 		  "kernel_alignment is not a power of two of at least 4 KiB" },
-		{ 0x230, 4, 0x800, -EINVAL, "kernel_alignment is not a power of two of at least 4 KiB" },
+		{ 0x230, 4, 0x800, -EINVAL,
+		  "kernel_alignment is not a power of two of at least 4 KiB" },
 		{ 0x260, 4, 0x1000, -EINVAL,
 		  "init_size does not hold the protected-mode part (or is over 1 GiB)" },
 		{ 0x260, 4, 0x40001000, -EINVAL,

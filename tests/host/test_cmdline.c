@@ -227,8 +227,9 @@ TEST(cmdline, loader_cut_marker_warns)
 {
 	EXPECT_EQ(parse("t.flag " CMDLINE_CUT "=5000"), 0);
 	EXPECT_STR(calls, "t.flag;");
-	EXPECT_LOG("cmdline: the loader cut the command line: it was given 5000 bytes, more than the "
-		   "2047 taken here; the words after this one were dropped\r\n");
+	EXPECT_LOG(
+		"cmdline: the loader cut the command line: it was given 5000 bytes, more than the "
+		"2047 taken here; the words after this one were dropped\r\n");
 
 	EXPECT_EQ(parse(CMDLINE_CUT "=lots"), 1);
 	EXPECT_LOG("cmdline: bad value for '" CMDLINE_CUT "': 'lots'");
@@ -239,7 +240,8 @@ TEST(cmdline, loader_cut_marker_warns)
 TEST(cmdline, word_end_matches_parser)
 {
 	const char *line = "t.val=\"a b\" t.flag t.val=x\"y t.val=\"q\"junk t.num=1";
-	const char *ends[] = { "t.val=\"a b\"", "t.flag", "t.val=x\"y", "t.val=\"q\"junk", "t.num=1" };
+	const char *ends[] = { "t.val=\"a b\"", "t.flag", "t.val=x\"y", "t.val=\"q\"junk",
+			       "t.num=1" };
 	const char *p = line;
 
 	for (size_t i = 0; i < ARRAY_SIZE(ends); i++) {
@@ -268,17 +270,17 @@ TEST(cmdline, loglevel_param)
 }
 
 /* cmdline_parse_u64: the result, or -1 and *out untouched. */
-#define EXPECT_U64(s, want)                                                \
-	do {                                                                 \
-		u64 v_ = 0xbad;                                              \
-		EXPECT_EQ(cmdline_parse_u64(s, &v_), 0);                     \
-		EXPECT_EQ(v_, want);                                         \
+#define EXPECT_U64(s, want)                              \
+	do {                                             \
+		u64 v_ = 0xbad;                          \
+		EXPECT_EQ(cmdline_parse_u64(s, &v_), 0); \
+		EXPECT_EQ(v_, want);                     \
 	} while (0)
-#define EXPECT_U64_BAD(s, err)                                             \
-	do {                                                                 \
-		u64 v_ = 0xbad;                                              \
-		EXPECT_EQ(cmdline_parse_u64(s, &v_), err);                   \
-		EXPECT_EQ(v_, 0xbad);                                        \
+#define EXPECT_U64_BAD(s, err)                             \
+	do {                                               \
+		u64 v_ = 0xbad;                            \
+		EXPECT_EQ(cmdline_parse_u64(s, &v_), err); \
+		EXPECT_EQ(v_, 0xbad);                      \
 	} while (0)
 
 TEST(cmdline, parse_u64_numbers)
@@ -319,9 +321,9 @@ TEST(cmdline, parse_u64_rejects)
 	EXPECT_U64_BAD("-1", -EINVAL);
 	EXPECT_U64_BAD(" 1", -EINVAL);
 	EXPECT_U64_BAD("1 ", -EINVAL);
-	EXPECT_U64_BAD("18446744073709551616", -ERANGE);  /* 2^64 */
+	EXPECT_U64_BAD("18446744073709551616", -ERANGE); /* 2^64 */
 	EXPECT_U64_BAD("99999999999999999999", -ERANGE);
 	EXPECT_U64_BAD("0x10000000000000000", -ERANGE);
-	EXPECT_U64_BAD("17179869184G", -ERANGE); /* 2^34 G = 2^64 */
+	EXPECT_U64_BAD("17179869184G", -ERANGE);       /* 2^34 G = 2^64 */
 	EXPECT_U64_BAD("18014398509481984K", -ERANGE); /* 2^54 K = 2^64 */
 }

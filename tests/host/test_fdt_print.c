@@ -47,24 +47,23 @@ TEST(fdt_print, whole_tree_as_dts)
 	void *fdt = tree();
 
 	fdt_print(fdt, 0);
-	EXPECT_STR(host_log(),
-		   "/dts-v1/;\r\n\r\n"
-		   "/memreserve/ 0x0000000048000000 0x0000000000100000;\r\n\r\n"
-		   "/ {\r\n"
-		   "\tcompatible = \"acme,board\", \"acme,soc\";\r\n"
-		   "\t#address-cells = <0x2>;\r\n"
-		   "\tchosen {\r\n"
-		   "\t\tbootargs = \"shell say=\\\"hi\\\"\";\r\n"
-		   "\t\tempty-string = [00];\r\n"
-		   "\t};\r\n"
-		   "\tsoc {\r\n"
-		   "\t\tranges;\r\n"
-		   "\t\tuart@9000000 {\r\n"
-		   "\t\t\treg = <0x0 0x40000000 0x0 0x1000>;\r\n"
-		   "\t\t\tbytes = [01 ab 00];\r\n"
-		   "\t\t};\r\n"
-		   "\t};\r\n"
-		   "};\r\n");
+	EXPECT_STR(host_log(), "/dts-v1/;\r\n\r\n"
+			       "/memreserve/ 0x0000000048000000 0x0000000000100000;\r\n\r\n"
+			       "/ {\r\n"
+			       "\tcompatible = \"acme,board\", \"acme,soc\";\r\n"
+			       "\t#address-cells = <0x2>;\r\n"
+			       "\tchosen {\r\n"
+			       "\t\tbootargs = \"shell say=\\\"hi\\\"\";\r\n"
+			       "\t\tempty-string = [00];\r\n"
+			       "\t};\r\n"
+			       "\tsoc {\r\n"
+			       "\t\tranges;\r\n"
+			       "\t\tuart@9000000 {\r\n"
+			       "\t\t\treg = <0x0 0x40000000 0x0 0x1000>;\r\n"
+			       "\t\t\tbytes = [01 ab 00];\r\n"
+			       "\t\t};\r\n"
+			       "\t};\r\n"
+			       "};\r\n");
 }
 
 TEST(fdt_print, subtree_by_path)
@@ -74,11 +73,10 @@ TEST(fdt_print, subtree_by_path)
 
 	REQUIRE(n >= 0);
 	fdt_print(fdt, n);
-	EXPECT_STR(host_log(),
-		   "/soc/uart@9000000 {\r\n"
-		   "\treg = <0x0 0x40000000 0x0 0x1000>;\r\n"
-		   "\tbytes = [01 ab 00];\r\n"
-		   "};\r\n");
+	EXPECT_STR(host_log(), "/soc/uart@9000000 {\r\n"
+			       "\treg = <0x0 0x40000000 0x0 0x1000>;\r\n"
+			       "\tbytes = [01 ab 00];\r\n"
+			       "};\r\n");
 	/* A node with a sibling after it prints itself only. */
 	host_log_clear();
 	fdt_print(fdt, fdt_path_offset(fdt, "/chosen"));

@@ -14,11 +14,11 @@
 static char buf[128];
 
 /* ksnprintf into buf; EXPECT the text and the returned length. */
-#define EXPECT_FMT(want, ...)                                              \
-	do {                                                                 \
-		int n_ = ksnprintf(buf, sizeof(buf), __VA_ARGS__);           \
-		EXPECT_STR(buf, want);                                       \
-		EXPECT_EQ(n_, strlen(want));                                 \
+#define EXPECT_FMT(want, ...)                                      \
+	do {                                                       \
+		int n_ = ksnprintf(buf, sizeof(buf), __VA_ARGS__); \
+		EXPECT_STR(buf, want);                             \
+		EXPECT_EQ(n_, strlen(want));                       \
 	} while (0)
 
 TEST(format, integers)

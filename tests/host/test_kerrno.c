@@ -15,9 +15,9 @@ TEST(kerrno, names_and_messages)
 	EXPECT_STR(err_name(-EEXIST), "EEXIST");
 	EXPECT_STR(err_name(-EPROTO), "EPROTO");
 	/* Every code in the header has its own name and a message. */
-	static const int codes[] = { EPERM, ENOENT, EIO, E2BIG, ENOEXEC, EAGAIN, ENOMEM,
-				     EFAULT, EBUSY, EEXIST, ENODEV, EINVAL, ENOSPC, ERANGE,
-				     ELOOP, EPROTO, EBADMSG, EOVERFLOW, ECANCELED };
+	static const int codes[] = { EPERM,  ENOENT, EIO,     E2BIG,     ENOEXEC,  EAGAIN, ENOMEM,
+				     EFAULT, EBUSY,  EEXIST,  ENODEV,    EINVAL,   ENOSPC, ERANGE,
+				     ELOOP,  EPROTO, EBADMSG, EOVERFLOW, ECANCELED };
 	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
 		EXPECT(strcmp(err_name(-codes[i]), "E?") != 0);
 		EXPECT(strcmp(err_str(-codes[i]), "unknown error") != 0);

@@ -21,8 +21,9 @@ static int parse(const char *line)
 TEST(kexec_damage, bad_kinds_are_refused)
 {
 	static const char *const bad[] = {
-		"kexec.damage", "kexec.damage=", "kexec.damage=nonsense",
-		"kexec.damage=Compatible", "kexec.damage=overlap2", "kexec.damage=fdt",
+		"kexec.damage",          "kexec.damage=",
+		"kexec.damage=nonsense", "kexec.damage=Compatible",
+		"kexec.damage=overlap2", "kexec.damage=fdt",
 	};
 
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -34,8 +35,8 @@ TEST(kexec_damage, bad_kinds_are_refused)
 TEST(kexec_damage, every_kind_is_taken)
 {
 	static const char *const kinds[] = {
-		"fdt-magic", "compatible", "radix-outside-ram", "block-on-kernel",
-		"overlap", "scratch-truncated", "subtree-bounds", "claimed-twice",
+		"fdt-magic",  "compatible",        "radix-outside-ram", "block-on-kernel",
+		"overlap",    "scratch-truncated", "subtree-bounds",    "claimed-twice",
 		"log-length", "log-generation",
 	};
 	char line[64];

@@ -30,7 +30,8 @@ static void *timing_prop(void)
 	REQUIRE(fdt_create_empty_tree(fdt, sizeof(fdt)) == 0);
 	REQUIRE(fdt_add_subnode(fdt, 0, "chosen") >= 0);
 	REQUIRE(fdt_setprop_placeholder(fdt, fdt_path_offset(fdt, "/chosen"),
-					BATON_CHOSEN_KEXEC_TIMING, KEXEC_TIMING_PROP_SIZE, &p) == 0);
+					BATON_CHOSEN_KEXEC_TIMING, KEXEC_TIMING_PROP_SIZE,
+					&p) == 0);
 	memset(p, 0, KEXEC_TIMING_PROP_SIZE);
 	return p;
 }
@@ -118,14 +119,18 @@ TEST(kexec_timing, a_line_that_does_not_add_up_fails)
 	char why[ERR_WHY_MAX];
 
 	EXPECT_EQ(kexec_timing_check_line("x took: fill 5 us, copy 4 us, total 9 us", why,
-					  sizeof(why)), 0);
+					  sizeof(why)),
+		  0);
 	EXPECT_EQ(kexec_timing_check_line("x took: fill 5 us, copy 4 us, total 10 us", why,
-					  sizeof(why)), 0); /* 1 us lost to rounding */
+					  sizeof(why)),
+		  0); /* 1 us lost to rounding */
 	EXPECT_EQ(kexec_timing_check_line("x took: fill 5 us, copy 4 us, total 11 us", why,
-					  sizeof(why)), -EINVAL);
+					  sizeof(why)),
+		  -EINVAL);
 	EXPECT_STR(why, "the 2 phases add up to 9 us, the total is 11 us");
 	EXPECT_EQ(kexec_timing_check_line("x took: fill 5 us, copy 4 us, total 8 us", why,
-					  sizeof(why)), -EINVAL);
+					  sizeof(why)),
+		  -EINVAL);
 	EXPECT_EQ(kexec_timing_check_line("x took: fill 5 us, copy 4 us", why, sizeof(why)),
 		  -EINVAL);
 	EXPECT_STR(why, "the line ends without a total");

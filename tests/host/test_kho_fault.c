@@ -35,9 +35,9 @@
 static u64 boot_fdt_buf[8192 / 8];
 
 /* A helper's line into why, as a failure of the test at the caller. */
-#define EXPECT_OK(call, why)                                                 \
-	do {                                                                 \
-		if ((call) < 0)                                              \
+#define EXPECT_OK(call, why)                                                   \
+	do {                                                                   \
+		if ((call) < 0)                                                \
 			host_fail(__FILE__, __LINE__, "%s: %s", #call, (why)); \
 	} while (0)
 
@@ -136,7 +136,11 @@ static void fault_round(const char *spec, int kept)
 
 /* One test a site: the spec, and how many of the set's six objects were
  * preserved before the failure. */
-#define SITE_TEST(name, spec, kept) TEST(kho_fault, name) { fault_round(spec, kept); }
+#define SITE_TEST(name, spec, kept)      \
+	TEST(kho_fault, name)            \
+	{                                \
+		fault_round(spec, kept); \
+	}
 
 SITE_TEST(radix_in_a_preserve_call, "radix:2", 0)
 SITE_TEST(vmalloc_first_chunk, "vmalloc", 2)
@@ -188,9 +192,9 @@ TEST(kho_fault, off_nothing_fails)
 
 TEST(kho_fault, bad_values_are_refused)
 {
-	static const char *const bad[] = { "kho.fail", "kho.fail=", "kho.fail=disk",
+	static const char *const bad[] = { "kho.fail",         "kho.fail=",        "kho.fail=disk",
 					   "kho.fail=radix:0", "kho.fail=radix:x", "kho.fail=:3",
-					   "kho.fail=radixx", "kho.fail=rad" };
+					   "kho.fail=radixx",  "kho.fail=rad" };
 
 	host_console_register();
 	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -243,7 +247,7 @@ TEST(kho_fault, radix_nodes_come_and_go_with_their_blocks)
 	EXPECT_EQ(kho_radix_clear(&t, 0x40200000, 0), 0);
 	EXPECT_EQ(kho_own_pages(), 11); /* the leaf still holds 0x40201000 */
 	EXPECT_EQ(kho_radix_clear(&t, 0x40201000, 0), 0);
-	EXPECT_EQ(kho_own_pages(), 6);  /* that path's own nodes went */
+	EXPECT_EQ(kho_own_pages(), 6); /* that path's own nodes went */
 	EXPECT_EQ(kho_radix_clear(&t, 0x40200000, 9), 0);
 	EXPECT_EQ(t.root, 0);
 	EXPECT_EQ(kho_own_pages(), 0);

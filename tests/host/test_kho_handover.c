@@ -529,12 +529,25 @@ TEST(kho, restore_pages_refuses_counts_past_the_memmap)
 /* ---- Damaged handovers: each refused whole, with its own line. ---- */
 
 enum damage {
-	TRUNCATED, WRONG_COMPATIBLE, NODE_OUTSIDE_RAM, NODE_IN_SCRATCH, NODE_ON_RESERVED,
+	TRUNCATED,
+	WRONG_COMPATIBLE,
+	NODE_OUTSIDE_RAM,
+	NODE_IN_SCRATCH,
+	NODE_ON_RESERVED,
 	NODE_IN_KERNEL_IMAGE,
-	OVERLAP, BAD_ORDER, BAD_SCRATCH_ARRAY, SUBTREE_OUT_OF_BOUNDS,
+	OVERLAP,
+	BAD_ORDER,
+	BAD_SCRATCH_ARRAY,
+	SUBTREE_OUT_OF_BOUNDS,
 	/* One owner per page, and the slab records (validate.c, rules 15-17). */
-	BLOB_ON_ROOT_FDT, NODE_IN_PRESERVED_BLOCK, SLAB_CHUNK_IS_A_SLAB, SLAB_RECORD_TWICE,
-	SLAB_ORDER_HUGE, SLAB_SLOT_MISALIGNED, SLAB_TWO_SIZES, IMAGE_BIGGER_THAN_BLOCK,
+	BLOB_ON_ROOT_FDT,
+	NODE_IN_PRESERVED_BLOCK,
+	SLAB_CHUNK_IS_A_SLAB,
+	SLAB_RECORD_TWICE,
+	SLAB_ORDER_HUGE,
+	SLAB_SLOT_MISALIGNED,
+	SLAB_TWO_SIZES,
+	IMAGE_BIGGER_THAN_BLOCK,
 	IMAGE_ON_ROOT_FDT,
 };
 
@@ -710,13 +723,15 @@ static void refused(enum damage d, const char *message)
 
 TEST(kho, refuses_truncated_fdt)
 {
-	refused(TRUNCATED, "the KHO root FDT is truncated or damaged: totalsize 8192 is larger than "
-			   "the 4096 bytes allowed");
+	refused(TRUNCATED,
+		"the KHO root FDT is truncated or damaged: totalsize 8192 is larger than "
+		"the 4096 bytes allowed");
 }
 
 TEST(kho, refuses_wrong_compatible)
 {
-	refused(WRONG_COMPATIBLE, "says compatible \"kho-v1\": this kernel reads \"kho-v3\" and \"kho-v4\"");
+	refused(WRONG_COMPATIBLE,
+		"says compatible \"kho-v1\": this kernel reads \"kho-v3\" and \"kho-v4\"");
 }
 
 TEST(kho, refuses_radix_pointer_outside_ram)
@@ -751,7 +766,8 @@ TEST(kho, refuses_bad_orders)
 
 TEST(kho, refuses_bad_scratch_array)
 {
-	refused(BAD_SCRATCH_ARRAY, "the scratch array is misaligned, of a bad size, or outside RAM");
+	refused(BAD_SCRATCH_ARRAY,
+		"the scratch array is misaligned, of a bad size, or outside RAM");
 }
 
 TEST(kho, refuses_subtree_blob_out_of_bounds)

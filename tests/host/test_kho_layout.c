@@ -158,7 +158,8 @@ TEST(kho_layout, root_fdt_below_every_run_of_an_order)
 		if (preserved)
 			expect_accepted(handover_fdt(&h));
 		else
-			expect_refused(handover_fdt(&h), "the KHO root FDT is not itself preserved");
+			expect_refused(handover_fdt(&h),
+				       "the KHO root FDT is not itself preserved");
 	}
 }
 
@@ -173,7 +174,8 @@ TEST(kho_layout, scratch_array_below_every_run_of_an_order)
 	set_block(&h, c + 4 * K4, 2);
 	memcpy(phys_to_virt(c), phys_to_virt(h.scratch), h.scratch_size);
 	h.scratch = c;
-	expect_refused(handover_fdt(&h), "the scratch array is neither preserved nor inside scratch");
+	expect_refused(handover_fdt(&h),
+		       "the scratch array is neither preserved nor inside scratch");
 }
 
 /* The first (only) record of the slab chain. */
@@ -216,8 +218,7 @@ static void map_refused(const phys_addr_t (*blocks)[2], int n, const char *why)
 	struct kho_handover h = gen_a(&c, false);
 
 	for (int i = 0; i < n; i++)
-		set_block(&h, c + blocks[i][0],
-			  (unsigned)blocks[i][1]);
+		set_block(&h, c + blocks[i][0], (unsigned)blocks[i][1]);
 	expect_refused(handover_fdt(&h), why);
 }
 
@@ -272,8 +273,10 @@ TEST(kho_layout, blocks_at_the_ends_of_the_address_space)
 		const char *why;
 	} cases[] = {
 		{ 0, KHO_MAX_BLOCK_ORDER, "preserved block 0x0 order 40 is outside RAM" },
-		{ 0xfffffffffffff000ULL, 0, "preserved block 0xfffffffffffff000 order 0 is outside RAM" },
-		{ 0xfffe000000000000ULL, 37, "preserved block 0xfffc000000000000 order 37 is outside RAM" },
+		{ 0xfffffffffffff000ULL, 0,
+		  "preserved block 0xfffffffffffff000 order 0 is outside RAM" },
+		{ 0xfffe000000000000ULL, 37,
+		  "preserved block 0xfffc000000000000 order 37 is outside RAM" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -462,9 +465,10 @@ TEST(kho_layout, room_for_the_memory_map_by_a_page)
 	u64 need;
 
 	EXPECT_EQ(scan_gapped(false, &need), -ENOSPC);
-	snprintf(line, sizeof(line), "leave no room for the memory map (%llu KiB needed, %llu KiB the "
-		 "largest free range)", (unsigned long long)(need >> 10),
-		 (unsigned long long)((need - K4) >> 10));
+	snprintf(line, sizeof(line),
+		 "leave no room for the memory map (%llu KiB needed, %llu KiB the "
+		 "largest free range)",
+		 (unsigned long long)(need >> 10), (unsigned long long)((need - K4) >> 10));
 	EXPECT_LOG(line);
 	EXPECT_EQ(scan_gapped(true, &need), 0);
 	EXPECT_LOG("kho: handover accepted");
@@ -487,14 +491,17 @@ TEST(kho_layout, scratch_array_of_the_most_areas)
 
 		set_block(&h, c, 0);
 		for (int i = 0; i < n; i++)
-			a[i] = (struct kho_scratch){ i % 3 == 0 ? ~0ULL << PAGE_SHIFT : i % 3 == 1 ? c : RAM_BASE,
+			a[i] = (struct kho_scratch){ i % 3 == 0   ? ~0ULL << PAGE_SHIFT
+						     : i % 3 == 1 ? c
+								  : RAM_BASE,
 						     0 };
 		a[7] = *(struct kho_scratch *)phys_to_virt(h.scratch);
 		h.scratch = c;
 		h.scratch_size = (u64)n * sizeof(*a);
 		if (over) {
-			expect_refused(handover_fdt(&h),
-				       "the scratch array is misaligned, of a bad size, or outside RAM");
+			expect_refused(
+				handover_fdt(&h),
+				"the scratch array is misaligned, of a bad size, or outside RAM");
 			continue;
 		}
 		expect_accepted(handover_fdt(&h));
@@ -528,8 +535,9 @@ TEST(kho_layout, nodes_that_name_one_node_many_times)
 	t = map_of(&h);
 	n = phys_to_virt(t.root);
 	for (int level = KHO_TREE_LEVELS - 1; level > 2; level--) /* down to level 2 */
-		n = phys_to_virt(n->table[(key >> (KHO_BITMAP_BITS + KHO_TABLE_BITS * (level - 1))) &
-					  ((1u << KHO_TABLE_BITS) - 1)]);
+		n = phys_to_virt(
+			n->table[(key >> (KHO_BITMAP_BITS + KHO_TABLE_BITS * (level - 1))) &
+				 ((1u << KHO_TABLE_BITS) - 1)]);
 	own = (key >> (KHO_BITMAP_BITS + KHO_TABLE_BITS)) & ((1u << KHO_TABLE_BITS) - 1);
 	l1 = page_address(p1);
 	for (unsigned i = 0; i < ARRAY_SIZE(l1->table); i++)

@@ -63,7 +63,8 @@ static void boot_generation(const void *boot_fdt)
 
 static struct lkho_build_opts baseline(void)
 {
-	return (struct lkho_build_opts){ .compatible = LKHO_V3, .nr_nodes = 1,
+	return (struct lkho_build_opts){ .compatible = LKHO_V3,
+					 .nr_nodes = 1,
 					 .array_preserved = true };
 }
 
@@ -468,7 +469,8 @@ static void restore_linux(const struct lkho_build_opts *o, const struct lkho_bui
 		while (pfn < end) {
 			unsigned ord = 0;
 
-			while (ord < MAX_ORDER && !(pfn & (1UL << ord)) && pfn + (2UL << ord) <= end)
+			while (ord < MAX_ORDER && !(pfn & (1UL << ord)) &&
+			       pfn + (2UL << ord) <= end)
 				ord++;
 			__free_pages(pfn_to_page(pfn), ord);
 			pfn += 1UL << ord;
@@ -483,7 +485,8 @@ static void restore_linux(const struct lkho_build_opts *o, const struct lkho_bui
 		EXPECT_NO_LOG("kho: the vmalloc descriptor");
 		REQUIRE(va);
 		EXPECT(is_vmalloc_addr(va));
-		EXPECT_EQ(host_wsum(va, 2 << 20) + 3 * host_wsum(va + (2 << 20), 2 << 20), b->huge_sum);
+		EXPECT_EQ(host_wsum(va, 2 << 20) + 3 * host_wsum(va + (2 << 20), 2 << 20),
+			  b->huge_sum);
 		EXPECT(kho_restore_vmalloc(&d) == NULL);
 		vfree(va);
 	}
@@ -509,8 +512,7 @@ static void restore_linux(const struct lkho_build_opts *o, const struct lkho_bui
 		EXPECT_LOG("by Linux 7.3.0-linux-kho-shapes, kexec 1 since its cold boot");
 		EXPECT(kho_restore_folio(pa) == NULL);
 	}
-	EXPECT_EQ(kho_retrieve_subtree(LKHO_TEST_NAME, &pa, &size),
-		  o->test_subtree ? 0 : -ENOENT);
+	EXPECT_EQ(kho_retrieve_subtree(LKHO_TEST_NAME, &pa, &size), o->test_subtree ? 0 : -ENOENT);
 	if (o->test_subtree) {
 		/* test_kho's kho_test_restore, on Baton */
 		const void *fdt = phys_to_virt(pa);

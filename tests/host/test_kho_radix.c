@@ -33,8 +33,9 @@ TEST(kho_radix, key_encoding_matches_the_abi)
 		EXPECT_EQ(order, o);
 	}
 	EXPECT(!kho_radix_decode(0, &pa, &order));
-	EXPECT(!kho_radix_decode(1ULL << 53, &pa, &order));           /* order < 0 */
-	EXPECT(!kho_radix_decode(1ULL << (52 - KHO_MAX_BLOCK_ORDER - 1), &pa, &order)); /* too big */
+	EXPECT(!kho_radix_decode(1ULL << 53, &pa, &order)); /* order < 0 */
+	EXPECT(!kho_radix_decode(1ULL << (52 - KHO_MAX_BLOCK_ORDER - 1), &pa,
+				 &order)); /* too big */
 }
 
 struct seen {
@@ -78,7 +79,7 @@ TEST(kho_radix, set_clear_and_walk)
 	buddy_stats(&before);
 	EXPECT_EQ(kho_radix_set(&t, 0x40200000, 3), 0);
 	EXPECT_EQ(kho_radix_set(&t, 0x40200000, 3), -EEXIST);
-	EXPECT_EQ(kho_radix_set(&t, 0x40200000, 0), 0);   /* another order: another key */
+	EXPECT_EQ(kho_radix_set(&t, 0x40200000, 0), 0); /* another order: another key */
 	EXPECT_EQ(kho_radix_clear(&t, 0x40200000, 0), 0);
 	EXPECT_EQ(kho_radix_clear(&t, 0x40200000, 0), -ENOENT);
 	EXPECT_EQ(kho_radix_clear(&t, 0x7fe00000, 1), -ENOENT);

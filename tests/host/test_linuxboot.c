@@ -27,9 +27,9 @@
 #include "boot/linux/linuxboot.h"
 #include "fake_phys.h"
 
-#define BP 0x10000ULL   /* where the tests put the boot_params */
-#define CMD 0x20000ULL  /* and the command line */
-#define SD 0x30000ULL   /* and setup_data nodes, 0x100 apart */
+#define BP 0x10000ULL  /* where the tests put the boot_params */
+#define CMD 0x20000ULL /* and the command line */
+#define SD 0x30000ULL  /* and setup_data nodes, 0x100 apart */
 
 /* A zeroed boot_params at BP with the setup header a loader copies from
  * the bzImage (only what the front end reads) and GRUB's loader type. */
@@ -182,7 +182,8 @@ TEST(linuxboot, no_e820_is_fatal_with_reason)
 
 	bp_new();
 	why = bootparams_read(BP, &info);
-	EXPECT_STR(why, "the loader passed no e820 memory map (e820_entries is 0, no SETUP_E820_EXT)");
+	EXPECT_STR(why,
+		   "the loader passed no e820 memory map (e820_entries is 0, no SETUP_E820_EXT)");
 	EXPECT_STR(bootfdt_chosen_string(fdt_of(why), "baton,loader-error"), why);
 }
 
@@ -204,15 +205,15 @@ static bool e820_sorted(const struct boot_e820_entry *e, int n)
 	return e820_sort_out(e, n, &info);
 }
 
-#define RAM(i, b, s)                                   \
-	do {                                           \
-		EXPECT_EQ(info.ram[i].base, (b));      \
-		EXPECT_EQ(info.ram[i].size, (s));      \
+#define RAM(i, b, s)                              \
+	do {                                      \
+		EXPECT_EQ(info.ram[i].base, (b)); \
+		EXPECT_EQ(info.ram[i].size, (s)); \
 	} while (0)
-#define RESV(i, b, s)                                  \
-	do {                                           \
-		EXPECT_EQ(info.resv[i].base, (b));     \
-		EXPECT_EQ(info.resv[i].size, (s));     \
+#define RESV(i, b, s)                              \
+	do {                                       \
+		EXPECT_EQ(info.resv[i].base, (b)); \
+		EXPECT_EQ(info.resv[i].size, (s)); \
 	} while (0)
 
 /* A reserved hole inside RAM wins, in any order, and splits it. */
@@ -235,12 +236,9 @@ TEST(e820, hole_inside_ram_wins)
 TEST(e820, merges_touching_and_repeated)
 {
 	struct boot_e820_entry e[] = {
-		{ 0x200000, 0x100000, E820_TYPE_RAM },
-		{ 0x100000, 0x100000, E820_TYPE_RAM },
-		{ 0x100000, 0x100000, E820_TYPE_RAM },
-		{ 0x300000, 0x10000, E820_TYPE_ACPI },
-		{ 0x310000, 0x10000, E820_TYPE_NVS },
-		{ 0x320000, 0xe0000, E820_TYPE_RAM },
+		{ 0x200000, 0x100000, E820_TYPE_RAM }, { 0x100000, 0x100000, E820_TYPE_RAM },
+		{ 0x100000, 0x100000, E820_TYPE_RAM }, { 0x300000, 0x10000, E820_TYPE_ACPI },
+		{ 0x310000, 0x10000, E820_TYPE_NVS },  { 0x320000, 0xe0000, E820_TYPE_RAM },
 		{ 0x380000, 0x100000, E820_TYPE_RAM }, /* overlaps the one before */
 	};
 
@@ -256,11 +254,11 @@ TEST(e820, merges_touching_and_repeated)
 TEST(e820, pages)
 {
 	struct boot_e820_entry e[] = {
-		{ 0x800, 0x9f400, E820_TYPE_RAM },           /* 0x800-0x9fc00 */
+		{ 0x800, 0x9f400, E820_TYPE_RAM }, /* 0x800-0x9fc00 */
 		{ 0x100000, 0, E820_TYPE_RESERVED },
 		{ 0x100000, 0x1000000, E820_TYPE_RAM },
 		{ 0x1100010, 0x20, E820_TYPE_NVS },
-		{ 0x2000000, 0xfff, E820_TYPE_RAM },          /* no whole page */
+		{ 0x2000000, 0xfff, E820_TYPE_RAM }, /* no whole page */
 	};
 
 	REQUIRE(e820_sorted(e, 5));
@@ -277,8 +275,8 @@ TEST(e820, types)
 {
 	struct boot_e820_entry e[] = {
 		{ 0x100000, 0x100000, E820_TYPE_PMEM },
-		{ 0x200000, 0x100000, 20 },          /* GRUB's EFI runtime code */
-		{ 0x300000, 0x100000, 0xefffffff },  /* soft reserved */
+		{ 0x200000, 0x100000, 20 },         /* GRUB's EFI runtime code */
+		{ 0x300000, 0x100000, 0xefffffff }, /* soft reserved */
 		{ 0x400000, 0x100000, E820_TYPE_PRAM },
 		{ 0x500000, 0x100000, E820_TYPE_UNUSABLE },
 	};
@@ -295,8 +293,8 @@ TEST(e820, wrapping_entry_skipped)
 	struct boot_e820_entry e[] = {
 		{ 0x100000, 0x100000, E820_TYPE_RAM },
 		{ 0xfffffffffff00000ULL, 0x200000, E820_TYPE_RAM },
-		{ 0xffffffffffff0000ULL, 0x10000, E820_TYPE_NVS }, /* ends at exactly 2^64 */
-		{ 0xffffff0000000ULL, 0x10000000, E820_TYPE_RAM }, /* ends at 2^52 */
+		{ 0xffffffffffff0000ULL, 0x10000, E820_TYPE_NVS },  /* ends at exactly 2^64 */
+		{ 0xffffff0000000ULL, 0x10000000, E820_TYPE_RAM },  /* ends at 2^52 */
 		{ 0xffffff0000000ULL, 0x10000001, E820_TYPE_ACPI }, /* one byte more */
 	};
 
@@ -379,7 +377,8 @@ TEST(setup_data, loop)
 	sd(SD + 0x100, SD + 0x200, SETUP_KEXEC_KHO, sizeof(k), &k);
 	sd(SD + 0x200, SD + 0x100, SETUP_EFI, 16, NULL);
 	REQUIRE(bootparams_read(BP, &info) == NULL);
-	EXPECT_NOTE("setup_data 3 at 0x30100 is entry 1 again: the chain loops; the rest is ignored");
+	EXPECT_NOTE(
+		"setup_data 3 at 0x30100 is entry 1 again: the chain loops; the rest is ignored");
 	EXPECT(info.kho);
 	EXPECT_NOTE("setup_data 2: type 4 (SETUP_EFI: the EFI runtime map;");
 	EXPECT_NOTE("setup_data 0: type 9 (SETUP_RNG_SEED");
@@ -419,8 +418,9 @@ TEST(setup_data, wrapping_length)
 	sd(SD, FAKE_TOP_BASE + 0x100, SETUP_PCI, 0, NULL);
 	sd(FAKE_TOP_BASE + 0x100, 0, SETUP_E820_EXT, 0xffffffffu, NULL);
 	REQUIRE(bootparams_read(BP, &info) == NULL);
-	EXPECT_NOTE("setup_data 1 at 0xfffffffffffff100: its 4294967295 bytes of data cannot be read "
-		    "(they run past 2^64 or out of reach)");
+	EXPECT_NOTE(
+		"setup_data 1 at 0xfffffffffffff100: its 4294967295 bytes of data cannot be read "
+		"(they run past 2^64 or out of reach)");
 	EXPECT_EQ(info.nr_ram, 2);
 }
 
@@ -511,8 +511,9 @@ TEST(kho, malformed_ignored)
 	EXPECT_NOTE("setup_data 0: SETUP_KEXEC_KHO of 16 bytes, not 32: ignored");
 	EXPECT_NOTE("setup_data 1: SETUP_KEXEC_KHO with FDT 0xfffffffffffff000+0x2000");
 	EXPECT_NOTE("setup_data 2: SETUP_KEXEC_KHO with FDT 0x0+0x1000");
-	EXPECT_NOTE("setup_data 3: SETUP_KEXEC_KHO with FDT 0x1100000+0x1000, scratch 0x1101000+0x11 "
-		    "is not a handover: ignored (a cold boot)");
+	EXPECT_NOTE(
+		"setup_data 3: SETUP_KEXEC_KHO with FDT 0x1100000+0x1000, scratch 0x1101000+0x11 "
+		"is not a handover: ignored (a cold boot)");
 	EXPECT(!chosen_range(fdt_of(NULL), "linux,kho-fdt", 0x1100000, 0x1000));
 }
 
@@ -615,10 +616,10 @@ TEST(rsdp, from_boot_params_else_efi_else_bios)
 	u8 *tab = fake_at(0x501000);
 	u64 v;
 
-	fake_rsdp(0xe1230);   /* legacy BIOS area */
-	fake_rsdp(0x600000);  /* EFI's ACPI 1.0 entry */
-	fake_rsdp(0x600100);  /* EFI's ACPI 2.0 entry */
-	fake_rsdp(0x700000);  /* boot_params.acpi_rsdp_addr */
+	fake_rsdp(0xe1230);  /* legacy BIOS area */
+	fake_rsdp(0x600000); /* EFI's ACPI 1.0 entry */
+	fake_rsdp(0x600100); /* EFI's ACPI 2.0 entry */
+	fake_rsdp(0x700000); /* boot_params.acpi_rsdp_addr */
 	fake_efi_systab(0x500000, 0x501000, 0x600000, 0x600100);
 
 	bp->acpi_rsdp_addr = 0x700000;
@@ -698,10 +699,10 @@ TEST(place, slot_taken)
 	memset(&info, 0, sizeof(info));
 	ram(0, 0x9f000);
 	ram(0x100000, 0x1ff00000);
-	busy(0x1810000, 0x100);        /* in the window's slot */
-	busy(0x200000, 0x1000);        /* in the lowest slot */
+	busy(0x1810000, 0x100); /* in the window's slot */
+	busy(0x200000, 0x1000); /* in the lowest slot */
 	EXPECT_EQ(place_kernel(&info, 0x1600000, 0x27000, 0x2a0000, 0x2c6000, SPAN), 0x400000);
-	busy(0x400000 + NEED - 1, 1);  /* its last byte */
+	busy(0x400000 + NEED - 1, 1); /* its last byte */
 	EXPECT_EQ(place_kernel(&info, 0x1600000, 0x27000, 0x2a0000, 0x2c6000, SPAN), 0x600000);
 }
 
@@ -728,7 +729,8 @@ TEST(place, kho_scratch_only)
 	EXPECT_EQ(place_kernel(&info, 0x180000000ULL, 0x27000, 0x2a0000, 0x2c6000, SPAN), 0);
 	info.scratch[info.nr_scratch++] = (struct lb_range){ 0x3f00000, 0x1000000 };
 	info.scratch[info.nr_scratch++] = (struct lb_range){ 0x2200000, 0x40000 }; /* too small */
-	EXPECT_EQ(place_kernel(&info, 0x180000000ULL, 0x27000, 0x2a0000, 0x2c6000, SPAN), 0x4000000);
+	EXPECT_EQ(place_kernel(&info, 0x180000000ULL, 0x27000, 0x2a0000, 0x2c6000, SPAN),
+		  0x4000000);
 	/* Scratch that is not RAM is no place either. */
 	info.ram[0].size = 0x3f00000;
 	EXPECT_EQ(place_kernel(&info, 0x180000000ULL, 0x27000, 0x2a0000, 0x2c6000, SPAN), 0);

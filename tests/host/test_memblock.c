@@ -21,14 +21,14 @@ TEST(memblock, add_merges_touching_and_overlapping)
 	fresh();
 	EXPECT_EQ(memblock_add(M(4), M(4)), 0);
 	EXPECT_EQ(memblock_add(M(0), M(1)), 0);
-	EXPECT_EQ(memblock_add(M(1), M(1)), 0);      /* touches [0,1M) */
-	EXPECT_EQ(memblock_add(M(6), M(4)), 0);      /* overlaps [4M,8M) */
+	EXPECT_EQ(memblock_add(M(1), M(1)), 0); /* touches [0,1M) */
+	EXPECT_EQ(memblock_add(M(6), M(4)), 0); /* overlaps [4M,8M) */
 	EXPECT_EQ(memblock.memory.cnt, 2);
 	EXPECT_EQ(memblock.memory.r[0].base, 0);
 	EXPECT_EQ(memblock.memory.r[0].size, M(2));
 	EXPECT_EQ(memblock.memory.r[1].base, M(4));
 	EXPECT_EQ(memblock.memory.r[1].size, M(6));
-	EXPECT_EQ(memblock_add(M(2), M(2)), 0);      /* bridges both */
+	EXPECT_EQ(memblock_add(M(2), M(2)), 0); /* bridges both */
 	EXPECT_EQ(memblock.memory.cnt, 1);
 	EXPECT_EQ(memblock.memory.r[0].size, M(10));
 	memblock_check();
@@ -61,8 +61,8 @@ TEST(memblock, alloc_top_down_around_reservations)
 	phys_addr_t a, b;
 
 	fresh();
-	memblock_add(M(16), M(16));                  /* [16M, 32M) */
-	memblock_reserve(M(31), M(1));               /* top MiB taken */
+	memblock_add(M(16), M(16));    /* [16M, 32M) */
+	memblock_reserve(M(31), M(1)); /* top MiB taken */
 	a = memblock_alloc(M(1), M(1));
 	EXPECT_EQ(a, M(30));
 	b = memblock_alloc(4096, 4096);
@@ -82,7 +82,7 @@ TEST(memblock, alloc_respects_range_and_limits)
 	memblock_set_alloc_limits(M(20), M(24));
 	EXPECT_EQ(memblock_alloc(M(2), 4096), M(22));
 	EXPECT_EQ(memblock_alloc(M(2), 4096), M(20));
-	EXPECT_EQ(memblock_alloc(4096, 4096), 0);    /* limits full */
+	EXPECT_EQ(memblock_alloc(4096, 4096), 0); /* limits full */
 }
 
 TEST(memblock, alloc_failure_changes_nothing)
@@ -90,7 +90,7 @@ TEST(memblock, alloc_failure_changes_nothing)
 	fresh();
 	memblock_add(M(1), M(1));
 	EXPECT_EQ(memblock_alloc(M(2), 4096), 0);
-	EXPECT_EQ(memblock_alloc(4096, 3), 0);       /* not a power of two */
+	EXPECT_EQ(memblock_alloc(4096, 3), 0); /* not a power of two */
 	EXPECT_EQ(memblock_alloc(0, 4096), 0);
 	EXPECT_EQ(memblock.reserved.cnt, 0);
 }
@@ -112,7 +112,7 @@ TEST(memblock, free_ranges_walk)
 	memblock_add(M(8), M(4));
 	memblock_reserve(M(0), M(1));
 	memblock_reserve(M(2), M(1));
-	memblock_reserve(M(3) + M(5) / 2, M(6));     /* spans the hole */
+	memblock_reserve(M(3) + M(5) / 2, M(6)); /* spans the hole */
 	REQUIRE(memblock_next_free(&cursor, &base, &size));
 	EXPECT_EQ(base, M(1));
 	EXPECT_EQ(size, M(1));
@@ -152,14 +152,16 @@ TEST(memblock, dump_reports_totals)
 TEST(memblock, caller_kept_table_is_reserved_too)
 {
 	static const struct memblock_region table[] = {
-		{ M(2), M(1) }, { M(4), M(2) }, { M(7), M(1) },
+		{ M(2), M(1) },
+		{ M(4), M(2) },
+		{ M(7), M(1) },
 	};
 	u64 cursor = 0, size;
 	phys_addr_t base, got[8];
 	int n = 0;
 
 	fresh();
-	memblock_add(M(1), M(8));                   /* [1M, 9M) */
+	memblock_add(M(1), M(8)); /* [1M, 9M) */
 	memblock_reserve_table(table, 3);
 	EXPECT(memblock_is_reserved(M(4) + 5, 1));
 	EXPECT(!memblock_is_reserved(M(3), M(1)));

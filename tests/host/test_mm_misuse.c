@@ -89,8 +89,8 @@ static void take_all_but(struct kmem_cache *c, void **out, int n, const void *av
 /* A fresh cache of size-byte objects with one object taken (o): the
  * slab it came from still has free objects on its freelist (a batch of
  * 32 went to the magazine). Returns that slab. */
-static struct slab *slab_with_free_objects(const char *name, size_t size,
-					   struct kmem_cache **c, void **o)
+static struct slab *slab_with_free_objects(const char *name, size_t size, struct kmem_cache **c,
+					   void **o)
 {
 	struct slab *s;
 
@@ -127,7 +127,7 @@ TEST(slab_misuse, freelist_word_zeroed_is_caught)
 		kmem_cache_free(c, got[i]);
 	kmem_cache_free(c, o);
 	EXPECT_EQ(kmem_cache_destroy(c), -EBUSY); /* the victim is still allocated */
-	kmem_cache_free(c, victim);              /* whoever holds it gives it back */
+	kmem_cache_free(c, victim);               /* whoever holds it gives it back */
 	EXPECT_EQ(kmem_cache_destroy(c), 0);
 	CHECKERS_PASS();
 }
@@ -339,7 +339,11 @@ struct churn {
 
 static void churn(const struct churn *c, long steps, u64 max, long every, u64 rng)
 {
-	static struct { u8 *p; u64 bytes; u8 stamp; } live[1000];
+	static struct {
+		u8 *p;
+		u64 bytes;
+		u8 stamp;
+	} live[1000];
 	u64 n = 0;
 
 	REQUIRE(max <= 1000);
@@ -362,7 +366,7 @@ static void churn(const struct churn *c, long steps, u64 max, long every, u64 rn
 		} else {
 			u64 i = (r >> 8) % n;
 
-			for (u64 b = 0; b < live[i].bytes; b += live[i].bytes > 512 ? 61 : 1)
+			for (u64 b = 0; b<live[i].bytes; b += live[i].bytes> 512 ? 61 : 1)
 				REQUIRE(live[i].p[b] == live[i].stamp);
 			c->give(live[i].p, live[i].bytes);
 			live[i] = live[--n];

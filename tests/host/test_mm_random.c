@@ -46,18 +46,18 @@ enum kind { PAGES, FOLIO, KMALLOC, CACHE, VMALLOC, KINDS };
 
 struct alloc {
 	enum kind kind;
-	void *p;         /* the address the caller uses */
-	u64 size;        /* bytes the caller asked for */
-	u32 order;       /* PAGES, FOLIO */
+	void *p;   /* the address the caller uses */
+	u64 size;  /* bytes the caller asked for */
+	u32 order; /* PAGES, FOLIO */
 	u32 id;
 	struct folio *folio;
 };
 
 static struct alloc live[MAX_LIVE];
 static u32 nlive;
-static u32 *page_owner;   /* per page: id + 1 of a page-granular owner */
-static u32 *small_owner;  /* per 8-byte granule: id + 1 of a small owner */
-static u32 *small_count;  /* per page: granules held by small owners */
+static u32 *page_owner;  /* per page: id + 1 of a page-granular owner */
+static u32 *small_owner; /* per 8-byte granule: id + 1 of a small owner */
+static u32 *small_count; /* per page: granules held by small owners */
 static struct kmem_cache *cache;
 static u64 rng = 0x2545f4914f6cdd1dULL;
 

@@ -19,8 +19,8 @@
 #include "multiboot2.h"
 #include "boot/multiboot2/mb2boot.h"
 
-#define MBI 0x10000ULL     /* where the tests put the information */
-#define KFILE 0x200000ULL  /* and the kernel file, module "baton,image" */
+#define MBI 0x10000ULL    /* where the tests put the information */
+#define KFILE 0x200000ULL /* and the kernel file, module "baton,image" */
 #define BIOS_RSDP 0xf59e0ULL
 
 static struct lb_info info;
@@ -120,8 +120,11 @@ static void kernel_file(u64 pa, u64 size)
 	eh->phoff = sizeof(*eh);
 	eh->phentsize = sizeof(*ph);
 	eh->phnum = 1;
-	*ph = (struct elf64_phdr){ .type = PT_LOAD, .offset = 0x1000, .vaddr = 0xffffffff80000000ULL,
-				   .filesz = size - 0x1000, .memsz = 0x80000 };
+	*ph = (struct elf64_phdr){ .type = PT_LOAD,
+				   .offset = 0x1000,
+				   .vaddr = 0xffffffff80000000ULL,
+				   .filesz = size - 0x1000,
+				   .memsz = 0x80000 };
 }
 
 /* SeaBIOS's PC with 512 MiB as GRUB describes it (tag 6). */
@@ -166,9 +169,11 @@ static void expect_ram(const void *fdt, const struct mem_range *want, int n)
 	REQUIRE(bootfdt_memory(fdt, ram, 8) == n);
 	for (int i = 0; i < n; i++)
 		if (ram[i].base != want[i].base || ram[i].size != want[i].size)
-			host_fail(__FILE__, __LINE__, "RAM range %d is 0x%llx+0x%llx, not 0x%llx+0x%llx", i,
+			host_fail(__FILE__, __LINE__,
+				  "RAM range %d is 0x%llx+0x%llx, not 0x%llx+0x%llx", i,
 				  (unsigned long long)ram[i].base, (unsigned long long)ram[i].size,
-				  (unsigned long long)want[i].base, (unsigned long long)want[i].size);
+				  (unsigned long long)want[i].base,
+				  (unsigned long long)want[i].size);
 }
 
 TEST(multiboot2, grub_on_bios)
@@ -207,17 +212,18 @@ TEST(multiboot2, grub_on_bios)
 TEST(multiboot2, grub_on_uefi)
 {
 	static const struct mb2_efi_memdesc efi_map[] = {
-		{ .type = 7, .phys_start = 0, .pages = 0xa0 },             /* conventional */
-		{ .type = 4, .phys_start = 0x100000, .pages = 0x700 },     /* boot services data */
-		{ .type = 2, .phys_start = 0x800000, .pages = 0x100 },     /* loader data */
-		{ .type = 6, .phys_start = 0x900000, .pages = 0x10 },      /* runtime data */
-		{ .type = 9, .phys_start = 0x910000, .pages = 0x10 },      /* ACPI reclaim */
-		{ .type = 0, .phys_start = 0x920000, .pages = 0x10 },      /* reserved */
-		{ .type = 7, .phys_start = 0x930000, .pages = 0x1f6d0 },   /* conventional */
-		{ .type = 11, .phys_start = 0xffc00000, .pages = 0x400 },  /* MMIO */
+		{ .type = 7, .phys_start = 0, .pages = 0xa0 },            /* conventional */
+		{ .type = 4, .phys_start = 0x100000, .pages = 0x700 },    /* boot services data */
+		{ .type = 2, .phys_start = 0x800000, .pages = 0x100 },    /* loader data */
+		{ .type = 6, .phys_start = 0x900000, .pages = 0x10 },     /* runtime data */
+		{ .type = 9, .phys_start = 0x910000, .pages = 0x10 },     /* ACPI reclaim */
+		{ .type = 0, .phys_start = 0x920000, .pages = 0x10 },     /* reserved */
+		{ .type = 7, .phys_start = 0x930000, .pages = 0x1f6d0 },  /* conventional */
+		{ .type = 11, .phys_start = 0xffc00000, .pages = 0x400 }, /* MMIO */
 	};
 	static const struct mb2_mmap_entry other[] = { { 0, 0x1000000, MB2_MEMORY_AVAILABLE, 0 } };
-	static const struct mem_range want[] = { { 0, 0xa0000 }, { 0x100000, 0x820000 },
+	static const struct mem_range want[] = { { 0, 0xa0000 },
+						 { 0x100000, 0x820000 },
 						 { 0x930000, 0x1f6d0000 } };
 	struct bootfdt_resv resv[8];
 	const void *fdt;
@@ -352,8 +358,8 @@ TEST(multiboot2, modules)
 	((struct elf64_ehdr *)fake_at(0x600000))->phoff = 65;
 	mbi_begin();
 	t_module(0x300000, 0x1000, "baton,image");   /* zeros: not an ELF */
-	t_module(KFILE + 4, 0x20000, "baton,image");  /* not aligned */
-	t_module(0x600000, 0x2000, "baton,image");    /* its program headers not aligned */
+	t_module(KFILE + 4, 0x20000, "baton,image"); /* not aligned */
+	t_module(0x600000, 0x2000, "baton,image");   /* its program headers not aligned */
 	t_module(KFILE, 0x20000, "baton,image extra words");
 	t_module(0x400000, 0x2345, "initrd");
 	t_module(0x500000, 0x10, "notes.txt");
@@ -362,12 +368,14 @@ TEST(multiboot2, modules)
 	REQUIRE(mb2_info_read(MB2_BOOTLOADER_MAGIC, MBI, &info, &x) == NULL);
 	EXPECT_NOTE("module 0 at 0x300000 (4096 bytes), \"baton,image\": not a little-endian ELF64 "
 		    "executable; not the kernel file");
-	EXPECT_NOTE("module 1 at 0x200004 (131072 bytes), \"baton,image\": it is not 8-byte aligned");
+	EXPECT_NOTE(
+		"module 1 at 0x200004 (131072 bytes), \"baton,image\": it is not 8-byte aligned");
 	EXPECT_EQ(x.image.base, KFILE);
 	EXPECT_EQ(info.initrd_base, 0x400000);
 	EXPECT_EQ(info.initrd_size, 0x2345);
-	EXPECT_NOTE("module 2 at 0x600000 (8192 bytes), \"baton,image\": program headers not 8-byte "
-		    "aligned in the file");
+	EXPECT_NOTE(
+		"module 2 at 0x600000 (8192 bytes), \"baton,image\": program headers not 8-byte "
+		"aligned in the file");
 	EXPECT_NOTE("module 5 at 0x500000 (16 bytes), \"notes.txt\": not used");
 	EXPECT_NO_NOTE("no module \"baton,image\"");
 }

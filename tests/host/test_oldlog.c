@@ -51,8 +51,9 @@ static struct oldlog_header *build(const u64 *gens, int n)
 	memcpy(h->compatible, OLDLOG_COMPATIBLE, sizeof(OLDLOG_COMPATIBLE));
 	for (int i = 0; i < n; i++) {
 		struct oldlog_record *r = (void *)p;
-		int len = snprintf(p + sizeof(*r), 64, "%c6[    0.000001] generation %llu says hi\n",
-				   LOG_MARK, (unsigned long long)gens[i]);
+		int len =
+			snprintf(p + sizeof(*r), 64, "%c6[    0.000001] generation %llu says hi\n",
+				 LOG_MARK, (unsigned long long)gens[i]);
 
 		r->generation = gens[i];
 		r->len = (u64)len;
@@ -90,7 +91,8 @@ TEST(oldlog, block_sizes)
 {
 	build(three, 3);
 	EXPECT_STR(check(16, 3), "the record is 16 bytes, not 32 to 262144");
-	EXPECT_STR(check(OLDLOG_MAX_BYTES + 4096, 3), "the record is 266240 bytes, not 32 to 262144");
+	EXPECT_STR(check(OLDLOG_MAX_BYTES + 4096, 3),
+		   "the record is 266240 bytes, not 32 to 262144");
 }
 
 TEST(oldlog, compatible)
@@ -98,7 +100,8 @@ TEST(oldlog, compatible)
 	struct oldlog_header *h = build(three, 3);
 
 	memcpy(h->compatible, "baton-log-v0", 12);
-	EXPECT_STR(check(4096, 3), "the record says compatible \"baton-log-v0\", not \"baton-log-v1\"");
+	EXPECT_STR(check(4096, 3),
+		   "the record says compatible \"baton-log-v0\", not \"baton-log-v1\"");
 	memcpy(h->compatible, "baton-log-v1\n\001xyz", 16); /* unterminated, unprintable */
 	EXPECT_STR(check(4096, 3),
 		   "the record says compatible \"baton-log-v1??xy\", not \"baton-log-v1\"");
@@ -121,10 +124,12 @@ TEST(oldlog, counts_that_lie)
 	h->count = 4;
 	EXPECT_STR(check(4096, 3), "the header counts 4 generations, but the record ends after 3");
 	h->count = ~0ULL; /* the walk still ends at the record's end */
-	EXPECT_STR(check(4096, 3),
-		   "the header counts 18446744073709551615 generations, but the record ends after 3");
+	EXPECT_STR(
+		check(4096, 3),
+		"the header counts 18446744073709551615 generations, but the record ends after 3");
 	h->count = 2;
-	EXPECT_STR(check(4096, 3), "the header counts 2 generations, but 56 bytes follow the last one");
+	EXPECT_STR(check(4096, 3),
+		   "the header counts 2 generations, but 56 bytes follow the last one");
 }
 
 TEST(oldlog, lengths_that_lie_or_wrap)
@@ -134,22 +139,27 @@ TEST(oldlog, lengths_that_lie_or_wrap)
 	/* Each record here: 16 bytes, then 38 of text padded to 40. */
 	EXPECT_EQ(rec_at(0)->len, 38);
 	rec_at(1)->len += 64;
-	EXPECT_STR(check(4096, 3), "generation 1's log is 102 bytes, past the end of the record (96 bytes left)");
+	EXPECT_STR(check(4096, 3),
+		   "generation 1's log is 102 bytes, past the end of the record (96 bytes left)");
 	build(three, 3);
 	rec_at(0)->len = ~0ULL - 4; /* rounded up to 8, it would be 0 */
-	EXPECT_STR(check(4096, 3), "generation 0's log is 18446744073709551611 bytes, past the end of "
-				   "the record (152 bytes left)");
+	EXPECT_STR(check(4096, 3),
+		   "generation 0's log is 18446744073709551611 bytes, past the end of "
+		   "the record (152 bytes left)");
 	h = build(three, 3);
 	h->size -= 2; /* the last text fits, its padding does not */
-	EXPECT_STR(check(4096, 3), "generation 2's log is 38 bytes, past the end of the record (38 bytes left)");
+	EXPECT_STR(check(4096, 3),
+		   "generation 2's log is 38 bytes, past the end of the record (38 bytes left)");
 }
 
 TEST(oldlog, generations_that_go_backwards)
 {
 	build((const u64[]){ 0, 2, 1 }, 3);
-	EXPECT_STR(check(4096, 3), "generation 1 comes after generation 2: the generations go backwards");
+	EXPECT_STR(check(4096, 3),
+		   "generation 1 comes after generation 2: the generations go backwards");
 	build((const u64[]){ 5, 5 }, 2);
-	EXPECT_STR(check(4096, 9), "generation 5 comes after generation 5: the generations go backwards");
+	EXPECT_STR(check(4096, 9),
+		   "generation 5 comes after generation 5: the generations go backwards");
 }
 
 TEST(oldlog, generations_not_before_the_reader)
@@ -228,10 +238,13 @@ TEST(oldlog, three_generations_shown_in_order)
 	host_log_clear();
 	oldlog_show();
 	{
-		long h0 = at("--- generation 0 (2 boots ago) ---\r\n"), l0 = at("test: generation 0 boots");
+		long h0 = at("--- generation 0 (2 boots ago) ---\r\n"),
+		     l0 = at("test: generation 0 boots");
 		long j0 = at("test: generation 0 jumps");
-		long h1 = at("--- generation 1 (previous boot) ---\r\n"), l1 = at("test: generation 1 boots");
-		long h2 = at("--- generation 2 (this boot) ---\r\n"), l2 = at("test: generation 2 boots");
+		long h1 = at("--- generation 1 (previous boot) ---\r\n"),
+		     l1 = at("test: generation 1 boots");
+		long h2 = at("--- generation 2 (this boot) ---\r\n"),
+		     l2 = at("test: generation 2 boots");
 		long end = at("--- end of the log ---\r\n");
 
 		EXPECT(h0 == 0);
@@ -240,7 +253,8 @@ TEST(oldlog, three_generations_shown_in_order)
 	/* Raw lines: their own timestamps, no level marks, each line once. */
 	EXPECT_NO_LOG("\001");
 	EXPECT_LOG("] test: generation 1 boots\r\n");
-	EXPECT(strstr(strstr(host_log(), "test: generation 0 boots") + 1, "test: generation 0 boots") == NULL);
+	EXPECT(strstr(strstr(host_log(), "test: generation 0 boots") + 1,
+		      "test: generation 0 boots") == NULL);
 	/* Restored whole: its pages wait no more. */
 	EXPECT_EQ(kho_unclaimed_pages(), waiting_before - oldlog_held_pages());
 }
@@ -323,8 +337,10 @@ static void refused(void (*damage)(void), const char *line, bool freed)
 
 TEST(oldlog, damaged_record_is_refused_and_freed)
 {
-	refused(damage_length, "oldlog: the earlier generations' logs are refused: generation 0's log "
-			       "is 18446744073709551611 bytes, past the end of the record", true);
+	refused(damage_length,
+		"oldlog: the earlier generations' logs are refused: generation 0's log "
+		"is 18446744073709551611 bytes, past the end of the record",
+		true);
 }
 
 TEST(oldlog, record_outside_its_block_is_refused)
@@ -337,7 +353,8 @@ TEST(oldlog, record_outside_its_block_is_refused)
 
 TEST(oldlog, record_of_a_bad_size_is_refused)
 {
-	refused(damage_size, "+0x3000 is not a power-of-two run of whole pages up to 256 KiB", false);
+	refused(damage_size, "+0x3000 is not a power-of-two run of whole pages up to 256 KiB",
+		false);
 }
 
 TEST(oldlog, a_handover_without_a_record)
@@ -379,8 +396,9 @@ TEST(oldlog, the_cap_drops_the_oldest_whole)
 	EXPECT_LOG("--- generation 2 (4 boots ago) ---");
 	/* Generation 5's log, and the line that said what was dropped. */
 	EXPECT_LOG("test: generation 5, line 999, padded");
-	EXPECT_LOG("oldlog: the logs would pass 256 KiB: the oldest 1 dropped whole (from generation "
-		   "1); the history now starts at generation 2");
+	EXPECT_LOG(
+		"oldlog: the logs would pass 256 KiB: the oldest 1 dropped whole (from generation "
+		"1); the history now starts at generation 2");
 	EXPECT_EQ(oldlog_held_pages(), OLDLOG_MAX_BYTES / PAGE_SIZE);
 }
 

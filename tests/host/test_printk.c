@@ -150,7 +150,8 @@ static void counting_flush(struct console *con)
 TEST(printk, console_flush_reaches_the_driver)
 {
 	static struct console plain = { .name = "plain", .putc = counting_putc };
-	static struct console flushing = { .name = "flushing", .putc = counting_putc,
+	static struct console flushing = { .name = "flushing",
+					   .putc = counting_putc,
 					   .flush = counting_flush };
 
 	console_flush(); /* no console yet */
@@ -161,4 +162,3 @@ TEST(printk, console_flush_reaches_the_driver)
 	console_flush();
 	EXPECT_EQ(flushes, 1);
 }
-

@@ -48,8 +48,10 @@ TEST(slab, cache_alloc_free_and_reuse)
 
 TEST(slab, kmalloc_every_class)
 {
-	static const size_t sizes[] = { 1, 8, 9, 16, 33, 64, 65, 96, 100, 128, 150, 192,
-					200, 256, 300, 512, 1000, 1024, 2000, 2048, 4000, 4096 };
+	static const size_t sizes[] = {
+		1,   8,   9,   16,  33,  64,   65,   96,   100,  128,  150,
+		192, 200, 256, 300, 512, 1000, 1024, 2000, 2048, 4000, 4096
+	};
 
 	mm_boot(RAM);
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
@@ -228,10 +230,10 @@ TEST(slab, double_free_caught_in_magazine_and_slab)
 	for (int i = 0; i < 100; i++)
 		kfree(o[i]);
 	host_log_clear();
-	kfree(o[99]);                        /* the newest: in the queue or the magazine */
+	kfree(o[99]); /* the newest: in the queue or the magazine */
 	EXPECT_LOG("is free already (double free?)");
 	host_log_clear();
-	kfree(o[0]);                         /* the oldest: flushed to its slab */
+	kfree(o[0]); /* the oldest: flushed to its slab */
 	EXPECT_LOG("is free already (double free?)");
 	host_log_clear();
 	/* Nothing was corrupted: 100 allocations give 100 distinct objects. */
@@ -278,7 +280,7 @@ TEST(slab, free_queue_holds_free_objects)
 	p = kmalloc(100, GFP_KERNEL);
 	REQUIRE(o && p);
 	EXPECT_EQ(active_objects(), base + 2);
-	kfree(o);                            /* kfree of a kmem_cache object: fine */
+	kfree(o); /* kfree of a kmem_cache object: fine */
 	kfree(p);
 	EXPECT_EQ(slab_freeq.n, 2);
 	host_log_clear();
@@ -287,7 +289,7 @@ TEST(slab, free_queue_holds_free_objects)
 	host_log_clear();
 	kmem_cache_free(c, o);
 	EXPECT_LOG("is free already (double free?)");
-	EXPECT_EQ(active_objects(), base);   /* counting drained the queue */
+	EXPECT_EQ(active_objects(), base); /* counting drained the queue */
 	EXPECT_EQ(slab_freeq.n, 0);
 	o = kmem_cache_alloc(c, GFP_KERNEL);
 	kfree(o);
@@ -329,7 +331,11 @@ TEST(slab, empty_magazine_drains_the_queue_first)
 TEST(slab, queue_and_magazines_never_lose_or_double_hand_an_object)
 {
 	enum { LIVE = 2000 };
-	static struct { u8 *p; size_t size; u8 stamp; } live[LIVE];
+	static struct {
+		u8 *p;
+		size_t size;
+		u8 stamp;
+	} live[LIVE];
 	u64 nlive = 0, base, rng = 0x9e3779b97f4a7c15ULL;
 	u64 ram_pages = RAM >> PAGE_SHIFT, ram_base = MM_RAM_BASE >> PAGE_SHIFT;
 	u8 *shadow;

@@ -17,18 +17,18 @@ static const struct uart_driver *started_drv;
 static struct uart_port started;
 static int starts;
 
-#define STAND_IN(var, nm, sh, wd, ...)                                        \
-	static bool var##_start(const struct uart_port *p);                  \
-	static const char *const var##_compat[] = { __VA_ARGS__, NULL };     \
+#define STAND_IN(var, nm, sh, wd, ...)                                            \
+	static bool var##_start(const struct uart_port *p);                       \
+	static const char *const var##_compat[] = { __VA_ARGS__, NULL };          \
 	const struct uart_driver var = { nm, var##_compat, sh, wd, var##_start }; \
-	static bool var##_start(const struct uart_port *p)                   \
-	{                                                                    \
-		starts++;                                                    \
-		if (p->phys == 0xdead0000)                                   \
-			return false;                                        \
-		started_drv = &var;                                          \
-		started = *p;                                                \
-		return true;                                                 \
+	static bool var##_start(const struct uart_port *p)                        \
+	{                                                                         \
+		starts++;                                                         \
+		if (p->phys == 0xdead0000)                                        \
+			return false;                                             \
+		started_drv = &var;                                               \
+		started = *p;                                                     \
+		return true;                                                      \
 	}
 
 STAND_IN(ns16550_driver, "uart8250", 0, 1, "ns16550a", "ns16550", "ns8250", "snps,dw-apb-uart")
@@ -135,9 +135,11 @@ TEST(uart, ns16550_shift_and_width)
 	REQUIRE(fdt_setprop_u32(fdt, n, "reg-io-width", 2) == 0); /* 16-bit: not supported */
 	starts = 0;
 	EXPECT_EQ(uart_console_init(fdt), -ENODEV);
-	EXPECT_LOG("uart: serial@1c28000: reg-shift 0 / reg-io-width 2, not 0-4 / 1 or 4; not used");
-	EXPECT_LOG("console: stdout-path '/soc/serial@1c28000:9600n8': its registers cannot be used; "
-		   "looking for another UART");
+	EXPECT_LOG(
+		"uart: serial@1c28000: reg-shift 0 / reg-io-width 2, not 0-4 / 1 or 4; not used");
+	EXPECT_LOG(
+		"console: stdout-path '/soc/serial@1c28000:9600n8': its registers cannot be used; "
+		"looking for another UART");
 }
 
 /* No stdout-path: the first enabled UART in tree order with a driver, and
@@ -154,8 +156,9 @@ TEST(uart, fallback_when_stdout_path_missing)
 	EXPECT(started_drv == &pl011_driver);
 	EXPECT_EQ(started.phys, 0x3000);
 	EXPECT_LOG("console: the device tree has no /chosen/stdout-path; looking for another UART");
-	EXPECT_LOG("console: falling back to /soc/serial@3000, pl011 at 0x3000: the first UART in the "
-		   "device tree this kernel drives");
+	EXPECT_LOG(
+		"console: falling back to /soc/serial@3000, pl011 at 0x3000: the first UART in the "
+		"device tree this kernel drives");
 }
 
 /* stdout-path names a UART without a driver here: fall back, say why. */
@@ -169,8 +172,9 @@ TEST(uart, fallback_when_no_driver)
 	EXPECT_EQ(uart_console_init(fdt), 0);
 	EXPECT(started_drv == &ns16550_driver);
 	EXPECT_EQ(started.phys, 0x2000);
-	EXPECT_LOG("console: stdout-path '/soc/serial@1000:115200n8' is a 'vendor,unknown-uart', which "
-		   "this kernel has no driver for; looking for another UART");
+	EXPECT_LOG(
+		"console: stdout-path '/soc/serial@1000:115200n8' is a 'vendor,unknown-uart', which "
+		"this kernel has no driver for; looking for another UART");
 	EXPECT_LOG("console: falling back to /soc/serial@2000, uart8250 at 0x2000");
 }
 

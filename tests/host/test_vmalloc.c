@@ -42,11 +42,11 @@ TEST(vmalloc, area_is_contiguous_and_aliases_its_pages)
 		phys_addr_t pa;
 
 		REQUIRE(pg);
-		EXPECT(((u8 *)page_address(pg))[17] == 0x3c);    /* same memory */
+		EXPECT(((u8 *)page_address(pg))[17] == 0x3c); /* same memory */
 		EXPECT(arch_kernel_page_phys((unsigned long)p + i * PAGE_SIZE + 5, &pa));
 		EXPECT_EQ(pa, page_to_phys(pg) + 5);
 	}
-	EXPECT(vmalloc_to_page(p + 6 * PAGE_SIZE) == NULL);     /* the guard */
+	EXPECT(vmalloc_to_page(p + 6 * PAGE_SIZE) == NULL); /* the guard */
 	vfree(p);
 	EXPECT_EQ(held(), before);
 }
@@ -67,15 +67,15 @@ TEST(vmalloc, guard_page_faults)
 	a = vmalloc(PAGE_SIZE);
 	b = vmalloc(PAGE_SIZE);
 	REQUIRE(a && b);
-	EXPECT(b >= a + 2 * PAGE_SIZE);                          /* guard between */
+	EXPECT(b >= a + 2 * PAGE_SIZE); /* guard between */
 	pid = fork();
 	if (pid == 0) {
 		/* Our handler, not ASan's: exit 42 on the fault. */
 		struct sigaction sa = { .sa_handler = on_segv };
 
 		sigaction(SIGSEGV, &sa, NULL);
-		a[PAGE_SIZE - 1] = 1;                               /* last byte: fine */
-		a[PAGE_SIZE] = 1;                                   /* one past the end */
+		a[PAGE_SIZE - 1] = 1; /* last byte: fine */
+		a[PAGE_SIZE] = 1;     /* one past the end */
 		_exit(0);
 	}
 	REQUIRE(waitpid(pid, &status, 0) == pid);
@@ -95,7 +95,7 @@ TEST(vmalloc, reuses_gaps_and_stays_sorted)
 	REQUIRE(a && b && c);
 	vfree(b);
 	EXPECT_EQ(vmalloc_check(NULL, 0), 0);
-	d = vmalloc(2 * PAGE_SIZE);                              /* fits b's gap */
+	d = vmalloc(2 * PAGE_SIZE); /* fits b's gap */
 	EXPECT(d == b);
 	vfree(a);
 	vfree(c);
@@ -145,7 +145,7 @@ TEST(vmalloc, out_of_memory_loses_nothing)
 
 	mm_boot(RAM);
 	before = held();
-	big = vmalloc(2 * RAM);                                  /* cannot fit */
+	big = vmalloc(2 * RAM); /* cannot fit */
 	EXPECT(big == NULL);
 	vmalloc_stats(&st);
 	EXPECT_EQ(st.areas, 0);

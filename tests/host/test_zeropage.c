@@ -245,10 +245,10 @@ static void *memory_reg_tree(const void *reg, int len)
 	return fdt;
 }
 
-#define EXPECT_REFUSED(fdt, code, text)         \
-	do {                                    \
-		EXPECT_EQ(build(fdt), (code));  \
-		EXPECT_STR(why, (text));        \
+#define EXPECT_REFUSED(fdt, code, text)        \
+	do {                                   \
+		EXPECT_EQ(build(fdt), (code)); \
+		EXPECT_STR(why, (text));       \
 	} while (0)
 
 /* Each refusal, with its code and its words. */
@@ -277,8 +277,9 @@ TEST(zeropage, refusals)
 	fdt = ram_tree();
 	REQUIRE((node = fdt_add_subnode(fdt, 0, "reserved-memory")) >= 0);
 	REQUIRE(fdt_setprop(fdt, node, "ranges", three, sizeof(three)) == 0);
-	EXPECT_REFUSED(fdt, -EINVAL, "/reserved-memory has a non-empty ranges (12 bytes): its "
-				     "children's addresses would need translating");
+	EXPECT_REFUSED(fdt, -EINVAL,
+		       "/reserved-memory has a non-empty ranges (12 bytes): its "
+		       "children's addresses would need translating");
 
 	fdt = ram_tree();
 	chosen_prop(fdt, "bootargs", "unterminated", 12);

@@ -20,8 +20,14 @@
 typedef unsigned long ulong;
 
 #if defined(__aarch64__)
-enum { SYS_openat = 56, SYS_close = 57, SYS_read = 63, SYS_write = 64, SYS_reboot = 142,
-       SYS_kexec_file_load = 294 };
+enum {
+	SYS_openat = 56,
+	SYS_close = 57,
+	SYS_read = 63,
+	SYS_write = 64,
+	SYS_reboot = 142,
+	SYS_kexec_file_load = 294
+};
 
 static long syscall5(long n, long a, long b, long c, long d, long e)
 {
@@ -41,8 +47,14 @@ static long syscall5(long n, long a, long b, long c, long d, long e)
 
 __asm__(".globl _start\n_start:\n\tbl init_main\n\tb .\n");
 #elif defined(__x86_64__)
-enum { SYS_read = 0, SYS_write = 1, SYS_close = 3, SYS_reboot = 169, SYS_openat = 257,
-       SYS_kexec_file_load = 320 };
+enum {
+	SYS_read = 0,
+	SYS_write = 1,
+	SYS_close = 3,
+	SYS_reboot = 169,
+	SYS_openat = 257,
+	SYS_kexec_file_load = 320
+};
 
 static long syscall5(long n, long a, long b, long c, long d, long e)
 {

@@ -33,9 +33,9 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
 struct mark {
 	uint64_t addr;
-	uint64_t *hits;		/* the count at each execution */
+	uint64_t *hits; /* the count at each execution */
 	size_t n, cap;
-	bool listed;		/* given as mark=: its hits are written out */
+	bool listed; /* given as mark=: its hits are written out */
 };
 
 static uint64_t count;
@@ -73,9 +73,11 @@ static void translated(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		 * instructions before this one. */
 		for (size_t m = 0; m < nmarks; m++)
 			if (marks[m].addr == va)
-				qemu_plugin_register_vcpu_insn_exec_cb(insn, hit, QEMU_PLUGIN_CB_NO_REGS,
+				qemu_plugin_register_vcpu_insn_exec_cb(insn, hit,
+								       QEMU_PLUGIN_CB_NO_REGS,
 								       &marks[m]);
-		qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, &count, 1);
+		qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, &count,
+							   1);
 	}
 }
 
@@ -98,24 +100,29 @@ static void report(qemu_plugin_id_t id, void *udata)
 				reached = true;
 			}
 		if (reached)
-			snprintf(line, sizeof(line), "insn-count: start 0x%" PRIx64 " end 0x%" PRIx64
-				 ": %" PRIu64 "\n", start->addr, end->addr, to - from);
+			snprintf(line, sizeof(line),
+				 "insn-count: start 0x%" PRIx64 " end 0x%" PRIx64 ": %" PRIu64 "\n",
+				 start->addr, end->addr, to - from);
 		else
-			snprintf(line, sizeof(line), "insn-count: start 0x%" PRIx64 " end 0x%" PRIx64
-				 ": not reached\n", start->addr, end->addr);
+			snprintf(line, sizeof(line),
+				 "insn-count: start 0x%" PRIx64 " end 0x%" PRIx64 ": not reached\n",
+				 start->addr, end->addr);
 		qemu_plugin_outs(line);
 	}
 	for (size_t m = 0; m < nmarks; m++) {
 		if (!marks[m].listed)
 			continue;
-		len = snprintf(line, sizeof(line), "insn-count: mark 0x%" PRIx64 " hits %zu:",
-			       marks[m].addr, marks[m].n);
+		len = snprintf(line, sizeof(line),
+			       "insn-count: mark 0x%" PRIx64 " hits %zu:", marks[m].addr,
+			       marks[m].n);
 		for (size_t i = 0; i < marks[m].n; i++) {
-			len += snprintf(line + len, sizeof(line) - len, " %" PRIu64, marks[m].hits[i]);
+			len += snprintf(line + len, sizeof(line) - len, " %" PRIu64,
+					marks[m].hits[i]);
 			if ((i + 1) % PER_LINE == 0 && i + 1 < marks[m].n) {
 				snprintf(line + len, sizeof(line) - len, "\n");
 				qemu_plugin_outs(line);
-				len = snprintf(line, sizeof(line), "insn-count: mark 0x%" PRIx64 " more:",
+				len = snprintf(line, sizeof(line),
+					       "insn-count: mark 0x%" PRIx64 " more:",
 					       marks[m].addr);
 			}
 		}
@@ -136,8 +143,8 @@ static struct mark *add_mark(uint64_t addr)
 	return &marks[nmarks++];
 }
 
-QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
-					   int argc, char **argv)
+QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc,
+					   char **argv)
 {
 	(void)info;
 	for (int i = 0; i < argc; i++) {

@@ -75,13 +75,13 @@ enum window { BEFORE, OPEN, CLOSED };
 static enum window window;
 static uint64_t opened_at, closed_at; /* instructions before each */
 
-static uint64_t count;	    /* instructions executed so far */
-static uint64_t io_stores;  /* stores to I/O, not recorded */
-static uint64_t beyond;	    /* bytes stored above PHYS_LIMIT */
+static uint64_t count;     /* instructions executed so far */
+static uint64_t io_stores; /* stores to I/O, not recorded */
+static uint64_t beyond;    /* bytes stored above PHYS_LIMIT */
 
 static uint64_t start_va, end_va;
 static bool have_start, have_end;
-static bool each_page;	    /* pages=on: one line per page, not per run */
+static bool each_page; /* pages=on: one line per page, not per run */
 static FILE *out;
 static const char *out_name;
 
@@ -186,11 +186,12 @@ static void translated(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 
 		/* Before the add: a mark sees the instructions before it. */
 		if (what)
-			qemu_plugin_register_vcpu_insn_exec_cb(insn, at_mark, QEMU_PLUGIN_CB_NO_REGS,
-							       what);
-		qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, &count, 1);
-		qemu_plugin_register_vcpu_mem_cb(insn, stored, QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_MEM_W,
-						 NULL);
+			qemu_plugin_register_vcpu_insn_exec_cb(insn, at_mark,
+							       QEMU_PLUGIN_CB_NO_REGS, what);
+		qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, &count,
+							   1);
+		qemu_plugin_register_vcpu_mem_cb(insn, stored, QEMU_PLUGIN_CB_NO_REGS,
+						 QEMU_PLUGIN_MEM_W, NULL);
 	}
 }
 
@@ -214,8 +215,10 @@ static void report(qemu_plugin_id_t id, void *udata)
 		fprintf(out, "store-watch: window opened at insn %" PRIu64 " never closed\n",
 			opened_at);
 	else
-		fprintf(out, "store-watch: window opened at insn %" PRIu64 " closed at insn %" PRIu64
-			"\n", opened_at, closed_at);
+		fprintf(out,
+			"store-watch: window opened at insn %" PRIu64 " closed at insn %" PRIu64
+			"\n",
+			opened_at, closed_at);
 	/* One past the last page, so that a run at the top ends too. */
 	for (uint64_t page = 0; page <= PHYS_LIMIT / PAGE_SIZE; page++) {
 		uint64_t bytes;
@@ -227,8 +230,8 @@ static void report(qemu_plugin_id_t id, void *udata)
 		}
 		bytes = page < PHYS_LIMIT / PAGE_SIZE ? page_bytes(page) : 0;
 		if (bytes && each_page) {
-			fprintf(out, "0x%" PRIx64 " 0x%" PRIx64 " %" PRIu64 "\n", page << PAGE_SHIFT,
-				(page + 1) << PAGE_SHIFT, bytes);
+			fprintf(out, "0x%" PRIx64 " 0x%" PRIx64 " %" PRIu64 "\n",
+				page << PAGE_SHIFT, (page + 1) << PAGE_SHIFT, bytes);
 			total += bytes;
 			pages++;
 			continue;
@@ -276,8 +279,8 @@ static bool parse_addr(const char *arg, const char *value, uint64_t *va, bool *h
 	return true;
 }
 
-QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
-					   int argc, char **argv)
+QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc,
+					   char **argv)
 {
 	if (!info->system_emulation) {
 		fprintf(stderr, "store_watch: physical addresses need system emulation\n");
@@ -301,14 +304,15 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 			}
 			out_name = arg + 4; /* argv lives as long as the plugin */
 		} else {
-			fprintf(stderr, "store_watch: unknown argument '%s' (start=, end=, out=, pages=on)\n",
+			fprintf(stderr,
+				"store_watch: unknown argument '%s' (start=, end=, out=, pages=on)\n",
 				arg);
 			return -1;
 		}
 	}
 	if (!have_start || !out_name) {
 		fprintf(stderr, "store_watch: needs start=0xVADDR and out=FILE (end=0xVADDR "
-			"optional)\n");
+				"optional)\n");
 		return -1;
 	}
 	/* Opened now, so that a file that cannot be written stops the run

@@ -114,21 +114,20 @@ static bool ktest_run_test(const struct ktest *k, const void *fdt, const char *i
  * generation's log is the step's result). */
 bool ktest_run_one(const char *suite, const char *name, const void *fdt)
 {
+	struct ktest_ctx t = { .fdt = fdt, .fail = "no such test in this kernel" };
+
 	for (size_t i = 0; i < ktest_count(); i++) {
 		const struct ktest *k = &__start_ktests[i];
 
 		if (strcmp(k->suite, suite) == 0 && strcmp(k->name, name) == 0) {
-			struct ktest_ctx t = { .fdt = fdt };
-
+			t.fail = NULL;
 			k->fn(&t);
-			pr_info("KTAP version 1");
-			pr_info("1..1");
-			return ktest_report("", 1, suite, name, t.fail);
+			break;
 		}
 	}
 	pr_info("KTAP version 1");
 	pr_info("1..1");
-	return ktest_report("", 1, suite, name, "no such test in this kernel");
+	return ktest_report("", 1, suite, name, t.fail);
 }
 
 /* The suite of first's tests in this run, as a nested KTAP subtest (the

@@ -265,41 +265,28 @@ static void show_text(u64 gen, const char *s, u64 len)
 	console_write(buf, n);
 }
 
-static void say(const char *fmt, ...) __printf(1, 2);
-static void say(const char *fmt, ...)
-{
-	char line[160];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	console_write(line, MIN((size_t)n, sizeof(line) - 1));
-}
-
 void oldlog_show(void)
 {
 	const struct oldlog_header *h;
 	const struct oldlog_record *r = rec_first(&h);
 
 	if (r && r->generation)
-		say("--- generations 0 to %llu: their logs were not handed on ---\n",
-		    (unsigned long long)r->generation - 1);
+		console_printf("--- generations 0 to %llu: their logs were not handed on ---\n",
+			       (unsigned long long)r->generation - 1);
 	for (u64 i = 0; r && i < h->count; i++, r = rec_next(r)) {
 		u64 ago = this_gen - r->generation;
 
 		if (ago == 1)
-			say("--- generation %llu (previous boot) ---\n",
-			    (unsigned long long)r->generation);
+			console_printf("--- generation %llu (previous boot) ---\n",
+				       (unsigned long long)r->generation);
 		else
-			say("--- generation %llu (%llu boots ago) ---\n",
-			    (unsigned long long)r->generation, (unsigned long long)ago);
+			console_printf("--- generation %llu (%llu boots ago) ---\n",
+				       (unsigned long long)r->generation, (unsigned long long)ago);
 		show_text(r->generation, (const char *)(r + 1), r->len);
 	}
-	say("--- generation %llu (this boot) ---\n", (unsigned long long)this_gen);
+	console_printf("--- generation %llu (this boot) ---\n", (unsigned long long)this_gen);
 	printk_replay_all();
-	say("--- end of the log ---\n");
+	console_printf("--- end of the log ---\n");
 }
 
 static int set_show_previous(const char *val)
